@@ -1,0 +1,240 @@
+//! A validated proposal: exact amounts aligned to the table's years, computed rows filled in.
+
+use rust_decimal::Decimal;
+
+use crate::forms::Form;
+
+/// Expense type ("udgiftstype"), the basis of the nets and the header's "Udgiftstype".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ExpenseType {
+    /// Serviceudgifter: operating costs under the service frame.
+    Service,
+    /// Overførselsudgifter: transfers to citizens (kontanthjælp, førtidspension, …).
+    Overforsel,
+    /// Anlægsudgifter: capital expenditure.
+    Anlaeg,
+    /// Finansiering: financing (renter, lån, tilskud).
+    Finansiering,
+}
+
+impl ExpenseType {
+    /// All expense types in the order the nets are printed.
+    pub const ALL: [ExpenseType; 4] = [
+        Self::Service,
+        Self::Overforsel,
+        Self::Anlaeg,
+        Self::Finansiering,
+    ];
+
+    /// Reads the value of `expense = "…"`.
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key.trim().to_lowercase().as_str() {
+            "service" => Some(Self::Service),
+            "overførsel" | "overforsel" | "overførsler" => Some(Self::Overforsel),
+            "anlæg" | "anlaeg" => Some(Self::Anlaeg),
+            "finansiering" => Some(Self::Finansiering),
+            _ => None,
+        }
+    }
+
+    /// Valid values, for help messages.
+    pub const KEYS: &'static str = "\"service\", \"overførsel\", \"anlæg\", \"finansiering\"";
+
+    /// Short plural used in line labels and nets: "Service", "Overførsler".
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::Service => "Service",
+            Self::Overforsel => "Overførsler",
+            Self::Anlaeg => "Anlæg",
+            Self::Finansiering => "Finansiering",
+        }
+    }
+
+    /// The noun used in "Udgiftstype": "serviceudgifter", "overførselsudgifter".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Self::Service => "serviceudgifter",
+            Self::Overforsel => "overførselsudgifter",
+            Self::Anlaeg => "anlægsudgifter",
+            Self::Finansiering => "finansieringsudgifter",
+        }
+    }
+}
+
+/// What a line of the change is; gives its printed name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// Omstilling: a saving from doing things differently.
+    Omstilling,
+    /// Investering i drift: extra operating costs that pay back.
+    InvesteringDrift,
+    /// Investering i anlæg: capital investment.
+    InvesteringAnlaeg,
+    /// Effektivisering: an efficiency saving.
+    Effektivisering,
+    /// Besparelse: a cut.
+    Besparelse,
+    /// Merudgift: an extra cost.
+    Merudgift,
+    /// Mindreudgift: a lower cost.
+    Mindreudgift,
+    /// Merindtægt / mindreindtægt and other income changes.
+    Indtaegt,
+}
+
+impl LineKind {
+    /// Reads the value of `kind = "…"`.
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key.trim().to_lowercase().as_str() {
+            "omstilling" => Some(Self::Omstilling),
+            "investering-drift" => Some(Self::InvesteringDrift),
+            "investering-anlæg" | "investering-anlaeg" => Some(Self::InvesteringAnlaeg),
+            "effektivisering" => Some(Self::Effektivisering),
+            "besparelse" => Some(Self::Besparelse),
+            "merudgift" => Some(Self::Merudgift),
+            "mindreudgift" => Some(Self::Mindreudgift),
+            "indtægt" | "indtaegt" => Some(Self::Indtaegt),
+            _ => None,
+        }
+    }
+
+    /// Valid values, for help messages.
+    pub const KEYS: &'static str = "\"omstilling\", \"investering-drift\", \"investering-anlæg\", \
+         \"effektivisering\", \"besparelse\", \"merudgift\", \"mindreudgift\", \"indtægt\"";
+
+    /// The name printed at the start of a line's label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Omstilling => "Omstilling",
+            Self::InvesteringDrift => "Investering - Drift",
+            Self::InvesteringAnlaeg => "Investering - Anlæg",
+            Self::Effektivisering => "Effektivisering",
+            Self::Besparelse => "Besparelse",
+            Self::Merudgift => "Merudgift",
+            Self::Mindreudgift => "Mindreudgift",
+            Self::Indtaegt => "Indtægt",
+        }
+    }
+}
+
+/// The unit every amount of a table is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unit {
+    /// "1.000 kr." (thousands of kroner).
+    Thousands,
+    /// "mio. kr." (millions of kroner).
+    Millions,
+}
+
+impl Unit {
+    /// Reads the value of `unit = "…"`.
+    pub fn from_key(key: &str) -> Option<Self> {
+        match key.trim() {
+            "1.000 kr." | "1000 kr." | "t.kr." => Some(Self::Thousands),
+            "mio. kr." => Some(Self::Millions),
+            _ => None,
+        }
+    }
+
+    /// The unit as printed.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Thousands => "1.000 kr.",
+            Self::Millions => "mio. kr.",
+        }
+    }
+}
+
+/// Amounts of one row, one cell per table year; `None` is a blank cell, not a zero.
+pub type Cells = Vec<Option<Decimal>>;
+
+/// A printed line of the change with its amounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// Printed label, e.g. "Omstilling (Overførsler AMU)".
+    pub label: String,
+    /// What the line is.
+    pub kind: LineKind,
+    /// Its expense type.
+    pub expense: ExpenseType,
+    /// Committee abbreviation.
+    pub committee: String,
+    /// Amounts per table year.
+    pub cells: Cells,
+}
+
+/// The computed net change of one expense type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Net {
+    /// Which expense type.
+    pub expense: ExpenseType,
+    /// Sum of the lines per year (blank where no line has the year).
+    pub cells: Cells,
+}
+
+/// "Personalekonsekvenser": change in årsværk, in total and per area.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffChange {
+    /// "Ændring i antal årsværk" per year.
+    pub total: Cells,
+    /// Per-area lines (label, cells), printed under the total.
+    pub areas: Vec<(String, Cells)>,
+}
+
+/// A checked amounts table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AmountsTable {
+    /// Unit of the amounts.
+    pub unit: Unit,
+    /// Price basis, e.g. "2024-priser".
+    pub prices: String,
+    /// Budget year and overslagsår.
+    pub years: Vec<i64>,
+    /// "Nuværende budget", if given.
+    pub current: Option<Cells>,
+    /// Lines of the change.
+    pub lines: Vec<Line>,
+    /// Nets per expense type present, in `ExpenseType::ALL` order.
+    pub nets: Vec<Net>,
+    /// Staff consequences, if given.
+    pub staff: Option<StaffChange>,
+}
+
+impl AmountsTable {
+    /// Expense types the lines use, in print order.
+    pub fn expense_types(&self) -> Vec<ExpenseType> {
+        self.nets.iter().map(|n| n.expense).collect()
+    }
+}
+
+/// A section ready to print.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Section {
+    /// Heading as printed.
+    pub heading: String,
+    /// Markdown body.
+    pub body: String,
+}
+
+/// A proposal that passed validation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedProposal {
+    /// Proposal id.
+    pub id: String,
+    /// The form it uses.
+    pub form: &'static Form,
+    /// Headline.
+    pub title: String,
+    /// Issuing municipality, if named.
+    pub municipality: Option<String>,
+    /// Committees in print order.
+    pub committees: Vec<String>,
+    /// Proposer.
+    pub proposer: String,
+    /// Date (year, month, day), if given.
+    pub date: Option<(u16, u8, u8)>,
+    /// The amounts table.
+    pub budget: AmountsTable,
+    /// Sections in the form's order (optional ones left out when empty).
+    pub sections: Vec<Section>,
+}

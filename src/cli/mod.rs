@@ -1,0 +1,86 @@
+//! Command-line interface: clap commands, printing, and exit codes (set here and nowhere else).
+
+mod check;
+mod files;
+mod print;
+mod render;
+mod typst;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// How a run ended; the only place exit codes are decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Exit {
+    /// 0: everything was fine.
+    Ok,
+    /// 1: a user's file has errors.
+    InputErrors,
+    /// 2: usage error or I/O failure.
+    Failure,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        match exit {
+            Exit::Ok => ExitCode::SUCCESS,
+            Exit::InputErrors => ExitCode::from(1),
+            Exit::Failure => ExitCode::from(2),
+        }
+    }
+}
+
+/// Budget proposals as TOML: validate, cross-check and typeset them to PDF.
+#[derive(Debug, Parser)]
+#[command(name = "budgetnote", version, about)]
+pub struct Cli {
+    /// Project root holding templates/ and fonts/.
+    #[arg(long, global = true, default_value = ".")]
+    root: PathBuf,
+    /// What to do.
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate proposals and print every problem at once.
+    Check(check::Args),
+    /// Check, then write one PDF per proposal.
+    Render(render::Args),
+    /// Print the Typst source generated for a proposal.
+    Typst(typst::Args),
+}
+
+/// Output format of diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Compiler-style text with the source line and a caret.
+    Human,
+    /// A JSON array, one object per diagnostic.
+    Json,
+}
+
+/// Parses the arguments, runs the command, and returns its exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let _ = err.print();
+            return if err.use_stderr() {
+                Exit::Failure.into()
+            } else {
+                Exit::Ok.into()
+            };
+        }
+    };
+    let exit = match &cli.command {
+        Command::Check(args) => check::run(&cli, args),
+        Command::Render(args) => render::run(&cli, args),
+        Command::Typst(args) => typst::run(&cli, args),
+    };
+    exit.into()
+}

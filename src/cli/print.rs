@@ -1,0 +1,65 @@
+//! Printing diagnostics for people (compiler style) and for CI (JSON).
+
+use std::io::IsTerminal;
+
+use crate::diagnostic::{FileReport, JsonDiagnostic, Severity, render_human};
+
+use super::Format;
+
+/// Counts of errors and warnings over a run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Tally {
+    /// Number of errors.
+    pub errors: usize,
+    /// Number of warnings.
+    pub warnings: usize,
+}
+
+impl Tally {
+    /// Adds a report's diagnostics.
+    pub fn add(&mut self, report: &FileReport) {
+        for d in &report.diagnostics {
+            match d.severity() {
+                Severity::Error => self.errors += 1,
+                Severity::Warning => self.warnings += 1,
+            }
+        }
+    }
+}
+
+/// Prints a report's diagnostics to stderr in human form.
+pub fn human(report: &FileReport) {
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    for d in &report.diagnostics {
+        eprintln!("{}\n", render_human(&report.path, &report.source, d, color));
+    }
+}
+
+/// Prints every report's diagnostics as one JSON array on stdout.
+pub fn json(reports: &[FileReport]) {
+    let all: Vec<JsonDiagnostic> = reports
+        .iter()
+        .flat_map(|r| {
+            r.diagnostics
+                .iter()
+                .map(|d| JsonDiagnostic::new(&r.path, &r.source, d))
+        })
+        .collect();
+    match serde_json::to_string_pretty(&all) {
+        Ok(text) => println!("{text}"),
+        Err(e) => eprintln!("error: cannot write JSON: {e}"),
+    }
+}
+
+/// Prints reports in the chosen format.
+pub fn reports(format: Format, reports: &[FileReport]) {
+    match format {
+        Format::Human => reports.iter().for_each(human),
+        Format::Json => json(reports),
+    }
+}
+
+/// Prints an application error.
+pub fn app_error(err: &crate::AppError) {
+    eprintln!("error: {err}");
+}

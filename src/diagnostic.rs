@@ -1,0 +1,252 @@
+//! Diagnostics about a user's file: a stable code, a severity, a span, a help line.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Rendering goes on; the user should look.
+    Warning,
+    /// The proposal is wrong and gets no PDF.
+    Error,
+}
+
+/// The stable codes `budgetnote` reports; README lists them with an explanation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Code {
+    /// The file is not valid TOML.
+    E001,
+    /// A value has the wrong type or an invalid value.
+    E002,
+    /// A required field is missing.
+    E003,
+    /// The proposal names a form that does not exist.
+    E004,
+    /// An amount is written as a TOML float.
+    E010,
+    /// An amount string cannot be read as a Danish number.
+    E011,
+    /// The table's years are not strictly increasing (or repeat).
+    E012,
+    /// A line has an amount for a year the table does not have.
+    E013,
+    /// A figure stated in the file differs from the computed one.
+    E014,
+    /// The FTE change per area does not add up to the stated total.
+    E015,
+    /// A section the form requires is missing or empty.
+    E016,
+    /// A section key the form does not know.
+    E017,
+    /// A year key that is not a year.
+    E018,
+    /// A budget table has no lines.
+    E019,
+    /// A key `budgetnote` does not know (it would be silently ignored).
+    W001,
+}
+
+impl Code {
+    /// The code as printed, e.g. `E012`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::E001 => "E001",
+            Code::E002 => "E002",
+            Code::E003 => "E003",
+            Code::E004 => "E004",
+            Code::E010 => "E010",
+            Code::E011 => "E011",
+            Code::E012 => "E012",
+            Code::E013 => "E013",
+            Code::E014 => "E014",
+            Code::E015 => "E015",
+            Code::E016 => "E016",
+            Code::E017 => "E017",
+            Code::E018 => "E018",
+            Code::E019 => "E019",
+            Code::W001 => "W001",
+        }
+    }
+
+    /// The severity a code always has.
+    pub fn severity(self) -> Severity {
+        match self {
+            Code::W001 => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One problem in one file, with the byte span it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Stable code, e.g. `E014`.
+    pub code: Code,
+    /// Lowercase phrase saying what is wrong.
+    pub message: String,
+    /// Byte range in the file's source; `None` for the whole file.
+    pub span: Option<Range<usize>>,
+    /// Short label printed under the caret.
+    pub label: Option<String>,
+    /// How to fix it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with a code, a message and a span.
+    pub fn new(code: Code, message: impl Into<String>, span: Option<Range<usize>>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            span,
+            label: None,
+            help: None,
+        }
+    }
+
+    /// Adds a label printed at the caret.
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// Adds a help line.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The severity, taken from the code.
+    pub fn severity(&self) -> Severity {
+        self.code.severity()
+    }
+}
+
+/// The diagnostics of one file together with its source, for printing.
+#[derive(Debug, Clone)]
+pub struct FileReport {
+    /// The file as the user named it.
+    pub path: PathBuf,
+    /// The file's text (empty if it could not be read).
+    pub source: String,
+    /// Every problem found, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileReport {
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity() == Severity::Error)
+    }
+
+    /// Sorts diagnostics by position, keeping the order of equal positions.
+    pub fn sort(&mut self) {
+        self.diagnostics
+            .sort_by_key(|d| d.span.as_ref().map_or(0, |s| s.start));
+    }
+}
+
+/// A 1-based line and column (in characters) of a byte offset.
+pub fn line_col(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = source.get(..offset).unwrap_or(source);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+/// Renders one diagnostic the way a compiler does: code, message, location, snippet, help.
+pub fn render_human(path: &Path, source: &str, d: &Diagnostic, color: bool) -> String {
+    use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+
+    let level = match d.severity() {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let path_str = path.display().to_string();
+    let title = level.primary_title(d.message.as_str()).id(d.code.as_str());
+    let mut group = match &d.span {
+        Some(span) => {
+            let span = clamp_span(source, span.clone());
+            let mut annotation = AnnotationKind::Primary.span(span);
+            if let Some(label) = &d.label {
+                annotation = annotation.label(label.as_str());
+            }
+            title.element(
+                Snippet::source(source)
+                    .path(path_str.as_str())
+                    .fold(true)
+                    .annotation(annotation),
+            )
+        }
+        None => title.element(annotate_snippets::Origin::path(path_str.as_str())),
+    };
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.render(&[group])
+}
+
+/// Keeps a span inside the source and on character boundaries.
+fn clamp_span(source: &str, span: Range<usize>) -> Range<usize> {
+    let mut start = span.start.min(source.len());
+    let mut end = span.end.clamp(start, source.len());
+    while start > 0 && !source.is_char_boundary(start) {
+        start -= 1;
+    }
+    while end < source.len() && !source.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+/// One diagnostic as the JSON object printed by `--format json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic {
+    /// The file as the user named it.
+    pub file: String,
+    /// 1-based line, 0 for the whole file.
+    pub line: usize,
+    /// 1-based column in characters, 0 for the whole file.
+    pub column: usize,
+    /// Stable code.
+    pub code: &'static str,
+    /// `error` or `warning`.
+    pub severity: Severity,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+impl JsonDiagnostic {
+    /// Builds the JSON form of a diagnostic of a file.
+    pub fn new(path: &Path, source: &str, d: &Diagnostic) -> Self {
+        let (line, column) = d
+            .span
+            .as_ref()
+            .map_or((0, 0), |s| line_col(source, s.start));
+        Self {
+            file: path.display().to_string(),
+            line,
+            column,
+            code: d.code.as_str(),
+            severity: d.severity(),
+            message: d.message.clone(),
+            help: d.help.clone(),
+        }
+    }
+}

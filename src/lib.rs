@@ -1,0 +1,147 @@
+//! `budgetnote`: budget proposals kept as TOML, validated, cross-checked and typeset to PDF.
+//!
+//! The pipeline, one module per stage: [`parse`] → [`validate`] → [`fill`] → [`typeset`] → [`output`].
+//! [`Project`] ties the stages together for one project root; the CLI is a thin layer over it.
+
+pub mod checked;
+pub mod cli;
+pub mod diagnostic;
+pub mod fill;
+pub mod forms;
+pub mod markdown;
+pub mod model;
+pub mod number;
+pub mod output;
+pub mod parse;
+pub mod typeset;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use checked::CheckedProposal;
+use diagnostic::FileReport;
+
+/// An application error (I/O, missing template, typesetting failure): not the user's TOML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppError(pub String);
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for AppError {}
+
+/// The result of checking one file: its report, and the proposal if it has no errors.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Source and diagnostics.
+    pub report: FileReport,
+    /// The checked proposal, present only when the report has no errors.
+    pub proposal: Option<CheckedProposal>,
+}
+
+/// Parses and validates one proposal's source text.
+pub fn check_source(path: &Path, source: String) -> Checked {
+    let (model, mut diagnostics) = parse::parse_document::<model::Proposal>(&source);
+    let proposal = model.and_then(|m| {
+        let (checked, more) = validate::validate(&m);
+        diagnostics.extend(more);
+        checked
+    });
+    let mut report = FileReport {
+        path: path.to_owned(),
+        source,
+        diagnostics,
+    };
+    report.sort();
+    let proposal = if report.has_errors() { None } else { proposal };
+    Checked { report, proposal }
+}
+
+/// Reads, parses and validates one proposal file.
+pub fn check_file(path: &Path) -> Result<Checked, AppError> {
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| AppError(format!("cannot read {}: {e}", path.display())))?;
+    Ok(check_source(path, source))
+}
+
+/// A project root with its templates and fonts loaded once for every document.
+pub struct Project {
+    /// The project root (templates/, fonts/ live here).
+    pub root: PathBuf,
+    /// Template environment.
+    filler: fill::Filler,
+    /// Shared typst library and fonts.
+    typesetter: Arc<typeset::Typesetter>,
+}
+
+impl Project {
+    /// Opens the project at `root`, loading templates and fonts.
+    pub fn open(root: &Path) -> Result<Self, AppError> {
+        let filler = fill::Filler::load(&root.join("templates")).map_err(AppError)?;
+        let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
+        Ok(Self {
+            root: root.to_owned(),
+            filler,
+            typesetter,
+        })
+    }
+
+    /// The Typst source generated for a proposal.
+    pub fn typst_source(&self, proposal: &CheckedProposal) -> Result<String, AppError> {
+        self.filler.fill(proposal).map_err(AppError)
+    }
+
+    /// The PDF of a proposal.
+    pub fn pdf(&self, proposal: &CheckedProposal) -> Result<Vec<u8>, AppError> {
+        let source = self.typst_source(proposal)?;
+        let job = typeset::Job {
+            source,
+            date: proposal.date.or_else(source_date_epoch),
+            ident: &proposal.id,
+        };
+        let context = |e: String| AppError(format!("typesetting {} failed: {e}", proposal.id));
+        let document = self.typesetter.compile(&job).map_err(context)?;
+        self.typesetter.pdf(&document, &job).map_err(context)
+    }
+}
+
+/// The date in `SOURCE_DATE_EPOCH`, if set and valid.
+fn source_date_epoch() -> Option<(u16, u8, u8)> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(civil_from_days(secs.div_euclid(86_400)))
+}
+
+/// Converts days since 1970-01-01 to a (year, month, day) date in the proleptic Gregorian calendar.
+fn civil_from_days(days: i64) -> (u16, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year.clamp(0, 9999) as u16, month as u8, day as u8)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Days since the epoch map to the right calendar dates, including leap days.
+    #[test]
+    fn epoch_days_to_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(civil_from_days(20_000), (2024, 10, 4));
+    }
+}

@@ -1,0 +1,5 @@
+//! The `budgetnote` command; all logic lives in the library.
+
+fn main() -> std::process::ExitCode {
+    budgetnote::cli::main()
+}

@@ -1,0 +1,138 @@
+//! The Markdown subset of section bodies, turned into Typst content built only from string literals.
+//!
+//! Paragraphs, bullet and numbered lists, bold, italic and links are kept; anything else
+//! (headings, code, HTML) is printed as its plain text. User text never becomes Typst markup.
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// Escapes text as a Typst string literal: `"…"` with `\` and `"` escaped.
+pub fn typst_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Text as Typst markup that prints it literally: `#"…"`.
+pub fn typst_text(text: &str) -> String {
+    format!("#{}", typst_string(text))
+}
+
+/// Converts a Markdown body to Typst markup.
+pub fn to_typst(markdown: &str) -> String {
+    let mut out = String::new();
+    // Each open list remembers whether it is numbered and where it starts.
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    // Consecutive text is collected and written as one literal.
+    let mut text = String::new();
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        if let Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) = &event {
+            text.push_str(t);
+            continue;
+        }
+        if !text.is_empty() {
+            out.push_str(&typst_text(&text));
+            text.clear();
+        }
+        match event {
+            Event::Start(tag) => start(&mut out, &mut lists, tag),
+            Event::End(tag) => end(&mut out, &mut lists, tag),
+            Event::SoftBreak => out.push(' '),
+            Event::HardBreak => out.push_str("#linebreak()"),
+            Event::Rule => out.push_str("\n#line(length: 100%, stroke: 0.5pt)\n"),
+            _ => {}
+        }
+    }
+    if !text.is_empty() {
+        out.push_str(&typst_text(&text));
+    }
+    out.trim().to_owned()
+}
+
+/// Opens a Markdown element.
+fn start(out: &mut String, lists: &mut Vec<Option<u64>>, tag: Tag<'_>) {
+    match tag {
+        Tag::Paragraph => {}
+        Tag::Heading { .. } => out.push_str("#strong["),
+        Tag::List(first) => {
+            lists.push(first);
+            match first {
+                Some(n) => out.push_str(&format!("\n#enum(start: {n}, tight: false, ")),
+                None => out.push_str("\n#list(tight: false, "),
+            }
+        }
+        Tag::Item => out.push('['),
+        Tag::Emphasis => out.push_str("#emph["),
+        Tag::Strong => out.push_str("#strong["),
+        Tag::Link { dest_url, .. } => {
+            out.push_str(&format!("#link({})[", typst_string(&dest_url)));
+        }
+        _ => {}
+    }
+}
+
+/// Closes a Markdown element.
+fn end(out: &mut String, lists: &mut Vec<Option<u64>>, tag: TagEnd) {
+    match tag {
+        TagEnd::Paragraph => out.push_str(if lists.is_empty() { "\n\n" } else { " " }),
+        TagEnd::Heading(_) => out.push_str("]\n\n"),
+        TagEnd::List(_) => {
+            lists.pop();
+            out.push_str(")\n\n");
+        }
+        TagEnd::Item => {
+            while out.ends_with(' ') {
+                out.pop();
+            }
+            out.push_str("], ");
+        }
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Link => out.push(']'),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Quotes and backslashes are escaped inside the literal.
+    #[test]
+    fn string_literal_escapes_quote_and_backslash() {
+        assert_eq!(typst_string(r#"a "b" \c"#), r#""a \"b\" \\c""#);
+    }
+
+    // Markup characters stay inside literals; nothing is emitted raw.
+    #[test]
+    fn typst_syntax_in_text_stays_literal() {
+        let out = to_typst("#read(\"x\") $x$ @ref <l>");
+        assert_eq!(out, r##"#"#read(\"x\") $x$ @ref <l>""##);
+    }
+
+    // Paragraphs, bold, italic, lists and links map to Typst functions.
+    #[test]
+    fn subset_maps_to_functions() {
+        let out = to_typst("Et **fedt** og *kursivt* ord.\n\n- a\n- [b](https://x.dk)\n\n1. c");
+        assert!(
+            out.starts_with(r##"#"Et "#strong[#"fedt"]#" og "#emph[#"kursivt"]#" ord.""##),
+            "{out}"
+        );
+        assert!(
+            out.contains(r##"#list(tight: false, [#"a"], [#link("https://x.dk")[#"b"]], )"##),
+            "{out}"
+        );
+        assert!(
+            out.contains(r##"#enum(start: 1, tight: false, [#"c"], )"##),
+            "{out}"
+        );
+    }
+}

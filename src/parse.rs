@@ -1,0 +1,232 @@
+//! TOML text to the spanned model, reporting syntax errors, type errors and unknown keys.
+
+use std::ops::Range;
+
+use serde::de::DeserializeOwned;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Code, Diagnostic};
+
+/// One step of a path into a TOML document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Step {
+    /// A key of a table.
+    Key(String),
+    /// An index of an array.
+    Index(usize),
+}
+
+/// Parses a document into `T`; on failure returns the diagnostics, on success also the warnings.
+pub fn parse_document<T: DeserializeOwned>(source: &str) -> (Option<T>, Vec<Diagnostic>) {
+    let table = match DeTable::parse(source) {
+        Ok(table) => table,
+        Err(err) => return (None, vec![syntax_error(&err)]),
+    };
+    let mut ignored: Vec<Vec<Step>> = Vec::new();
+    let deserializer = toml::de::Deserializer::from(table.clone());
+    let result: Result<T, _> = serde_ignored::deserialize(deserializer, |path| {
+        ignored.push(steps(&path));
+    });
+    let mut diagnostics: Vec<Diagnostic> = ignored
+        .iter()
+        .map(|path| unknown_key(&table, path))
+        .collect();
+    match result {
+        Ok(value) => (Some(value), diagnostics),
+        Err(err) => {
+            diagnostics.push(type_error(source, &err));
+            (None, diagnostics)
+        }
+    }
+}
+
+/// E001 for a document that is not TOML.
+fn syntax_error(err: &toml::de::Error) -> Diagnostic {
+    Diagnostic::new(
+        Code::E001,
+        format!("invalid TOML: {}", first_line(err.message())),
+        err.span(),
+    )
+    .with_help("check quotes, brackets and `=` on this line; strings need \"double quotes\"")
+}
+
+/// E002 or E003 for a document whose shape does not match the model.
+fn type_error(source: &str, err: &toml::de::Error) -> Diagnostic {
+    let message = first_line(err.message());
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        let field = field.to_owned();
+        let span = err.span().map(|span| skip_comments(source, span));
+        return Diagnostic::new(
+            Code::E003,
+            format!("missing required field `{field}`"),
+            span,
+        )
+        .with_label(format!("`{field}` is missing in this table"))
+        .with_help(format!(
+            "add `{field} = …` to this table (see README, \"The TOML format\")"
+        ));
+    }
+    Diagnostic::new(Code::E002, message.to_owned(), err.span())
+}
+
+/// W001 for a key that is not part of the format.
+fn unknown_key(table: &Spanned<DeTable<'_>>, path: &[Step]) -> Diagnostic {
+    let dotted = path
+        .iter()
+        .map(|step| match step {
+            Step::Key(key) => key.clone(),
+            Step::Index(i) => format!("[{i}]"),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+        .replace(".[", "[");
+    let name = match path.last() {
+        Some(Step::Key(key)) => key.as_str(),
+        _ => dotted.as_str(),
+    };
+    Diagnostic::new(
+        Code::W001,
+        format!("unknown key `{dotted}` is ignored"),
+        key_span(table, path),
+    )
+    .with_label("not a key of this table")
+    .with_help(format!(
+        "remove `{name}` or correct its spelling; README lists the keys of each table"
+    ))
+}
+
+/// The span of the last key on `path`, falling back to the nearest known ancestor.
+fn key_span(table: &Spanned<DeTable<'_>>, path: &[Step]) -> Option<Range<usize>> {
+    let mut current: &DeTable<'_> = table.get_ref();
+    let mut best = None;
+    let mut iter = path.iter().peekable();
+    while let Some(step) = iter.next() {
+        let Step::Key(key) = step else { return best };
+        let (found_key, value) = current.get_key_value(key.as_str())?;
+        best = Some(found_key.span());
+        let mut value: &Spanned<DeValue<'_>> = value;
+        while let Some(Step::Index(i)) = iter.peek() {
+            let DeValue::Array(items) = value.get_ref() else {
+                return best;
+            };
+            value = items.get(*i)?;
+            iter.next();
+        }
+        match value.get_ref() {
+            DeValue::Table(inner) => current = inner,
+            _ => return best,
+        }
+    }
+    best
+}
+
+/// Flattens a serde_ignored path into steps, skipping serde_spanned's private wrapper keys.
+fn steps(path: &serde_ignored::Path<'_>) -> Vec<Step> {
+    use serde_ignored::Path;
+    let mut out = match path {
+        Path::Root => return Vec::new(),
+        Path::Seq { parent, .. }
+        | Path::Map { parent, .. }
+        | Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => steps(parent),
+    };
+    match path {
+        Path::Seq { index, .. } => out.push(Step::Index(*index)),
+        Path::Map { key, .. } if !key.starts_with("$__serde_spanned_private") => {
+            out.push(Step::Key(key.clone()))
+        }
+        _ => {}
+    }
+    out
+}
+
+/// Moves a table's span past leading blank and comment lines, so the snippet shows its first key.
+fn skip_comments(source: &str, span: Range<usize>) -> Range<usize> {
+    // The root table's span can be empty; then the whole file is the table.
+    let span = if span.is_empty() {
+        span.start..source.len()
+    } else {
+        span
+    };
+    let mut start = span.start;
+    while let Some(rest) = source.get(start..span.end) {
+        let line_end = rest.find('\n').map_or(rest.len(), |i| i + 1);
+        let line = rest[..line_end].trim();
+        if !(line.is_empty() || line.starts_with('#')) || line_end == rest.len() {
+            break;
+        }
+        start += line_end;
+    }
+    let first_line_end = source[start..]
+        .find('\n')
+        .map_or(source.len(), |i| start + i);
+    start..first_line_end.min(span.end).max(start)
+}
+
+/// The first line of a possibly multi-line toml error message.
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or(message).trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    /// A small document shape for the parser's own tests.
+    #[derive(Debug, Deserialize)]
+    struct Doc {
+        /// A required string.
+        title: Spanned<String>,
+        /// Nested tables in an array.
+        #[serde(default)]
+        rows: Vec<Spanned<Row>>,
+    }
+
+    /// One row of `Doc`.
+    #[derive(Debug, Deserialize)]
+    struct Row {
+        /// A required number.
+        n: i64,
+    }
+
+    // An unknown key inside an array of tables is reported at the key itself.
+    #[test]
+    fn unknown_key_in_array_of_tables_points_at_the_key() {
+        let src = "title = \"x\"\n[[rows]]\nn = 1\n[[rows]]\nn = 2\ncolour = 3\n";
+        let (doc, diags) = parse_document::<Doc>(src);
+        let doc = doc.expect("document parses");
+        assert_eq!(doc.title.get_ref(), "x");
+        assert_eq!(
+            doc.rows.iter().map(|r| r.get_ref().n).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].code, Code::W001);
+        assert_eq!(diags[0].message, "unknown key `rows[1].colour` is ignored");
+        let span = diags[0].span.clone().unwrap();
+        assert_eq!(&src[span], "colour");
+    }
+
+    // A missing field is E003 and names the field.
+    #[test]
+    fn missing_field_is_e003() {
+        let (doc, diags) = parse_document::<Doc>("[[rows]]\nn = 1\n");
+        assert!(doc.is_none());
+        assert_eq!(diags[0].code, Code::E003);
+        assert!(diags[0].message.contains("`title`"));
+    }
+
+    // Broken TOML is E001 with a span.
+    #[test]
+    fn syntax_error_is_e001() {
+        let (_, diags) = parse_document::<Doc>("title = \"open\n");
+        assert_eq!(diags[0].code, Code::E001);
+        assert!(diags[0].span.is_some());
+    }
+}

@@ -1,0 +1,246 @@
+//! Typesetting in-process: a `typst::World` over the project root, compile, and PDF export.
+//!
+//! Fonts come only from `fonts/`, files only from inside the project root, never the network;
+//! the clock is fixed per document so the same input gives the same bytes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock, Mutex};
+
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, Timestamp};
+
+/// The one file id every generated document uses as its main file (ids are never freed).
+static MAIN_ID: LazyLock<Option<FileId>> = LazyLock::new(|| {
+    VirtualPath::new("/budgetnote-main.typ")
+        .ok()
+        .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+});
+
+/// What every document shares: library, fonts, and the files read from the root.
+pub struct Typesetter {
+    /// Canonical project root; no file outside it is read.
+    root: PathBuf,
+    /// Typst's standard library.
+    library: LazyHash<Library>,
+    /// Metadata of the bundled fonts.
+    book: LazyHash<FontBook>,
+    /// The bundled fonts.
+    fonts: Vec<Font>,
+    /// Files read so far, by id (templates, images), read once per run.
+    files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+    /// Typst sources parsed so far, by id (the shared layout file), parsed once per run.
+    sources: Mutex<HashMap<FileId, FileResult<Source>>>,
+}
+
+/// A document to typeset: its Typst source and the date that pins its clock and timestamp.
+pub struct Job<'a> {
+    /// Generated Typst source.
+    pub source: String,
+    /// (year, month, day) used for `today()` and the PDF timestamp; `None` leaves both unset.
+    pub date: Option<(u16, u8, u8)>,
+    /// Stable identifier of the document (the proposal id).
+    pub ident: &'a str,
+}
+
+impl Typesetter {
+    /// Loads the standard library and every font under `<root>/fonts`.
+    pub fn new(root: &Path) -> Result<Arc<Self>, String> {
+        let root = root
+            .canonicalize()
+            .map_err(|e| format!("cannot open project root {}: {e}", root.display()))?;
+        let fonts = load_fonts(&root.join("fonts"))?;
+        Ok(Arc::new(Self {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(FontBook::from_fonts(&fonts)),
+            fonts,
+            root,
+            files: Mutex::new(HashMap::new()),
+            sources: Mutex::new(HashMap::new()),
+        }))
+    }
+
+    /// Compiles a document; errors are typst's messages with their line in the generated source.
+    pub fn compile(&self, job: &Job<'_>) -> Result<PagedDocument, String> {
+        let main_id = (*MAIN_ID).ok_or("cannot create the main file id")?;
+        let world = DocWorld {
+            shared: self,
+            main: Source::new(main_id, job.source.clone()),
+            today: job
+                .date
+                .and_then(|(y, m, d)| Datetime::from_ymd(i32::from(y), m, d)),
+        };
+        let result = typst::compile::<PagedDocument>(&world);
+        result.output.map_err(|errors| describe(&world, &errors))
+    }
+
+    /// Exports a compiled document to PDF bytes, with a pinned timestamp, ident and creator.
+    pub fn pdf(&self, document: &PagedDocument, job: &Job<'_>) -> Result<Vec<u8>, String> {
+        let timestamp = job
+            .date
+            .and_then(|(y, m, d)| Datetime::from_ymd(i32::from(y), m, d))
+            .map(Timestamp::new_utc);
+        let options = PdfOptions {
+            ident: Smart::Custom(format!("budgetnote/{}", job.ident)),
+            creator: Smart::Custom(Some("budgetnote".into())),
+            timestamp,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(document, &options).map_err(|errors| {
+            errors
+                .iter()
+                .map(|e| e.message.to_string())
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
+
+    /// Parses a Typst file from inside the root, once.
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        let mut sources = self.sources.lock().map_err(|_| FileError::Other(None))?;
+        if let Some(source) = sources.get(&id) {
+            return source.clone();
+        }
+        let source = self.file(id).and_then(|bytes| {
+            let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+            Ok(Source::new(id, text.into()))
+        });
+        sources.insert(id, source.clone());
+        source
+    }
+
+    /// Reads a file from inside the root, once.
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        let mut files = self.files.lock().map_err(|_| FileError::Other(None))?;
+        files
+            .entry(id)
+            .or_insert_with(|| read_inside(&self.root, id))
+            .clone()
+    }
+}
+
+/// Reads the file `id` names, refusing anything that resolves outside `root`.
+fn read_inside(root: &Path, id: FileId) -> FileResult<Bytes> {
+    if !matches!(id.root(), VirtualRoot::Project) {
+        return Err(FileError::Other(Some(
+            "packages are not used by budgetnote".into(),
+        )));
+    }
+    let path = id
+        .vpath()
+        .realize(root)
+        .map_err(|_| FileError::AccessDenied)?;
+    let real = path
+        .canonicalize()
+        .map_err(|e| FileError::from_io(e, &path))?;
+    if !real.starts_with(root) {
+        return Err(FileError::AccessDenied);
+    }
+    if real.is_dir() {
+        return Err(FileError::IsDirectory);
+    }
+    std::fs::read(&real)
+        .map(Bytes::new)
+        .map_err(|e| FileError::from_io(e, &real))
+}
+
+/// Loads every font file under `dir`, in name order so font indices are stable.
+fn load_fonts(dir: &Path) -> Result<Vec<Font>, String> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| format!("cannot read fonts folder {}: {e}", dir.display()))?;
+    let mut paths: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "ttf" | "otf" | "ttc" | "otc"
+                )
+            })
+        })
+        .collect();
+    paths.sort();
+    let mut fonts = Vec::new();
+    for path in paths {
+        let data = std::fs::read(&path)
+            .map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
+        fonts.extend(Font::iter(Bytes::new(data)));
+    }
+    if fonts.is_empty() {
+        return Err(format!("no fonts found in {}", dir.display()));
+    }
+    Ok(fonts)
+}
+
+/// Typst errors as one message each, with the line in the generated source.
+fn describe(world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> String {
+    errors
+        .iter()
+        .map(|e| {
+            let line = e
+                .span
+                .id()
+                .filter(|id| *id == world.main.id())
+                .and_then(|_| world.range(e.span))
+                .map(|range| world.main.text()[..range.start].matches('\n').count() + 1);
+            match line {
+                Some(line) => format!("{} (generated source line {line})", e.message),
+                None => e.message.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The world of one document: shared resources plus its own main source and clock.
+struct DocWorld<'a> {
+    /// Library, fonts and file cache.
+    shared: &'a Typesetter,
+    /// The generated Typst source.
+    main: Source,
+    /// The fixed date `today()` returns.
+    today: Option<Datetime>,
+}
+
+impl World for DocWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.shared.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            return Ok(self.main.clone());
+        }
+        self.shared.source(id)
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.clone()));
+        }
+        self.shared.file(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        self.today
+    }
+}

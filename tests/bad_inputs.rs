@@ -1,0 +1,171 @@
+//! Bad proposals: each folder under tests/bad/ breaks one rule; the expected codes and lines sit beside it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{root, run_cli};
+
+/// Every case folder under tests/bad/.
+fn cases() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/bad"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The expected `CODE LINE` pairs of a case.
+fn expected(dir: &Path) -> Vec<(String, usize)> {
+    std::fs::read_to_string(dir.join("expected.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let (code, line) = l.split_once(' ').unwrap();
+            (code.to_owned(), line.trim().parse().unwrap())
+        })
+        .collect()
+}
+
+// `check --format json` reports exactly the expected codes at the expected lines, and exits 1.
+#[test]
+fn each_bad_proposal_yields_its_code_at_its_line() {
+    let cases = cases();
+    assert!(cases.len() >= 15, "only {} cases", cases.len());
+    for dir in cases {
+        let file = dir.join("proposal.toml");
+        let out = run_cli(
+            &root(),
+            &["check", "--format", "json", file.to_str().unwrap()],
+        );
+        assert_eq!(out.status.code(), Some(1), "{}: exit code", dir.display());
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{}: stdout is not JSON: {e}", dir.display()));
+        let mut got: Vec<(String, usize)> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_owned(),
+                    d["line"].as_u64().unwrap() as usize,
+                )
+            })
+            .collect();
+        let mut want = expected(&dir);
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{}: diagnostics (code, line)", dir.display());
+        for d in json.as_array().unwrap() {
+            assert!(d["file"].as_str().unwrap().ends_with("proposal.toml"));
+            assert!(
+                d["column"].as_u64().unwrap() >= 1,
+                "{}: column",
+                dir.display()
+            );
+            assert!(!d["message"].as_str().unwrap().is_empty());
+        }
+    }
+}
+
+// `render` writes no PDF for a bad proposal, removes a stale one, renders the good one, and exits 1.
+#[test]
+fn render_skips_bad_proposals_and_removes_their_stale_pdf() {
+    let work = tempfile::tempdir().unwrap();
+    let input = work.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(
+        root().join("tests/good/minimal.toml"),
+        input.join("good.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/bad/stated-net-mismatch/proposal.toml"),
+        input.join("bad.toml"),
+    )
+    .unwrap();
+    let out_dir = work.path().join("out");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("bad.pdf"), b"%PDF-1.7 stale").unwrap();
+
+    let out = run_cli(
+        &root(),
+        &[
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !out_dir.join("bad.pdf").exists(),
+        "stale PDF of the bad proposal is gone"
+    );
+    let good = std::fs::read(out_dir.join("good.pdf")).expect("good proposal rendered");
+    assert!(good.starts_with(b"%PDF-"));
+    let leftovers: Vec<_> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "good.pdf")
+        .collect();
+    assert!(leftovers.is_empty(), "no temp files left: {leftovers:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error[E014]"), "{stderr}");
+}
+
+// Human output is compiler style: code, message, location, the user's line, a caret and help.
+#[test]
+fn human_output_shows_location_snippet_and_help() {
+    let file = root().join("tests/bad/stated-net-mismatch/proposal.toml");
+    let out = run_cli(&root(), &["check", file.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "error[E014]: stated net for Service in 2024 is −400, but the lines add up to −300"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("proposal.toml:26:"), "{stderr}");
+    assert!(stderr.contains("service = { 2024 = -400"), "{stderr}");
+    assert!(stderr.contains("^^^^"), "{stderr}");
+    assert!(stderr.contains("help:"), "{stderr}");
+}
+
+// An unknown key is a warning at the key: the proposal still renders and check exits 0.
+#[test]
+fn unknown_key_is_a_spanned_warning() {
+    let work = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/good/minimal.toml"))
+        .unwrap()
+        .replace("proposer = ", "propser = \"x\"\nproposer = ");
+    let file = work.path().join("typo.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = run_cli(
+        &root(),
+        &["check", "--format", "json", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json[0];
+    assert_eq!(d["code"], "W001");
+    assert_eq!(d["severity"], "warning");
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(6), Some(1))
+    );
+}
+
+// The good fixture passes cleanly, so the bad cases fail for their one fault.
+#[test]
+fn minimal_good_proposal_is_clean() {
+    let out = run_cli(
+        &root(),
+        &["check", "--format", "json", "tests/good/minimal.toml"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+}

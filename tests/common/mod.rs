@@ -1,0 +1,127 @@
+//! Helpers shared by the integration tests: rendering, PDF text, and seed fidelity.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use budgetnote::Project;
+
+/// The crate root, which is also the project root (templates/, fonts/, proposals/).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The shared/ folder beside the repository (seeds, tools).
+pub fn shared() -> PathBuf {
+    root().join("../shared")
+}
+
+/// Renders a proposal file to PDF bytes through the library; panics on any diagnostic error.
+pub fn render(path: &Path) -> Vec<u8> {
+    let checked = budgetnote::check_file(path).expect("readable proposal");
+    assert!(
+        !checked.report.has_errors(),
+        "{} has errors: {:#?}",
+        path.display(),
+        checked.report.diagnostics
+    );
+    let project = Project::open(&root()).expect("project opens");
+    project
+        .pdf(checked.proposal.as_ref().expect("checked proposal"))
+        .expect("pdf")
+}
+
+/// The text of a PDF, as a real PDF reader extracts it.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    pdf_extract::extract_text_from_mem(pdf).expect("PDF text can be extracted")
+}
+
+/// Runs the `budgetnote` binary in `dir` with `args`.
+pub fn run_cli(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_budgetnote"))
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("budgetnote runs")
+}
+
+/// Tokens of a text the way ../shared/tools/fidelity.py counts them: words and figures, lowercased.
+pub fn tokens(text: &str) -> Vec<String> {
+    use regex::Regex;
+    let html = Regex::new(r"<[^>]+>").unwrap();
+    let md = Regex::new(r"\*\*|__|##+").unwrap();
+    let hyphen = Regex::new(r"([a-zæøå])-[ \t]*\n[ \t]*([a-zæøå])").unwrap();
+    let soft = Regex::new("\u{ad}[ \t]*\n[ \t]*").unwrap();
+    let token = Regex::new(r"[0-9][0-9.,]*[0-9]|[0-9]|\w+").unwrap();
+    let thousands = Regex::new(r"(\d)\.(\d{3})\b").unwrap();
+
+    let text = html.replace_all(text, " ");
+    let text = md.replace_all(&text, " ");
+    let text = hyphen.replace_all(&text, "$1$2");
+    let text = soft.replace_all(&text, "").replace('\u{ad}', "");
+    let text: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{2212}' | '\u{2013}' | '\u{2014}' | '\u{2010}' | '\u{2011}' => '-',
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{ab}' | '\u{bb}' | '\u{2018}'
+            | '\u{2019}' => '"',
+            c => c,
+        })
+        .collect();
+    token
+        .find_iter(&text)
+        .map(|m| {
+            let t = m.as_str();
+            let t = if t
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+            {
+                // Python's regex sub is not overlapping-greedy; repeat until stable like 12.975.000.
+                let mut s = t.to_owned();
+                loop {
+                    let next = thousands.replace_all(&s, "$1$2").into_owned();
+                    if next == s {
+                        break s;
+                    }
+                    s = next;
+                }
+            } else {
+                t.to_owned()
+            };
+            t.to_lowercase()
+        })
+        .collect()
+}
+
+/// The seed's tokens that cannot be found, in order, in the PDF's tokens (empty = full fidelity).
+pub fn missing_in_order(seed: &[String], pdf: &[String]) -> Vec<String> {
+    let mut missing = Vec::new();
+    let mut pos = 0;
+    for token in seed {
+        match pdf[pos..].iter().position(|t| t == token) {
+            Some(i) => pos += i + 1,
+            None => missing.push(token.clone()),
+        }
+    }
+    missing
+}
+
+/// Tokens of a seed file.
+pub fn seed_tokens(name: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(shared().join("seeds").join(name)).expect("seed readable");
+    tokens(&text)
+}
+
+/// Copies the project's templates/ and fonts/ into `dir`, making it a project root.
+pub fn scaffold_project(dir: &Path) {
+    for sub in ["templates", "fonts"] {
+        let from = root().join(sub);
+        let to = dir.join(sub);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(&from).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
