@@ -210,10 +210,131 @@ impl AmountsTable {
 /// A section ready to print.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Section {
-    /// Heading as printed.
-    pub heading: String,
+    /// Key of the section in the form, e.g. `oekonomi`.
+    pub key: String,
+    /// Heading as printed; `None` for forms whose body has no heading.
+    pub heading: Option<String>,
+    /// The body's blocks in order.
+    pub blocks: Vec<Block>,
+}
+
+/// One block of a section body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    /// Markdown text.
+    Text(String),
+    /// A sub-heading.
+    Heading(String),
+    /// A table or figure.
+    Table(Table),
+}
+
+/// A checked table or figure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Table {
+    /// Amounts per year with row and column totals.
+    Ledger(Ledger),
+    /// Free text cells with a header row and group rows.
+    Text(TextTable),
+    /// A two-column before/after comparison.
+    Comparison(TextTable),
+}
+
+/// A ledger: amounts per year by row, with computed totals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ledger {
+    /// Caption above the table.
+    pub caption: Option<String>,
+    /// Unit of the amounts.
+    pub unit: Unit,
+    /// Price basis, if stated.
+    pub prices: Option<String>,
+    /// Header of the label column instead of "<unit>, <prices>".
+    pub label_header: Option<String>,
+    /// Headers of the text columns.
+    pub columns: Vec<String>,
+    /// The years.
+    pub years: Vec<i64>,
+    /// Header of the row-total column, if the table has one.
+    pub row_total: Option<String>,
+    /// The rows.
+    pub rows: Vec<LedgerRow>,
+    /// Label of the column-total row, if the table has one.
+    pub total_label: Option<String>,
+    /// Column totals (computed).
+    pub totals: Cells,
+    /// Grand total (computed).
+    pub grand_total: Option<rust_decimal::Decimal>,
+}
+
+/// A ledger row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LedgerRow {
+    /// Printed label (account number first, if any).
+    pub label: String,
+    /// Text column values.
+    pub values: Vec<String>,
+    /// Amounts per year.
+    pub cells: Cells,
+    /// Row total (computed).
+    pub total: Option<rust_decimal::Decimal>,
+}
+
+/// A table of text cells.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextTable {
+    /// Caption above the table.
+    pub caption: Option<String>,
+    /// Header cells.
+    pub header: Vec<String>,
+    /// Rows.
+    pub rows: Vec<TextRow>,
+}
+
+/// A row of a text table.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TextRow {
+    /// A group label spanning all columns.
+    Group(String),
+    /// One cell per column.
+    Cells(Vec<TextCell>),
+}
+
+/// A text cell: Markdown under an optional underlined sub-heading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextCell {
+    /// Underlined sub-heading.
+    pub heading: Option<String>,
     /// Markdown body.
     pub body: String,
+}
+
+/// A checkbox group with every option and whether it is ticked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckboxGroup {
+    /// Key of the group, e.g. `kategorisering`.
+    pub key: String,
+    /// Title printed with the boxes.
+    pub title: String,
+    /// Options in print order, with their tick.
+    pub options: Vec<(String, bool)>,
+}
+
+/// The agreement text, its amounts taken from a ledger's total row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    /// Opening paragraph(s), Markdown.
+    pub intro: String,
+    /// Lead-in line.
+    pub lead: String,
+    /// Years and amounts of the total row (non-blank years only).
+    pub amounts: Vec<(i64, rust_decimal::Decimal)>,
+    /// Unit of the amounts.
+    pub unit: Unit,
+    /// Expense type named after each amount.
+    pub expense: ExpenseType,
+    /// What the money is for.
+    pub purpose: String,
 }
 
 /// A proposal that passed validation.
@@ -233,8 +354,18 @@ pub struct CheckedProposal {
     pub proposer: String,
     /// Date (year, month, day), if given.
     pub date: Option<(u16, u8, u8)>,
-    /// The amounts table.
-    pub budget: AmountsTable,
+    /// Number within the form's series, if given.
+    pub number: Option<String>,
+    /// Budget area, if given.
+    pub area: Option<String>,
+    /// Address line, if given.
+    pub address: Option<String>,
+    /// The standard amounts table, for forms that have one.
+    pub budget: Option<AmountsTable>,
+    /// The form's checkbox groups, in the form's order.
+    pub checkboxes: Vec<CheckboxGroup>,
     /// Sections in the form's order (optional ones left out when empty).
     pub sections: Vec<Section>,
+    /// The agreement text, if given.
+    pub agreement: Option<Agreement>,
 }

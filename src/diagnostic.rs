@@ -46,8 +46,24 @@ pub enum Code {
     E018,
     /// A budget table has no lines.
     E019,
+    /// A section places a table that is not defined.
+    E020,
+    /// A ticked checkbox option the group does not have.
+    E021,
+    /// Too many ticks in a group (single choice, exclusive option, or a repeat).
+    E022,
+    /// A checkbox group the form does not have.
+    E023,
+    /// A section block without exactly one of text, heading, table.
+    E024,
+    /// A table of unknown kind or with keys its kind does not use.
+    E025,
+    /// The agreement's amounts come from something that is not a ledger table.
+    E026,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
+    /// A table is defined but placed in no section.
+    W002,
 }
 
 impl Code {
@@ -68,14 +84,22 @@ impl Code {
             Code::E017 => "E017",
             Code::E018 => "E018",
             Code::E019 => "E019",
+            Code::E020 => "E020",
+            Code::E021 => "E021",
+            Code::E022 => "E022",
+            Code::E023 => "E023",
+            Code::E024 => "E024",
+            Code::E025 => "E025",
+            Code::E026 => "E026",
             Code::W001 => "W001",
+            Code::W002 => "W002",
         }
     }
 
     /// The severity a code always has.
     pub fn severity(self) -> Severity {
         match self {
-            Code::W001 => Severity::Warning,
+            Code::W001 | Code::W002 => Severity::Warning,
             _ => Severity::Error,
         }
     }

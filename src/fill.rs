@@ -3,13 +3,18 @@
 //! Every interpolated value is escaped into a Typst string literal by the environment's
 //! formatter; templates cannot print user text as markup, and user text is never a template.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use minijinja::value::Value;
-use minijinja::{Environment, Error, ErrorKind, UndefinedBehavior};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind, UndefinedBehavior};
 use serde::Serialize;
 
-use crate::checked::{Cells, CheckedProposal};
+use rust_decimal::Decimal;
+
+use crate::checked::{
+    Agreement, AmountsTable, Block, Cells, CheckedProposal, Ledger, Table, TextRow, TextTable, Unit,
+};
 use crate::markdown;
 use crate::number::{format_amount, format_signed, join_danish};
 
@@ -29,14 +34,24 @@ pub struct View {
     pub committees: String,
     /// Proposer.
     pub proposer: String,
-    /// "Serviceudgifter og overførselsudgifter", derived from the lines.
+    /// "Serviceudgifter og overførselsudgifter", derived from the lines ("" without a budget table).
     pub expense_types: String,
-    /// Date as "12.06.2024", if given.
+    /// Date as "12. juni 2018", if given.
     pub date: Option<String>,
-    /// The amounts table.
-    pub table: TableView,
+    /// Number within the form's series, if given.
+    pub number: Option<String>,
+    /// Budget area, if given.
+    pub area: Option<String>,
+    /// Address line, if given.
+    pub address: Option<String>,
+    /// The standard amounts table, if the form has one.
+    pub table: Option<TableView>,
+    /// Checkbox groups by key.
+    pub checkboxes: BTreeMap<String, CheckboxView>,
     /// Sections in order.
     pub sections: Vec<SectionView>,
+    /// The agreement text, if given.
+    pub agreement: Option<AgreementView>,
 }
 
 /// An amounts table ready to print.
@@ -55,7 +70,7 @@ pub struct TableView {
 /// One printed row of an amounts table.
 #[derive(Debug, Clone, Serialize)]
 pub struct RowView {
-    /// How the row is drawn: "plain", "group", "line", "total".
+    /// How the row is drawn: "plain", "group", "line", "sub", "total".
     pub style: &'static str,
     /// Row label.
     pub label: String,
@@ -66,101 +81,349 @@ pub struct RowView {
 /// A section ready to print.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionView {
-    /// Heading.
-    pub heading: String,
-    /// Markdown body (turned into Typst by the `markdown` filter).
+    /// Key of the section in the form.
+    pub key: String,
+    /// Heading, if the form prints one.
+    pub heading: Option<String>,
+    /// The blocks of the body.
+    pub blocks: Vec<BlockView>,
+}
+
+/// One block of a section, tagged by `kind` for the template.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum BlockView {
+    /// Markdown text (turned into Typst by the `markdown` filter).
+    Text {
+        /// The Markdown.
+        body: String,
+    },
+    /// A sub-heading.
+    Heading {
+        /// Its text.
+        text: String,
+    },
+    /// A ledger table.
+    Ledger(LedgerView),
+    /// A text table.
+    TextTable(TextTableView),
+    /// A two-column comparison.
+    Comparison(TextTableView),
+}
+
+/// A ledger ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerView {
+    /// Caption above the table.
+    pub caption: Option<String>,
+    /// "Beløb i 1.000 kr." printed above when the label column has its own header.
+    pub unit_line: Option<String>,
+    /// Header cells: label column, text columns, years, row-total column.
+    pub header: Vec<String>,
+    /// How many leading columns are text (label plus text columns).
+    pub text_columns: usize,
+    /// Body rows, each a list of cells.
+    pub rows: Vec<Vec<String>>,
+    /// The total row, if the table has one.
+    pub total: Option<Vec<String>>,
+}
+
+/// A text table ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextTableView {
+    /// Caption above the table.
+    pub caption: Option<String>,
+    /// Header cells.
+    pub header: Vec<String>,
+    /// Rows: a group label or cells.
+    pub rows: Vec<TextRowView>,
+}
+
+/// A text table row.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextRowView {
+    /// Group label spanning the row, if a group row.
+    pub group: Option<String>,
+    /// Cells, if a cell row.
+    pub cells: Vec<TextCellView>,
+}
+
+/// A text cell.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextCellView {
+    /// Underlined sub-heading.
+    pub heading: Option<String>,
+    /// Markdown body.
     pub body: String,
+}
+
+/// A checkbox group ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckboxView {
+    /// Title.
+    pub title: String,
+    /// Options with their ticks.
+    pub options: Vec<CheckboxOption>,
+}
+
+/// One checkbox.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckboxOption {
+    /// Label.
+    pub label: String,
+    /// Whether ticked.
+    pub ticked: bool,
+}
+
+/// The agreement text ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgreementView {
+    /// Opening paragraph(s), Markdown.
+    pub intro: String,
+    /// Lead-in line.
+    pub lead: String,
+    /// The bullet: amounts per year written from the table, then the purpose.
+    pub bullet: String,
+}
+
+/// Formats optional cells, "" for blank.
+fn amounts(cells: &Cells) -> Vec<String> {
+    cells
+        .iter()
+        .map(|c| c.map(|v| format_amount(v, None)).unwrap_or_default())
+        .collect()
 }
 
 /// Builds the view of a checked proposal.
 pub fn view(p: &CheckedProposal) -> View {
-    let t = &p.budget;
-    let amounts = |cells: &Cells| -> Vec<String> {
-        cells
-            .iter()
-            .map(|c| c.map(|v| format_amount(v, None)).unwrap_or_default())
-            .collect()
-    };
-    let signed = |cells: &Cells| -> Vec<String> {
-        cells
-            .iter()
-            .map(|c| c.map(format_signed).unwrap_or_default())
-            .collect()
-    };
-    let mut rows = Vec::new();
-    if let Some(current) = &t.current {
-        rows.push(RowView {
-            style: "plain",
-            label: "Nuværende budget".into(),
-            cells: amounts(current),
-        });
-    }
-    rows.push(RowView {
-        style: "group",
-        label: "Budgetændring – drift".into(),
-        cells: vec![],
-    });
-    for line in &t.lines {
-        rows.push(RowView {
-            style: "line",
-            label: line.label.clone(),
-            cells: amounts(&line.cells),
-        });
-    }
-    for net in &t.nets {
-        rows.push(RowView {
-            style: "total",
-            label: format!("Samlet ændring (Netto) {}", net.expense.short()),
-            cells: amounts(&net.cells),
-        });
-    }
-    if let Some(staff) = &t.staff {
-        rows.push(RowView {
-            style: "group",
-            label: "Personalekonsekvenser".into(),
-            cells: vec![],
-        });
-        rows.push(RowView {
-            style: "line",
-            label: "Ændring i antal årsværk".into(),
-            cells: signed(&staff.total),
-        });
-        for (label, cells) in &staff.areas {
-            rows.push(RowView {
-                style: "sub",
-                label: label.clone(),
-                cells: signed(cells),
-            });
-        }
-    }
-    let types: Vec<String> = t
-        .expense_types()
-        .iter()
-        .map(|e| e.noun().to_owned())
-        .collect();
     View {
         id: p.id.clone(),
         title: p.title.clone(),
         municipality: p.municipality.clone(),
         committees: join_danish(&p.committees),
         proposer: p.proposer.clone(),
-        expense_types: capitalize(&join_danish(&types)),
-        date: p.date.map(|(y, m, d)| format!("{d:02}.{m:02}.{y}")),
-        table: TableView {
-            caption: format!("Beløb i {} {}", t.unit.label(), t.prices),
-            years: t.years.iter().map(|y| y.to_string()).collect(),
-            rows,
-            sign_note: SIGN_NOTE.into(),
-        },
+        expense_types: p.budget.as_ref().map(expense_types).unwrap_or_default(),
+        date: p
+            .date
+            .map(|(y, m, d)| format!("{d}. {} {y}", month_name(m))),
+        number: p.number.clone(),
+        area: p.area.clone(),
+        address: p.address.clone(),
+        table: p.budget.as_ref().map(amounts_table),
+        checkboxes: p
+            .checkboxes
+            .iter()
+            .map(|g| {
+                let options = g
+                    .options
+                    .iter()
+                    .map(|(label, ticked)| CheckboxOption {
+                        label: label.clone(),
+                        ticked: *ticked,
+                    })
+                    .collect();
+                (
+                    g.key.clone(),
+                    CheckboxView {
+                        title: g.title.clone(),
+                        options,
+                    },
+                )
+            })
+            .collect(),
         sections: p
             .sections
             .iter()
             .map(|s| SectionView {
+                key: s.key.clone(),
                 heading: s.heading.clone(),
-                body: s.body.clone(),
+                blocks: s.blocks.iter().map(block).collect(),
+            })
+            .collect(),
+        agreement: p.agreement.as_ref().map(agreement),
+    }
+}
+
+/// "Serviceudgifter og overførselsudgifter" from the lines' expense types.
+fn expense_types(t: &AmountsTable) -> String {
+    let types: Vec<String> = t
+        .expense_types()
+        .iter()
+        .map(|e| e.noun().to_owned())
+        .collect();
+    capitalize(&join_danish(&types))
+}
+
+/// The standard amounts table's rows.
+fn amounts_table(t: &AmountsTable) -> TableView {
+    let signed = |cells: &Cells| -> Vec<String> {
+        cells
+            .iter()
+            .map(|c| c.map(format_signed).unwrap_or_default())
+            .collect()
+    };
+    let row = |style, label: &str, cells| RowView {
+        style,
+        label: label.to_owned(),
+        cells,
+    };
+    let mut rows = Vec::new();
+    if let Some(current) = &t.current {
+        rows.push(row("plain", "Nuværende budget", amounts(current)));
+    }
+    rows.push(row("group", "Budgetændring – drift", vec![]));
+    for line in &t.lines {
+        rows.push(row("line", &line.label, amounts(&line.cells)));
+    }
+    for net in &t.nets {
+        let label = format!("Samlet ændring (Netto) {}", net.expense.short());
+        rows.push(row("total", &label, amounts(&net.cells)));
+    }
+    if let Some(staff) = &t.staff {
+        rows.push(row("group", "Personalekonsekvenser", vec![]));
+        rows.push(row("line", "Ændring i antal årsværk", signed(&staff.total)));
+        for (label, cells) in &staff.areas {
+            rows.push(row("sub", label, signed(cells)));
+        }
+    }
+    TableView {
+        caption: format!("Beløb i {} {}", t.unit.label(), t.prices),
+        years: t.years.iter().map(|y| y.to_string()).collect(),
+        rows,
+        sign_note: SIGN_NOTE.into(),
+    }
+}
+
+/// A block's view.
+fn block(b: &Block) -> BlockView {
+    match b {
+        Block::Text(body) => BlockView::Text { body: body.clone() },
+        Block::Heading(text) => BlockView::Heading { text: text.clone() },
+        Block::Table(Table::Ledger(l)) => BlockView::Ledger(ledger(l)),
+        Block::Table(Table::Text(t)) => BlockView::TextTable(text_table(t)),
+        Block::Table(Table::Comparison(t)) => BlockView::Comparison(text_table(t)),
+    }
+}
+
+/// A ledger's view: header, rows with row totals, and the column-total row.
+fn ledger(l: &Ledger) -> LedgerView {
+    let unit_header = match &l.prices {
+        Some(prices) => format!("{}, {prices}", l.unit.label()),
+        None => l.unit.label().to_owned(),
+    };
+    let (label_header, unit_line) = match &l.label_header {
+        Some(h) => (h.clone(), Some(format!("Beløb i {unit_header}"))),
+        None => (unit_header, None),
+    };
+    let mut header = vec![label_header];
+    header.extend(l.columns.iter().cloned());
+    header.extend(l.years.iter().map(|y| y.to_string()));
+    header.extend(l.row_total.iter().cloned());
+    let total_cell = |t: Option<Decimal>| t.map(|v| format_amount(v, None)).unwrap_or_default();
+    let rows = l
+        .rows
+        .iter()
+        .map(|r| {
+            let mut cells = vec![r.label.clone()];
+            cells.extend(r.values.iter().cloned());
+            cells.extend(amounts(&r.cells));
+            if l.row_total.is_some() {
+                cells.push(total_cell(r.total));
+            }
+            cells
+        })
+        .collect();
+    let total = l.total_label.as_ref().map(|label| {
+        let mut cells = vec![label.clone()];
+        cells.extend(l.columns.iter().map(|_| String::new()));
+        cells.extend(amounts(&l.totals));
+        if l.row_total.is_some() {
+            cells.push(total_cell(l.grand_total));
+        }
+        cells
+    });
+    LedgerView {
+        caption: l.caption.clone(),
+        unit_line,
+        header,
+        text_columns: 1 + l.columns.len(),
+        rows,
+        total,
+    }
+}
+
+/// A text table's view.
+fn text_table(t: &TextTable) -> TextTableView {
+    TextTableView {
+        caption: t.caption.clone(),
+        header: t.header.clone(),
+        rows: t
+            .rows
+            .iter()
+            .map(|r| match r {
+                TextRow::Group(label) => TextRowView {
+                    group: Some(label.clone()),
+                    cells: vec![],
+                },
+                TextRow::Cells(cells) => TextRowView {
+                    group: None,
+                    cells: cells
+                        .iter()
+                        .map(|c| TextCellView {
+                            heading: c.heading.clone(),
+                            body: c.body.clone(),
+                        })
+                        .collect(),
+                },
             })
             .collect(),
     }
+}
+
+/// The agreement's bullet: "8,1 mio. kr. på service i 2025, … og 18,1 mio. kr. på service i 2028 <purpose>".
+fn agreement(a: &Agreement) -> AgreementView {
+    let millions = |v: Decimal| match a.unit {
+        Unit::Thousands => v / Decimal::from(1000),
+        Unit::Millions => v,
+    };
+    let expense = a.expense.short().to_lowercase();
+    let parts: Vec<String> = a
+        .amounts
+        .iter()
+        .map(|(year, v)| {
+            format!(
+                "{} mio. kr. på {expense} i {year}",
+                format_amount(millions(*v), Some(1))
+            )
+        })
+        .collect();
+    AgreementView {
+        intro: a.intro.clone(),
+        lead: a.lead.clone(),
+        bullet: format!("{} {}", join_danish(&parts), a.purpose),
+    }
+}
+
+/// The Danish name of a month (1–12).
+fn month_name(month: u8) -> &'static str {
+    const MONTHS: [&str; 12] = [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ];
+    MONTHS
+        .get(usize::from(month).saturating_sub(1))
+        .copied()
+        .unwrap_or("")
 }
 
 /// Upper-cases the first letter.
@@ -197,6 +460,8 @@ impl Filler {
         env.add_filter("markdown", |body: String| {
             Value::from_safe_string(markdown::to_typst(&body))
         });
+        env.set_auto_escape_callback(|_| AutoEscape::Custom("typst"));
+        env.add_filter("code_int", |n: i64| Value::from_safe_string(n.to_string()));
         env.add_filter("str", |text: Value| {
             Value::from_safe_string(markdown::typst_string(&text.to_string()))
         });

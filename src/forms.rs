@@ -1,17 +1,34 @@
-//! Which forms exist: each form's template file and its sections, headings and order.
+//! Which forms exist: each form's template file, its sections, headings and checkbox groups.
+//!
+//! Adding a form means adding a `Form` here (and to `FORMS`) and a template `templates/<name>.typ.j2`.
 
 /// One section a form prints, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SectionSpec {
     /// Key under `[sections]` in the proposal, e.g. `resume`.
     pub key: &'static str,
-    /// Heading printed in the PDF, e.g. "1. Resumé".
-    pub heading: &'static str,
+    /// Heading printed in the PDF, e.g. "1. Resumé"; `None` prints the body without a heading.
+    pub heading: Option<&'static str>,
     /// Whether the proposal must fill it.
     pub required: bool,
 }
 
-/// A municipality's form: a template plus the sections it requires.
+/// A group of checkboxes a form prints, e.g. "Kategorisering".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckboxSpec {
+    /// Key under `[checkboxes]`, e.g. `kategorisering`.
+    pub key: &'static str,
+    /// Title printed above or beside the boxes.
+    pub title: &'static str,
+    /// The options, in print order.
+    pub options: &'static [&'static str],
+    /// Whether at most one option may be ticked.
+    pub single: bool,
+    /// An option that excludes every other (e.g. "Bydækkende" excludes single districts).
+    pub exclusive: Option<&'static str>,
+}
+
+/// A municipality's form: a template plus the sections and checkbox groups it has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Form {
     /// Name used in `form = "…"`.
@@ -20,8 +37,30 @@ pub struct Form {
     pub description: &'static str,
     /// Template under `templates/`.
     pub template: &'static str,
+    /// Whether the form has the standard amounts table (`[budget]`).
+    pub needs_budget: bool,
     /// Sections in print order.
     pub sections: &'static [SectionSpec],
+    /// Checkbox groups the form prints.
+    pub checkboxes: &'static [CheckboxSpec],
+}
+
+/// Shorthand for a required section with a heading.
+const fn required(key: &'static str, heading: &'static str) -> SectionSpec {
+    SectionSpec {
+        key,
+        heading: Some(heading),
+        required: true,
+    }
+}
+
+/// Shorthand for an optional section with a heading.
+const fn optional(key: &'static str, heading: &'static str) -> SectionSpec {
+    SectionSpec {
+        key,
+        heading: Some(heading),
+        required: false,
+    }
 }
 
 /// The standard budget note (seed 000): header block, amounts table, seven numbered sections.
@@ -29,47 +68,114 @@ pub const STANDARD: Form = Form {
     name: "standard",
     description: "budgetforslag, standardskema (overskrift, udvalg, beløbstabel og syv afsnit)",
     template: "standard.typ.j2",
+    needs_budget: true,
     sections: &[
-        SectionSpec {
-            key: "resume",
-            heading: "1. Resumé",
-            required: true,
+        required("resume", "1. Resumé"),
+        required("status", "2. Status"),
+        required("aendringsforslag", "3. Ændringsforslag"),
+        required("konsekvens", "4. Konsekvens"),
+        required("investeringsbehov", "5. Investeringsbehov"),
+        required(
+            "relevante_dokumenter",
+            "6. Relevante dokumenter eller sammenhæng til andre bidrag",
+        ),
+        required("bemaerkninger_hu", "7. Eventuelt bemærkninger fra HU"),
+    ],
+    checkboxes: &[],
+};
+
+/// The districts of Copenhagen in the form's reading order (six per row).
+const BYDELE: &[&str] = &[
+    "Bydækkende",
+    "Bispebjerg",
+    "Indre by",
+    "Vesterbro/Kgs. Enghave",
+    "Valby",
+    "Amager Øst",
+    "Udenbys",
+    "Nørrebro",
+    "Østerbro",
+    "Brønshøj/Husum",
+    "Vanløse",
+    "Amager Vest",
+];
+
+/// Københavns Kommune's budgetnotat (seed 001): categorisation, districts, tables and agreement text.
+pub const BUDGETNOTAT: Form = Form {
+    name: "budgetnotat",
+    description: "budgetnotat (Københavns Kommune) med kategorisering, bydele, tabeller og aftaletekst",
+    template: "budgetnotat.typ.j2",
+    needs_budget: false,
+    sections: &[
+        required("baggrund", "Baggrund"),
+        required("indhold", "Indhold"),
+        required("forventet_effekt", "Forventet effekt og opfølgning"),
+        required("oekonomi", "Økonomi"),
+        required("risikovurdering", "Risikovurdering og proces"),
+        required(
+            "bevillingstekniske_oplysninger",
+            "Bevillingstekniske oplysninger",
+        ),
+        optional("tidligere_afsatte_midler", "Tidligere afsatte midler"),
+    ],
+    checkboxes: &[
+        CheckboxSpec {
+            key: "kategorisering",
+            title: "Kategorisering",
+            options: &[
+                "Need to",
+                "Fastholdelse/rekruttering",
+                "Rettidig omhu",
+                "Specifik udfordring",
+                "Bevillingsudløb",
+                "Henvist sag",
+                "Bestilt af politisk parti",
+                "Bestilt af fagudvalg",
+                "Bestilt administrativt",
+            ],
+            single: false,
+            exclusive: None,
         },
-        SectionSpec {
-            key: "status",
-            heading: "2. Status",
-            required: true,
-        },
-        SectionSpec {
-            key: "aendringsforslag",
-            heading: "3. Ændringsforslag",
-            required: true,
-        },
-        SectionSpec {
-            key: "konsekvens",
-            heading: "4. Konsekvens",
-            required: true,
-        },
-        SectionSpec {
-            key: "investeringsbehov",
-            heading: "5. Investeringsbehov",
-            required: true,
-        },
-        SectionSpec {
-            key: "relevante_dokumenter",
-            heading: "6. Relevante dokumenter eller sammenhæng til andre bidrag",
-            required: true,
-        },
-        SectionSpec {
-            key: "bemaerkninger_hu",
-            heading: "7. Eventuelt bemærkninger fra HU",
-            required: true,
+        CheckboxSpec {
+            key: "bydele",
+            title: "Bydele",
+            options: BYDELE,
+            single: false,
+            exclusive: Some("Bydækkende"),
         },
     ],
 };
 
+/// Slagelse Kommune's driftsforslag, Skema 2.2.1 (seed 003): prose and budgetoverslag by account.
+pub const DRIFTSFORSLAG: Form = Form {
+    name: "driftsforslag",
+    description: "driftsforslag, Skema 2.2.1 (Slagelse Kommune) med budgetoverslag pr. konto",
+    template: "driftsforslag.typ.j2",
+    needs_budget: false,
+    sections: &[SectionSpec {
+        key: "beskrivelse",
+        heading: None,
+        required: true,
+    }],
+    checkboxes: &[],
+};
+
+/// Ballerup Kommune's statusnotat (seed 004): municipality, title, committee and meeting, prose.
+pub const STATUSNOTAT: Form = Form {
+    name: "statusnotat",
+    description: "statusnotat til fagudvalg (Ballerup Kommune)",
+    template: "statusnotat.typ.j2",
+    needs_budget: false,
+    sections: &[SectionSpec {
+        key: "indhold",
+        heading: None,
+        required: true,
+    }],
+    checkboxes: &[],
+};
+
 /// Every form `budgetnote` knows.
-pub const FORMS: &[Form] = &[STANDARD];
+pub const FORMS: &[Form] = &[STANDARD, BUDGETNOTAT, DRIFTSFORSLAG, STATUSNOTAT];
 
 /// Looks a form up by its name.
 pub fn find(name: &str) -> Option<&'static Form> {

@@ -28,10 +28,145 @@ pub struct Proposal {
     /// Date of the proposal or meeting; also pins the PDF's timestamp.
     #[serde(default)]
     pub date: Option<Spanned<toml::value::Datetime>>,
-    /// The amounts table ("Beløb i 1.000 kr.").
-    pub budget: Spanned<BudgetTable>,
-    /// Section bodies by key (e.g. `resume`), as Markdown; the form gives headings and order.
-    pub sections: Spanned<BTreeMap<String, Spanned<String>>>,
+    /// Number of the proposal within its form's series, e.g. "01" in "Skema 2.2.1. 01".
+    #[serde(default)]
+    pub number: Option<Spanned<String>>,
+    /// Budget area ("bevillingsområde") after the committee, e.g. "Forsørgelse, revalidering, og aktivering".
+    #[serde(default)]
+    pub area: Option<Spanned<String>>,
+    /// Address line under the district checkboxes ("Adresse").
+    #[serde(default)]
+    pub address: Option<Spanned<String>>,
+    /// The amounts table of the standard form ("Beløb i 1.000 kr.").
+    #[serde(default)]
+    pub budget: Option<Spanned<BudgetTable>>,
+    /// Ticked options per checkbox group of the form, e.g. `kategorisering = ["Henvist sag"]`.
+    #[serde(default)]
+    pub checkboxes: Option<Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>>,
+    /// Tables and figures by id, placed in sections with `{ table = "id" }`.
+    #[serde(default)]
+    pub tables: BTreeMap<String, Spanned<Table>>,
+    /// The agreement text ("Forslag til aftaletekst"), with amounts written from a table.
+    #[serde(default)]
+    pub agreement: Option<Spanned<Agreement>>,
+    /// Section bodies by key (e.g. `resume`); the form gives headings and order.
+    pub sections: Spanned<BTreeMap<String, Spanned<SectionBody>>>,
+}
+
+/// A section's body: Markdown text, or a list of blocks (text, sub-headings, tables).
+#[derive(Debug, Clone)]
+pub enum SectionBody {
+    /// `resume = """…"""`
+    Text(String),
+    /// `oekonomi = [{ text = "…" }, { table = "tabel2" }]`
+    Blocks(Vec<Spanned<Block>>),
+}
+
+/// One block of a section: exactly one of the keys is set.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Block {
+    /// Markdown text.
+    #[serde(default)]
+    pub text: Option<Spanned<String>>,
+    /// A sub-heading inside the section.
+    #[serde(default)]
+    pub heading: Option<Spanned<String>>,
+    /// The id of a table under `[tables]`.
+    #[serde(default)]
+    pub table: Option<Spanned<String>>,
+}
+
+/// A table or figure; `kind` decides which keys apply.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Table {
+    /// "ledger" (amounts per year with totals), "text" (free text cells) or "comparison" (two columns).
+    pub kind: Spanned<String>,
+    /// Caption printed above, e.g. "Tabel 2. Oversigt over …".
+    #[serde(default)]
+    pub caption: Option<Spanned<String>>,
+    /// Ledger: unit of the amounts, "1.000 kr." or "mio. kr.".
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    /// Ledger: price basis, e.g. "2025 p/l" or "løbende p/l".
+    #[serde(default)]
+    pub prices: Option<Spanned<String>>,
+    /// Ledger: header of the label column instead of "<unit>, <prices>" (e.g. "Budgetoverslag").
+    #[serde(default)]
+    pub label_header: Option<Spanned<String>>,
+    /// Ledger: headers of the text columns between label and years (e.g. "Udvalg", "Bevilling").
+    #[serde(default)]
+    pub columns: Vec<Spanned<String>>,
+    /// Ledger: the years, strictly increasing.
+    #[serde(default)]
+    pub years: Option<Spanned<Vec<Spanned<i64>>>>,
+    /// Ledger: header of the row-total column (e.g. "I alt"); no row totals if absent.
+    #[serde(default)]
+    pub row_total: Option<Spanned<String>>,
+    /// Ledger: label of the column-total row (e.g. "Udgifter i alt (netto)"); no total row if absent.
+    #[serde(default)]
+    pub total: Option<Spanned<String>>,
+    /// Ledger: the column totals as transcribed (checked against the computed ones).
+    #[serde(default)]
+    pub stated_totals: Option<Spanned<YearAmounts>>,
+    /// Ledger: the grand total as transcribed (checked).
+    #[serde(default)]
+    pub stated_grand_total: Option<Spanned<RawAmount>>,
+    /// Text and comparison tables: the header cells.
+    #[serde(default)]
+    pub header: Vec<Spanned<String>>,
+    /// The rows.
+    #[serde(default)]
+    pub rows: Vec<Spanned<Row>>,
+}
+
+/// A row of any table kind.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Row {
+    /// Ledger: the row's label (activity, agreement, account name).
+    #[serde(default)]
+    pub label: Option<Spanned<String>>,
+    /// Ledger: account number printed before the label, e.g. "05.73".
+    #[serde(default)]
+    pub account: Option<Spanned<String>>,
+    /// Ledger: the text columns' values.
+    #[serde(default)]
+    pub values: Vec<Spanned<String>>,
+    /// Ledger: amounts per year.
+    #[serde(default)]
+    pub amounts: Option<Spanned<YearAmounts>>,
+    /// Ledger: the row total as transcribed (checked).
+    #[serde(default)]
+    pub stated_total: Option<Spanned<RawAmount>>,
+    /// Text tables: a group row spanning all columns instead of cells.
+    #[serde(default)]
+    pub group: Option<Spanned<String>>,
+    /// Text and comparison tables: the cells.
+    #[serde(default)]
+    pub cells: Vec<Spanned<Cell>>,
+}
+
+/// A text cell: Markdown, optionally under an underlined sub-heading.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    /// Underlined sub-heading, e.g. "Organisering i jobcentret:".
+    pub heading: Option<String>,
+    /// Markdown body.
+    pub body: String,
+}
+
+/// The agreement text: intro, lead-in, amounts per year from a table's total row, and purpose.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Agreement {
+    /// The opening paragraph(s), Markdown.
+    pub intro: Spanned<String>,
+    /// The line before the bullet, e.g. "Der afsættes:".
+    pub lead: Spanned<String>,
+    /// Id of the ledger table whose total row gives the amounts.
+    pub amounts_from: Spanned<String>,
+    /// Expense type named after each amount, e.g. "service".
+    pub expense: Spanned<String>,
+    /// What the money is for; ends the bullet.
+    pub purpose: Spanned<String>,
 }
 
 /// Amounts per year, keyed by the year as written (`2024 = -2800`); a missing year is a blank cell.
@@ -93,6 +228,78 @@ pub struct StaffArea {
     pub label: Spanned<String>,
     /// Change in årsværk per year.
     pub fte: Spanned<YearAmounts>,
+}
+
+impl<'de> Deserialize<'de> for SectionBody {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Accepts a string or an array of block tables.
+        struct BodyVisitor;
+
+        impl<'de> Visitor<'de> for BodyVisitor {
+            type Value = SectionBody;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a section: Markdown text, or an array of blocks such as [{ text = \"…\" }, { table = \"id\" }]")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<SectionBody, E> {
+                Ok(SectionBody::Text(v.to_owned()))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<SectionBody, A::Error> {
+                let mut blocks = Vec::new();
+                while let Some(block) = seq.next_element()? {
+                    blocks.push(block);
+                }
+                Ok(SectionBody::Blocks(blocks))
+            }
+        }
+
+        deserializer.deserialize_any(BodyVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Accepts a string or a `{ heading, body }` table.
+        struct CellVisitor;
+
+        /// The table form of a cell.
+        #[derive(Deserialize)]
+        struct CellTable {
+            /// Underlined sub-heading.
+            #[serde(default)]
+            heading: Option<String>,
+            /// Markdown body.
+            #[serde(default)]
+            body: String,
+        }
+
+        impl<'de> Visitor<'de> for CellVisitor {
+            type Value = Cell;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a cell: Markdown text, or { heading = \"…\", body = \"…\" }")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Cell, E> {
+                Ok(Cell {
+                    heading: None,
+                    body: v.to_owned(),
+                })
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Cell, A::Error> {
+                let table = CellTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Cell {
+                    heading: table.heading,
+                    body: table.body,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(CellVisitor)
+    }
 }
 
 /// An amount as written: an integer, a (rejected) float, or a Danish number string.

@@ -1,0 +1,250 @@
+//! The standard form's amounts table: lines, nets per expense type, stated figures, staff.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+
+use super::{Validator, sum_column};
+use crate::checked::{AmountsTable, Cells, ExpenseType, Line, LineKind, Net, StaffChange, Unit};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{BudgetTable, YearAmounts};
+use crate::number::{format_amount, format_signed, read_amount};
+
+impl Validator {
+    /// The amounts table with its lines, nets, stated figures and staff.
+    pub(super) fn table(&mut self, table: &Spanned<BudgetTable>) -> Option<AmountsTable> {
+        let t = table.get_ref();
+        let unit = Unit::from_key(t.unit.get_ref());
+        if unit.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!("unknown unit \"{}\"", t.unit.get_ref()),
+                    Some(t.unit.span()),
+                )
+                .with_help("use \"1.000 kr.\" or \"mio. kr.\""),
+            );
+        }
+        let prices = t.prices.get_ref().trim().to_owned();
+        if prices.is_empty() {
+            self.push(
+                Diagnostic::new(Code::E003, "`prices` is empty", Some(t.prices.span()))
+                    .with_help("state the price basis, e.g. prices = \"2024-priser\""),
+            );
+        }
+        let years = self.years(&t.years);
+        let current = t.current.as_ref().map(|c| self.cells(c, &years));
+        if t.lines.is_empty() {
+            self.push(
+                Diagnostic::new(
+                    Code::E019,
+                    "the budget table has no lines",
+                    Some(table.span()),
+                )
+                .with_help(
+                    "add at least one [[budget.lines]] with kind, expense, committee and amounts",
+                ),
+            );
+        }
+        let errors_before = self.error_count();
+        let lines: Vec<Line> = t
+            .lines
+            .iter()
+            .filter_map(|l| self.line(l, &years))
+            .collect();
+        let lines_readable = self.error_count() == errors_before;
+        let nets = compute_nets(&lines, years.len());
+        if let Some(stated) = &t.stated_net {
+            if lines_readable {
+                self.check_stated_nets(stated, &nets, &years);
+            } else {
+                // Sums over unreadable lines would only repeat the errors above; check the figures alone.
+                for amounts in stated.get_ref().values() {
+                    self.cells(amounts, &years);
+                }
+            }
+        }
+        let staff = t.staff.as_ref().map(|s| self.staff(s, &years));
+        Some(AmountsTable {
+            unit: unit?,
+            prices,
+            years,
+            current,
+            lines,
+            nets,
+            staff,
+        })
+    }
+
+    /// One line of the change.
+    fn line(&mut self, line: &Spanned<crate::model::BudgetLine>, years: &[i64]) -> Option<Line> {
+        let l = line.get_ref();
+        let kind = LineKind::from_key(l.kind.get_ref());
+        if kind.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!("unknown line kind \"{}\"", l.kind.get_ref()),
+                    Some(l.kind.span()),
+                )
+                .with_help(format!("use one of: {}", LineKind::KEYS)),
+            );
+        }
+        let expense = ExpenseType::from_key(l.expense.get_ref());
+        if expense.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!("unknown expense type \"{}\"", l.expense.get_ref()),
+                    Some(l.expense.span()),
+                )
+                .with_help(format!("use one of: {}", ExpenseType::KEYS)),
+            );
+        }
+        let committee = self.text(&l.committee, "committee");
+        let cells = self.cells(&l.amounts, years);
+        let (kind, expense) = (kind?, expense?);
+        let label = match &l.label {
+            Some(label) => label.get_ref().trim().to_owned(),
+            None => format!("{} ({} {committee})", kind.label(), expense.short()),
+        };
+        Some(Line {
+            label,
+            kind,
+            expense,
+            committee,
+            cells,
+        })
+    }
+
+    /// Compares stated nets (from a spreadsheet) with the computed ones.
+    fn check_stated_nets(
+        &mut self,
+        stated: &Spanned<BTreeMap<String, Spanned<YearAmounts>>>,
+        nets: &[Net],
+        years: &[i64],
+    ) {
+        for (key, amounts) in stated.get_ref() {
+            let Some(expense) = ExpenseType::from_key(key) else {
+                self.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        format!("unknown expense type \"{key}\" in `stated_net`"),
+                        Some(amounts.span()),
+                    )
+                    .with_help(format!("use one of: {}", ExpenseType::KEYS)),
+                );
+                continue;
+            };
+            let computed = nets
+                .iter()
+                .find(|n| n.expense == expense)
+                .map(|n| n.cells.clone())
+                .unwrap_or_else(|| vec![None; years.len()]);
+            for (year_key, raw) in amounts.get_ref() {
+                let Some(i) = year_key
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .and_then(|y| years.iter().position(|t| *t == y))
+                else {
+                    continue; // reported by `cells` below
+                };
+                let Ok(stated_value) = read_amount(raw.get_ref()) else {
+                    continue;
+                };
+                let label = expense.short();
+                let year = years[i];
+                let computed_text = computed[i].map_or_else(
+                    || "blank (no line has this year)".to_owned(),
+                    |c| format_amount(c, None),
+                );
+                if computed[i] != Some(stated_value) {
+                    self.push(
+                        Diagnostic::new(
+                            Code::E014,
+                            format!(
+                                "stated net for {label} in {year} is {}, but the lines add up to {computed_text}",
+                                format_amount(stated_value, None)
+                            ),
+                            Some(raw.span()),
+                        )
+                        .with_label(format!("computed: {computed_text}"))
+                        .with_help(
+                            "correct the lines or the stated figure; the PDF always prints the computed net",
+                        ),
+                    );
+                }
+            }
+            self.cells(amounts, years);
+        }
+    }
+
+    /// Staff change: the stated total, and per-area lines that must add up to it.
+    fn staff(&mut self, staff: &Spanned<crate::model::Staff>, years: &[i64]) -> StaffChange {
+        let s = staff.get_ref();
+        let errors_before = self.error_count();
+        let total = self.cells(&s.fte, years);
+        let areas: Vec<(String, Cells)> = s
+            .areas
+            .iter()
+            .map(|a| {
+                (
+                    self.text(&a.get_ref().label, "label"),
+                    self.cells(&a.get_ref().fte, years),
+                )
+            })
+            .collect();
+        if !areas.is_empty() && self.error_count() == errors_before {
+            for (i, year) in years.iter().enumerate() {
+                let sum = sum_column(areas.iter().map(|(_, c)| c[i]));
+                if sum != total[i] {
+                    let span = s
+                        .fte
+                        .get_ref()
+                        .iter()
+                        .find(|(k, _)| k.trim().parse::<i64>().ok() == Some(*year))
+                        .map_or(s.fte.span(), |(_, v)| v.span());
+                    let show =
+                        |c: Option<Decimal>| c.map_or_else(|| "blank".to_owned(), format_signed);
+                    self.push(
+                        Diagnostic::new(
+                            Code::E015,
+                            format!(
+                                "change in årsværk for {year} is stated as {}, but the areas add up to {}",
+                                show(total[i]),
+                                show(sum)
+                            ),
+                            Some(span),
+                        )
+                        .with_label(format!("areas: {}", show(sum)))
+                        .with_help("correct the total or the areas so they agree"),
+                    );
+                }
+            }
+        }
+        StaffChange { total, areas }
+    }
+}
+
+/// Net change per expense type present in the lines.
+fn compute_nets(lines: &[Line], years: usize) -> Vec<Net> {
+    ExpenseType::ALL
+        .iter()
+        .filter(|e| lines.iter().any(|l| l.expense == **e))
+        .map(|&expense| Net {
+            expense,
+            cells: (0..years)
+                .map(|i| {
+                    sum_column(
+                        lines
+                            .iter()
+                            .filter(|l| l.expense == expense)
+                            .map(|l| l.cells[i]),
+                    )
+                })
+                .collect(),
+        })
+        .collect()
+}

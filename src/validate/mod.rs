@@ -1,0 +1,298 @@
+//! Schema rules and numeric cross-checks: model in, checked proposal and diagnostics out.
+//!
+//! Every rule runs; problems are collected, never first-error-only.
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+
+mod budget;
+mod sections;
+mod tables;
+
+use crate::checked::{Cells, CheckedProposal};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::forms::{self, Form};
+use crate::model::{Proposal, RawAmount, YearAmounts};
+use crate::number::{AmountError, read_amount};
+
+/// Validates a parsed proposal; returns it checked only if no error was found.
+pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic>) {
+    let mut v = Validator { diags: Vec::new() };
+    let form = v.form(&proposal.form);
+    let title = v.text(&proposal.title, "title");
+    let id = v.text(&proposal.id, "id");
+    let proposer = v.text(&proposal.proposer, "proposer");
+    let committees = v.committees(&proposal.committees);
+    let date = proposal.date.as_ref().and_then(|d| v.date(d));
+    let budget = match (&proposal.budget, form) {
+        (Some(budget), _) => v.table(budget),
+        (None, Some(form)) if form.needs_budget => {
+            v.push(
+                Diagnostic::new(
+                    Code::E003,
+                    format!("form \"{}\" needs a `[budget]` table", form.name),
+                    Some(proposal.form.span()),
+                )
+                .with_help(
+                    "add [budget] with unit, prices, years and [[budget.lines]] (see README)",
+                ),
+            );
+            None
+        }
+        (None, _) => None,
+    };
+    let tables = v.tables(&proposal.tables);
+    let (sections, checkboxes) = match form {
+        Some(form) => {
+            let sections = v.sections(form, &proposal.sections, &tables);
+            let checkboxes = v.checkboxes(form, proposal.checkboxes.as_ref());
+            (sections, checkboxes)
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let agreement = proposal
+        .agreement
+        .as_ref()
+        .and_then(|a| v.agreement(a, &tables));
+    v.unplaced_tables(
+        &proposal.tables,
+        &proposal.sections,
+        proposal.agreement.as_ref(),
+    );
+    let optional =
+        |field: &Option<Spanned<String>>| field.as_ref().map(|f| f.get_ref().trim().to_owned());
+
+    let has_errors = v.error_count() > 0;
+    let budget_ok = budget.is_some() || proposal.budget.is_none();
+    let checked = match form {
+        Some(form) if !has_errors && budget_ok => Some(CheckedProposal {
+            id,
+            form,
+            title,
+            municipality: optional(&proposal.municipality),
+            committees,
+            proposer,
+            date,
+            number: optional(&proposal.number),
+            area: optional(&proposal.area),
+            address: optional(&proposal.address),
+            budget,
+            checkboxes,
+            sections,
+            agreement,
+        }),
+        _ => None,
+    };
+    (checked, v.diags)
+}
+
+/// Collects diagnostics while checking one proposal.
+struct Validator {
+    /// Everything found so far.
+    diags: Vec<Diagnostic>,
+}
+
+impl Validator {
+    /// Records a diagnostic.
+    fn push(&mut self, diagnostic: Diagnostic) {
+        self.diags.push(diagnostic);
+    }
+
+    /// How many errors were found so far.
+    fn error_count(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
+            .count()
+    }
+
+    /// The form named by `form = "…"`.
+    fn form(&mut self, name: &Spanned<String>) -> Option<&'static Form> {
+        let form = forms::find(name.get_ref().trim());
+        if form.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::E004,
+                    format!("unknown form \"{}\"", name.get_ref()),
+                    Some(name.span()),
+                )
+                .with_label("no form has this name")
+                .with_help(format!("use one of: {}", forms::names())),
+            );
+        }
+        form
+    }
+
+    /// The table's years: strictly increasing, no duplicates, plausible.
+    fn years(&mut self, years: &Spanned<Vec<Spanned<i64>>>) -> Vec<i64> {
+        let list = years.get_ref();
+        if list.is_empty() {
+            self.push(
+                Diagnostic::new(Code::E003, "`years` is empty", Some(years.span()))
+                    .with_help("list the budget year and the overslagsår, e.g. years = [2024, 2025, 2026, 2027]"),
+            );
+        }
+        for pair in list.windows(2) {
+            let (a, b) = (&pair[0], &pair[1]);
+            if b.get_ref() <= a.get_ref() {
+                let what = if b.get_ref() == a.get_ref() {
+                    "repeats"
+                } else {
+                    "comes before"
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::E012,
+                        format!("year {} {what} {} in `years`", b.get_ref(), a.get_ref()),
+                        Some(b.span()),
+                    )
+                    .with_label("years must be strictly increasing")
+                    .with_help("list each year once, from the budget year forward"),
+                );
+            }
+        }
+        for year in list {
+            if !(1900..=2200).contains(year.get_ref()) {
+                self.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        format!("{} is not a budget year", year.get_ref()),
+                        Some(year.span()),
+                    )
+                    .with_help("write four-digit years such as 2024"),
+                );
+            }
+        }
+        list.iter().map(|y| *y.get_ref()).collect()
+    }
+
+    /// Amounts keyed by year, aligned to the table's years; reports bad years and amounts.
+    fn cells(&mut self, amounts: &Spanned<YearAmounts>, years: &[i64]) -> Cells {
+        let mut cells: Cells = vec![None; years.len()];
+        for (key, raw) in amounts.get_ref() {
+            let value = self.amount(raw);
+            let Ok(year) = key.trim().parse::<i64>() else {
+                self.push(
+                    Diagnostic::new(
+                        Code::E018,
+                        format!("`{key}` is not a year"),
+                        Some(raw.span()),
+                    )
+                    .with_label("the key before `=` must be a year")
+                    .with_help("write amounts as { 2024 = -2800, 2025 = -2800 }"),
+                );
+                continue;
+            };
+            match years.iter().position(|y| *y == year) {
+                Some(i) => cells[i] = value,
+                None => self.push(
+                    Diagnostic::new(
+                        Code::E013,
+                        format!("amount for {year}, a year the table does not have"),
+                        Some(raw.span()),
+                    )
+                    .with_label(format!("{year} is not in `years`"))
+                    .with_help(format!(
+                        "the table's years are {}; add {year} to `years` or remove this amount",
+                        years
+                            .iter()
+                            .map(|y| y.to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                ),
+            }
+        }
+        cells
+    }
+
+    /// One amount as an exact decimal, or a diagnostic.
+    fn amount(&mut self, raw: &Spanned<RawAmount>) -> Option<Decimal> {
+        match read_amount(raw.get_ref()) {
+            Ok(value) => Some(value),
+            Err(AmountError::Float(hint)) => {
+                self.push(
+                    Diagnostic::new(Code::E010, "amount written as a decimal number", Some(raw.span()))
+                        .with_label("a TOML float is not exact")
+                        .with_help(format!(
+                            "write an integer in the table's unit, or a string with a decimal comma: {hint}"
+                        )),
+                );
+                None
+            }
+            Err(AmountError::Text(text)) => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E011,
+                        format!("\"{text}\" is not an amount"),
+                        Some(raw.span()),
+                    )
+                    .with_label("cannot read this as a Danish number")
+                    .with_help(
+                        "use a decimal comma and `.` only between groups of three digits: \"2,8\", \"-2.800\", \"+4\"",
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// A required text field, which must not be blank.
+    fn text(&mut self, value: &Spanned<String>, field: &str) -> String {
+        let text = value.get_ref().trim().to_owned();
+        if text.is_empty() {
+            self.push(
+                Diagnostic::new(
+                    Code::E003,
+                    format!("`{field}` is empty"),
+                    Some(value.span()),
+                )
+                .with_help(format!("write the {field} between the quotes")),
+            );
+        }
+        text
+    }
+
+    /// The committees, at least one, none blank.
+    fn committees(&mut self, list: &Spanned<Vec<Spanned<String>>>) -> Vec<String> {
+        if list.get_ref().is_empty() {
+            self.push(
+                Diagnostic::new(
+                    Code::E003,
+                    "`committees` lists no committee",
+                    Some(list.span()),
+                )
+                .with_help("name at least one, e.g. committees = [\"Socialudvalget\"]"),
+            );
+        }
+        list.get_ref()
+            .iter()
+            .map(|c| self.text(c, "committee name"))
+            .collect()
+    }
+
+    /// The date as (year, month, day).
+    fn date(&mut self, value: &Spanned<toml::value::Datetime>) -> Option<(u16, u8, u8)> {
+        match value.get_ref().date {
+            Some(d) => Some((d.year, d.month, d.day)),
+            None => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        "`date` has a time but no date",
+                        Some(value.span()),
+                    )
+                    .with_help("write a date such as date = 2024-06-12"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// Sum of a column's cells; blank if every cell is blank.
+pub fn sum_column(cells: impl Iterator<Item = Option<Decimal>>) -> Option<Decimal> {
+    cells
+        .flatten()
+        .fold(None, |acc, v| Some(acc.unwrap_or(Decimal::ZERO) + v))
+}

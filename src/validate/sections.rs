@@ -1,0 +1,311 @@
+//! Sections and their blocks, checkbox groups, the agreement text, and tables never placed.
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+
+use super::Validator;
+use crate::checked::{Agreement, Block, CheckboxGroup, ExpenseType, Section, Table};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::forms::Form;
+use crate::model::{self, SectionBody};
+
+impl Validator {
+    /// Sections in the form's order; unknown keys and missing required ones are errors.
+    pub(super) fn sections(
+        &mut self,
+        form: &'static Form,
+        sections: &Spanned<BTreeMap<String, Spanned<SectionBody>>>,
+        tables: &BTreeMap<String, Table>,
+    ) -> Vec<Section> {
+        for (key, body) in sections.get_ref() {
+            if !form.sections.iter().any(|s| s.key == key) {
+                self.push(
+                    Diagnostic::new(
+                        Code::E017,
+                        format!("form \"{}\" has no section `{key}`", form.name),
+                        Some(body.span()),
+                    )
+                    .with_label("this text would not be printed")
+                    .with_help(format!("the form's sections are: {}", form.section_keys())),
+                );
+            }
+        }
+        let mut out = Vec::new();
+        for spec in form.sections {
+            let body = sections.get_ref().get(spec.key);
+            let blocks = body.map(|b| self.blocks(b, tables)).unwrap_or_default();
+            if blocks.is_empty() {
+                if spec.required {
+                    let span = body.map_or(sections.span(), |b| b.span());
+                    let name = spec.heading.unwrap_or("the body");
+                    self.push(
+                        Diagnostic::new(
+                            Code::E016,
+                            format!("section `{}` (\"{name}\") is missing or empty", spec.key),
+                            Some(span),
+                        )
+                        .with_label(format!("form \"{}\" requires it", form.name))
+                        .with_help(format!(
+                            "add {} = \"\"\"…\"\"\" under [sections]; write \"Ingen bemærkninger.\" if there is nothing to say",
+                            spec.key
+                        )),
+                    );
+                }
+                continue;
+            }
+            out.push(Section {
+                key: spec.key.to_owned(),
+                heading: spec.heading.map(str::to_owned),
+                blocks,
+            });
+        }
+        out
+    }
+
+    /// The blocks of one section body; blank text makes no block.
+    fn blocks(
+        &mut self,
+        body: &Spanned<SectionBody>,
+        tables: &BTreeMap<String, Table>,
+    ) -> Vec<Block> {
+        match body.get_ref() {
+            SectionBody::Text(text) if text.trim().is_empty() => Vec::new(),
+            SectionBody::Text(text) => vec![Block::Text(text.trim().to_owned())],
+            SectionBody::Blocks(blocks) => blocks
+                .iter()
+                .filter_map(|b| self.block(b, tables))
+                .collect(),
+        }
+    }
+
+    /// One block: exactly one of text, heading or table.
+    fn block(
+        &mut self,
+        block: &Spanned<model::Block>,
+        tables: &BTreeMap<String, Table>,
+    ) -> Option<Block> {
+        let b = block.get_ref();
+        match (&b.text, &b.heading, &b.table) {
+            (Some(text), None, None) => {
+                let text = text.get_ref().trim();
+                (!text.is_empty()).then(|| Block::Text(text.to_owned()))
+            }
+            (None, Some(heading), None) => {
+                Some(Block::Heading(heading.get_ref().trim().to_owned()))
+            }
+            (None, None, Some(id)) => match tables.get(id.get_ref().trim()) {
+                Some(table) => Some(Block::Table(table.clone())),
+                None => {
+                    self.push(
+                        Diagnostic::new(
+                            Code::E020,
+                            format!("no table `{}` under [tables]", id.get_ref()),
+                            Some(id.span()),
+                        )
+                        .with_label("unknown table id")
+                        .with_help(if tables.is_empty() {
+                            "define it as [tables.<id>] with kind, caption and rows".to_owned()
+                        } else {
+                            format!(
+                                "the tables are: {} (a table with errors is reported at its own line)",
+                                tables.keys().cloned().collect::<Vec<_>>().join(", ")
+                            )
+                        }),
+                    );
+                    None
+                }
+            },
+            _ => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E024,
+                        "a block needs exactly one of `text`, `heading` or `table`",
+                        Some(block.span()),
+                    )
+                    .with_help(
+                        "split it into several blocks: [{ text = \"…\" }, { table = \"tabel1\" }]",
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The form's checkbox groups with the ticked options; unknown groups and options are errors.
+    pub(super) fn checkboxes(
+        &mut self,
+        form: &'static Form,
+        given: Option<&Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>>,
+    ) -> Vec<CheckboxGroup> {
+        let empty = BTreeMap::new();
+        let map = given.map_or(&empty, |g| g.get_ref());
+        for (key, ticks) in map {
+            if !form.checkboxes.iter().any(|c| c.key == key) {
+                let keys: Vec<&str> = form.checkboxes.iter().map(|c| c.key).collect();
+                self.push(
+                    Diagnostic::new(
+                        Code::E023,
+                        format!("form \"{}\" has no checkbox group `{key}`", form.name),
+                        Some(ticks.span()),
+                    )
+                    .with_help(if keys.is_empty() {
+                        format!(
+                            "form \"{}\" has no checkboxes; remove [checkboxes]",
+                            form.name
+                        )
+                    } else {
+                        format!("the form's groups are: {}", keys.join(", "))
+                    }),
+                );
+            }
+        }
+        let mut out = Vec::new();
+        for spec in form.checkboxes {
+            let ticks = map.get(spec.key);
+            let mut ticked: Vec<&str> = Vec::new();
+            for tick in ticks.map(|t| t.get_ref().as_slice()).unwrap_or_default() {
+                let name = tick.get_ref().trim();
+                match spec.options.iter().find(|o| o.eq_ignore_ascii_case(name)) {
+                    Some(option) if ticked.contains(option) => self.push(
+                        Diagnostic::new(
+                            Code::E022,
+                            format!("\"{name}\" is ticked twice"),
+                            Some(tick.span()),
+                        )
+                        .with_help("list each option once"),
+                    ),
+                    Some(option) => ticked.push(option),
+                    None => self.push(
+                        Diagnostic::new(
+                            Code::E021,
+                            format!("\"{name}\" is not an option of {}", spec.title),
+                            Some(tick.span()),
+                        )
+                        .with_label("unknown option")
+                        .with_help(format!(
+                            "the options are: {}",
+                            spec.options
+                                .iter()
+                                .map(|o| format!("\"{o}\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                    ),
+                }
+            }
+            if let Some(ticks) = ticks {
+                let too_many = spec.single && ticked.len() > 1;
+                let exclusive = spec
+                    .exclusive
+                    .filter(|e| ticked.contains(e) && ticked.len() > 1);
+                if too_many || exclusive.is_some() {
+                    let message = match exclusive {
+                        Some(e) => format!("\"{e}\" in {} excludes every other option", spec.title),
+                        None => format!(
+                            "{} allows one tick, but {} are ticked",
+                            spec.title,
+                            ticked.len()
+                        ),
+                    };
+                    self.push(
+                        Diagnostic::new(Code::E022, message, Some(ticks.span()))
+                            .with_help("keep one option"),
+                    );
+                }
+            }
+            out.push(CheckboxGroup {
+                key: spec.key.to_owned(),
+                title: spec.title.to_owned(),
+                options: spec
+                    .options
+                    .iter()
+                    .map(|o| (o.to_string(), ticked.contains(o)))
+                    .collect(),
+            });
+        }
+        out
+    }
+
+    /// The agreement text; its amounts come from the total row of a ledger.
+    pub(super) fn agreement(
+        &mut self,
+        agreement: &Spanned<model::Agreement>,
+        tables: &BTreeMap<String, Table>,
+    ) -> Option<Agreement> {
+        let a = agreement.get_ref();
+        let expense = ExpenseType::from_key(a.expense.get_ref());
+        if expense.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!("unknown expense type \"{}\"", a.expense.get_ref()),
+                    Some(a.expense.span()),
+                )
+                .with_help(format!("use one of: {}", ExpenseType::KEYS)),
+            );
+        }
+        let source = a.amounts_from.get_ref().trim();
+        let ledger = match tables.get(source) {
+            Some(Table::Ledger(ledger)) => Some(ledger),
+            _ => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E026,
+                        format!("`amounts_from` must name a ledger table; `{source}` is not one"),
+                        Some(a.amounts_from.span()),
+                    )
+                    .with_help("name a [tables.<id>] with kind = \"ledger\""),
+                );
+                None
+            }
+        }?;
+        let amounts: Vec<(i64, rust_decimal::Decimal)> = ledger
+            .years
+            .iter()
+            .zip(&ledger.totals)
+            .filter_map(|(year, total)| total.map(|t| (*year, t)))
+            .collect();
+        Some(Agreement {
+            intro: a.intro.get_ref().trim().to_owned(),
+            lead: a.lead.get_ref().trim().to_owned(),
+            amounts,
+            unit: ledger.unit,
+            expense: expense?,
+            purpose: a.purpose.get_ref().trim().to_owned(),
+        })
+    }
+
+    /// W002 for a table defined under [tables] but placed nowhere.
+    pub(super) fn unplaced_tables(
+        &mut self,
+        tables: &BTreeMap<String, Spanned<model::Table>>,
+        sections: &Spanned<BTreeMap<String, Spanned<SectionBody>>>,
+        agreement: Option<&Spanned<model::Agreement>>,
+    ) {
+        let placed: Vec<&str> = sections
+            .get_ref()
+            .values()
+            .filter_map(|body| match body.get_ref() {
+                SectionBody::Blocks(blocks) => Some(blocks),
+                SectionBody::Text(_) => None,
+            })
+            .flatten()
+            .filter_map(|b| b.get_ref().table.as_ref().map(|t| t.get_ref().trim()))
+            .chain(agreement.map(|a| a.get_ref().amounts_from.get_ref().trim()))
+            .collect();
+        for (id, table) in tables {
+            if !placed.contains(&id.as_str()) {
+                self.push(
+                    Diagnostic::new(
+                        Code::W002,
+                        format!("table `{id}` is never placed"),
+                        Some(table.span()),
+                    )
+                    .with_label("not printed")
+                    .with_help(format!("place it in a section: {{ table = \"{id}\" }}")),
+                );
+            }
+        }
+    }
+}

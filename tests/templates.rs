@@ -1,0 +1,34 @@
+//! Template fixtures: each folder under tests/templates/ holds a proposal and, beside it, a
+//! snapshot of the Typst source the form's template generates for it.
+
+mod common;
+
+use common::root;
+
+// The generated Typst of every fixture matches its reviewed snapshot, and every piece of user
+// text in it sits inside a string literal.
+#[test]
+fn generated_typst_matches_snapshots() {
+    let project = budgetnote::Project::open(&root()).unwrap();
+    let mut dirs: Vec<_> = std::fs::read_dir(root().join("tests/templates"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 2);
+    for dir in dirs {
+        let checked = budgetnote::check_file(&dir.join("proposal.toml")).unwrap();
+        let proposal = checked
+            .proposal
+            .unwrap_or_else(|| panic!("{}: {:#?}", dir.display(), checked.report.diagnostics));
+        let source = project.typst_source(&proposal).unwrap();
+        insta::with_settings!({
+            snapshot_path => dir.clone(),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!("generated", source);
+        });
+    }
+}
