@@ -226,7 +226,7 @@ pub enum Block {
     /// A sub-heading.
     Heading(String),
     /// A table or figure.
-    Table(Table),
+    Table(Box<Table>),
 }
 
 /// A checked table or figure.

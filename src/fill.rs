@@ -299,9 +299,11 @@ fn block(b: &Block) -> BlockView {
     match b {
         Block::Text(body) => BlockView::Text { body: body.clone() },
         Block::Heading(text) => BlockView::Heading { text: text.clone() },
-        Block::Table(Table::Ledger(l)) => BlockView::Ledger(ledger(l)),
-        Block::Table(Table::Text(t)) => BlockView::TextTable(text_table(t)),
-        Block::Table(Table::Comparison(t)) => BlockView::Comparison(text_table(t)),
+        Block::Table(table) => match table.as_ref() {
+            Table::Ledger(l) => BlockView::Ledger(ledger(l)),
+            Table::Text(t) => BlockView::TextTable(text_table(t)),
+            Table::Comparison(t) => BlockView::Comparison(text_table(t)),
+        },
     }
 }
 

@@ -42,7 +42,7 @@ pub struct Proposal {
     pub budget: Option<Spanned<BudgetTable>>,
     /// Ticked options per checkbox group of the form, e.g. `kategorisering = ["Henvist sag"]`.
     #[serde(default)]
-    pub checkboxes: Option<Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>>,
+    pub checkboxes: Option<Spanned<Ticks>>,
     /// Tables and figures by id, placed in sections with `{ table = "id" }`.
     #[serde(default)]
     pub tables: BTreeMap<String, Spanned<Table>>,
@@ -168,6 +168,9 @@ pub struct Agreement {
     /// What the money is for; ends the bullet.
     pub purpose: Spanned<String>,
 }
+
+/// Ticked options per checkbox group key, e.g. `kategorisering = ["Henvist sag"]`.
+pub type Ticks = BTreeMap<String, Spanned<Vec<Spanned<String>>>>;
 
 /// Amounts per year, keyed by the year as written (`2024 = -2800`); a missing year is a blank cell.
 pub type YearAmounts = BTreeMap<String, Spanned<RawAmount>>;

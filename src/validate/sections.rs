@@ -95,7 +95,7 @@ impl Validator {
                 Some(Block::Heading(heading.get_ref().trim().to_owned()))
             }
             (None, None, Some(id)) => match tables.get(id.get_ref().trim()) {
-                Some(table) => Some(Block::Table(table.clone())),
+                Some(table) => Some(Block::Table(Box::new(table.clone()))),
                 None => {
                     self.push(
                         Diagnostic::new(
@@ -136,7 +136,7 @@ impl Validator {
     pub(super) fn checkboxes(
         &mut self,
         form: &'static Form,
-        given: Option<&Spanned<BTreeMap<String, Spanned<Vec<Spanned<String>>>>>>,
+        given: Option<&Spanned<model::Ticks>>,
     ) -> Vec<CheckboxGroup> {
         let empty = BTreeMap::new();
         let map = given.map_or(&empty, |g| g.get_ref());

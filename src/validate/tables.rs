@@ -117,10 +117,10 @@ impl Validator {
                 }
             }
         }
-        if let (Some(stated), true) = (&t.stated_grand_total, readable) {
-            if let Some(value) = self.amount(stated) {
-                self.compare(value, grand_total, stated.span(), "grand total");
-            }
+        if let (Some(stated), true) = (&t.stated_grand_total, readable)
+            && let Some(value) = self.amount(stated)
+        {
+            self.compare(value, grand_total, stated.span(), "grand total");
         }
         Some(Ledger {
             caption,
