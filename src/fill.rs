@@ -400,9 +400,9 @@ fn agreement(a: &Agreement) -> AgreementView {
         })
         .collect();
     AgreementView {
-        intro: a.intro.clone(),
+        intro: format!("\u{201c}{}", a.intro),
         lead: a.lead.clone(),
-        bullet: format!("{} {}", join_danish(&parts), a.purpose),
+        bullet: format!("{} {}\u{201d}", join_danish(&parts), a.purpose),
     }
 }
 
