@@ -24,8 +24,19 @@ pub fn typst_string(text: &str) -> String {
 }
 
 /// Text as Typst markup that prints it literally: `#"…"`.
+///
+/// A hyphen inside a word ("step up-indsats", "2017-2021") gets a word joiner after it, so no
+/// line ends on it: text extractors read a line-final hyphen as a hyphenated word and join it.
 pub fn typst_text(text: &str) -> String {
-    format!("#{}", typst_string(text))
+    let mut joined = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        joined.push(c);
+        if c == '-' && chars.peek().is_some_and(|next| next.is_alphanumeric()) {
+            joined.push('\u{2060}');
+        }
+    }
+    format!("#{}", typst_string(&joined))
 }
 
 /// Converts a Markdown body to Typst markup.
@@ -104,6 +115,16 @@ fn end(out: &mut String, lists: &mut Vec<Option<u64>>, tag: TagEnd) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // A hyphen inside a word is joined to what follows; one before a space is left alone.
+    #[test]
+    fn hyphen_inside_word_gets_a_joiner() {
+        assert_eq!(
+            typst_text("step up-indsats"),
+            "#\"step up-\u{2060}indsats\""
+        );
+        assert_eq!(typst_text("beskæftigelses- og"), "#\"beskæftigelses- og\"");
+    }
 
     // Quotes and backslashes are escaped inside the literal.
     #[test]

@@ -31,9 +31,74 @@ pub fn render(path: &Path) -> Vec<u8> {
         .expect("pdf")
 }
 
-/// The text of a PDF, as a real PDF reader extracts it.
+/// The text of a PDF in content order, a new line wherever the baseline moves and a space
+/// wherever the pen jumps forward (pdf-extract's own plain-text output glues some lines together).
 pub fn pdf_text(pdf: &[u8]) -> String {
-    pdf_extract::extract_text_from_mem(pdf).expect("PDF text can be extracted")
+    let doc = pdf_extract::Document::load_mem(pdf).expect("PDF parses");
+    let mut lines = LineText::default();
+    pdf_extract::output_doc(&doc, &mut lines).expect("PDF text can be extracted");
+    lines.text
+}
+
+/// Collects characters by position into lines of text.
+#[derive(Default)]
+struct LineText {
+    /// The text so far.
+    text: String,
+    /// Baseline of the last character.
+    last_y: Option<f64>,
+    /// Where the last character ended.
+    last_x_end: f64,
+}
+
+impl pdf_extract::OutputDev for LineText {
+    fn begin_page(
+        &mut self,
+        _: u32,
+        _: &pdf_extract::MediaBox,
+        _: Option<(f64, f64, f64, f64)>,
+    ) -> Result<(), pdf_extract::OutputError> {
+        self.text.push('\n');
+        self.last_y = None;
+        Ok(())
+    }
+
+    fn end_page(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+
+    fn output_character(
+        &mut self,
+        trm: &pdf_extract::Transform,
+        width: f64,
+        _spacing: f64,
+        font_size: f64,
+        char: &str,
+    ) -> Result<(), pdf_extract::OutputError> {
+        let size = (trm.m11 * trm.m22).abs().sqrt() * font_size;
+        let (x, y) = (trm.m31, trm.m32);
+        match self.last_y {
+            Some(last) if (y - last).abs() > size * 0.4 => self.text.push('\n'),
+            Some(_) if x > self.last_x_end + size * 0.12 => self.text.push(' '),
+            _ => {}
+        }
+        self.text.push_str(char);
+        self.last_y = Some(y);
+        self.last_x_end = x + width * size;
+        Ok(())
+    }
+
+    fn begin_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+
+    fn end_word(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
+
+    fn end_line(&mut self) -> Result<(), pdf_extract::OutputError> {
+        Ok(())
+    }
 }
 
 /// Runs the `budgetnote` binary in `dir` with `args`.
@@ -94,14 +159,32 @@ pub fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The seed's tokens that cannot be found, in order, in the PDF's tokens (empty = full fidelity).
+/// The seed's tokens left out of a longest common subsequence with the PDF's tokens: the words
+/// and figures that cannot be found in order (empty = full fidelity).
 pub fn missing_in_order(seed: &[String], pdf: &[String]) -> Vec<String> {
-    let mut missing = Vec::new();
-    let mut pos = 0;
-    for token in seed {
-        match pdf[pos..].iter().position(|t| t == token) {
-            Some(i) => pos += i + 1,
-            None => missing.push(token.clone()),
+    let (n, m) = (seed.len(), pdf.len());
+    // lcs[i][j] = length of the LCS of seed[i..] and pdf[j..], in one flat table.
+    let width = m + 1;
+    let mut lcs = vec![0u32; (n + 1) * width];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i * width + j] = if seed[i] == pdf[j] {
+                lcs[(i + 1) * width + j + 1] + 1
+            } else {
+                lcs[(i + 1) * width + j].max(lcs[i * width + j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut missing) = (0, 0, Vec::new());
+    while i < n {
+        if j < m && seed[i] == pdf[j] {
+            i += 1;
+            j += 1;
+        } else if j < m && lcs[i * width + j + 1] >= lcs[(i + 1) * width + j] {
+            j += 1;
+        } else {
+            missing.push(seed[i].clone());
+            i += 1;
         }
     }
     missing
