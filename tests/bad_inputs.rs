@@ -159,13 +159,31 @@ fn unknown_key_is_a_spanned_warning() {
     );
 }
 
-// The good fixture passes cleanly, so the bad cases fail for their one fault.
+// The good fixtures pass cleanly, so each bad case fails for its one fault.
 #[test]
-fn minimal_good_proposal_is_clean() {
+fn good_fixtures_are_clean() {
+    for file in ["tests/good/minimal.toml", "tests/good/budgetnotat.toml"] {
+        let out = run_cli(&root(), &["check", "--format", "json", file]);
+        assert_eq!(out.status.code(), Some(0), "{file}");
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]", "{file}");
+    }
+}
+
+// A table defined but placed nowhere is a warning at the table: its text would not be printed.
+#[test]
+fn unplaced_table_is_a_spanned_warning() {
+    let work = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/good/budgetnotat.toml")).unwrap()
+        + "\n[tables.glemt]\nkind = \"text\"\nheader = [\"A\"]\n";
+    let file = work.path().join("glemt.toml");
+    std::fs::write(&file, &text).unwrap();
     let out = run_cli(
         &root(),
-        &["check", "--format", "json", "tests/good/minimal.toml"],
+        &["check", "--format", "json", file.to_str().unwrap()],
     );
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json[0]["code"], "W002");
+    let line = text.lines().position(|l| l == "[tables.glemt]").unwrap() + 1;
+    assert_eq!(json[0]["line"].as_u64(), Some(line as u64));
 }

@@ -17,7 +17,10 @@ use crate::number::{AmountError, read_amount};
 
 /// Validates a parsed proposal; returns it checked only if no error was found.
 pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic>) {
-    let mut v = Validator { diags: Vec::new() };
+    let mut v = Validator {
+        diags: Vec::new(),
+        broken_tables: Vec::new(),
+    };
     let form = v.form(&proposal.form);
     let title = v.text(&proposal.title, "title");
     let id = v.text(&proposal.id, "id");
@@ -90,6 +93,8 @@ pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic
 struct Validator {
     /// Everything found so far.
     diags: Vec<Diagnostic>,
+    /// Ids of tables that are defined but failed their own checks (already reported).
+    broken_tables: Vec<String>,
 }
 
 impl Validator {

@@ -96,6 +96,8 @@ impl Validator {
             }
             (None, None, Some(id)) => match tables.get(id.get_ref().trim()) {
                 Some(table) => Some(Block::Table(Box::new(table.clone()))),
+                // Defined but with errors of its own, reported at the table.
+                None if self.broken_tables.iter().any(|t| t == id.get_ref().trim()) => None,
                 None => {
                     self.push(
                         Diagnostic::new(
@@ -108,7 +110,7 @@ impl Validator {
                             "define it as [tables.<id>] with kind, caption and rows".to_owned()
                         } else {
                             format!(
-                                "the tables are: {} (a table with errors is reported at its own line)",
+                                "the tables are: {}",
                                 tables.keys().cloned().collect::<Vec<_>>().join(", ")
                             )
                         }),
@@ -307,5 +309,53 @@ impl Validator {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::forms::{CheckboxSpec, STANDARD};
+
+    /// A form with one single-choice group, for the checkbox rules.
+    static SINGLE: Form = Form {
+        checkboxes: &[CheckboxSpec {
+            key: "niveau",
+            title: "Niveau",
+            options: &["Lav", "Mellem", "Høj"],
+            single: true,
+            exclusive: None,
+        }],
+        ..STANDARD
+    };
+
+    /// Ticks for group `niveau`, each with a made-up span.
+    fn ticks(options: &[&str]) -> Spanned<model::Ticks> {
+        let list = options
+            .iter()
+            .enumerate()
+            .map(|(i, o)| Spanned::new(i * 10..i * 10 + 5, o.to_string()));
+        let mut map = BTreeMap::new();
+        map.insert("niveau".to_owned(), Spanned::new(0..50, list.collect()));
+        Spanned::new(0..60, map)
+    }
+
+    // A single-choice group accepts one tick and rejects two with E022 at the group's ticks.
+    #[test]
+    fn single_choice_group_rejects_two_ticks() {
+        let mut v = Validator {
+            diags: Vec::new(),
+            broken_tables: Vec::new(),
+        };
+        let groups = v.checkboxes(&SINGLE, Some(&ticks(&["Mellem"])));
+        assert!(v.diags.is_empty());
+        assert_eq!(groups[0].options[1], ("Mellem".to_owned(), true));
+        assert_eq!(groups[0].options[0], ("Lav".to_owned(), false));
+
+        v.checkboxes(&SINGLE, Some(&ticks(&["Lav", "Høj"])));
+        assert_eq!(v.diags.len(), 1);
+        assert_eq!(v.diags[0].code, Code::E022);
+        assert_eq!(v.diags[0].span, Some(0..50));
+        assert!(v.diags[0].message.contains("allows one tick"));
     }
 }

@@ -40,8 +40,11 @@ impl Validator {
                     None
                 }
             };
-            if let Some(checked) = checked {
-                out.insert(id.clone(), checked);
+            match checked {
+                Some(checked) => {
+                    out.insert(id.clone(), checked);
+                }
+                None => self.broken_tables.push(id.clone()),
             }
         }
         out
