@@ -117,6 +117,35 @@ fn render_skips_bad_proposals_and_removes_their_stale_pdf() {
     assert!(stderr.contains("error[E014]"), "{stderr}");
 }
 
+// Rendering the whole folder of bad proposals writes no PDF at all, and exits 1.
+#[test]
+fn no_bad_proposal_gets_a_pdf() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = run_cli(
+        &root(),
+        &[
+            "render",
+            "tests/bad",
+            "-o",
+            out_dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let written: Vec<_> = std::fs::read_dir(out_dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(
+        written.is_empty(),
+        "files written for bad proposals: {written:?}"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("rendered 0 of {}", cases().len())),
+        "{stderr}"
+    );
+}
+
 // Human output is compiler style: code, message, location, the user's line, a caret and help.
 #[test]
 fn human_output_shows_location_snippet_and_help() {
