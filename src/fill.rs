@@ -18,12 +18,17 @@ use crate::checked::{
 use crate::markdown;
 use crate::number::{format_amount, format_signed, join_danish};
 
+/// The template that wraps one proposal into a document (page, metadata, form macros).
+pub const DOCUMENT_TEMPLATE: &str = "document.typ.j2";
+
 /// The sign convention printed under every amounts table.
 pub const SIGN_NOTE: &str = "Note: (-) = mindreudgift/merindtægt, (+) = merudgift/mindreindtægt";
 
 /// What a template sees of a proposal: every figure already formatted.
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
+    /// The form's template, whose `header` and `body` macros print the proposal.
+    pub template: &'static str,
     /// Proposal id.
     pub id: String,
     /// Headline.
@@ -197,6 +202,7 @@ fn amounts(cells: &Cells) -> Vec<String> {
 /// Builds the view of a checked proposal.
 pub fn view(p: &CheckedProposal) -> View {
     View {
+        template: p.form.template,
         id: p.id.clone(),
         title: p.title.clone(),
         municipality: p.municipality.clone(),
@@ -495,8 +501,8 @@ impl Filler {
     /// Renders the proposal's form template to Typst source.
     pub fn fill(&self, proposal: &CheckedProposal) -> Result<String, String> {
         let render = || -> Result<String, Error> {
-            let template = self.env.get_template(proposal.form.template)?;
-            template.render(Value::from_serialize(view(proposal)))
+            let template = self.env.get_template(DOCUMENT_TEMPLATE)?;
+            template.render(minijinja::context! { p => Value::from_serialize(view(proposal)) })
         };
         render().map_err(|e| match e.kind() {
             ErrorKind::TemplateNotFound => {
