@@ -368,4 +368,98 @@ pub struct CheckedProposal {
     pub sections: Vec<Section>,
     /// The agreement text, if given.
     pub agreement: Option<Agreement>,
+    /// Target group, if given.
+    pub target_group: Option<String>,
+    /// What a catalogue proposal asks for, if given.
+    pub request: Option<Request>,
+}
+
+/// A checked request: the total and its parts, in one unit and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Request {
+    /// Unit of the amounts.
+    pub unit: Unit,
+    /// The year.
+    pub year: i64,
+    /// The amount asked for (the sum of the parts, if split).
+    pub total: rust_decimal::Decimal,
+    /// The parts, if split.
+    pub parts: Vec<(String, rust_decimal::Decimal)>,
+    /// An alternative amount, not counted.
+    pub alternative: Option<rust_decimal::Decimal>,
+    /// Styringsområde, if stated.
+    pub area: Option<String>,
+}
+
+impl Unit {
+    /// An amount in this unit, in millions of kroner.
+    pub fn to_millions(self, value: rust_decimal::Decimal) -> rust_decimal::Decimal {
+        match self {
+            Unit::Thousands => value / rust_decimal::Decimal::from(1000),
+            Unit::Millions => value,
+        }
+    }
+}
+
+impl CheckedProposal {
+    /// What the proposal asks for per year, in millions of kroner, for overviews and charts:
+    /// the request, else the nets of the amounts table, else the total row of the agreement's
+    /// (or the first) ledger.
+    pub fn amounts_in_millions(&self) -> Vec<(i64, rust_decimal::Decimal)> {
+        if let Some(r) = &self.request {
+            return vec![(r.year, r.unit.to_millions(r.total))];
+        }
+        if let Some(b) = &self.budget {
+            return b
+                .years
+                .iter()
+                .enumerate()
+                .filter_map(|(i, y)| {
+                    let sum = crate::validate::sum_column(b.nets.iter().map(|n| n.cells[i]));
+                    sum.map(|s| (*y, b.unit.to_millions(s)))
+                })
+                .collect();
+        }
+        let ledgers = self
+            .sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                Block::Table(t) => match t.as_ref() {
+                    Table::Ledger(l) if l.total_label.is_some() => Some(l),
+                    _ => None,
+                },
+                _ => None,
+            });
+        let mut ledgers: Vec<&Ledger> = ledgers.collect();
+        if let Some(a) = &self.agreement {
+            ledgers.sort_by_key(|l| l.unit != a.unit);
+        }
+        ledgers
+            .first()
+            .map(|l| {
+                l.years
+                    .iter()
+                    .zip(&l.totals)
+                    .filter_map(|(y, t)| t.map(|t| (*y, l.unit.to_millions(t))))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The styringsområde shown in overviews: stated on the request, else the expense types.
+    pub fn area(&self) -> String {
+        if let Some(area) = self.request.as_ref().and_then(|r| r.area.clone()) {
+            return area;
+        }
+        match &self.budget {
+            Some(b) => b
+                .expense_types()
+                .iter()
+                .map(|e| e.short())
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => String::new(),
+        }
+    }
 }

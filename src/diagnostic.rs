@@ -60,6 +60,18 @@ pub enum Code {
     E025,
     /// The agreement's amounts come from something that is not a ledger table.
     E026,
+    /// A request without exactly one of amount or parts.
+    E027,
+    /// A catalogue names a proposal file that does not exist.
+    E030,
+    /// A catalogue names the same proposal twice.
+    E031,
+    /// A catalogue's frame has a unit budgetnote does not know.
+    E032,
+    /// Two proposals in one catalogue share an id.
+    E033,
+    /// A proposal in the catalogue has errors, so the annex is not written.
+    E034,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -91,6 +103,12 @@ impl Code {
             Code::E024 => "E024",
             Code::E025 => "E025",
             Code::E026 => "E026",
+            Code::E027 => "E027",
+            Code::E030 => "E030",
+            Code::E031 => "E031",
+            Code::E032 => "E032",
+            Code::E033 => "E033",
+            Code::E034 => "E034",
             Code::W001 => "W001",
             Code::W002 => "W002",
         }

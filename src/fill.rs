@@ -57,6 +57,29 @@ pub struct View {
     pub sections: Vec<SectionView>,
     /// The agreement text, if given.
     pub agreement: Option<AgreementView>,
+    /// Target group, if given.
+    pub target_group: Option<String>,
+    /// The request as printed, e.g. "2,0 mio. kr. intern indsats + 4,0 mio. kr. ekstern indsats".
+    pub request: Option<String>,
+    /// The chart of the proposal's share of a catalogue's frame (only inside a catalogue).
+    pub chart: Option<ChartView>,
+}
+
+/// A bar chart of a proposal's share of the frame.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// Caption, e.g. "Figur: Forslagets andel af det samlede råderum på indsatsrammen".
+    pub caption: String,
+    /// The frame, e.g. "Råderum på 21 mio. kr.".
+    pub frame_label: String,
+    /// The proposal's amount, e.g. "2,2 mio. kr.".
+    pub amount_label: String,
+    /// The share as printed, e.g. "10 pct.".
+    pub share_label: String,
+    /// The share in thousandths of the frame, capped at 1000, for the bar's length.
+    pub share_permille: i64,
+    /// Alt text describing the chart.
+    pub alt: String,
 }
 
 /// An amounts table ready to print.
@@ -247,6 +270,53 @@ pub fn view(p: &CheckedProposal) -> View {
             })
             .collect(),
         agreement: p.agreement.as_ref().map(agreement),
+        target_group: p.target_group.clone(),
+        request: p.request.as_ref().map(request),
+        chart: None,
+    }
+}
+
+/// "2,2 mio. kr." or "2,0 mio. kr. intern indsats + 4,0 mio. kr. ekstern indsats", with the alternative.
+fn request(r: &crate::checked::Request) -> String {
+    let amount = |v: Decimal| format!("{} {}", format_amount(v, Some(1)), r.unit.label());
+    let mut text = if r.parts.is_empty() {
+        amount(r.total)
+    } else {
+        r.parts
+            .iter()
+            .map(|(label, v)| format!("{} {label}", amount(*v)))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    if let Some(alt) = r.alternative {
+        text.push_str(&format!(", alternativt {}", amount(alt)));
+    }
+    text
+}
+
+/// The chart of `amount` (mio. kr.) against a frame of `frame` (mio. kr.).
+pub fn chart(caption: &str, frame_label: &str, frame: Decimal, amount: Decimal) -> ChartView {
+    let share = if frame.is_zero() {
+        Decimal::ZERO
+    } else {
+        amount / frame
+    };
+    let permille = (share * Decimal::from(1000))
+        .round()
+        .clamp(Decimal::ZERO, Decimal::from(1000));
+    let percent = format_amount((share * Decimal::from(100)).round(), None);
+    let frame_text = format!("{frame_label} på {} mio. kr.", format_amount(frame, None));
+    let amount_text = format!("{} mio. kr.", format_amount(amount, Some(1)));
+    ChartView {
+        caption: caption.to_owned(),
+        alt: format!(
+            "Søjle: forslaget på {amount_text} udgør {percent} pct. af {}",
+            frame_text.to_lowercase()
+        ),
+        frame_label: frame_text,
+        amount_label: amount_text,
+        share_label: format!("{percent} pct."),
+        share_permille: permille.to_string().parse().unwrap_or(0),
     }
 }
 
@@ -513,5 +583,167 @@ impl Filler {
             }
             _ => format!("filling template {} failed: {e:#}", proposal.form.template),
         })
+    }
+}
+
+/// What the catalogue template sees: cover, overview, and every proposal with its chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogueView {
+    /// Annex label, e.g. "Bilag 1.".
+    pub annex: Option<String>,
+    /// Title.
+    pub title: String,
+    /// "Råderum på 21 mio. kr. i 2025".
+    pub frame_text: String,
+    /// Header of the group column, e.g. "Målgruppe"; `None` without grouping.
+    pub group_header: Option<String>,
+    /// Years of the overview's amount columns.
+    pub years: Vec<String>,
+    /// Overview rows by group.
+    pub groups: Vec<GroupView>,
+    /// Grand total per year.
+    pub grand_total: Vec<String>,
+    /// How the proposals stand against the frame.
+    pub balance_note: String,
+    /// The proposals in print order.
+    pub proposals: Vec<View>,
+}
+
+/// One group of the overview with its subtotal.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupView {
+    /// Group name; `None` without grouping.
+    pub name: Option<String>,
+    /// Rows: id, title, styringsområde, amounts per year.
+    pub rows: Vec<Vec<String>>,
+    /// Subtotal per year.
+    pub total: Vec<String>,
+}
+
+/// Builds the view of a checked catalogue.
+pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
+    use crate::catalogue::GroupBy;
+    let mut years: Vec<i64> = c
+        .proposals
+        .iter()
+        .flat_map(|(_, p)| p.amounts_in_millions().into_iter().map(|(y, _)| y))
+        .collect();
+    years.sort_unstable();
+    years.dedup();
+    let mio = |v: Option<Decimal>| v.map(|v| format_amount(v, Some(1))).unwrap_or_default();
+    let amounts_of = |p: &CheckedProposal| -> Vec<Option<Decimal>> {
+        let amounts = p.amounts_in_millions();
+        years
+            .iter()
+            .map(|y| amounts.iter().find(|(ay, _)| ay == y).map(|(_, v)| *v))
+            .collect()
+    };
+    let group_of = |p: &CheckedProposal| match c.group_by {
+        GroupBy::TargetGroup => Some(
+            p.target_group
+                .clone()
+                .unwrap_or_else(|| "Øvrige forslag".to_owned()),
+        ),
+        GroupBy::Committee => Some(p.committees.first().cloned().unwrap_or_default()),
+        GroupBy::None => None,
+    };
+    let mut groups: Vec<(Option<String>, Vec<&CheckedProposal>)> = Vec::new();
+    for (_, p) in &c.proposals {
+        let name = group_of(p);
+        match groups.iter_mut().find(|(n, _)| *n == name) {
+            Some((_, members)) => members.push(p),
+            None => groups.push((name, vec![p])),
+        }
+    }
+    let column_sums = |members: &[&CheckedProposal]| -> Vec<Option<Decimal>> {
+        (0..years.len())
+            .map(|i| crate::validate::sum_column(members.iter().map(|p| amounts_of(p)[i])))
+            .collect()
+    };
+    let all: Vec<&CheckedProposal> = c.proposals.iter().map(|(_, p)| p).collect();
+    let grand = column_sums(&all);
+    let in_year = years
+        .iter()
+        .position(|y| *y == c.year)
+        .and_then(|i| grand[i])
+        .unwrap_or_default();
+    let frame = format_amount(c.frame, None);
+    let label = c.frame_label.to_lowercase();
+    let balance_note = if in_year > c.frame {
+        format!(
+            "Forslagene udgør i alt {} mio. kr. i {} og overstiger {label}et på {frame} mio. kr. med {} mio. kr.",
+            format_amount(in_year, Some(1)),
+            c.year,
+            format_amount(in_year - c.frame, Some(1))
+        )
+    } else {
+        format!(
+            "Forslagene udgør i alt {} mio. kr. i {} og holder sig inden for {label}et på {frame} mio. kr.; {} mio. kr. er ikke disponeret.",
+            format_amount(in_year, Some(1)),
+            c.year,
+            format_amount(c.frame - in_year, Some(1))
+        )
+    };
+    CatalogueView {
+        annex: c.annex.clone(),
+        title: c.title.clone(),
+        frame_text: format!("{} på {frame} mio. kr. i {}", c.frame_label, c.year),
+        group_header: match c.group_by {
+            GroupBy::TargetGroup => Some("Målgruppe".to_owned()),
+            GroupBy::Committee => Some("Udvalg".to_owned()),
+            GroupBy::None => None,
+        },
+        years: years.iter().map(|y| y.to_string()).collect(),
+        groups: groups
+            .iter()
+            .map(|(name, members)| GroupView {
+                name: name.clone(),
+                rows: members
+                    .iter()
+                    .map(|p| {
+                        let mut row = vec![p.id.clone(), p.title.clone(), p.area()];
+                        row.extend(amounts_of(p).into_iter().map(mio));
+                        row
+                    })
+                    .collect(),
+                total: column_sums(members).into_iter().map(mio).collect(),
+            })
+            .collect(),
+        grand_total: grand.into_iter().map(mio).collect(),
+        balance_note,
+        proposals: c
+            .proposals
+            .iter()
+            .map(|(_, p)| {
+                let mut v = view(p);
+                let amount = p
+                    .amounts_in_millions()
+                    .iter()
+                    .find(|(y, _)| *y == c.year)
+                    .map(|(_, a)| *a)
+                    .unwrap_or_default();
+                v.chart = Some(chart(&c.chart_caption, &c.frame_label, c.frame, amount));
+                v
+            })
+            .collect(),
+    }
+}
+
+/// The template that lays out a catalogue annex.
+pub const CATALOGUE_TEMPLATE: &str = "catalogue.typ.j2";
+
+impl Filler {
+    /// Renders a catalogue annex to Typst source.
+    pub fn fill_catalogue(
+        &self,
+        catalogue: &crate::catalogue::CheckedCatalogue,
+    ) -> Result<String, String> {
+        let render = || -> Result<String, Error> {
+            let template = self.env.get_template(CATALOGUE_TEMPLATE)?;
+            template.render(
+                minijinja::context! { c => Value::from_serialize(catalogue_view(catalogue)) },
+            )
+        };
+        render().map_err(|e| format!("filling template {CATALOGUE_TEMPLATE} failed: {e:#}"))
     }
 }

@@ -174,8 +174,29 @@ pub const STATUSNOTAT: Form = Form {
     checkboxes: &[],
 };
 
+/// A short catalogue proposal (seed 002): title, target group, three headed bullet sections,
+/// a request, and in a catalogue a chart of its share of the frame.
+pub const KATALOGFORSLAG: Form = Form {
+    name: "katalogforslag",
+    description: "kort forslag til et katalog (beskrivelse, økonomi, opmærksomhedspunkter, beløb)",
+    template: "katalogforslag.typ.j2",
+    needs_budget: false,
+    sections: &[
+        required("beskrivelse", "BESKRIVELSE AF FORSLAG:"),
+        required("oekonomi", "ØKONOMI/RESSOURCER:"),
+        required("opmaerksomhedspunkter", "OPMÆRKSOMHEDSPUNKTER:"),
+    ],
+    checkboxes: &[],
+};
+
 /// Every form `budgetnote` knows.
-pub const FORMS: &[Form] = &[STANDARD, BUDGETNOTAT, DRIFTSFORSLAG, STATUSNOTAT];
+pub const FORMS: &[Form] = &[
+    STANDARD,
+    BUDGETNOTAT,
+    DRIFTSFORSLAG,
+    STATUSNOTAT,
+    KATALOGFORSLAG,
+];
 
 /// Looks a form up by its name.
 pub fn find(name: &str) -> Option<&'static Form> {

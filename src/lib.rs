@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage: [`parse`] → [`validate`] → [`fill`] → [`typeset`] → [`output`].
 //! [`Project`] ties the stages together for one project root; the CLI is a thin layer over it.
 
+pub mod catalogue;
 pub mod checked;
 pub mod cli;
 pub mod diagnostic;
@@ -93,6 +94,36 @@ impl Project {
     /// The Typst source generated for a proposal.
     pub fn typst_source(&self, proposal: &CheckedProposal) -> Result<String, AppError> {
         self.filler.fill(proposal).map_err(AppError)
+    }
+
+    /// The Typst source generated for a catalogue annex.
+    pub fn catalogue_source(
+        &self,
+        catalogue: &catalogue::CheckedCatalogue,
+    ) -> Result<String, AppError> {
+        self.filler.fill_catalogue(catalogue).map_err(AppError)
+    }
+
+    /// The PDF of a catalogue annex.
+    pub fn catalogue_pdf(
+        &self,
+        catalogue: &catalogue::CheckedCatalogue,
+    ) -> Result<Vec<u8>, AppError> {
+        let source = self.catalogue_source(catalogue)?;
+        let ident = format!("catalogue/{}", catalogue.title);
+        let job = typeset::Job {
+            source,
+            date: source_date_epoch(),
+            ident: &ident,
+        };
+        let context = |e: String| {
+            AppError(format!(
+                "typesetting catalogue {} failed: {e}",
+                catalogue.title
+            ))
+        };
+        let document = self.typesetter.compile(&job).map_err(context)?;
+        self.typesetter.pdf(&document, &job).map_err(context)
     }
 
     /// The PDF of a proposal.

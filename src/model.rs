@@ -46,6 +46,12 @@ pub struct Proposal {
     /// Tables and figures by id, placed in sections with `{ table = "id" }`.
     #[serde(default)]
     pub tables: BTreeMap<String, Spanned<Table>>,
+    /// Target group ("målgruppe") of a catalogue proposal, e.g. "Borgere parate til job".
+    #[serde(default)]
+    pub target_group: Option<Spanned<String>>,
+    /// The amount a catalogue proposal asks for.
+    #[serde(default)]
+    pub request: Option<Spanned<Request>>,
     /// The agreement text ("Forslag til aftaletekst"), with amounts written from a table.
     #[serde(default)]
     pub agreement: Option<Spanned<Agreement>>,
@@ -152,6 +158,36 @@ pub struct Cell {
     pub heading: Option<String>,
     /// Markdown body.
     pub body: String,
+}
+
+/// What a catalogue proposal asks for: one amount, or parts that add up, in one year.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Request {
+    /// Unit of the amounts, "mio. kr." or "1.000 kr.".
+    pub unit: Spanned<String>,
+    /// The budget year the amount is for.
+    pub year: Spanned<i64>,
+    /// The amount, if not split into parts.
+    #[serde(default)]
+    pub amount: Option<Spanned<RawAmount>>,
+    /// Parts such as intern and ekstern indsats; the request is their sum.
+    #[serde(default)]
+    pub parts: Vec<Spanned<RequestPart>>,
+    /// An alternative amount the committee may choose instead (not counted).
+    #[serde(default)]
+    pub alternative: Option<Spanned<RawAmount>>,
+    /// Styringsområde, e.g. "Service" or "Overførsler".
+    #[serde(default)]
+    pub area: Option<Spanned<String>>,
+}
+
+/// One part of a request.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RequestPart {
+    /// What the part is for, e.g. "intern indsats".
+    pub label: Spanned<String>,
+    /// The amount.
+    pub amount: Spanned<RawAmount>,
 }
 
 /// The agreement text: intro, lead-in, amounts per year from a table's total row, and purpose.

@@ -27,8 +27,8 @@ pub fn run(_cli: &Cli, args: &Args) -> Exit {
     let mut reports = Vec::new();
     let mut exit = Exit::Ok;
     for path in &paths {
-        match crate::check_file(path) {
-            Ok(checked) => reports.push(checked.report),
+        match check_any(path) {
+            Ok(more) => reports.extend(more),
             Err(err) => {
                 print::app_error(&err);
                 exit = exit.max(Exit::Failure);
@@ -50,4 +50,19 @@ pub fn run(_cli: &Cli, args: &Args) -> Exit {
         exit = exit.max(Exit::InputErrors);
     }
     exit
+}
+
+/// Checks a proposal or a catalogue; a catalogue also reports its proposals that have diagnostics
+/// when they are not checked on their own (outside the folder being checked).
+fn check_any(
+    path: &std::path::Path,
+) -> Result<Vec<crate::diagnostic::FileReport>, crate::AppError> {
+    let source = std::fs::read_to_string(path)
+        .map_err(|e| crate::AppError(format!("cannot read {}: {e}", path.display())))?;
+    if crate::catalogue::is_catalogue(&source) {
+        let (report, _, _) = crate::catalogue::check(path, source)?;
+        Ok(vec![report])
+    } else {
+        Ok(vec![crate::check_source(path, source).report])
+    }
 }

@@ -1,21 +1,49 @@
-//! `budgetnote render`: check, then write one PDF per proposal that has no errors.
+//! `budgetnote render`: check, then write one PDF per proposal and one annex per catalogue,
+//! in parallel, with progress and a summary.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
-use crate::output;
+use crate::diagnostic::FileReport;
+use crate::{AppError, Project, output};
 
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Proposal files or folders (default: proposals/).
+    /// Proposal or catalogue files, or folders of them (default: proposals/).
     paths: Vec<PathBuf>,
     /// Output folder.
     #[arg(short, long, default_value = "out")]
     out: PathBuf,
 }
+
+/// How one file's render ended.
+enum Result {
+    /// The PDF was written.
+    Written(PathBuf),
+    /// The file (or a proposal of the catalogue) has errors; no PDF.
+    Skipped,
+    /// Something outside the user's file failed.
+    Failed(AppError),
+}
+
+/// One file's outcome: its reports (a catalogue also reports its proposals) and result.
+struct Outcome {
+    /// The file rendered.
+    path: PathBuf,
+    /// Diagnostics to print.
+    reports: Vec<FileReport>,
+    /// What happened.
+    result: Result,
+}
+
+/// Documents rendered between two trims of typst's memo cache (bounds memory in long batches).
+const EVICT_EVERY: usize = 32;
 
 /// Runs `render`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
@@ -27,56 +55,151 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let project = match crate::Project::open(&cli.root) {
+    let project = match Project::open(&cli.root) {
         Ok(project) => project,
         Err(err) => {
             print::app_error(&err);
             return Exit::Failure;
         }
     };
+    let progress = Progress::new(paths.len());
+    let done = AtomicUsize::new(0);
+    let outcomes: Vec<Outcome> = paths
+        .par_iter()
+        .map(|path| {
+            let outcome = render_one(&project, path, &args.out);
+            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+            if n.is_multiple_of(EVICT_EVERY) {
+                typst::comemo::evict(10);
+            }
+            progress.step(&outcome);
+            outcome
+        })
+        .collect();
+    progress.finish();
+
     let mut exit = Exit::Ok;
     let mut tally = Tally::default();
-    let (mut rendered, mut failed) = (0, 0);
-    for path in &paths {
-        let target = output::pdf_path(&args.out, path);
-        let result = crate::check_file(path).and_then(|checked| {
-            print::human(&checked.report);
-            tally.add(&checked.report);
-            match checked.proposal {
-                Some(proposal) => {
-                    let bytes = project.pdf(&proposal)?;
-                    output::write_atomic(&target, &bytes)?;
-                    Ok(true)
-                }
-                None => {
-                    output::remove_stale(&target)?;
-                    Ok(false)
-                }
-            }
-        });
-        match result {
-            Ok(true) => {
-                rendered += 1;
-                eprintln!("wrote {}", target.display());
-            }
-            Ok(false) => {
-                failed += 1;
-                eprintln!("skipped {}: it has errors (no PDF written)", path.display());
+    let (mut rendered, mut failed) = (0, Vec::new());
+    for outcome in &outcomes {
+        for report in &outcome.reports {
+            print::human(report);
+            tally.add(report);
+        }
+        match &outcome.result {
+            Result::Written(_) => rendered += 1,
+            Result::Skipped => {
+                failed.push(format!("{}: has errors", outcome.path.display()));
                 exit = exit.max(Exit::InputErrors);
             }
-            Err(err) => {
-                failed += 1;
-                let _ = output::remove_stale(&target);
-                print::app_error(&err);
+            Result::Failed(err) => {
+                print::app_error(err);
+                failed.push(format!("{}: {err}", outcome.path.display()));
                 exit = exit.max(Exit::Failure);
             }
         }
     }
+    for line in &failed {
+        eprintln!("failed: {line}");
+    }
     eprintln!(
-        "rendered {rendered} of {} proposal(s), {failed} failed, {} warning(s), in {:.2} s",
+        "rendered {rendered} of {} file(s), {} failed, {} warning(s), in {:.2} s",
         paths.len(),
+        failed.len(),
         tally.warnings,
         started.elapsed().as_secs_f64()
     );
     exit
+}
+
+/// Checks and renders one proposal or catalogue file.
+fn render_one(project: &Project, path: &Path, out_dir: &Path) -> Outcome {
+    let target = output::pdf_path(out_dir, path);
+    let mut reports = Vec::new();
+    let result = (|| -> std::result::Result<Result, AppError> {
+        let source = std::fs::read_to_string(path)
+            .map_err(|e| AppError(format!("cannot read {}: {e}", path.display())))?;
+        let bytes = if crate::catalogue::is_catalogue(&source) {
+            let (report, included, catalogue) = crate::catalogue::check(path, source)?;
+            reports.push(report);
+            // Proposals with errors are reported with the catalogue; the others have no news.
+            reports.extend(
+                included
+                    .into_iter()
+                    .map(|c| c.report)
+                    .filter(|r| !r.diagnostics.is_empty()),
+            );
+            catalogue.map(|c| project.catalogue_pdf(&c)).transpose()?
+        } else {
+            let checked = crate::check_source(path, source);
+            reports.push(checked.report);
+            checked.proposal.map(|p| project.pdf(&p)).transpose()?
+        };
+        match bytes {
+            Some(bytes) => {
+                output::write_atomic(&target, &bytes)?;
+                Ok(Result::Written(target.clone()))
+            }
+            None => {
+                output::remove_stale(&target)?;
+                Ok(Result::Skipped)
+            }
+        }
+    })();
+    let result = result.unwrap_or_else(|err| {
+        let _ = output::remove_stale(&target);
+        Result::Failed(err)
+    });
+    Outcome {
+        path: path.to_owned(),
+        reports,
+        result,
+    }
+}
+
+/// Progress: a bar on a terminal, one plain line per file otherwise.
+struct Progress {
+    /// The bar, when stderr is a terminal.
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    /// Starts progress over `total` files.
+    fn new(total: usize) -> Self {
+        use std::io::IsTerminal;
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(total as u64);
+            if let Ok(style) = indicatif::ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} {elapsed_precise} {msg}",
+            ) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        Self { bar }
+    }
+
+    /// Records one finished file.
+    fn step(&self, outcome: &Outcome) {
+        match &self.bar {
+            Some(bar) => bar.inc(1),
+            None => match &outcome.result {
+                Result::Written(target) => eprintln!("wrote {}", target.display()),
+                Result::Skipped => {
+                    eprintln!(
+                        "skipped {}: it has errors (no PDF written)",
+                        outcome.path.display()
+                    )
+                }
+                Result::Failed(_) => eprintln!("failed {}", outcome.path.display()),
+            },
+        }
+    }
+
+    /// Clears the bar.
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -13,6 +13,10 @@ pub struct Args {
 
 /// Runs `typst`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
+    let source = std::fs::read_to_string(&args.file).unwrap_or_default();
+    if crate::catalogue::is_catalogue(&source) {
+        return catalogue(cli, &args.file, source);
+    }
     let checked = match crate::check_file(&args.file) {
         Ok(checked) => checked,
         Err(err) => {
@@ -26,6 +30,32 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     };
     let source = crate::Project::open(&cli.root).and_then(|p| p.typst_source(&proposal));
     match source {
+        Ok(source) => {
+            print!("{source}");
+            Exit::Ok
+        }
+        Err(err) => {
+            print::app_error(&err);
+            Exit::Failure
+        }
+    }
+}
+
+/// Prints the Typst source of a catalogue annex.
+fn catalogue(cli: &Cli, path: &std::path::Path, source: String) -> Exit {
+    let (report, included, checked) = match crate::catalogue::check(path, source) {
+        Ok(result) => result,
+        Err(err) => {
+            print::app_error(&err);
+            return Exit::Failure;
+        }
+    };
+    print::human(&report);
+    included.iter().for_each(|c| print::human(&c.report));
+    let Some(catalogue) = checked else {
+        return Exit::InputErrors;
+    };
+    match crate::Project::open(&cli.root).and_then(|p| p.catalogue_source(&catalogue)) {
         Ok(source) => {
             print!("{source}");
             Exit::Ok

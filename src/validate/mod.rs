@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 
 mod budget;
+mod request;
 mod sections;
 mod tables;
 
@@ -45,6 +46,7 @@ pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic
         (None, _) => None,
     };
     let tables = v.tables(&proposal.tables);
+    let request = proposal.request.as_ref().and_then(|r| v.request(r));
     let (sections, checkboxes) = match form {
         Some(form) => {
             let sections = v.sections(form, &proposal.sections, &tables);
@@ -83,6 +85,8 @@ pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic
             checkboxes,
             sections,
             agreement,
+            target_group: optional(&proposal.target_group),
+            request,
         }),
         _ => None,
     };
