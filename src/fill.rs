@@ -668,17 +668,17 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
         .and_then(|i| grand[i])
         .unwrap_or_default();
     let frame = format_amount(c.frame, None);
-    let label = c.frame_label.to_lowercase();
+    let label = definite(&c.frame_label.to_lowercase());
     let balance_note = if in_year > c.frame {
         format!(
-            "Forslagene udgør i alt {} mio. kr. i {} og overstiger {label}et på {frame} mio. kr. med {} mio. kr.",
+            "Forslagene udgør i alt {} mio. kr. i {} og overstiger {label} på {frame} mio. kr. med {} mio. kr.",
             format_amount(in_year, Some(1)),
             c.year,
             format_amount(in_year - c.frame, Some(1))
         )
     } else {
         format!(
-            "Forslagene udgør i alt {} mio. kr. i {} og holder sig inden for {label}et på {frame} mio. kr.; {} mio. kr. er ikke disponeret.",
+            "Forslagene udgør i alt {} mio. kr. i {} og holder sig inden for {label} på {frame} mio. kr.; {} mio. kr. er ikke disponeret.",
             format_amount(in_year, Some(1)),
             c.year,
             format_amount(c.frame - in_year, Some(1))
@@ -726,6 +726,17 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
                 v
             })
             .collect(),
+    }
+}
+
+/// The Danish definite form of a frame's name: "råderum" → "råderummet", "ramme" → "rammen".
+fn definite(noun: &str) -> String {
+    if noun.ends_with("um") {
+        format!("{noun}met")
+    } else if noun.ends_with('e') {
+        format!("{noun}n")
+    } else {
+        format!("{noun}en")
     }
 }
 
