@@ -64,9 +64,18 @@ pub enum Format {
     Json,
 }
 
-/// Parses the arguments, runs the command, and returns its exit code.
+/// Parses the process's arguments, runs the command, and returns its exit code.
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    run_with(std::env::args_os()).into()
+}
+
+/// Parses `args` (the first is the program name), runs the command, and returns how it ended.
+pub fn run_with<I, T>(args: I) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(err) => {
             let _ = err.print();
