@@ -56,8 +56,8 @@ fn generate(n: usize, dir: &Path) {
         for line in source.lines() {
             let varied = if line.starts_with("id = ") {
                 format!("id = \"B{i:05}\"")
-            } else if let Some(title) = line.strip_prefix("title = \"") {
-                format!("title = \"{} (variant {i})", title)
+            } else if let Some(title) = line.strip_prefix("title = \"").and_then(|t| t.strip_suffix('"')) {
+                format!("title = \"{title} (variant {i})\"")
             } else if line.starts_with("amount = \"") {
                 format!("amount = \"{},{}\"", 1 + i % 9, i % 10)
             } else if line.starts_with("- ") {
