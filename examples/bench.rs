@@ -18,7 +18,10 @@ const SOURCES: &[&str] = &[
 ];
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(100);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(100);
     let work = std::env::temp_dir().join(format!("budgetnote-bench-{}", std::process::id()));
     let input = work.join("proposals");
     let out = work.join("out");
@@ -56,7 +59,10 @@ fn generate(n: usize, dir: &Path) {
         for line in source.lines() {
             let varied = if line.starts_with("id = ") {
                 format!("id = \"B{i:05}\"")
-            } else if let Some(title) = line.strip_prefix("title = \"").and_then(|t| t.strip_suffix('"')) {
+            } else if let Some(title) = line
+                .strip_prefix("title = \"")
+                .and_then(|t| t.strip_suffix('"'))
+            {
                 format!("title = \"{title} (variant {i})\"")
             } else if line.starts_with("amount = \"") {
                 format!("amount = \"{},{}\"", 1 + i % 9, i % 10)

@@ -80,9 +80,9 @@ where
         Err(err) => {
             let _ = err.print();
             return if err.use_stderr() {
-                Exit::Failure.into()
+                Exit::Failure
             } else {
-                Exit::Ok.into()
+                Exit::Ok
             };
         }
     };
@@ -91,5 +91,5 @@ where
         Command::Render(args) => render::run(&cli, args),
         Command::Typst(args) => typst::run(&cli, args),
     };
-    exit.into()
+    exit
 }

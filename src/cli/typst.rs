@@ -28,7 +28,11 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let Some(proposal) = checked.proposal else {
         return Exit::InputErrors;
     };
-    let source = crate::Project::open(&cli.root).and_then(|p| p.typst_source(&proposal));
+    print_source(crate::Project::open(&cli.root).and_then(|p| p.typst_source(&proposal)))
+}
+
+/// Prints generated Typst source, or the error that prevented it.
+fn print_source(source: Result<String, crate::AppError>) -> Exit {
     match source {
         Ok(source) => {
             print!("{source}");
@@ -55,14 +59,5 @@ fn catalogue(cli: &Cli, path: &std::path::Path, source: String) -> Exit {
     let Some(catalogue) = checked else {
         return Exit::InputErrors;
     };
-    match crate::Project::open(&cli.root).and_then(|p| p.catalogue_source(&catalogue)) {
-        Ok(source) => {
-            print!("{source}");
-            Exit::Ok
-        }
-        Err(err) => {
-            print::app_error(&err);
-            Exit::Failure
-        }
-    }
+    print_source(crate::Project::open(&cli.root).and_then(|p| p.catalogue_source(&catalogue)))
 }

@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 
 use super::{Validator, sum_column};
-use crate::checked::{AmountsTable, Cells, ExpenseType, Line, LineKind, Net, StaffChange, Unit};
+use crate::checked::{AmountsTable, Cells, ExpenseType, Line, LineKind, Net, StaffChange};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{BudgetTable, YearAmounts};
 use crate::number::{format_amount, format_signed, read_amount};
@@ -15,17 +15,7 @@ impl Validator {
     /// The amounts table with its lines, nets, stated figures and staff.
     pub(super) fn table(&mut self, table: &Spanned<BudgetTable>) -> Option<AmountsTable> {
         let t = table.get_ref();
-        let unit = Unit::from_key(t.unit.get_ref());
-        if unit.is_none() {
-            self.push(
-                Diagnostic::new(
-                    Code::E002,
-                    format!("unknown unit \"{}\"", t.unit.get_ref()),
-                    Some(t.unit.span()),
-                )
-                .with_help("use \"1.000 kr.\" or \"mio. kr.\""),
-            );
-        }
+        let unit = self.unit(&t.unit);
         let prices = t.prices.get_ref().trim().to_owned();
         if prices.is_empty() {
             self.push(
@@ -91,17 +81,7 @@ impl Validator {
                 .with_help(format!("use one of: {}", LineKind::KEYS)),
             );
         }
-        let expense = ExpenseType::from_key(l.expense.get_ref());
-        if expense.is_none() {
-            self.push(
-                Diagnostic::new(
-                    Code::E002,
-                    format!("unknown expense type \"{}\"", l.expense.get_ref()),
-                    Some(l.expense.span()),
-                )
-                .with_help(format!("use one of: {}", ExpenseType::KEYS)),
-            );
-        }
+        let expense = self.expense(&l.expense);
         let committee = self.text(&l.committee, "committee");
         let cells = self.cells(&l.amounts, years);
         let (kind, expense) = (kind?, expense?);

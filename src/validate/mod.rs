@@ -246,6 +246,38 @@ impl Validator {
         }
     }
 
+    /// A unit of amounts ("1.000 kr." or "mio. kr."); E002 for any other.
+    fn unit(&mut self, value: &Spanned<String>) -> Option<crate::checked::Unit> {
+        let unit = crate::checked::Unit::from_key(value.get_ref());
+        if unit.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!("unknown unit \"{}\"", value.get_ref()),
+                    Some(value.span()),
+                )
+                .with_help("use \"1.000 kr.\" or \"mio. kr.\""),
+            );
+        }
+        unit
+    }
+
+    /// An expense type ("service", "overførsel", …); E002 for any other.
+    fn expense(&mut self, value: &Spanned<String>) -> Option<crate::checked::ExpenseType> {
+        let expense = crate::checked::ExpenseType::from_key(value.get_ref());
+        if expense.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!("unknown expense type \"{}\"", value.get_ref()),
+                    Some(value.span()),
+                )
+                .with_help(format!("use one of: {}", crate::checked::ExpenseType::KEYS)),
+            );
+        }
+        expense
+    }
+
     /// A required text field, which must not be blank.
     fn text(&mut self, value: &Spanned<String>, field: &str) -> String {
         let text = value.get_ref().trim().to_owned();

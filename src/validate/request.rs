@@ -3,7 +3,7 @@
 use toml::Spanned;
 
 use super::{Validator, sum_column};
-use crate::checked::{Request, Unit};
+use crate::checked::Request;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model;
 
@@ -11,17 +11,7 @@ impl Validator {
     /// Checks `[request]`: a unit, a plausible year, and exactly one of `amount` or `parts`.
     pub(super) fn request(&mut self, request: &Spanned<model::Request>) -> Option<Request> {
         let r = request.get_ref();
-        let unit = Unit::from_key(r.unit.get_ref());
-        if unit.is_none() {
-            self.push(
-                Diagnostic::new(
-                    Code::E002,
-                    format!("unknown unit \"{}\"", r.unit.get_ref()),
-                    Some(r.unit.span()),
-                )
-                .with_help("use \"mio. kr.\" or \"1.000 kr.\""),
-            );
-        }
+        let unit = self.unit(&r.unit);
         if !(1900..=2200).contains(r.year.get_ref()) {
             self.push(
                 Diagnostic::new(

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use toml::Spanned;
 
 use super::Validator;
-use crate::checked::{Agreement, Block, CheckboxGroup, ExpenseType, Section, Table};
+use crate::checked::{Agreement, Block, CheckboxGroup, Section, Table};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::forms::Form;
 use crate::model::{self, SectionBody};
@@ -236,17 +236,7 @@ impl Validator {
         tables: &BTreeMap<String, Table>,
     ) -> Option<Agreement> {
         let a = agreement.get_ref();
-        let expense = ExpenseType::from_key(a.expense.get_ref());
-        if expense.is_none() {
-            self.push(
-                Diagnostic::new(
-                    Code::E002,
-                    format!("unknown expense type \"{}\"", a.expense.get_ref()),
-                    Some(a.expense.span()),
-                )
-                .with_help(format!("use one of: {}", ExpenseType::KEYS)),
-            );
-        }
+        let expense = self.expense(&a.expense);
         let source = a.amounts_from.get_ref().trim();
         let ledger = match tables.get(source) {
             Some(Table::Ledger(ledger)) => Some(ledger),

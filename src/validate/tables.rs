@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 
 use super::{Validator, sum_column};
-use crate::checked::{Ledger, LedgerRow, Table, TextCell, TextRow, TextTable, Unit};
+use crate::checked::{Ledger, LedgerRow, Table, TextCell, TextRow, TextTable};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, RawAmount};
 use crate::number::format_amount;
@@ -53,20 +53,7 @@ impl Validator {
     /// A ledger: rows of amounts per year; row and column totals computed and checked.
     fn ledger(&mut self, t: &model::Table, caption: Option<String>) -> Option<Ledger> {
         let unit = match &t.unit {
-            Some(unit) => {
-                let parsed = Unit::from_key(unit.get_ref());
-                if parsed.is_none() {
-                    self.push(
-                        Diagnostic::new(
-                            Code::E002,
-                            format!("unknown unit \"{}\"", unit.get_ref()),
-                            Some(unit.span()),
-                        )
-                        .with_help("use \"1.000 kr.\" or \"mio. kr.\""),
-                    );
-                }
-                parsed
-            }
+            Some(unit) => self.unit(unit),
             None => {
                 self.push(
                     Diagnostic::new(
