@@ -86,10 +86,9 @@ where
             };
         }
     };
-    let exit = match &cli.command {
+    match &cli.command {
         Command::Check(args) => check::run(&cli, args),
         Command::Render(args) => render::run(&cli, args),
         Command::Typst(args) => typst::run(&cli, args),
-    };
-    exit
+    }
 }
