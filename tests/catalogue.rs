@@ -5,15 +5,18 @@ mod common;
 
 use common::{missing_in_order, pdf_text, root, run_cli, seed_tokens, tokens};
 
+/// The PDFs a render wrote: file name and bytes.
+type Written = Vec<(String, Vec<u8>)>;
+
 /// Renders a catalogue through the CLI into a fresh folder; returns exit code, stderr, and the
-/// PDFs written (name, bytes).
-fn render(catalogue: &str) -> (Option<i32>, String, Vec<(String, Vec<u8>)>) {
+/// PDFs written.
+fn render(catalogue: &str) -> (Option<i32>, String, Written) {
     let out_dir = tempfile::tempdir().unwrap();
     let out = run_cli(
         &root(),
         &["render", catalogue, "-o", out_dir.path().to_str().unwrap()],
     );
-    let mut pdfs: Vec<(String, Vec<u8>)> = std::fs::read_dir(out_dir.path())
+    let mut pdfs: Written = std::fs::read_dir(out_dir.path())
         .unwrap()
         .map(|e| e.unwrap().path())
         .map(|p| {
@@ -79,7 +82,7 @@ fn contents_page_numbers_match_the_pages() {
         let listed: usize = entry
             .split(['.', ' '])
             .filter(|s| !s.is_empty())
-            .last()
+            .next_back()
             .unwrap()
             .parse()
             .unwrap();
