@@ -81,8 +81,7 @@ fn contents_page_numbers_match_the_pages() {
             .unwrap();
         let listed: usize = entry
             .split(['.', ' '])
-            .filter(|s| !s.is_empty())
-            .next_back()
+            .rfind(|s| !s.is_empty())
             .unwrap()
             .parse()
             .unwrap();
