@@ -42,8 +42,12 @@ struct Outcome {
     result: Result,
 }
 
-/// Documents rendered between two trims of typst's memo cache (bounds memory in long batches).
+/// Documents rendered between two clears of typst's memo cache (bounds memory in long batches).
 const EVICT_EVERY: usize = 32;
+
+/// Stack of each render thread: typst's layout recurses deeply on long documents (an annex of
+/// hundreds of proposals), more than a default 2 MiB thread stack holds.
+const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// Runs `render`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
@@ -62,20 +66,32 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .stack_size(STACK_SIZE)
+        .build()
+    {
+        Ok(pool) => pool,
+        Err(err) => {
+            print::app_error(&AppError(format!("cannot start render threads: {err}")));
+            return Exit::Failure;
+        }
+    };
     let progress = Progress::new(paths.len());
     let done = AtomicUsize::new(0);
-    let outcomes: Vec<Outcome> = paths
-        .par_iter()
-        .map(|path| {
-            let outcome = render_one(&project, path, &args.out);
-            let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-            if n.is_multiple_of(EVICT_EVERY) {
-                typst::comemo::evict(10);
-            }
-            progress.step(&outcome);
-            outcome
-        })
-        .collect();
+    let outcomes: Vec<Outcome> = pool.install(|| {
+        paths
+            .par_iter()
+            .map(|path| {
+                let outcome = render_one(&project, path, &args.out);
+                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if n.is_multiple_of(EVICT_EVERY) {
+                    typst::comemo::evict(0);
+                }
+                progress.step(&outcome);
+                outcome
+            })
+            .collect()
+    });
     progress.finish();
 
     let mut exit = Exit::Ok;
