@@ -62,6 +62,8 @@ pub enum Code {
     E026,
     /// A request without exactly one of amount or parts.
     E027,
+    /// Lists nested deeper than the typesetter allows.
+    E028,
     /// A catalogue names a proposal file that does not exist.
     E030,
     /// A catalogue names the same proposal twice.
@@ -104,6 +106,7 @@ impl Code {
             Code::E025 => "E025",
             Code::E026 => "E026",
             Code::E027 => "E027",
+            Code::E028 => "E028",
             Code::E030 => "E030",
             Code::E031 => "E031",
             Code::E032 => "E032",

@@ -64,9 +64,37 @@ pub fn check_source(path: &Path, source: String) -> Checked {
 
 /// Reads, parses and validates one proposal file.
 pub fn check_file(path: &Path) -> Result<Checked, AppError> {
-    let source = std::fs::read_to_string(path)
+    match read_text(path)? {
+        Ok(source) => Ok(check_source(path, source)),
+        Err(report) => Ok(Checked {
+            report,
+            proposal: None,
+        }),
+    }
+}
+
+/// Reads a user's file as text; a file that is not UTF-8 is the user's error (E001), not an I/O one.
+pub fn read_text(path: &Path) -> Result<Result<String, FileReport>, AppError> {
+    let bytes = std::fs::read(path)
         .map_err(|e| AppError(format!("cannot read {}: {e}", path.display())))?;
-    Ok(check_source(path, source))
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Ok(text)),
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let source = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let diagnostic = diagnostic::Diagnostic::new(
+                diagnostic::Code::E001,
+                "the file is not UTF-8 text",
+                Some(at..at),
+            )
+            .with_help("save the file as UTF-8 (most editors: \"Save with encoding\" → UTF-8)");
+            Ok(Err(FileReport {
+                path: path.to_owned(),
+                source,
+                diagnostics: vec![diagnostic],
+            }))
+        }
+    }
 }
 
 /// A project root with its templates and fonts loaded once for every document.

@@ -39,6 +39,25 @@ pub fn typst_text(text: &str) -> String {
     format!("#{}", typst_string(&joined))
 }
 
+/// How deep lists may nest; deeper ones would exceed what the typesetter parses.
+pub const MAX_LIST_DEPTH: usize = 8;
+
+/// The deepest list nesting in a Markdown body.
+pub fn list_depth(markdown: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for event in Parser::new_ext(markdown, Options::empty()) {
+        match event {
+            Event::Start(Tag::List(_)) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Event::End(TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Converts a Markdown body to Typst markup.
 pub fn to_typst(markdown: &str) -> String {
     let mut out = String::new();

@@ -57,8 +57,10 @@ pub fn run(_cli: &Cli, args: &Args) -> Exit {
 fn check_any(
     path: &std::path::Path,
 ) -> Result<Vec<crate::diagnostic::FileReport>, crate::AppError> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|e| crate::AppError(format!("cannot read {}: {e}", path.display())))?;
+    let source = match crate::read_text(path)? {
+        Ok(source) => source,
+        Err(report) => return Ok(vec![report]),
+    };
     if crate::catalogue::is_catalogue(&source) {
         let (report, _, _) = crate::catalogue::check(path, source)?;
         Ok(vec![report])

@@ -133,8 +133,14 @@ fn render_one(project: &Project, path: &Path, out_dir: &Path) -> Outcome {
     let target = output::pdf_path(out_dir, path);
     let mut reports = Vec::new();
     let result = (|| -> std::result::Result<Result, AppError> {
-        let source = std::fs::read_to_string(path)
-            .map_err(|e| AppError(format!("cannot read {}: {e}", path.display())))?;
+        let source = match crate::read_text(path)? {
+            Ok(source) => source,
+            Err(report) => {
+                reports.push(report);
+                output::remove_stale(&target)?;
+                return Ok(Result::Skipped);
+            }
+        };
         let bytes = if crate::catalogue::is_catalogue(&source) {
             let (report, included, catalogue) = crate::catalogue::check(path, source)?;
             reports.push(report);

@@ -69,6 +69,29 @@ impl Validator {
         body: &Spanned<SectionBody>,
         tables: &BTreeMap<String, Table>,
     ) -> Vec<Block> {
+        let texts: Vec<&str> = match body.get_ref() {
+            SectionBody::Text(text) => vec![text.as_str()],
+            SectionBody::Blocks(blocks) => blocks
+                .iter()
+                .filter_map(|b| b.get_ref().text.as_ref().map(|t| t.get_ref().as_str()))
+                .collect(),
+        };
+        if texts
+            .iter()
+            .any(|t| crate::markdown::list_depth(t) > crate::markdown::MAX_LIST_DEPTH)
+        {
+            self.push(
+                Diagnostic::new(
+                    Code::E028,
+                    format!(
+                        "lists are nested more than {} levels deep",
+                        crate::markdown::MAX_LIST_DEPTH
+                    ),
+                    Some(body.span()),
+                )
+                .with_help("flatten the list; a budget note rarely needs more than two levels"),
+            );
+        }
         match body.get_ref() {
             SectionBody::Text(text) if text.trim().is_empty() => Vec::new(),
             SectionBody::Text(text) => vec![Block::Text(text.trim().to_owned())],
