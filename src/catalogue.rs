@@ -190,6 +190,8 @@ fn resolve(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(PathBuf, std::ops::Range<usize>)>, AppError> {
     let mut files: Vec<(PathBuf, std::ops::Range<usize>)> = Vec::new();
+    // Canonical paths included so far, so one file reached by two paths counts as twice.
+    let mut seen = std::collections::HashSet::new();
     for entry in entries {
         let path = base.join(entry.get_ref().trim());
         let found: Vec<PathBuf> = if path.is_dir() {
@@ -216,10 +218,7 @@ fn resolve(
         };
         for file in found {
             let key = file.canonicalize().unwrap_or_else(|_| file.clone());
-            if files
-                .iter()
-                .any(|(f, _)| f.canonicalize().unwrap_or_else(|_| f.clone()) == key)
-            {
+            if !seen.insert(key) {
                 diags.push(
                     Diagnostic::new(
                         Code::E031,
