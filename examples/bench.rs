@@ -1,6 +1,7 @@
 //! Benchmark: render N generated proposals to N PDFs plus one catalogue annex, in one run.
 //!
-//! `cargo run --release --example bench -- N` (run once per N: peak memory is per process).
+//! `cargo run --release --example bench -- N [all|singles|annex]` (run once per N: peak memory is
+//! per process). `singles` renders only the N proposal PDFs, `annex` only the catalogue annex.
 //! Proposals are made from the seed proposals in `proposals/` with varied ids, titles, texts and
 //! catalogue amounts; they go to a temporary folder, the PDFs to another.
 
@@ -22,24 +23,33 @@ fn main() {
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(100);
+    let mode = std::env::args().nth(2).unwrap_or_else(|| "all".to_owned());
     let work = std::env::temp_dir().join(format!("budgetnote-bench-{}", std::process::id()));
     let input = work.join("proposals");
     let out = work.join("out");
     std::fs::create_dir_all(&input).expect("temp folder");
     generate(n, &input);
 
+    let target = match mode.as_str() {
+        "singles" => {
+            std::fs::remove_file(input.join("catalogue.toml")).expect("catalogue written");
+            input.clone()
+        }
+        "annex" => input.join("catalogue.toml"),
+        _ => input.clone(),
+    };
     let started = Instant::now();
     let exit = budgetnote::cli::run_with([
         "budgetnote",
         "render",
-        input.to_str().expect("utf-8 path"),
+        target.to_str().expect("utf-8 path"),
         "-o",
         out.to_str().expect("utf-8 path"),
     ]);
     let seconds = started.elapsed().as_secs_f64();
     let pdfs = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
     println!(
-        "n={n}: {pdfs} PDFs (incl. the annex) in {seconds:.2} s wall, {:.1} ms per document, peak RSS {} MB, exit {exit:?}",
+        "n={n} ({mode}): {pdfs} PDFs (incl. the annex) in {seconds:.2} s wall, {:.1} ms per document, peak RSS {} MB, exit {exit:?}",
         seconds * 1000.0 / pdfs.max(1) as f64,
         peak_rss_mb().map_or_else(|| "?".to_owned(), |m| m.to_string()),
     );

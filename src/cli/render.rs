@@ -2,10 +2,9 @@
 //! in parallel, with progress and a summary.
 
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
-
-use rayon::prelude::*;
 
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
@@ -43,10 +42,10 @@ struct Outcome {
 }
 
 /// Documents rendered between two clears of typst's memo cache (bounds memory in long batches).
-const EVICT_EVERY: usize = 32;
+const EVICT_EVERY: usize = 16;
 
 /// Stack of each render thread: typst's layout recurses deeply on long documents (an annex of
-/// hundreds of proposals), more than a default 2 MiB thread stack holds.
+/// hundreds of proposals), more than a default 2 MiB thread stack is sure to hold.
 const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// Runs `render`.
@@ -66,32 +65,15 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let pool = match rayon::ThreadPoolBuilder::new()
-        .stack_size(STACK_SIZE)
-        .build()
-    {
-        Ok(pool) => pool,
+    let progress = Progress::new(paths.len());
+    let outcomes = match render_all(&project, &paths, &args.out, &progress) {
+        Ok(outcomes) => outcomes,
         Err(err) => {
-            print::app_error(&AppError(format!("cannot start render threads: {err}")));
+            progress.finish();
+            print::app_error(&err);
             return Exit::Failure;
         }
     };
-    let progress = Progress::new(paths.len());
-    let done = AtomicUsize::new(0);
-    let outcomes: Vec<Outcome> = pool.install(|| {
-        paths
-            .par_iter()
-            .map(|path| {
-                let outcome = render_one(&project, path, &args.out);
-                let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                if n.is_multiple_of(EVICT_EVERY) {
-                    typst::comemo::evict(0);
-                }
-                progress.step(&outcome);
-                outcome
-            })
-            .collect()
-    });
     progress.finish();
 
     let mut exit = Exit::Ok;
@@ -126,6 +108,71 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         started.elapsed().as_secs_f64()
     );
     exit
+}
+
+/// Renders every file on one worker thread per core, catalogues first (they take longest).
+///
+/// Workers are plain threads, not rayon tasks: typst parallelises inside a document on rayon's
+/// global pool, and a rayon worker waiting there would steal further documents onto its stack,
+/// so that memory would grow with the number of files instead of the number of cores.
+fn render_all(
+    project: &Project,
+    paths: &[PathBuf],
+    out_dir: &Path,
+    progress: &Progress,
+) -> std::result::Result<Vec<Outcome>, AppError> {
+    let mut order: Vec<usize> = (0..paths.len()).collect();
+    order.sort_by_key(|&i| !looks_like_catalogue(&paths[i]));
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(paths.len().max(1));
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Outcome>>> = paths.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        let mut handles = Vec::new();
+        for n in 0..workers {
+            let worker = || {
+                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                    let outcome = render_one(project, &paths[i], out_dir);
+                    progress.step(&outcome);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(outcome);
+                    }
+                    if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
+                        typst::comemo::evict(1);
+                    }
+                }
+            };
+            let handle = std::thread::Builder::new()
+                .name(format!("render-{n}"))
+                .stack_size(STACK_SIZE)
+                .spawn_scoped(scope, worker)
+                .map_err(|e| AppError(format!("cannot start render threads: {e}")))?;
+            handles.push(handle);
+        }
+        for handle in handles {
+            handle
+                .join()
+                .map_err(|_| AppError("a render thread stopped unexpectedly".into()))?;
+        }
+        Ok::<(), AppError>(())
+    })?;
+    slots
+        .into_iter()
+        .zip(paths)
+        .map(|(slot, path)| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .ok_or_else(|| AppError(format!("{} was not rendered", path.display())))
+        })
+        .collect()
+}
+
+/// Whether a file is a catalogue, judged cheaply from its text (for scheduling only).
+fn looks_like_catalogue(path: &Path) -> bool {
+    std::fs::read_to_string(path).is_ok_and(|text| crate::catalogue::is_catalogue(&text))
 }
 
 /// Checks and renders one proposal or catalogue file.
