@@ -10,6 +10,7 @@ use toml::Spanned;
 
 use crate::checked::{CheckedProposal, Unit};
 use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::glyphs::Glyphs;
 use crate::model::RawAmount;
 use crate::number::read_amount;
 use crate::{AppError, Checked};
@@ -99,8 +100,12 @@ pub fn is_catalogue(source: &str) -> bool {
 pub fn check(
     path: &Path,
     source: String,
+    glyphs: &Glyphs,
 ) -> Result<(FileReport, Vec<Checked>, Option<CheckedCatalogue>), AppError> {
     let (file, mut diags) = crate::parse::parse_document::<CatalogueFile>(&source);
+    if file.is_some() {
+        diags.extend(glyphs.diagnostics(&source));
+    }
     let mut included = Vec::new();
     let mut checked = None;
     if let Some(file) = file {
@@ -109,7 +114,7 @@ pub fn check(
         let files = resolve(base, &spec.proposals, &mut diags)?;
         let mut ids: Vec<(String, PathBuf)> = Vec::new();
         for (file_path, span) in &files {
-            let result = crate::check_file(file_path)?;
+            let result = glyphs.check(crate::check_file(file_path)?);
             match &result.proposal {
                 Some(p) => {
                     if let Some((_, first)) = ids.iter().find(|(id, _)| *id == p.id) {

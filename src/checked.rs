@@ -447,6 +447,17 @@ impl CheckedProposal {
             .unwrap_or_default()
     }
 
+    /// The budget year the proposal is for: the request's year, else the first year with amounts.
+    pub fn budget_year(&self) -> Option<i64> {
+        if let Some(r) = &self.request {
+            return Some(r.year);
+        }
+        if let Some(year) = self.budget.as_ref().and_then(|b| b.years.first()) {
+            return Some(*year);
+        }
+        self.amounts_in_millions().first().map(|(year, _)| *year)
+    }
+
     /// The styringsområde shown in overviews: stated on the request, else the expense types.
     pub fn area(&self) -> String {
         if let Some(area) = self.request.as_ref().and_then(|r| r.area.clone()) {

@@ -64,6 +64,8 @@ pub enum Code {
     E027,
     /// Lists nested deeper than the typesetter allows.
     E028,
+    /// A character the bundled fonts cannot print.
+    E029,
     /// A catalogue names a proposal file that does not exist.
     E030,
     /// A catalogue names the same proposal twice.
@@ -107,6 +109,7 @@ impl Code {
             Code::E026 => "E026",
             Code::E027 => "E027",
             Code::E028 => "E028",
+            Code::E029 => "E029",
             Code::E030 => "E030",
             Code::E031 => "E031",
             Code::E032 => "E032",

@@ -33,6 +33,14 @@ pub struct View {
     pub id: String,
     /// Headline.
     pub title: String,
+    /// PDF subject: the form and the budget year, e.g. "Driftsforslag, budget 2019".
+    pub subject: String,
+    /// PDF authors: the proposer, then the municipality if named.
+    pub authors: Vec<String>,
+    /// PDF keywords: the id, then the committees.
+    pub keywords: Vec<String>,
+    /// Left part of every page's footer: id and budget year, e.g. "AMU01 · Budget 2024".
+    pub footer: String,
     /// Issuing municipality, if named.
     pub municipality: Option<String>,
     /// Committees joined the Danish way ("A, B og C").
@@ -228,6 +236,20 @@ pub fn view(p: &CheckedProposal) -> View {
         template: p.form.template,
         id: p.id.clone(),
         title: p.title.clone(),
+        subject: match p.budget_year() {
+            Some(year) => format!("{}, budget {year}", p.form.label),
+            None => p.form.label.to_owned(),
+        },
+        authors: std::iter::once(p.proposer.clone())
+            .chain(p.municipality.clone())
+            .collect(),
+        keywords: std::iter::once(p.id.clone())
+            .chain(p.committees.iter().cloned())
+            .collect(),
+        footer: match p.budget_year() {
+            Some(year) => format!("{} · Budget {year}", p.id),
+            None => p.id.clone(),
+        },
         municipality: p.municipality.clone(),
         committees: join_danish(&p.committees),
         proposer: p.proposer.clone(),
@@ -593,6 +615,12 @@ pub struct CatalogueView {
     pub annex: Option<String>,
     /// Title.
     pub title: String,
+    /// PDF authors: the proposers, then the municipalities, each once.
+    pub authors: Vec<String>,
+    /// PDF subject, e.g. "Katalog med forslag, budget 2025".
+    pub subject: String,
+    /// Left part of every page's footer, e.g. "Bilag 1. Katalog med forslag · Budget 2025".
+    pub footer: String,
     /// "Råderum på 21 mio. kr. i 2025".
     pub frame_text: String,
     /// Header of the group column, e.g. "Målgruppe"; `None` without grouping.
@@ -687,6 +715,28 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
     CatalogueView {
         annex: c.annex.clone(),
         title: c.title.clone(),
+        authors: {
+            let mut authors: Vec<String> = Vec::new();
+            let people = c.proposals.iter().map(|(_, p)| &p.proposer);
+            let places = c
+                .proposals
+                .iter()
+                .filter_map(|(_, p)| p.municipality.as_ref());
+            for name in people.chain(places) {
+                if !authors.contains(name) {
+                    authors.push(name.clone());
+                }
+            }
+            authors
+        },
+        subject: format!("Katalog med forslag, budget {}", c.year),
+        footer: {
+            let name = match &c.annex {
+                Some(annex) => format!("{annex} {}", c.title),
+                None => c.title.clone(),
+            };
+            format!("{name} · Budget {}", c.year)
+        },
         frame_text: format!("{} på {frame} mio. kr. i {}", c.frame_label, c.year),
         group_header: match c.group_by {
             GroupBy::TargetGroup => Some("Målgruppe".to_owned()),

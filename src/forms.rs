@@ -35,6 +35,8 @@ pub struct Form {
     pub name: &'static str,
     /// What the form is called by its users.
     pub description: &'static str,
+    /// The form's short name in PDF metadata, e.g. "Driftsforslag".
+    pub label: &'static str,
     /// Template under `templates/`.
     pub template: &'static str,
     /// Whether the form has the standard amounts table (`[budget]`).
@@ -67,6 +69,7 @@ const fn optional(key: &'static str, heading: &'static str) -> SectionSpec {
 pub const STANDARD: Form = Form {
     name: "standard",
     description: "budgetforslag, standardskema (overskrift, udvalg, beløbstabel og syv afsnit)",
+    label: "Budgetforslag",
     template: "standard.typ.j2",
     needs_budget: true,
     sections: &[
@@ -104,6 +107,7 @@ const BYDELE: &[&str] = &[
 pub const BUDGETNOTAT: Form = Form {
     name: "budgetnotat",
     description: "budgetnotat (Københavns Kommune) med kategorisering, bydele, tabeller og aftaletekst",
+    label: "Budgetnotat",
     template: "budgetnotat.typ.j2",
     needs_budget: false,
     sections: &[
@@ -150,6 +154,7 @@ pub const BUDGETNOTAT: Form = Form {
 pub const DRIFTSFORSLAG: Form = Form {
     name: "driftsforslag",
     description: "driftsforslag, Skema 2.2.1 (Slagelse Kommune) med budgetoverslag pr. konto",
+    label: "Driftsforslag",
     template: "driftsforslag.typ.j2",
     needs_budget: false,
     sections: &[SectionSpec {
@@ -164,6 +169,7 @@ pub const DRIFTSFORSLAG: Form = Form {
 pub const STATUSNOTAT: Form = Form {
     name: "statusnotat",
     description: "statusnotat til fagudvalg (Ballerup Kommune)",
+    label: "Statusnotat",
     template: "statusnotat.typ.j2",
     needs_budget: false,
     sections: &[SectionSpec {
@@ -179,6 +185,7 @@ pub const STATUSNOTAT: Form = Form {
 pub const KATALOGFORSLAG: Form = Form {
     name: "katalogforslag",
     description: "kort forslag til et katalog (beskrivelse, økonomi, opmærksomhedspunkter, beløb)",
+    label: "Katalogforslag",
     template: "katalogforslag.typ.j2",
     needs_budget: false,
     sections: &[

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod fill;
 pub mod forms;
+pub mod glyphs;
 pub mod markdown;
 pub mod model;
 pub mod number;
@@ -105,6 +106,8 @@ pub struct Project {
     filler: fill::Filler,
     /// Shared typst library and fonts.
     typesetter: Arc<typeset::Typesetter>,
+    /// What the bundled fonts can print.
+    glyphs: glyphs::Glyphs,
 }
 
 impl Project {
@@ -112,11 +115,28 @@ impl Project {
     pub fn open(root: &Path) -> Result<Self, AppError> {
         let filler = fill::Filler::load(&root.join("templates")).map_err(AppError)?;
         let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
+        let glyphs = glyphs::Glyphs::new(typesetter.fonts());
         Ok(Self {
             root: root.to_owned(),
             filler,
             typesetter,
+            glyphs,
         })
+    }
+
+    /// Parses and validates a proposal's source, including that the fonts can print its text.
+    pub fn check_source(&self, path: &Path, source: String) -> Checked {
+        self.glyphs.check(check_source(path, source))
+    }
+
+    /// What the bundled fonts can print.
+    pub fn glyphs(&self) -> &glyphs::Glyphs {
+        &self.glyphs
+    }
+
+    /// Reads and checks a proposal file, including that the fonts can print its text.
+    pub fn check_file(&self, path: &Path) -> Result<Checked, AppError> {
+        check_file(path).map(|checked| self.glyphs.check(checked))
     }
 
     /// The Typst source generated for a proposal.
@@ -141,7 +161,7 @@ impl Project {
         let ident = format!("catalogue/{}", catalogue.title);
         let job = typeset::Job {
             source,
-            date: source_date_epoch(),
+            date: document_date(None, Some(catalogue.year)),
             ident: &ident,
         };
         let context = |e: String| {
@@ -159,13 +179,23 @@ impl Project {
         let source = self.typst_source(proposal)?;
         let job = typeset::Job {
             source,
-            date: proposal.date.or_else(source_date_epoch),
+            date: document_date(proposal.date, proposal.budget_year()),
             ident: &proposal.id,
         };
         let context = |e: String| AppError(format!("typesetting {} failed: {e}", proposal.id));
         let document = self.typesetter.compile(&job).map_err(context)?;
         self.typesetter.pdf(&document, &job).map_err(context)
     }
+}
+
+/// The date a PDF carries (PDF/A requires one): `SOURCE_DATE_EPOCH` when set, else the date the
+/// file states, else 1 January of its budget year, else 1 January 2000. Never the clock, so the
+/// same sources give the same bytes.
+fn document_date(stated: Option<(u16, u8, u8)>, year: Option<i64>) -> (u16, u8, u8) {
+    source_date_epoch()
+        .or(stated)
+        .or_else(|| year.and_then(|y| u16::try_from(y).ok()).map(|y| (y, 1, 1)))
+        .unwrap_or((2000, 1, 1))
 }
 
 /// The date in `SOURCE_DATE_EPOCH`, if set and valid.

@@ -12,9 +12,9 @@ use typst::foundations::{Bytes, Datetime, Duration, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
-use typst::{Library, LibraryExt, World, WorldExt};
+use typst::{Feature, Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 /// The one file id every generated document uses as its main file (ids are never freed).
 static MAIN_ID: LazyLock<Option<FileId>> = LazyLock::new(|| {
@@ -43,8 +43,8 @@ pub struct Typesetter {
 pub struct Job<'a> {
     /// Generated Typst source.
     pub source: String,
-    /// (year, month, day) used for `today()` and the PDF timestamp; `None` leaves both unset.
-    pub date: Option<(u16, u8, u8)>,
+    /// (year, month, day) used for `today()` and the PDF timestamp.
+    pub date: (u16, u8, u8),
     /// Stable identifier of the document (the proposal id).
     pub ident: &'a str,
 }
@@ -57,7 +57,12 @@ impl Typesetter {
             .map_err(|e| format!("cannot open project root {}: {e}", root.display()))?;
         let fonts = load_fonts(&root.join("fonts"))?;
         Ok(Arc::new(Self {
-            library: LazyHash::new(Library::builder().build()),
+            // `a11y-extras` gives `pdf.header-cell`, which marks the row headers of tables.
+            library: LazyHash::new(
+                Library::builder()
+                    .with_features([Feature::A11yExtras].into_iter().collect())
+                    .build(),
+            ),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
             root,
@@ -66,15 +71,18 @@ impl Typesetter {
         }))
     }
 
+    /// The bundled fonts.
+    pub fn fonts(&self) -> &[Font] {
+        &self.fonts
+    }
+
     /// Compiles a document; errors are typst's messages with their line in the generated source.
     pub fn compile(&self, job: &Job<'_>) -> Result<PagedDocument, String> {
         let main_id = (*MAIN_ID).ok_or("cannot create the main file id")?;
         let world = DocWorld {
             shared: self,
             main: Source::new(main_id, job.source.clone()),
-            today: job
-                .date
-                .and_then(|(y, m, d)| Datetime::from_ymd(i32::from(y), m, d)),
+            today: date_of(job.date),
         };
         let result = typst::compile::<PagedDocument>(&world);
         result.output.map_err(|errors| describe(&world, &errors))
@@ -82,11 +90,11 @@ impl Typesetter {
 
     /// Exports a compiled document to PDF bytes, with a pinned timestamp, ident and creator.
     pub fn pdf(&self, document: &PagedDocument, job: &Job<'_>) -> Result<Vec<u8>, String> {
-        let timestamp = job
-            .date
-            .and_then(|(y, m, d)| Datetime::from_ymd(i32::from(y), m, d))
-            .map(Timestamp::new_utc);
+        let timestamp = date_of(job.date).map(Timestamp::new_utc);
+        let standards = PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
+            .map_err(|e| format!("cannot select PDF/A-2a and PDF/UA-1: {}", e.message()))?;
         let options = PdfOptions {
+            standards,
             ident: Smart::Custom(format!("budgetnote/{}", job.ident)),
             creator: Smart::Custom(Some("budgetnote".into())),
             timestamp,
@@ -123,6 +131,11 @@ impl Typesetter {
             .or_insert_with(|| read_inside(&self.root, id))
             .clone()
     }
+}
+
+/// A typst date from (year, month, day); `None` if it is not a calendar date.
+fn date_of((year, month, day): (u16, u8, u8)) -> Option<Datetime> {
+    Datetime::from_ymd(i32::from(year), month, day)
 }
 
 /// Reads the file `id` names, refusing anything that resolves outside `root`.

@@ -216,3 +216,27 @@ fn unplaced_table_is_a_spanned_warning() {
     let line = text.lines().position(|l| l == "[tables.glemt]").unwrap() + 1;
     assert_eq!(json[0]["line"].as_u64(), Some(line as u64));
 }
+
+// A character the bundled font lacks (which PDF/A and PDF/UA forbid printing as an empty box)
+// is an error at the character itself, found by `check` before anything is typeset.
+#[test]
+fn unprintable_character_is_reported_at_the_character() {
+    let file = root().join("tests/bad/unprintable-character/proposal.toml");
+    let out = run_cli(
+        &root(),
+        &["check", "--format", "json", file.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let first = &json[0];
+    assert_eq!(first["code"], "E029");
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(4), Some(22)),
+        "{first}"
+    );
+    assert!(
+        first["message"].as_str().unwrap().contains("U+2713"),
+        "{first}"
+    );
+}

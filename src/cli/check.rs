@@ -16,9 +16,17 @@ pub struct Args {
 }
 
 /// Runs `check`.
-pub fn run(_cli: &Cli, args: &Args) -> Exit {
+pub fn run(cli: &Cli, args: &Args) -> Exit {
     let paths = match files::collect(&args.paths) {
         Ok(paths) => paths,
+        Err(err) => {
+            print::app_error(&err);
+            return Exit::Failure;
+        }
+    };
+    // The project's fonts decide which characters can be printed (E029).
+    let project = match crate::Project::open(&cli.root) {
+        Ok(project) => project,
         Err(err) => {
             print::app_error(&err);
             return Exit::Failure;
@@ -27,7 +35,7 @@ pub fn run(_cli: &Cli, args: &Args) -> Exit {
     let mut reports = Vec::new();
     let mut exit = Exit::Ok;
     for path in &paths {
-        match check_any(path) {
+        match check_any(&project, path) {
             Ok(more) => reports.extend(more),
             Err(err) => {
                 print::app_error(&err);
@@ -55,6 +63,7 @@ pub fn run(_cli: &Cli, args: &Args) -> Exit {
 /// Checks a proposal or a catalogue; a catalogue also reports its proposals that have diagnostics
 /// when they are not checked on their own (outside the folder being checked).
 fn check_any(
+    project: &crate::Project,
     path: &std::path::Path,
 ) -> Result<Vec<crate::diagnostic::FileReport>, crate::AppError> {
     let source = match crate::read_text(path)? {
@@ -62,9 +71,9 @@ fn check_any(
         Err(report) => return Ok(vec![report]),
     };
     if crate::catalogue::is_catalogue(&source) {
-        let (report, _, _) = crate::catalogue::check(path, source)?;
+        let (report, _, _) = crate::catalogue::check(path, source, project.glyphs())?;
         Ok(vec![report])
     } else {
-        Ok(vec![crate::check_source(path, source).report])
+        Ok(vec![project.check_source(path, source).report])
     }
 }

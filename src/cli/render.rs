@@ -189,7 +189,8 @@ fn render_one(project: &Project, path: &Path, out_dir: &Path) -> Outcome {
             }
         };
         let bytes = if crate::catalogue::is_catalogue(&source) {
-            let (report, included, catalogue) = crate::catalogue::check(path, source)?;
+            let (report, included, catalogue) =
+                crate::catalogue::check(path, source, project.glyphs())?;
             reports.push(report);
             // Proposals with errors are reported with the catalogue; the others have no news.
             reports.extend(
@@ -200,7 +201,7 @@ fn render_one(project: &Project, path: &Path, out_dir: &Path) -> Outcome {
             );
             catalogue.map(|c| project.catalogue_pdf(&c)).transpose()?
         } else {
-            let checked = crate::check_source(path, source);
+            let checked = project.check_source(path, source);
             reports.push(checked.report);
             checked.proposal.map(|p| project.pdf(&p)).transpose()?
         };

@@ -17,7 +17,14 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     if crate::catalogue::is_catalogue(&source) {
         return catalogue(cli, &args.file, source);
     }
-    let checked = match crate::check_file(&args.file) {
+    let project = match crate::Project::open(&cli.root) {
+        Ok(project) => project,
+        Err(err) => {
+            print::app_error(&err);
+            return Exit::Failure;
+        }
+    };
+    let checked = match project.check_file(&args.file) {
         Ok(checked) => checked,
         Err(err) => {
             print::app_error(&err);
@@ -28,7 +35,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let Some(proposal) = checked.proposal else {
         return Exit::InputErrors;
     };
-    print_source(crate::Project::open(&cli.root).and_then(|p| p.typst_source(&proposal)))
+    print_source(project.typst_source(&proposal))
 }
 
 /// Prints generated Typst source, or the error that prevented it.
@@ -47,7 +54,15 @@ fn print_source(source: Result<String, crate::AppError>) -> Exit {
 
 /// Prints the Typst source of a catalogue annex.
 fn catalogue(cli: &Cli, path: &std::path::Path, source: String) -> Exit {
-    let (report, included, checked) = match crate::catalogue::check(path, source) {
+    let project = match crate::Project::open(&cli.root) {
+        Ok(project) => project,
+        Err(err) => {
+            print::app_error(&err);
+            return Exit::Failure;
+        }
+    };
+    let (report, included, checked) = match crate::catalogue::check(path, source, project.glyphs())
+    {
         Ok(result) => result,
         Err(err) => {
             print::app_error(&err);
@@ -59,5 +74,5 @@ fn catalogue(cli: &Cli, path: &std::path::Path, source: String) -> Exit {
     let Some(catalogue) = checked else {
         return Exit::InputErrors;
     };
-    print_source(crate::Project::open(&cli.root).and_then(|p| p.catalogue_source(&catalogue)))
+    print_source(project.catalogue_source(&catalogue))
 }

@@ -101,12 +101,19 @@ impl pdf_extract::OutputDev for LineText {
     }
 }
 
-/// Runs the `budgetnote` binary in `dir` with `args`.
+/// Runs the `budgetnote` binary in `dir` with `args` (without any `SOURCE_DATE_EPOCH` of ours).
 pub fn run_cli(dir: &Path, args: &[&str]) -> Output {
+    run_cli_env(dir, args, &[])
+}
+
+/// Runs the `budgetnote` binary in `dir` with `args` and extra environment variables.
+pub fn run_cli_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_budgetnote"))
         .current_dir(dir)
         .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .expect("budgetnote runs")
 }

@@ -1,0 +1,156 @@
+//! Printable text: every character of a proposal's strings must exist in the bundled fonts.
+//!
+//! PDF/A and PDF/UA forbid a character drawn as an empty box, so a character the fonts lack is
+//! the user's error (E029), reported at the character itself before anything is typeset.
+
+use toml::de::{DeTable, DeValue};
+use typst::text::{Coverage, Font};
+
+use crate::Checked;
+use crate::diagnostic::{Code, Diagnostic};
+
+/// Which characters the bundled fonts can print.
+pub struct Glyphs {
+    /// Code point coverage of each bundled font.
+    fonts: Vec<Coverage>,
+    /// Family names of the bundled fonts, for the message.
+    families: Vec<String>,
+}
+
+impl Glyphs {
+    /// The coverage of the given fonts.
+    pub fn new(fonts: &[Font]) -> Self {
+        let mut families: Vec<String> = Vec::new();
+        for font in fonts {
+            if !families.contains(&font.info().family) {
+                families.push(font.info().family.clone());
+            }
+        }
+        Self {
+            fonts: fonts.iter().map(|f| f.info().coverage.clone()).collect(),
+            families,
+        }
+    }
+
+    /// Whether `c` can be printed (spaces, controls and invisible format characters need no glyph).
+    pub fn covers(&self, c: char) -> bool {
+        c.is_whitespace()
+            || c.is_control()
+            || is_invisible(c)
+            || self.fonts.iter().any(|f| f.contains(u32::from(c)))
+    }
+
+    /// Adds E029 for every unprintable character in the file's strings; a proposal with such an
+    /// error is withheld from rendering.
+    pub fn check(&self, mut checked: Checked) -> Checked {
+        let unreadable = checked
+            .report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::E001);
+        if unreadable {
+            return checked;
+        }
+        let found = self.diagnostics(&checked.report.source);
+        if found.is_empty() {
+            return checked;
+        }
+        checked.report.diagnostics.extend(found);
+        checked.report.sort();
+        checked.proposal = None;
+        checked
+    }
+
+    /// E029 for each unprintable character in the string values of a TOML source.
+    pub fn diagnostics(&self, source: &str) -> Vec<Diagnostic> {
+        let Ok(table) = DeTable::parse(source) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        self.visit_table(source, table.get_ref(), &mut found);
+        found
+    }
+
+    /// Checks every value of a table.
+    fn visit_table(&self, source: &str, table: &DeTable<'_>, found: &mut Vec<Diagnostic>) {
+        for value in table.values() {
+            self.visit_value(source, value.get_ref(), value.span(), found);
+        }
+    }
+
+    /// Checks one value: a string character by character, arrays and tables recursively.
+    fn visit_value(
+        &self,
+        source: &str,
+        value: &DeValue<'_>,
+        span: std::ops::Range<usize>,
+        found: &mut Vec<Diagnostic>,
+    ) {
+        match value {
+            DeValue::String(text) => self.visit_string(source, text, span, found),
+            DeValue::Array(items) => {
+                for item in items {
+                    self.visit_value(source, item.get_ref(), item.span(), found);
+                }
+            }
+            DeValue::Table(table) => self.visit_table(source, table, found),
+            _ => {}
+        }
+    }
+
+    /// Reports each unprintable character of a string at its own place in the source; one
+    /// written as an escape (`\u2713`) is reported at the whole string.
+    fn visit_string(
+        &self,
+        source: &str,
+        text: &str,
+        span: std::ops::Range<usize>,
+        found: &mut Vec<Diagnostic>,
+    ) {
+        if text.chars().all(|c| self.covers(c)) {
+            return;
+        }
+        let raw = source.get(span.clone()).unwrap_or("");
+        let mut reported = Vec::new();
+        for (offset, c) in raw.char_indices() {
+            if !self.covers(c) {
+                let at = span.start + offset;
+                found.push(self.unprintable(c, at..at + c.len_utf8()));
+                reported.push(c);
+            }
+        }
+        for c in text.chars().filter(|c| !self.covers(*c)) {
+            if !reported.contains(&c) {
+                found.push(self.unprintable(c, span.clone()));
+                reported.push(c);
+            }
+        }
+    }
+
+    /// The diagnostic for one unprintable character.
+    fn unprintable(&self, c: char, span: std::ops::Range<usize>) -> Diagnostic {
+        Diagnostic::new(
+            Code::E029,
+            format!(
+                "the character '{c}' (U+{:04X}) is not in the bundled font {}",
+                u32::from(c),
+                self.families.join(", ")
+            ),
+            Some(span),
+        )
+        .with_label("cannot be printed")
+        .with_help(
+            "write it another way (e.g. \"ja\" for a tick mark), or add a font that has it to fonts/; \
+             an accessible, archivable PDF may not show it as an empty box",
+        )
+    }
+}
+
+/// Format characters that are never drawn: soft hyphen, zero-width spaces and joiners, word
+/// joiner, variation selectors, byte-order mark.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+    )
+}
