@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::Project;
 use crate::checked::{CheckedProposal, Unit};
 use crate::diagnostic::{Code, Diagnostic, FileReport};
-use crate::glyphs::Glyphs;
 use crate::model::RawAmount;
 use crate::number::read_amount;
 use crate::{AppError, Checked};
@@ -100,11 +100,11 @@ pub fn is_catalogue(source: &str) -> bool {
 pub fn check(
     path: &Path,
     source: String,
-    glyphs: &Glyphs,
+    project: &Project,
 ) -> Result<(FileReport, Vec<Checked>, Option<CheckedCatalogue>), AppError> {
     let (file, mut diags) = crate::parse::parse_document::<CatalogueFile>(&source);
     if file.is_some() {
-        diags.extend(glyphs.diagnostics(&source));
+        diags.extend(project.glyphs().diagnostics(&source));
     }
     let mut included = Vec::new();
     let mut checked = None;
@@ -114,7 +114,7 @@ pub fn check(
         let files = resolve(base, &spec.proposals, &mut diags)?;
         let mut ids: Vec<(String, PathBuf)> = Vec::new();
         for (file_path, span) in &files {
-            let result = glyphs.check(crate::check_file(file_path)?);
+            let result = project.check_file(file_path)?;
             match &result.proposal {
                 Some(p) => {
                     if let Some((_, first)) = ids.iter().find(|(id, _)| *id == p.id) {

@@ -348,6 +348,8 @@ pub struct CheckedProposal {
     pub title: String,
     /// Issuing municipality, if named.
     pub municipality: Option<String>,
+    /// The logo, if any.
+    pub logo: Option<Logo>,
     /// Committees in print order.
     pub committees: Vec<String>,
     /// Proposer.
@@ -372,6 +374,18 @@ pub struct CheckedProposal {
     pub target_group: Option<String>,
     /// What a catalogue proposal asks for, if given.
     pub request: Option<Request>,
+}
+
+/// A checked logo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logo {
+    /// The file as written, relative to the proposal; after `Project::check_source`, the path
+    /// from the project root that typst reads, e.g. "/proposals/logo.svg".
+    pub file: String,
+    /// Alt text.
+    pub alt: String,
+    /// Span of `file` in the source, for errors about the file.
+    pub span: std::ops::Range<usize>,
 }
 
 /// A checked request: the total and its parts, in one unit and year.

@@ -76,6 +76,10 @@ pub enum Code {
     E033,
     /// A proposal in the catalogue has errors, so the annex is not written.
     E034,
+    /// A logo without alt text.
+    E035,
+    /// A logo file that is missing, outside the project, or not an image.
+    E036,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -115,6 +119,8 @@ impl Code {
             Code::E032 => "E032",
             Code::E033 => "E033",
             Code::E034 => "E034",
+            Code::E035 => "E035",
+            Code::E036 => "E036",
             Code::W001 => "W001",
             Code::W002 => "W002",
         }

@@ -43,6 +43,8 @@ pub struct View {
     pub footer: String,
     /// Issuing municipality, if named.
     pub municipality: Option<String>,
+    /// The logo, if any.
+    pub logo: Option<LogoView>,
     /// Committees joined the Danish way ("A, B og C").
     pub committees: String,
     /// Proposer.
@@ -71,6 +73,15 @@ pub struct View {
     pub request: Option<String>,
     /// The chart of the proposal's share of a catalogue's frame (only inside a catalogue).
     pub chart: Option<ChartView>,
+}
+
+/// A logo to print: its path from the project root and its alt text.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogoView {
+    /// Root-relative path typst reads, e.g. "/proposals/logo.svg".
+    pub file: String,
+    /// Alt text.
+    pub alt: String,
 }
 
 /// A bar chart of a proposal's share of the frame.
@@ -251,6 +262,10 @@ pub fn view(p: &CheckedProposal) -> View {
             None => p.id.clone(),
         },
         municipality: p.municipality.clone(),
+        logo: p.logo.as_ref().map(|l| LogoView {
+            file: l.file.clone(),
+            alt: l.alt.clone(),
+        }),
         committees: join_danish(&p.committees),
         proposer: p.proposer.clone(),
         expense_types: p.budget.as_ref().map(expense_types).unwrap_or_default(),

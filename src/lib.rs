@@ -124,9 +124,10 @@ impl Project {
         })
     }
 
-    /// Parses and validates a proposal's source, including that the fonts can print its text.
+    /// Parses and validates a proposal's source, including that the fonts can print its text
+    /// and that its logo is an image inside the project.
     pub fn check_source(&self, path: &Path, source: String) -> Checked {
-        self.glyphs.check(check_source(path, source))
+        self.project_checks(path, check_source(path, source))
     }
 
     /// What the bundled fonts can print.
@@ -136,7 +137,32 @@ impl Project {
 
     /// Reads and checks a proposal file, including that the fonts can print its text.
     pub fn check_file(&self, path: &Path) -> Result<Checked, AppError> {
-        check_file(path).map(|checked| self.glyphs.check(checked))
+        check_file(path).map(|checked| self.project_checks(path, checked))
+    }
+
+    /// The checks that need the project: printable characters, and the logo file, whose path
+    /// becomes the root-relative one typst reads.
+    fn project_checks(&self, path: &Path, checked: Checked) -> Checked {
+        let mut checked = self.glyphs.check(checked);
+        let Some(logo) = checked.proposal.as_mut().and_then(|p| p.logo.as_mut()) else {
+            return checked;
+        };
+        let file = path.parent().unwrap_or(Path::new(".")).join(&logo.file);
+        match inside_root(&self.root, &file) {
+            Ok(vpath) => logo.file = vpath,
+            Err(why) => {
+                let diagnostic = diagnostic::Diagnostic::new(
+                    diagnostic::Code::E036,
+                    format!("the logo \"{}\" {why}", logo.file),
+                    Some(logo.span.clone()),
+                )
+                .with_help("give the image's path relative to this proposal file, inside the project folder");
+                checked.report.diagnostics.push(diagnostic);
+                checked.report.sort();
+                checked.proposal = None;
+            }
+        }
+        checked
     }
 
     /// The Typst source generated for a proposal.
@@ -186,6 +212,27 @@ impl Project {
         let document = self.typesetter.compile(&job).map_err(context)?;
         self.typesetter.pdf(&document, &job).map_err(context)
     }
+}
+
+/// The path of `file` from the project root, written the way typst reads it ("/logos/x.svg"),
+/// or why it cannot be used.
+fn inside_root(root: &Path, file: &Path) -> Result<String, &'static str> {
+    let root = root
+        .canonicalize()
+        .map_err(|_| "cannot be checked: the project folder is unreadable")?;
+    let file = file.canonicalize().map_err(|_| "does not exist")?;
+    if !file.is_file() {
+        return Err("is not a file");
+    }
+    let relative = file
+        .strip_prefix(&root)
+        .map_err(|_| "is outside the project folder")?;
+    let parts: Vec<&str> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect::<Option<_>>()
+        .ok_or("has a name that is not UTF-8")?;
+    Ok(format!("/{}", parts.join("/")))
 }
 
 /// The date a PDF carries (PDF/A requires one): `SOURCE_DATE_EPOCH` when set, else the date the

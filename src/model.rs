@@ -21,6 +21,9 @@ pub struct Proposal {
     /// Municipality that issues the proposal, e.g. "Københavns Kommune".
     #[serde(default)]
     pub municipality: Option<Spanned<String>>,
+    /// The municipality's logo, printed at the top of the first page.
+    #[serde(default)]
+    pub logo: Option<Spanned<Logo>>,
     /// Committees ("Udvalg") the proposal goes to, in the order printed.
     pub committees: Spanned<Vec<Spanned<String>>>,
     /// Who proposes it ("Forslagsstiller"), e.g. "Administrationen".
@@ -57,6 +60,16 @@ pub struct Proposal {
     pub agreement: Option<Spanned<Agreement>>,
     /// Section bodies by key (e.g. `resume`); the form gives headings and order.
     pub sections: Spanned<BTreeMap<String, Spanned<SectionBody>>>,
+}
+
+/// A logo image and the alt text a screen reader says for it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Logo {
+    /// Image file (SVG, PNG or JPEG), relative to the proposal file, inside the project.
+    pub file: Spanned<String>,
+    /// What the image shows, e.g. "Slagelse Kommunes logo"; required (PDF/UA).
+    #[serde(default)]
+    pub alt: Option<Spanned<String>>,
 }
 
 /// A section's body: Markdown text, or a list of blocks (text, sub-headings, tables).

@@ -191,7 +191,11 @@ fn unknown_key_is_a_spanned_warning() {
 // The good fixtures pass cleanly, so each bad case fails for its one fault.
 #[test]
 fn good_fixtures_are_clean() {
-    for file in ["tests/good/minimal.toml", "tests/good/budgetnotat.toml"] {
+    for file in [
+        "tests/good/minimal.toml",
+        "tests/good/budgetnotat.toml",
+        "tests/good/logo/proposal.toml",
+    ] {
         let out = run_cli(&root(), &["check", "--format", "json", file]);
         assert_eq!(out.status.code(), Some(0), "{file}");
         assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "[]", "{file}");

@@ -300,3 +300,18 @@ fn table_rows_have_row_headers() {
         .count();
     assert!(row_headers >= 10, "only {row_headers} row headers");
 }
+
+// A logo is printed as an image whose alt text is the one the proposal gives, and the PDF with
+// it still meets the standards.
+#[test]
+fn logo_has_its_alt_text() {
+    let path = root().join("tests/good/logo/proposal.toml");
+    let pdf = render(&path);
+    assert_publishable(&pdf, "Testforslag", &path);
+    let doc = Document::load_mem(&pdf).unwrap();
+    let first_figure = structure(&doc).into_iter().find(|n| n.kind == "Figure");
+    assert_eq!(
+        first_figure.and_then(|n| n.alt).as_deref(),
+        Some("Testkommunes logo")
+    );
+}

@@ -71,7 +71,7 @@ fn check_any(
         Err(report) => return Ok(vec![report]),
     };
     if crate::catalogue::is_catalogue(&source) {
-        let (report, _, _) = crate::catalogue::check(path, source, project.glyphs())?;
+        let (report, _, _) = crate::catalogue::check(path, source, project)?;
         Ok(vec![report])
     } else {
         Ok(vec![project.check_source(path, source).report])

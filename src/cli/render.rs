@@ -189,8 +189,7 @@ fn render_one(project: &Project, path: &Path, out_dir: &Path) -> Outcome {
             }
         };
         let bytes = if crate::catalogue::is_catalogue(&source) {
-            let (report, included, catalogue) =
-                crate::catalogue::check(path, source, project.glyphs())?;
+            let (report, included, catalogue) = crate::catalogue::check(path, source, project)?;
             reports.push(report);
             // Proposals with errors are reported with the catalogue; the others have no news.
             reports.extend(

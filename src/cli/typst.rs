@@ -61,8 +61,7 @@ fn catalogue(cli: &Cli, path: &std::path::Path, source: String) -> Exit {
             return Exit::Failure;
         }
     };
-    let (report, included, checked) = match crate::catalogue::check(path, source, project.glyphs())
-    {
+    let (report, included, checked) = match crate::catalogue::check(path, source, &project) {
         Ok(result) => result,
         Err(err) => {
             print::app_error(&err);

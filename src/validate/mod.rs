@@ -64,6 +64,7 @@ pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic
         &proposal.sections,
         proposal.agreement.as_ref(),
     );
+    let logo = proposal.logo.as_ref().and_then(|l| v.logo(l));
     let optional =
         |field: &Option<Spanned<String>>| field.as_ref().map(|f| f.get_ref().trim().to_owned());
 
@@ -75,6 +76,7 @@ pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic
             form,
             title,
             municipality: optional(&proposal.municipality),
+            logo,
             committees,
             proposer,
             date,
@@ -113,6 +115,48 @@ impl Validator {
             .iter()
             .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
             .count()
+    }
+
+    /// The logo: alt text is required (PDF/UA) and the image must be SVG, PNG or JPEG.
+    fn logo(&mut self, logo: &Spanned<crate::model::Logo>) -> Option<crate::checked::Logo> {
+        let spec = logo.get_ref();
+        let alt = spec.alt.as_ref().map(|a| a.get_ref().trim().to_owned());
+        let alt = match alt {
+            Some(alt) if !alt.is_empty() => Some(alt),
+            _ => {
+                let span = spec.alt.as_ref().map_or(logo.span(), |a| a.span());
+                self.push(
+                    Diagnostic::new(Code::E035, "the logo has no alt text", Some(span))
+                        .with_label("a screen reader cannot say what this image shows")
+                        .with_help(
+                            "add `alt = \"…Kommunes logo\"`; accessible PDFs (PDF/UA) need it",
+                        ),
+                );
+                None
+            }
+        };
+        let file = spec.file.get_ref().trim().to_owned();
+        let extension = std::path::Path::new(&file)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        let supported = matches!(extension.as_deref(), Some("svg" | "png" | "jpg" | "jpeg"));
+        if !supported {
+            self.push(
+                Diagnostic::new(
+                    Code::E036,
+                    format!("the logo \"{file}\" is not an SVG, PNG or JPEG file"),
+                    Some(spec.file.span()),
+                )
+                .with_help("save the logo as .svg (best), .png or .jpg"),
+            );
+        }
+        let alt = alt?;
+        supported.then(|| crate::checked::Logo {
+            file,
+            alt,
+            span: spec.file.span(),
+        })
     }
 
     /// The form named by `form = "…"`.

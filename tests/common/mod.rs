@@ -18,14 +18,14 @@ pub fn shared() -> PathBuf {
 
 /// Renders a proposal file to PDF bytes through the library; panics on any diagnostic error.
 pub fn render(path: &Path) -> Vec<u8> {
-    let checked = budgetnote::check_file(path).expect("readable proposal");
+    let project = Project::open(&root()).expect("project opens");
+    let checked = project.check_file(path).expect("readable proposal");
     assert!(
         !checked.report.has_errors(),
         "{} has errors: {:#?}",
         path.display(),
         checked.report.diagnostics
     );
-    let project = Project::open(&root()).expect("project opens");
     project
         .pdf(checked.proposal.as_ref().expect("checked proposal"))
         .expect("pdf")
