@@ -266,6 +266,50 @@ fn clamp_span(source: &str, span: Range<usize>) -> Range<usize> {
     start..end
 }
 
+/// One diagnostic as a GitHub Actions workflow command (`::error file=…,line=…,col=…::…`), which
+/// GitHub shows as an annotation on the file's line.
+pub fn github_annotation(path: &Path, source: &str, d: &Diagnostic) -> String {
+    let level = match d.severity() {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut properties = vec![format!(
+        "file={}",
+        github_property(&path.display().to_string())
+    )];
+    if let Some(span) = &d.span {
+        let (line, col) = line_col(source, span.start);
+        let (end_line, end_col) = line_col(source, span.end);
+        properties.push(format!("line={line},col={col}"));
+        if end_line == line && end_col > col {
+            properties.push(format!("endColumn={end_col}"));
+        }
+    }
+    properties.push(format!("title={}", d.code.as_str()));
+    let mut message = d.message.clone();
+    if let Some(help) = &d.help {
+        message.push_str("\nhelp: ");
+        message.push_str(help);
+    }
+    format!(
+        "::{level} {}::{}",
+        properties.join(","),
+        github_data(&message)
+    )
+}
+
+/// Escapes the message of a workflow command.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value of a workflow command.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// One diagnostic as the JSON object printed by `--format json`.
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonDiagnostic {

@@ -67,3 +67,39 @@ fn typst_subcommand_refuses_bad_input() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("error[E015]"));
 }
+
+// `--format github` prints one GitHub Actions annotation per diagnostic, with file, line,
+// column and code, and newlines in the message escaped.
+#[test]
+fn github_format_prints_annotations() {
+    let file = "tests/bad/stated-net-mismatch/proposal.toml";
+    let out = run_cli(&root(), &["check", "--format", "github", file]);
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "::error file={file},line=26,col=20,endColumn=24,title=E014::stated net for Service in 2024"
+        )),
+        "{stdout}"
+    );
+    assert!(lines[0].contains("%0Ahelp: "), "{stdout}");
+}
+
+// A warning passes `check` (exit 0) unless `--deny warnings` is given (exit 1).
+#[test]
+fn deny_warnings_fails_on_warnings() {
+    let work = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(root().join("tests/good/minimal.toml"))
+        .unwrap()
+        .replace("proposer = ", "propser = \"x\"\nproposer = ");
+    let file = work.path().join("typo.toml");
+    std::fs::write(&file, text).unwrap();
+    let file = file.to_str().unwrap();
+    let plain = run_cli(&root(), &["check", file]);
+    let denied = run_cli(&root(), &["check", "--deny", "warnings", file]);
+    assert_eq!(plain.status.code(), Some(0));
+    assert_eq!(denied.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&denied.stderr).contains("warning[W001]"));
+}

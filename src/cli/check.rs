@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::print::{self, Tally};
-use super::{Cli, Exit, Format, files};
+use super::{Cli, Deny, Exit, Format, files};
 
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]
@@ -13,6 +13,9 @@ pub struct Args {
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value = "human")]
     format: Format,
+    /// Also fail (exit 1) on warnings, e.g. `--deny warnings` in CI.
+    #[arg(long, value_enum)]
+    deny: Option<Deny>,
 }
 
 /// Runs `check`.
@@ -54,7 +57,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             tally.warnings
         );
     }
-    if tally.errors > 0 {
+    let denied_warnings = args.deny == Some(Deny::Warnings) && tally.warnings > 0;
+    if tally.errors > 0 || denied_warnings {
         exit = exit.max(Exit::InputErrors);
     }
     exit

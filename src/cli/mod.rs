@@ -62,6 +62,15 @@ pub enum Format {
     Human,
     /// A JSON array, one object per diagnostic.
     Json,
+    /// GitHub Actions annotations (`::error file=…,line=…,col=…::…`), one per line.
+    Github,
+}
+
+/// Diagnostics that `--deny` turns into a failing exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Deny {
+    /// Fail (exit 1) on warnings too, as on errors.
+    Warnings,
 }
 
 /// Parses the process's arguments, runs the command, and returns its exit code.

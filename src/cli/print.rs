@@ -2,7 +2,7 @@
 
 use std::io::IsTerminal;
 
-use crate::diagnostic::{FileReport, JsonDiagnostic, Severity, render_human};
+use crate::diagnostic::{FileReport, JsonDiagnostic, Severity, github_annotation, render_human};
 
 use super::Format;
 
@@ -56,6 +56,16 @@ pub fn reports(format: Format, reports: &[FileReport]) {
     match format {
         Format::Human => reports.iter().for_each(human),
         Format::Json => json(reports),
+        Format::Github => github(reports),
+    }
+}
+
+/// Prints every diagnostic as a GitHub Actions annotation on stdout.
+pub fn github(reports: &[FileReport]) {
+    for r in reports {
+        for d in &r.diagnostics {
+            println!("{}", github_annotation(&r.path, &r.source, d));
+        }
     }
 }
 
