@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod checked;
 pub mod cli;
 pub mod diagnostic;
+pub mod explain;
 pub mod fill;
 pub mod forms;
 pub mod glyphs;

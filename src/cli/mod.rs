@@ -1,6 +1,7 @@
 //! Command-line interface: clap commands, printing, and exit codes (set here and nowhere else).
 
 mod check;
+mod explain;
 mod files;
 mod print;
 mod render;
@@ -53,6 +54,8 @@ enum Command {
     Render(render::Args),
     /// Print the Typst source generated for a proposal.
     Typst(typst::Args),
+    /// Explain a diagnostic code, with a wrong and a right example.
+    Explain(explain::Args),
 }
 
 /// Output format of diagnostics.
@@ -99,5 +102,6 @@ where
         Command::Check(args) => check::run(&cli, args),
         Command::Render(args) => render::run(&cli, args),
         Command::Typst(args) => typst::run(&cli, args),
+        Command::Explain(args) => explain::run(&cli, args),
     }
 }

@@ -1,0 +1,348 @@
+//! Long explanations of the diagnostic codes, for `budgetnote explain CODE`: what the rule is,
+//! why it exists, and a wrong and a right example.
+
+use crate::diagnostic::Code;
+
+/// The explanation of one code.
+#[derive(Debug, Clone, Copy)]
+pub struct Explanation {
+    /// One line: what the code means.
+    pub summary: &'static str,
+    /// Why the rule exists and how to fix a file that breaks it.
+    pub text: &'static str,
+    /// A TOML fragment that gets the code.
+    pub wrong: &'static str,
+    /// The same fragment, fixed.
+    pub right: &'static str,
+}
+
+impl Code {
+    /// Every code, in order.
+    pub const ALL: [Code; 33] = [
+        Code::E001,
+        Code::E002,
+        Code::E003,
+        Code::E004,
+        Code::E010,
+        Code::E011,
+        Code::E012,
+        Code::E013,
+        Code::E014,
+        Code::E015,
+        Code::E016,
+        Code::E017,
+        Code::E018,
+        Code::E019,
+        Code::E020,
+        Code::E021,
+        Code::E022,
+        Code::E023,
+        Code::E024,
+        Code::E025,
+        Code::E026,
+        Code::E027,
+        Code::E028,
+        Code::E029,
+        Code::E030,
+        Code::E031,
+        Code::E032,
+        Code::E033,
+        Code::E034,
+        Code::E035,
+        Code::E036,
+        Code::W001,
+        Code::W002,
+    ];
+
+    /// The code named by `text` ("E014", "e14" and "14" are all E014).
+    pub fn parse(text: &str) -> Option<Code> {
+        let text = text.trim().to_ascii_uppercase();
+        let (letter, digits) = match text.chars().next() {
+            Some(c @ ('E' | 'W')) => (c, &text[1..]),
+            _ => ('E', text.as_str()),
+        };
+        let number: u32 = digits.parse().ok()?;
+        let wanted = format!("{letter}{number:03}");
+        Code::ALL.into_iter().find(|c| c.as_str() == wanted)
+    }
+
+    /// The long explanation of this code.
+    pub fn explanation(self) -> Explanation {
+        explanation(self)
+    }
+}
+
+/// Shorthand for building an explanation.
+const fn x(
+    summary: &'static str,
+    text: &'static str,
+    wrong: &'static str,
+    right: &'static str,
+) -> Explanation {
+    Explanation {
+        summary,
+        text,
+        wrong,
+        right,
+    }
+}
+
+/// The explanation of `code`; the match is exhaustive, so every code has one.
+fn explanation(code: Code) -> Explanation {
+    match code {
+        Code::E001 => x(
+            "the file is not valid TOML, or not UTF-8 text",
+            "The file could not be read as TOML at all, so nothing else was checked. Usual causes are a \
+             missing quote, a missing `=`, or text pasted from Word with curly quotes. Files must be \
+             saved as UTF-8.",
+            "title = Flere udsatte borgere",
+            "title = \"Flere udsatte borgere\"",
+        ),
+        Code::E002 => x(
+            "a value has the wrong type or is not one of the allowed values",
+            "A field holds a number where text is expected (or the other way round), or a value that \
+             is not on the allowed list (units, line kinds, expense types). The message lists the \
+             allowed values.",
+            "unit = \"kr\"",
+            "unit = \"1.000 kr.\"",
+        ),
+        Code::E003 => x(
+            "a required field is missing or empty",
+            "Every proposal needs an id, a form, a title, its committees and a proposer; tables need \
+             their own required fields. Empty text counts as missing.",
+            "title = \"\"",
+            "title = \"Flere udsatte borgere i beskæftigelse\"",
+        ),
+        Code::E004 => x(
+            "unknown form",
+            "`form` chooses the template and which sections are required. The message lists the forms \
+             that exist (standard, budgetnotat, driftsforslag, statusnotat, katalogforslag).",
+            "form = \"drift\"",
+            "form = \"driftsforslag\"",
+        ),
+        Code::E010 => x(
+            "an amount is written as a TOML float",
+            "Amounts are exact decimals. A TOML float such as 2.5 is binary and cannot hold every \
+             Danish figure exactly, and the dot is easily confused with a thousands separator. Write \
+             whole numbers as integers and decimals as Danish text.",
+            "amounts = { 2024 = 2.5 }",
+            "amounts = { 2024 = \"2,5\" }",
+        ),
+        Code::E011 => x(
+            "an amount string is not a Danish number",
+            "Amounts in quotes are read the Danish way: `.` groups thousands and `,` is the decimal \
+             comma; a leading minus or plus is allowed.",
+            "amounts = { 2024 = \"2.5\" }",
+            "amounts = { 2024 = \"2,5\" }",
+        ),
+        Code::E012 => x(
+            "`years` is not strictly increasing",
+            "A table's years are its columns, left to right. Each year may appear once, in order.",
+            "years = [2024, 2026, 2025]",
+            "years = [2024, 2025, 2026]",
+        ),
+        Code::E013 => x(
+            "an amount for a year the table does not have",
+            "Every amount must fall in one of the table's `years`; otherwise it would be silently \
+             left out of the PDF and the totals.",
+            "years = [2024, 2025]\namounts = { 2024 = -500, 2026 = -500 }",
+            "years = [2024, 2025, 2026]\namounts = { 2024 = -500, 2026 = -500 }",
+        ),
+        Code::E014 => x(
+            "a stated figure differs from the one computed from the lines",
+            "Nets, row totals, column totals and grand totals are always computed. When a figure is \
+             also stated (to check a transcription), it must equal the computed one; both are named \
+             in the message. The PDF prints the computed figure.",
+            "[budget.stated_net]\nservice = { 2024 = -400 }   # the lines add up to -300",
+            "[budget.stated_net]\nservice = { 2024 = -300 }",
+        ),
+        Code::E015 => x(
+            "the change in årsværk per area does not add up to the stated total",
+            "`budget.staff.fte` is the total change in full-time equivalents (årsværk) per year; the \
+             areas under it must add up to it.",
+            "fte = { 2024 = 2 }\n# areas: 1 + 2",
+            "fte = { 2024 = 3 }\n# areas: 1 + 2",
+        ),
+        Code::E016 => x(
+            "a section the form requires is missing or empty",
+            "Each form has required sections (the standard form's seven, for instance). An empty \
+             section would leave a heading with nothing under it.",
+            "[sections]\nresume = \"\"",
+            "[sections]\nresume = \"Forslaget flytter 2,8 mio. kr. til beskæftigelse.\"",
+        ),
+        Code::E017 => x(
+            "a section key the form does not have",
+            "Text under a key the form does not know would not be printed. The message lists the \
+             form's section keys; the usual cause is a typo.",
+            "[sections]\nresumé = \"…\"",
+            "[sections]\nresume = \"…\"",
+        ),
+        Code::E018 => x(
+            "a key in an amounts table that is not a year",
+            "Amounts are keyed by year.",
+            "amounts = { år2024 = -500 }",
+            "amounts = { 2024 = -500 }",
+        ),
+        Code::E019 => x(
+            "a budget table has no lines",
+            "The amounts table needs at least one line; the nets are computed from the lines.",
+            "[budget]\nunit = \"1.000 kr.\"\nyears = [2024]",
+            "[budget]\nunit = \"1.000 kr.\"\nyears = [2024]\n\n[[budget.lines]]\nkind = \"omstilling\"\nexpense = \"service\"\ncommittee = \"SU\"\namounts = { 2024 = -500 }",
+        ),
+        Code::E020 => x(
+            "a section places a table that is not defined under `[tables]`",
+            "A block `{ table = \"id\" }` must name a table defined as `[tables.id]`.",
+            "oekonomi = [{ table = \"tabel3\" }]   # only [tables.tabel2] exists",
+            "oekonomi = [{ table = \"tabel2\" }]",
+        ),
+        Code::E021 => x(
+            "a ticked option the checkbox group does not have",
+            "Checkbox groups print the form's own options; a ticked option that is not one of them \
+             would be lost. The message lists the valid options.",
+            "kategorisering = [\"Henvist\"]",
+            "kategorisering = [\"Henvist sag\"]",
+        ),
+        Code::E022 => x(
+            "too many ticks in a checkbox group",
+            "Some groups allow one tick only, some options exclude all others (such as \"Hele byen\"), \
+             and an option can be ticked once.",
+            "bydele = [\"Hele byen\", \"Amager Øst\"]",
+            "bydele = [\"Hele byen\"]",
+        ),
+        Code::E023 => x(
+            "a checkbox group the form does not have",
+            "Only the form's own checkbox groups are printed; the message lists them.",
+            "[checkboxes]\nkategori = [\"Need to\"]",
+            "[checkboxes]\nkategorisering = [\"Need to\"]",
+        ),
+        Code::E024 => x(
+            "a block without exactly one of `text`, `heading`, `table`",
+            "Each block of a section is one thing: a piece of text, a sub-heading or a table.",
+            "{ text = \"…\", table = \"tabel2\" }",
+            "{ text = \"…\" }, { table = \"tabel2\" }",
+        ),
+        Code::E025 => x(
+            "a table of unknown kind, or a stated total without a row-total column",
+            "Tables are `kind = \"ledger\"` (figures with computed totals) or `kind = \"text\"`. A \
+             `stated_total` on a row needs the table to have a row-total column (`row_total`).",
+            "kind = \"tabel\"",
+            "kind = \"ledger\"",
+        ),
+        Code::E026 => x(
+            "`amounts_from` does not name a ledger table",
+            "The agreement text writes its amounts from a ledger's total row, so it must name a table \
+             of kind \"ledger\" that has a total row.",
+            "amounts_from = \"tabel1\"   # a text table",
+            "amounts_from = \"tabel2\"   # a ledger with total_label",
+        ),
+        Code::E027 => x(
+            "a `[request]` without exactly one of `amount` or `parts`",
+            "A catalogue proposal asks for one amount, or for parts that are added up; not both, not \
+             neither.",
+            "[request]\nyear = 2025\namount = \"2,2\"\nparts = [{ label = \"intern\", amount = \"2\" }]",
+            "[request]\nyear = 2025\namount = \"2,2\"",
+        ),
+        Code::E028 => x(
+            "lists nested more than 8 levels deep",
+            "Deeper lists cannot be laid out readably (and would exhaust the typesetter). Flatten the \
+             list or split it into paragraphs.",
+            "- a\n  - b\n    - c … (nine levels)",
+            "- a\n  - b",
+        ),
+        Code::E029 => x(
+            "a character the bundled fonts cannot print",
+            "Accessible and archival PDFs (PDF/UA, PDF/A) may not show a character as an empty box, \
+             so a character the fonts in fonts/ lack is an error at the character itself. Write it \
+             another way, or add a font that has it.",
+            "title = \"Forslag ✓\"",
+            "title = \"Forslag (godkendt)\"",
+        ),
+        Code::E030 => x(
+            "a catalogue names a proposal file that does not exist",
+            "Paths in `proposals` are relative to the catalogue file; a folder includes every .toml \
+             in it.",
+            "proposals = [\"katalog/k9.toml\"]",
+            "proposals = [\"katalog/k8-finansiering.toml\"]",
+        ),
+        Code::E031 => x(
+            "a catalogue includes the same proposal twice",
+            "Each proposal appears once in an annex; naming a file and also its folder counts twice.",
+            "proposals = [\"katalog\", \"katalog/k1.toml\"]",
+            "proposals = [\"katalog\"]",
+        ),
+        Code::E032 => x(
+            "a catalogue's frame has an unknown unit",
+            "The frame (råderum) is in \"mio. kr.\" or \"1.000 kr.\".",
+            "frame = { amount = 21, unit = \"mio\" }",
+            "frame = { amount = 21, unit = \"mio. kr.\" }",
+        ),
+        Code::E033 => x(
+            "two proposals in a catalogue share an id",
+            "Ids identify proposals in the overview and the contents; each must be unique.",
+            "# k1.toml and k2.toml both have id = \"K1\"",
+            "# k2.toml: id = \"K2\"",
+        ),
+        Code::E034 => x(
+            "a proposal in the catalogue has errors, so the annex is not written",
+            "An annex with a broken proposal would be incomplete. Fix the errors reported for that \
+             file; the annex is written once every proposal is clean.",
+            "proposals = [\"katalog\"]   # katalog/k3.toml has an E014",
+            "proposals = [\"katalog\"]   # k3.toml fixed",
+        ),
+        Code::E035 => x(
+            "a logo without alt text",
+            "A screen reader says the alt text instead of showing the image; accessible PDFs (PDF/UA) \
+             require it for every image.",
+            "logo = { file = \"logo.svg\" }",
+            "logo = { file = \"logo.svg\", alt = \"Slagelse Kommunes logo\" }",
+        ),
+        Code::E036 => x(
+            "a logo file that is missing, outside the project, or not an image",
+            "The logo's path is relative to the proposal file and must stay inside the project folder \
+             (only files there are read); it must be SVG, PNG or JPEG.",
+            "logo = { file = \"C:/Billeder/logo.bmp\", alt = \"…\" }",
+            "logo = { file = \"logo.svg\", alt = \"Slagelse Kommunes logo\" }",
+        ),
+        Code::W001 => x(
+            "an unknown key (it would be ignored)",
+            "A key budgetnote does not know is usually a typo; its value would not be used. The \
+             proposal still renders.",
+            "propser = \"Administrationen\"",
+            "proposer = \"Administrationen\"",
+        ),
+        Code::W002 => x(
+            "a table is defined but placed in no section",
+            "A table under `[tables]` is printed where a section places it with `{ table = \"id\" }`; \
+             one placed nowhere would not be printed.",
+            "[tables.tabel4]   # no section has { table = \"tabel4\" }",
+            "oekonomi = [{ text = \"…\" }, { table = \"tabel4\" }]",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Every code has a summary, a text, and a wrong and a right example that differ.
+    #[test]
+    fn every_code_is_explained() {
+        for code in Code::ALL {
+            let e = code.explanation();
+            assert!(!e.summary.is_empty() && !e.text.is_empty(), "{code:?}");
+            assert!(!e.wrong.is_empty() && !e.right.is_empty(), "{code:?}");
+            assert_ne!(e.wrong, e.right, "{code:?}");
+        }
+    }
+
+    // Codes are found by their printed name, in any case, with or without the letter.
+    #[test]
+    fn codes_parse_from_text() {
+        assert_eq!(Code::parse("E014"), Some(Code::E014));
+        assert_eq!(Code::parse("e14"), Some(Code::E014));
+        assert_eq!(Code::parse("14"), Some(Code::E014));
+        assert_eq!(Code::parse("W001"), Some(Code::W001));
+        assert_eq!(Code::parse("E999"), None);
+        assert_eq!(Code::parse("tabel"), None);
+    }
+}
