@@ -102,6 +102,19 @@ impl LineKind {
     pub const KEYS: &'static str = "\"omstilling\", \"investering-drift\", \"investering-anlæg\", \
          \"effektivisering\", \"besparelse\", \"merudgift\", \"mindreudgift\", \"indtægt\"";
 
+    /// The sign every amount of such a line must have: savings are negative or zero, investments
+    /// and extra costs positive or zero; income changes can be either (`None`).
+    pub fn sign(self) -> Option<std::cmp::Ordering> {
+        use std::cmp::Ordering::{Greater, Less};
+        match self {
+            Self::Omstilling | Self::Effektivisering | Self::Besparelse | Self::Mindreudgift => {
+                Some(Less)
+            }
+            Self::InvesteringDrift | Self::InvesteringAnlaeg | Self::Merudgift => Some(Greater),
+            Self::Indtaegt => None,
+        }
+    }
+
     /// The name printed at the start of a line's label.
     pub fn label(self) -> &'static str {
         match self {

@@ -80,6 +80,8 @@ pub enum Code {
     E035,
     /// A logo file that is missing, outside the project, or not an image.
     E036,
+    /// An amount against its line's sign convention (a saving with a plus).
+    E037,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -121,6 +123,7 @@ impl Code {
             Code::E034 => "E034",
             Code::E035 => "E035",
             Code::E036 => "E036",
+            Code::E037 => "E037",
             Code::W001 => "W001",
             Code::W002 => "W002",
         }

@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 33] = [
+    pub const ALL: [Code; 34] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -50,6 +50,7 @@ impl Code {
         Code::E034,
         Code::E035,
         Code::E036,
+        Code::E037,
         Code::W001,
         Code::W002,
     ];
@@ -302,6 +303,16 @@ fn explanation(code: Code) -> Explanation {
              (only files there are read); it must be SVG, PNG or JPEG.",
             "logo = { file = \"C:/Billeder/logo.bmp\", alt = \"…\" }",
             "logo = { file = \"logo.svg\", alt = \"Slagelse Kommunes logo\" }",
+        ),
+        Code::E037 => x(
+            "an amount against its line's sign convention",
+            "Amounts are signed as in the municipality's budget: (−) is a lower cost or higher income, \
+             (+) a higher cost. So savings (omstilling, effektivisering, besparelse, mindreudgift) \
+             are negative and investments and extra costs (investering, merudgift) positive. A saving \
+             entered with a plus would quietly turn into a cost in every total. A year that holds a \
+             one-off investment on a saving line on purpose is declared in `one_off_years`.",
+            "kind = \"omstilling\"\namounts = { 2024 = 500, 2025 = -500 }",
+            "kind = \"omstilling\"\namounts = { 2024 = -500, 2025 = -500 }",
         ),
         Code::W001 => x(
             "an unknown key (it would be ignored)",

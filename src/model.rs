@@ -261,6 +261,10 @@ pub struct BudgetLine {
     pub label: Option<Spanned<String>>,
     /// Amount per year in the table's unit.
     pub amounts: Spanned<YearAmounts>,
+    /// Years in which a saving line holds a one-off investment (a positive amount), exempt from
+    /// the sign convention, e.g. `[2024]`.
+    #[serde(default)]
+    pub one_off_years: Vec<Spanned<i64>>,
 }
 
 /// Staff consequences: the stated change in årsværk, optionally split by area.

@@ -85,6 +85,7 @@ impl Validator {
         let committee = self.text(&l.committee, "committee");
         let cells = self.cells(&l.amounts, years);
         let (kind, expense) = (kind?, expense?);
+        self.line_signs(l, kind, years, &cells);
         let label = match &l.label {
             Some(label) => label.get_ref().trim().to_owned(),
             None => format!("{} ({} {committee})", kind.label(), expense.short()),
@@ -96,6 +97,62 @@ impl Validator {
             committee,
             cells,
         })
+    }
+
+    /// E037 for an amount against the line's sign convention (a saving entered with a plus, an
+    /// investment with a minus), except in the line's declared one-off years.
+    fn line_signs(
+        &mut self,
+        line: &crate::model::BudgetLine,
+        kind: LineKind,
+        years: &[i64],
+        cells: &crate::checked::Cells,
+    ) {
+        use std::cmp::Ordering::{Greater, Less};
+        let Some(sign) = kind.sign() else { return };
+        let exempt: Vec<i64> = line.one_off_years.iter().map(|y| *y.get_ref()).collect();
+        for (year, cell) in years.iter().zip(cells) {
+            let Some(value) = cell else { continue };
+            let wrong = match sign {
+                Less => value.is_sign_positive() && !value.is_zero(),
+                _ => value.is_sign_negative() && !value.is_zero(),
+            };
+            if !wrong || exempt.contains(year) {
+                continue;
+            }
+            let span = line
+                .amounts
+                .get_ref()
+                .iter()
+                .find(|(k, _)| k.trim().parse::<i64>().ok() == Some(*year))
+                .map_or(line.amounts.span(), |(_, raw)| raw.span());
+            let (rule, fix) = if sign == Greater {
+                (
+                    "investments and extra costs are entered as positive amounts",
+                    "remove the minus",
+                )
+            } else {
+                (
+                    "savings are entered as negative amounts",
+                    "write it with a minus, e.g. -500",
+                )
+            };
+            self.push(
+                Diagnostic::new(
+                    Code::E037,
+                    format!(
+                        "{} in {year} is {}, but {rule}",
+                        kind.label().to_lowercase(),
+                        crate::number::format_signed(*value),
+                    ),
+                    Some(span),
+                )
+                .with_label("sign against the convention")
+                .with_help(format!(
+                    "{fix}; if {year} holds a one-off investment on purpose, add `one_off_years = [{year}]` to the line"
+                )),
+            );
+        }
     }
 
     /// Compares stated nets (from a spreadsheet) with the computed ones.
