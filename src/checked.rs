@@ -172,6 +172,8 @@ pub struct Line {
     pub expense: ExpenseType,
     /// Committee abbreviation.
     pub committee: String,
+    /// Span of the abbreviation in the source, for checks against the register.
+    pub committee_span: std::ops::Range<usize>,
     /// Amounts per table year.
     pub cells: Cells,
 }

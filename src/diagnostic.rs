@@ -82,6 +82,10 @@ pub enum Code {
     E036,
     /// An amount against its line's sign convention (a saving with a plus).
     E037,
+    /// A line's committee abbreviation is not in the register.
+    E038,
+    /// A line's committee is not among the proposal's committees.
+    E039,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -124,6 +128,8 @@ impl Code {
             Code::E035 => "E035",
             Code::E036 => "E036",
             Code::E037 => "E037",
+            Code::E038 => "E038",
+            Code::E039 => "E039",
             Code::W001 => "W001",
             Code::W002 => "W002",
         }

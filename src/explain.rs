@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 36] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -51,6 +51,8 @@ impl Code {
         Code::E035,
         Code::E036,
         Code::E037,
+        Code::E038,
+        Code::E039,
         Code::W001,
         Code::W002,
     ];
@@ -313,6 +315,21 @@ fn explanation(code: Code) -> Explanation {
              one-off investment on a saving line on purpose is declared in `one_off_years`.",
             "kind = \"omstilling\"\namounts = { 2024 = 500, 2025 = -500 }",
             "kind = \"omstilling\"\namounts = { 2024 = -500, 2025 = -500 }",
+        ),
+        Code::E038 => x(
+            "a line's committee abbreviation is not in the register of committees",
+            "The project's budgetnote.toml holds the municipality's register of committees \
+             (abbreviation = full name). Every abbreviation on a budget line must be in it, so that \
+             a typo such as \"SUU\" cannot put an amount under a committee that does not exist.",
+            "committee = \"SSU\"",
+            "committee = \"SU\"   # budgetnote.toml: SU = \"Socialudvalget\"",
+        ),
+        Code::E039 => x(
+            "a line's committee is not one of the proposal's committees",
+            "A line under a committee's budget must belong to a committee the proposal goes to; \
+             otherwise the amount would be decided by a committee that never sees the proposal.",
+            "committees = [\"Socialudvalget\"]\n# line: committee = \"AMU\"",
+            "committees = [\"Socialudvalget\", \"Arbejdsmarkedsudvalget\"]\n# line: committee = \"AMU\"",
         ),
         Code::W001 => x(
             "an unknown key (it would be ignored)",

@@ -6,6 +6,7 @@
 pub mod catalogue;
 pub mod checked;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod explain;
 pub mod fill;
@@ -109,6 +110,8 @@ pub struct Project {
     typesetter: Arc<typeset::Typesetter>,
     /// What the bundled fonts can print.
     glyphs: glyphs::Glyphs,
+    /// The project's settings (`budgetnote.toml`).
+    config: config::Config,
 }
 
 impl Project {
@@ -117,7 +120,9 @@ impl Project {
         let filler = fill::Filler::load(&root.join("templates")).map_err(AppError)?;
         let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
         let glyphs = glyphs::Glyphs::new(typesetter.fonts());
+        let config = config::Config::load(root)?;
         Ok(Self {
+            config,
             root: root.to_owned(),
             filler,
             typesetter,
@@ -141,10 +146,73 @@ impl Project {
         check_file(path).map(|checked| self.project_checks(path, checked))
     }
 
+    /// E038/E039: each line's committee abbreviation is in the register of `budgetnote.toml`
+    /// and names one of the proposal's committees.
+    fn check_committees(&self, checked: &mut Checked) {
+        if self.config.committees.is_empty() {
+            return;
+        }
+        let Some(proposal) = &checked.proposal else {
+            return;
+        };
+        let register = || {
+            self.config
+                .committees
+                .iter()
+                .map(|(abbreviation, name)| format!("{abbreviation} = {}", name.get_ref()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut found = Vec::new();
+        for line in proposal.budget.iter().flat_map(|b| &b.lines) {
+            let span = Some(line.committee_span.clone());
+            match self.config.committee(&line.committee) {
+                None => found.push(
+                    diagnostic::Diagnostic::new(
+                        diagnostic::Code::E038,
+                        format!(
+                            "committee \"{}\" is not in the register of committees",
+                            line.committee
+                        ),
+                        span,
+                    )
+                    .with_label("unknown abbreviation")
+                    .with_help(format!(
+                        "use one of the register's abbreviations ({}), or add it to {}",
+                        register(),
+                        config::FILE
+                    )),
+                ),
+                Some(name) if !proposal.committees.iter().any(|c| c == name) => found.push(
+                    diagnostic::Diagnostic::new(
+                        diagnostic::Code::E039,
+                        format!(
+                            "{} ({name}) is not one of this proposal's committees",
+                            line.committee
+                        ),
+                        span,
+                    )
+                    .with_label("not in `committees`")
+                    .with_help(format!(
+                        "add \"{name}\" to `committees`, or give the line one of: {}",
+                        proposal.committees.join(", ")
+                    )),
+                ),
+                Some(_) => {}
+            }
+        }
+        if !found.is_empty() {
+            checked.report.diagnostics.extend(found);
+            checked.report.sort();
+            checked.proposal = None;
+        }
+    }
+
     /// The checks that need the project: printable characters, and the logo file, whose path
     /// becomes the root-relative one typst reads.
     fn project_checks(&self, path: &Path, checked: Checked) -> Checked {
         let mut checked = self.glyphs.check(checked);
+        self.check_committees(&mut checked);
         let Some(logo) = checked.proposal.as_mut().and_then(|p| p.logo.as_mut()) else {
             return checked;
         };

@@ -103,3 +103,22 @@ fn deny_warnings_fails_on_warnings() {
     assert_eq!(denied.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&denied.stderr).contains("warning[W001]"));
 }
+
+// A problem in the project settings (here a misspelt table name) stops the run with the
+// settings file's line, before any proposal is checked.
+#[test]
+fn bad_project_settings_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    common::scaffold_project(dir.path());
+    std::fs::write(
+        dir.path().join("budgetnote.toml"),
+        "[comittees]\nSU = \"Socialudvalget\"\n",
+    )
+    .unwrap();
+    let file = root().join("tests/good/minimal.toml");
+    let out = run_cli(dir.path(), &["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("budgetnote.toml:1:2"), "{stderr}");
+    assert!(stderr.contains("comittees"), "{stderr}");
+}

@@ -95,6 +95,7 @@ impl Validator {
             kind,
             expense,
             committee,
+            committee_span: l.committee.span(),
             cells,
         })
     }
