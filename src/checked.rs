@@ -389,6 +389,8 @@ pub struct CheckedProposal {
     pub target_group: Option<String>,
     /// What a catalogue proposal asks for, if given.
     pub request: Option<Request>,
+    /// Amounts the text names on purpose that no table holds, as written ("16,4 mio. kr.").
+    pub external_amounts: Vec<String>,
 }
 
 /// A checked logo.

@@ -90,6 +90,8 @@ pub enum Code {
     W001,
     /// A table is defined but placed in no section.
     W002,
+    /// An amount in the text that matches no figure in the tables.
+    W003,
 }
 
 impl Code {
@@ -132,13 +134,14 @@ impl Code {
             Code::E039 => "E039",
             Code::W001 => "W001",
             Code::W002 => "W002",
+            Code::W003 => "W003",
         }
     }
 
     /// The severity a code always has.
     pub fn severity(self) -> Severity {
         match self {
-            Code::W001 | Code::W002 => Severity::Warning,
+            Code::W001 | Code::W002 | Code::W003 => Severity::Warning,
             _ => Severity::Error,
         }
     }

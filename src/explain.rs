@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 36] = [
+    pub const ALL: [Code; 37] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -55,6 +55,7 @@ impl Code {
         Code::E039,
         Code::W001,
         Code::W002,
+        Code::W003,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -344,6 +345,16 @@ fn explanation(code: Code) -> Explanation {
              one placed nowhere would not be printed.",
             "[tables.tabel4]   # no section has { table = \"tabel4\" }",
             "oekonomi = [{ text = \"…\" }, { table = \"tabel4\" }]",
+        ),
+        Code::W003 => x(
+            "an amount in the text matches no figure in the tables",
+            "Every amount of money written in the text (\"2,8 mio. kr.\", \"59.200 kr.\") must be a \
+             figure the proposal's tables hold or compute: a cell, a row or column total, a net per \
+             expense type, a grand total, the request. It may be rounded to the precision it is \
+             written in (2,835 mio. kr. may be written 2,8 mio. kr.). Amounts written as approximate \
+             (\"ca.\", \"over\", \"op til\") and numbers without a unit of money are not checked.",
+            "oekonomi = \"I alt 244,7 mio. kr.\"   # the rows add up to 244,615",
+            "oekonomi = \"I alt 244,6 mio. kr.\"",
         ),
     }
 }

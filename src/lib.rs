@@ -17,6 +17,7 @@ pub mod model;
 pub mod number;
 pub mod output;
 pub mod parse;
+pub mod prose;
 pub mod typeset;
 pub mod validate;
 
@@ -53,6 +54,9 @@ pub fn check_source(path: &Path, source: String) -> Checked {
     let proposal = model.and_then(|m| {
         let (checked, more) = validate::validate(&m);
         diagnostics.extend(more);
+        if let Some(proposal) = &checked {
+            diagnostics.extend(prose::check(&source, proposal));
+        }
         checked
     });
     let mut report = FileReport {

@@ -58,6 +58,10 @@ pub struct Proposal {
     /// The agreement text ("Forslag til aftaletekst"), with amounts written from a table.
     #[serde(default)]
     pub agreement: Option<Spanned<Agreement>>,
+    /// Amounts the text names on purpose that no table of this proposal holds (figures of other
+    /// budgets, history), e.g. `["16,4 mio. kr."]`; W003 leaves them alone.
+    #[serde(default)]
+    pub external_amounts: Vec<Spanned<String>>,
     /// Section bodies by key (e.g. `resume`); the form gives headings and order.
     pub sections: Spanned<BTreeMap<String, Spanned<SectionBody>>>,
 }

@@ -89,6 +89,11 @@ pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic
             agreement,
             target_group: optional(&proposal.target_group),
             request,
+            external_amounts: proposal
+                .external_amounts
+                .iter()
+                .map(|a| a.get_ref().trim().to_owned())
+                .collect(),
         }),
         _ => None,
     };

@@ -1,0 +1,342 @@
+//! Prose against tables: every amount of money written in a proposal's text ("2,8 mio. kr.",
+//! "59.200 kr.") must be a figure its tables hold or compute, within the precision it is written
+//! in (W003, at the number itself).
+//!
+//! Amounts qualified as approximate ("over 5 mio. kr.", "ca. 2 mio. kr.") and amounts without a
+//! unit of money (counts of people, percentages, years) are left alone.
+
+use std::ops::Range;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+use toml::de::{DeTable, DeValue};
+
+use crate::checked::{Block, CheckedProposal, Table, Unit};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::number::format_amount;
+use crate::validate::sum_column;
+
+/// Keys of the proposal whose strings are prose to check.
+const PROSE_KEYS: &[&str] = &["sections", "agreement", "tables", "target_group"];
+
+/// Words that make an amount approximate, so it is not checked.
+const APPROXIMATE: &[&str] = &[
+    "over",
+    "ca.",
+    "ca",
+    "cirka",
+    "omkring",
+    "op til",
+    "mere end",
+    "mindre end",
+    "under",
+    "knap",
+    "godt",
+    "næsten",
+    "mindst",
+    "højst",
+    "op mod",
+    "ned mod",
+    "ud over",
+];
+
+/// One amount of money written in prose.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Written {
+    /// The amount in kroner, unsigned.
+    pub kroner: Decimal,
+    /// Half a unit of its last written digit, in kroner: the rounding it may hide.
+    pub tolerance: Decimal,
+    /// The amount as written, e.g. "2,8 mio. kr.".
+    pub text: String,
+    /// Kroner per unit of the written amount (1.000.000 for "mio. kr.").
+    pub scale: Decimal,
+    /// The unit as written, e.g. "mio. kr.".
+    pub unit: String,
+    /// Byte range of the number within the text it was found in.
+    pub range: Range<usize>,
+}
+
+/// Amounts of money in `text`, with their byte ranges (of the number, not the unit).
+pub fn amounts_in(text: &str) -> Vec<Written> {
+    static PATTERN: std::sync::LazyLock<Option<Regex>> = std::sync::LazyLock::new(|| {
+        Regex::new(
+            r"(?i)(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?P<unit>mia\.?\s*kr\.?|mio\.?\s*kr\.?|t\.?\s*kr\.?|tkr\.?|1\.000\s*kr\.?|kr\.?)(?:\s|$|[.,;:)!?])",
+        )
+        .ok()
+    });
+    let Some(pattern) = PATTERN.as_ref() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for caps in pattern.captures_iter(text) {
+        let (Some(num), Some(unit)) = (caps.name("num"), caps.name("unit")) else {
+            continue;
+        };
+        if is_approximate(&text[..num.start()]) || follows_digit(text, num.start()) {
+            continue;
+        }
+        let unit_text = unit.as_str().to_lowercase();
+        let scale = if unit_text.starts_with("mia") {
+            Decimal::from(1_000_000_000)
+        } else if unit_text.starts_with("mio") {
+            Decimal::from(1_000_000)
+        } else if unit_text.starts_with('t') || unit_text.starts_with("1.000") {
+            Decimal::from(1000)
+        } else {
+            Decimal::ONE
+        };
+        let Some((value, decimals)) = parse_written(num.as_str()) else {
+            continue;
+        };
+        let half_digit = Decimal::new(5, decimals + 1);
+        found.push(Written {
+            kroner: value * scale,
+            tolerance: half_digit * scale,
+            text: format!("{} {}", num.as_str(), unit.as_str().trim()),
+            scale,
+            unit: unit.as_str().trim().to_owned(),
+            range: num.range(),
+        });
+    }
+    found
+}
+
+/// Whether the words just before an amount make it approximate.
+fn is_approximate(before: &str) -> bool {
+    let tail: String = before
+        .trim_end()
+        .chars()
+        .rev()
+        .take(12)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<String>()
+        .to_lowercase();
+    APPROXIMATE.iter().any(|w| {
+        tail.ends_with(w)
+            && tail[..tail.len() - w.len()]
+                .chars()
+                .last()
+                .is_none_or(|c| !c.is_alphanumeric())
+    })
+}
+
+/// Whether the number continues a longer token (e.g. the "000" of "2.000.000" split oddly).
+fn follows_digit(text: &str, start: usize) -> bool {
+    text[..start]
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_ascii_digit() || c == '.' || c == ',')
+}
+
+/// A Danish number as written ("2,8", "59.200") and how many decimals it has.
+fn parse_written(text: &str) -> Option<(Decimal, u32)> {
+    let plain = text.replace('.', "").replace(',', ".");
+    let decimals = text.split_once(',').map_or(0, |(_, d)| d.len() as u32);
+    plain.parse::<Decimal>().ok().map(|v| (v, decimals))
+}
+
+/// Every figure the proposal's tables hold or compute, in kroner, unsigned.
+pub fn figures(p: &CheckedProposal) -> Vec<Decimal> {
+    let mut all = Vec::new();
+    let mut add = |unit: Unit, values: &mut dyn Iterator<Item = Decimal>| {
+        let scale = match unit {
+            Unit::Thousands => Decimal::from(1000),
+            Unit::Millions => Decimal::from(1_000_000),
+        };
+        all.extend(values.map(|v| (v * scale).abs()));
+    };
+    if let Some(b) = &p.budget {
+        let rows: Vec<&Vec<Option<Decimal>>> = b
+            .lines
+            .iter()
+            .map(|l| &l.cells)
+            .chain(b.nets.iter().map(|n| &n.cells))
+            .chain(b.current.iter())
+            .collect();
+        for cells in &rows {
+            add(b.unit, &mut cells.iter().flatten().copied());
+            add(b.unit, &mut sum_column(cells.iter().copied()).into_iter());
+        }
+        for i in 0..b.years.len() {
+            let column = b.nets.iter().map(|n| n.cells[i]);
+            add(b.unit, &mut sum_column(column).into_iter());
+        }
+        let grand = sum_column(b.nets.iter().flat_map(|n| n.cells.iter().copied()));
+        add(b.unit, &mut grand.into_iter());
+    }
+    for block in p.sections.iter().flat_map(|s| &s.blocks) {
+        let Block::Table(table) = block else { continue };
+        let Table::Ledger(l) = table.as_ref() else {
+            continue;
+        };
+        for row in &l.rows {
+            add(l.unit, &mut row.cells.iter().flatten().copied());
+            add(l.unit, &mut row.total.into_iter());
+            add(
+                l.unit,
+                &mut sum_column(row.cells.iter().copied()).into_iter(),
+            );
+        }
+        add(l.unit, &mut l.totals.iter().flatten().copied());
+        add(l.unit, &mut l.grand_total.into_iter());
+    }
+    if let Some(a) = &p.agreement {
+        add(a.unit, &mut a.amounts.iter().map(|(_, v)| *v));
+    }
+    if let Some(r) = &p.request {
+        add(r.unit, &mut std::iter::once(r.total));
+        add(r.unit, &mut r.parts.iter().map(|(_, v)| *v));
+        add(r.unit, &mut r.alternative.into_iter());
+    }
+    all
+}
+
+/// W003 for every amount in the proposal's prose that matches none of its figures.
+pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
+    let Ok(table) = DeTable::parse(source) else {
+        return Vec::new();
+    };
+    let figures = figures(p);
+    if figures.is_empty() {
+        // Nothing to compare with: a note of prose only cannot disagree with its tables.
+        return Vec::new();
+    }
+    let external: Vec<Decimal> = p
+        .external_amounts
+        .iter()
+        .flat_map(|a| amounts_in(a))
+        .map(|w| w.kroner)
+        .collect();
+    let figures: Vec<Decimal> = figures.into_iter().chain(external).collect();
+    let mut found = Vec::new();
+    for (key, value) in table.get_ref() {
+        if PROSE_KEYS.contains(&key.get_ref().as_ref()) {
+            visit(source, value.get_ref(), value.span(), &figures, &mut found);
+        }
+    }
+    found
+}
+
+/// Checks the strings under one value.
+fn visit(
+    source: &str,
+    value: &DeValue<'_>,
+    span: Range<usize>,
+    figures: &[Decimal],
+    found: &mut Vec<Diagnostic>,
+) {
+    match value {
+        DeValue::String(text) => check_string(source, text, span, figures, found),
+        DeValue::Array(items) => {
+            for item in items {
+                visit(source, item.get_ref(), item.span(), figures, found);
+            }
+        }
+        DeValue::Table(table) => {
+            for (key, item) in table {
+                // Table units ("1.000 kr.") and price bases are not prose.
+                if !matches!(key.get_ref().as_ref(), "unit" | "prices") {
+                    visit(source, item.get_ref(), item.span(), figures, found);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Checks the amounts of one string, reporting each at its number in the source.
+fn check_string(
+    source: &str,
+    text: &str,
+    span: Range<usize>,
+    figures: &[Decimal],
+    found: &mut Vec<Diagnostic>,
+) {
+    let raw = source.get(span.clone()).unwrap_or("");
+    let mut search_from = 0;
+    for amount in amounts_in(text) {
+        let number = &text[amount.range.clone()];
+        // The same number in the raw source (escapes aside, prose is written as is).
+        let at = raw[search_from..]
+            .find(number)
+            .map(|i| search_from + i)
+            .map(|i| {
+                search_from = i + number.len();
+                span.start + i..span.start + i + number.len()
+            })
+            .unwrap_or_else(|| span.clone());
+        let matched = figures
+            .iter()
+            .any(|f| (*f - amount.kroner).abs() <= amount.tolerance);
+        if !matched {
+            found.push(mismatch(&amount, figures, at));
+        }
+    }
+}
+
+/// The warning for an amount no figure matches, naming the nearest figure.
+fn mismatch(amount: &Written, figures: &[Decimal], at: Range<usize>) -> Diagnostic {
+    let nearest = figures
+        .iter()
+        .min_by_key(|f| (**f - amount.kroner).abs())
+        .copied();
+    let mut d = Diagnostic::new(
+        Code::W003,
+        format!(
+            "the text says {}, but no figure in the proposal's tables rounds to it",
+            amount.text
+        ),
+        Some(at),
+    )
+    .with_label("matches no table figure");
+    d = match nearest {
+        Some(n) => d.with_help(format!(
+            "the nearest figure is {} {}; correct the text or the table, or list the amount in \
+             `external_amounts` if it is a figure from outside this proposal",
+            format_amount((n / amount.scale).normalize(), None),
+            amount.unit
+        )),
+        None => d.with_help(
+            "add the table, write \"ca.\" if the amount is approximate, or list it in \
+             `external_amounts` if it is a figure from outside this proposal",
+        ),
+    };
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Amounts with a unit of money are found with their value, precision and range; counts,
+    // percentages, years and approximate amounts are not.
+    #[test]
+    fn finds_amounts_of_money() {
+        let text = "Besparelse på 2,8 mio. kr. i 2024, heraf 59.200 kr. og 500 t.kr.; 53 pct. og 20 fuldtidspersoner; over 5 mio. kr. i 2017.";
+        let found = amounts_in(text);
+        let values: Vec<(Decimal, Decimal)> =
+            found.iter().map(|w| (w.kroner, w.tolerance)).collect();
+        assert_eq!(
+            values,
+            vec![
+                (Decimal::from(2_800_000), Decimal::from(50_000)),
+                (Decimal::from(59_200), Decimal::new(5, 1)),
+                (Decimal::from(500_000), Decimal::from(500)),
+            ]
+        );
+        assert_eq!(&text[found[0].range.clone()], "2,8");
+        assert_eq!(found[1].text, "59.200 kr.");
+    }
+
+    // "ca." and "cirka" make an amount approximate; "i alt" does not.
+    #[test]
+    fn approximate_words() {
+        assert!(is_approximate("forventes ca. "));
+        assert!(is_approximate("Cirka "));
+        assert!(!is_approximate("i alt "));
+        assert!(!is_approximate("Investeringen "));
+    }
+}

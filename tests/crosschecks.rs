@@ -1,0 +1,86 @@
+//! Cross-checks a controller would make: each folder under tests/crosschecks/ holds a proposal
+//! and the `CODE LINE COLUMN` of every diagnostic it must get (an empty file: none).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{root, run_cli};
+
+/// Every case folder under tests/crosschecks/.
+fn cases() -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/crosschecks"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// The expected `CODE LINE COLUMN` triples of a case.
+fn expected(dir: &Path) -> Vec<(String, u64, u64)> {
+    std::fs::read_to_string(dir.join("expected.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let parts: Vec<&str> = l.split_whitespace().collect();
+            (
+                parts[0].to_owned(),
+                parts[1].parse().unwrap(),
+                parts[2].parse().unwrap(),
+            )
+        })
+        .collect()
+}
+
+// `check --format json` reports exactly the expected codes at the expected line and column (the
+// number itself, inside the TOML string), and exits 1 only when one of them is an error.
+#[test]
+fn each_case_gets_its_diagnostics_at_the_number() {
+    let cases = cases();
+    assert!(cases.len() >= 2, "only {} cases", cases.len());
+    for dir in cases {
+        let file = dir.join("proposal.toml");
+        let out = run_cli(
+            &root(),
+            &["check", "--format", "json", file.to_str().unwrap()],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{}: stdout is not JSON: {e}", dir.display()));
+        let diagnostics = json.as_array().unwrap();
+        let mut got: Vec<(String, u64, u64)> = diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_owned(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        let mut want = expected(&dir);
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{}", dir.display());
+        let has_error = diagnostics.iter().any(|d| d["severity"] == "error");
+        let exit = if has_error { 1 } else { 0 };
+        assert_eq!(out.status.code(), Some(exit), "{}", dir.display());
+    }
+}
+
+// The bundled proposals, the seeds among them, pass every cross-check without a warning.
+#[test]
+fn bundled_proposals_pass_the_cross_checks() {
+    let out = run_cli(
+        &root(),
+        &["check", "--format", "json", "--deny", "warnings"],
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "[]",
+        "the bundled proposals have diagnostics"
+    );
+    assert_eq!(out.status.code(), Some(0));
+}
