@@ -92,6 +92,8 @@ pub enum Code {
     W002,
     /// An amount in the text that matches no figure in the tables.
     W003,
+    /// An årsværk figure in the text that the staff table does not explain.
+    W004,
 }
 
 impl Code {
@@ -135,13 +137,14 @@ impl Code {
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",
+            Code::W004 => "W004",
         }
     }
 
     /// The severity a code always has.
     pub fn severity(self) -> Severity {
         match self {
-            Code::W001 | Code::W002 | Code::W003 => Severity::Warning,
+            Code::W001 | Code::W002 | Code::W003 | Code::W004 => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 37] = [
+    pub const ALL: [Code; 38] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -56,6 +56,7 @@ impl Code {
         Code::W001,
         Code::W002,
         Code::W003,
+        Code::W004,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -345,6 +346,15 @@ fn explanation(code: Code) -> Explanation {
              one placed nowhere would not be printed.",
             "[tables.tabel4]   # no section has { table = \"tabel4\" }",
             "oekonomi = [{ text = \"…\" }, { table = \"tabel4\" }]",
+        ),
+        Code::W004 => x(
+            "an årsværk figure in the text that the staff table does not explain",
+            "Every \"N årsværk\" stated in the text must be a figure of \"Ændring i antal \
+             årsværk\" (the total or an area, in any year), or one of several stated parts that \
+             together make such a figure (\"3 årsværk … 1 årsværk\" against +4). Approximate \
+             mentions (\"ca. 12 årsværk\") are not checked.",
+            "fte = { 2024 = 4 }\n# text: \"… 3 årsværk … 2 årsværk …\"",
+            "fte = { 2024 = 4 }\n# text: \"… 3 årsværk … 1 årsværk …\"",
         ),
         Code::W003 => x(
             "an amount in the text matches no figure in the tables",

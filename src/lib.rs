@@ -11,6 +11,7 @@ pub mod diagnostic;
 pub mod explain;
 pub mod fill;
 pub mod forms;
+pub mod fte;
 pub mod glyphs;
 pub mod markdown;
 pub mod model;
@@ -56,6 +57,7 @@ pub fn check_source(path: &Path, source: String) -> Checked {
         diagnostics.extend(more);
         if let Some(proposal) = &checked {
             diagnostics.extend(prose::check(&source, proposal));
+            diagnostics.extend(fte::check(&source, proposal));
         }
         checked
     });

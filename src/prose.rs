@@ -103,7 +103,7 @@ pub fn amounts_in(text: &str) -> Vec<Written> {
 }
 
 /// Whether the words just before an amount make it approximate.
-fn is_approximate(before: &str) -> bool {
+pub fn is_approximate(before: &str) -> bool {
     let tail: String = before
         .trim_end()
         .chars()
@@ -196,9 +196,6 @@ pub fn figures(p: &CheckedProposal) -> Vec<Decimal> {
 
 /// W003 for every amount in the proposal's prose that matches none of its figures.
 pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
-    let Ok(table) = DeTable::parse(source) else {
-        return Vec::new();
-    };
     let figures = figures(p);
     if figures.is_empty() {
         // Nothing to compare with: a note of prose only cannot disagree with its tables.
@@ -212,68 +209,99 @@ pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
         .collect();
     let figures: Vec<Decimal> = figures.into_iter().chain(external).collect();
     let mut found = Vec::new();
-    for (key, value) in table.get_ref() {
-        if PROSE_KEYS.contains(&key.get_ref().as_ref()) {
-            visit(source, value.get_ref(), value.span(), &figures, &mut found);
+    for prose in strings(source) {
+        let mut cursor = prose.cursor();
+        for amount in amounts_in(&prose.text) {
+            let at = cursor.locate(source, &prose.text[amount.range.clone()]);
+            let matched = figures
+                .iter()
+                .any(|f| (*f - amount.kroner).abs() <= amount.tolerance);
+            if !matched {
+                found.push(mismatch(&amount, &figures, at));
+            }
         }
     }
     found
 }
 
-/// Checks the strings under one value.
-fn visit(
-    source: &str,
-    value: &DeValue<'_>,
+/// One string of prose: its text and the span of its literal in the source.
+pub struct Prose {
+    /// The string's value.
+    pub text: String,
+    /// Span of the string literal (with its quotes) in the source.
+    pub span: Range<usize>,
+}
+
+impl Prose {
+    /// A cursor that finds this string's numbers in the source, left to right.
+    pub fn cursor(&self) -> Cursor {
+        Cursor {
+            span: self.span.clone(),
+            from: 0,
+        }
+    }
+}
+
+/// Finds successive pieces of a string's text in its source literal.
+pub struct Cursor {
+    /// Span of the literal.
     span: Range<usize>,
-    figures: &[Decimal],
-    found: &mut Vec<Diagnostic>,
-) {
+    /// Where in the literal to search next.
+    from: usize,
+}
+
+impl Cursor {
+    /// The source span of the next occurrence of `piece`; the whole literal if it was escaped.
+    pub fn locate(&mut self, source: &str, piece: &str) -> Range<usize> {
+        let raw = source.get(self.span.clone()).unwrap_or("");
+        match raw.get(self.from..).and_then(|rest| rest.find(piece)) {
+            Some(i) => {
+                let start = self.from + i;
+                self.from = start + piece.len();
+                self.span.start + start..self.span.start + start + piece.len()
+            }
+            None => self.span.clone(),
+        }
+    }
+}
+
+/// Every prose string of a proposal (sections, agreement, tables' text, target group), in
+/// source order, skipping table units and price bases.
+pub fn strings(source: &str) -> Vec<Prose> {
+    let Ok(table) = DeTable::parse(source) else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (key, value) in table.get_ref() {
+        if PROSE_KEYS.contains(&key.get_ref().as_ref()) {
+            collect(value.get_ref(), value.span(), &mut found);
+        }
+    }
+    found.sort_by_key(|p| p.span.start);
+    found
+}
+
+/// Collects the strings under one value.
+fn collect(value: &DeValue<'_>, span: Range<usize>, found: &mut Vec<Prose>) {
     match value {
-        DeValue::String(text) => check_string(source, text, span, figures, found),
+        DeValue::String(text) => found.push(Prose {
+            text: text.to_string(),
+            span,
+        }),
         DeValue::Array(items) => {
             for item in items {
-                visit(source, item.get_ref(), item.span(), figures, found);
+                collect(item.get_ref(), item.span(), found);
             }
         }
         DeValue::Table(table) => {
             for (key, item) in table {
                 // Table units ("1.000 kr.") and price bases are not prose.
                 if !matches!(key.get_ref().as_ref(), "unit" | "prices") {
-                    visit(source, item.get_ref(), item.span(), figures, found);
+                    collect(item.get_ref(), item.span(), found);
                 }
             }
         }
         _ => {}
-    }
-}
-
-/// Checks the amounts of one string, reporting each at its number in the source.
-fn check_string(
-    source: &str,
-    text: &str,
-    span: Range<usize>,
-    figures: &[Decimal],
-    found: &mut Vec<Diagnostic>,
-) {
-    let raw = source.get(span.clone()).unwrap_or("");
-    let mut search_from = 0;
-    for amount in amounts_in(text) {
-        let number = &text[amount.range.clone()];
-        // The same number in the raw source (escapes aside, prose is written as is).
-        let at = raw[search_from..]
-            .find(number)
-            .map(|i| search_from + i)
-            .map(|i| {
-                search_from = i + number.len();
-                span.start + i..span.start + i + number.len()
-            })
-            .unwrap_or_else(|| span.clone());
-        let matched = figures
-            .iter()
-            .any(|f| (*f - amount.kroner).abs() <= amount.tolerance);
-        if !matched {
-            found.push(mismatch(&amount, figures, at));
-        }
     }
 }
 
