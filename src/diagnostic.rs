@@ -94,6 +94,10 @@ pub enum Code {
     W003,
     /// An årsværk figure in the text that the staff table does not explain.
     W004,
+    /// A period stated in the text that no table covers.
+    W005,
+    /// A budget table with fewer than four years.
+    W006,
 }
 
 impl Code {
@@ -138,13 +142,17 @@ impl Code {
             Code::W002 => "W002",
             Code::W003 => "W003",
             Code::W004 => "W004",
+            Code::W005 => "W005",
+            Code::W006 => "W006",
         }
     }
 
     /// The severity a code always has.
     pub fn severity(self) -> Severity {
         match self {
-            Code::W001 | Code::W002 | Code::W003 | Code::W004 => Severity::Warning,
+            Code::W001 | Code::W002 | Code::W003 | Code::W004 | Code::W005 | Code::W006 => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }

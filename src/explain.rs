@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 40] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -57,6 +57,8 @@ impl Code {
         Code::W002,
         Code::W003,
         Code::W004,
+        Code::W005,
+        Code::W006,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -355,6 +357,22 @@ fn explanation(code: Code) -> Explanation {
              mentions (\"ca. 12 årsværk\") are not checked.",
             "fte = { 2024 = 4 }\n# text: \"… 3 årsværk … 2 årsværk …\"",
             "fte = { 2024 = 4 }\n# text: \"… 3 årsværk … 1 årsværk …\"",
+        ),
+        Code::W005 => x(
+            "a period stated in the text that no table covers",
+            "A period in the text (\"perioden 2024 til 2026\", \"en fireårig investering\") must be \
+             the span of years with amounts of one of the proposal's tables, so that text and \
+             figures describe the same investment.",
+            "years = [2024, 2025, 2026, 2027]   # amounts in all four\n# text: \"i perioden 2024 til 2026\"",
+            "# text: \"i perioden 2024 til 2027\"",
+        ),
+        Code::W006 => x(
+            "a budget table with fewer than four years",
+            "A budget table covers the budget year and the three overslagsår. A year left out looks \
+             the same as a year forgotten; include it in `years` and leave its amounts blank if \
+             nothing changes that year.",
+            "years = [2024, 2025, 2026]",
+            "years = [2024, 2025, 2026, 2027]   # 2027 blank on purpose",
         ),
         Code::W003 => x(
             "an amount in the text matches no figure in the tables",

@@ -18,6 +18,7 @@ pub mod model;
 pub mod number;
 pub mod output;
 pub mod parse;
+pub mod period;
 pub mod prose;
 pub mod typeset;
 pub mod validate;
@@ -58,6 +59,7 @@ pub fn check_source(path: &Path, source: String) -> Checked {
         if let Some(proposal) = &checked {
             diagnostics.extend(prose::check(&source, proposal));
             diagnostics.extend(fte::check(&source, proposal));
+            diagnostics.extend(period::check(&source, proposal));
         }
         checked
     });

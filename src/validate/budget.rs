@@ -11,6 +11,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{BudgetTable, YearAmounts};
 use crate::number::{format_amount, format_signed, read_amount};
 
+/// Years a budget table covers: the budget year and three overslagsår.
+const BUDGET_YEARS: usize = 4;
+
 impl Validator {
     /// The amounts table with its lines, nets, stated figures and staff.
     pub(super) fn table(&mut self, table: &Spanned<BudgetTable>) -> Option<AmountsTable> {
@@ -24,6 +27,23 @@ impl Validator {
             );
         }
         let years = self.years(&t.years);
+        if !years.is_empty() && years.len() < BUDGET_YEARS {
+            self.push(
+                Diagnostic::new(
+                    Code::W006,
+                    format!(
+                        "the budget table covers {} year(s); it should cover the budget year and three overslagsår",
+                        years.len()
+                    ),
+                    Some(t.years.span()),
+                )
+                .with_label("fewer than four years")
+                .with_help(
+                    "add the missing years to `years`; a year without amounts stays blank in the PDF, \
+                     which says on purpose that nothing changes then",
+                ),
+            );
+        }
         let current = t.current.as_ref().map(|c| self.cells(c, &years));
         if t.lines.is_empty() {
             self.push(

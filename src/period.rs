@@ -1,0 +1,155 @@
+//! The period a text states ("perioden 2024 til 2026", "en fireårig investering") against the
+//! years that carry amounts: some amounts table must cover exactly that period (W005).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::checked::{Block, CheckedProposal, Table};
+use crate::diagnostic::{Code, Diagnostic};
+use crate::prose::strings;
+
+/// A period stated in prose.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Stated {
+    /// From one year to another, both included.
+    Years(i64, i64),
+    /// A number of years ("fireårig").
+    Length(i64),
+}
+
+/// W005 for every stated period that no amounts table of the proposal covers.
+pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
+    let spans = spans_with_amounts(p);
+    if spans.is_empty() {
+        return Vec::new();
+    }
+    let mut found = Vec::new();
+    for prose in strings(source) {
+        let mut cursor = prose.cursor();
+        for (stated, range) in periods(&prose.text) {
+            let at = cursor.locate(source, &prose.text[range]);
+            let covered = spans.iter().any(|(first, last)| match stated {
+                Stated::Years(a, b) => (a, b) == (*first, *last),
+                Stated::Length(n) => last - first + 1 == n,
+            });
+            if covered {
+                continue;
+            }
+            let said = match stated {
+                Stated::Years(a, b) => format!("the period {a}–{b}"),
+                Stated::Length(n) => format!("{n} years"),
+            };
+            let tables: Vec<String> = spans.iter().map(|(a, b)| format!("{a}–{b}")).collect();
+            found.push(
+                Diagnostic::new(
+                    Code::W005,
+                    format!("the text states {said}, but no table has amounts for exactly that"),
+                    Some(at),
+                )
+                .with_label("period not in the tables")
+                .with_help(format!(
+                    "the tables have amounts in {}; correct the text or the tables' years",
+                    crate::number::join_danish(&tables)
+                )),
+            );
+        }
+    }
+    found
+}
+
+/// First and last year with an amount, per amounts table (the budget table and each ledger).
+fn spans_with_amounts(p: &CheckedProposal) -> Vec<(i64, i64)> {
+    let mut spans = Vec::new();
+    let mut add = |years: &[i64], filled: &dyn Fn(usize) -> bool| {
+        let with: Vec<i64> = (0..years.len())
+            .filter(|i| filled(*i))
+            .map(|i| years[i])
+            .collect();
+        if let (Some(first), Some(last)) = (with.first(), with.last()) {
+            spans.push((*first, *last));
+        }
+    };
+    if let Some(b) = &p.budget {
+        add(&b.years, &|i| b.lines.iter().any(|l| l.cells[i].is_some()));
+    }
+    for block in p.sections.iter().flat_map(|s| &s.blocks) {
+        if let Block::Table(table) = block
+            && let Table::Ledger(l) = table.as_ref()
+        {
+            add(&l.years, &|i| l.rows.iter().any(|r| r.cells[i].is_some()));
+        }
+    }
+    spans
+}
+
+/// Periods stated in a text, with the byte range of the phrase.
+fn periods(text: &str) -> Vec<(Stated, std::ops::Range<usize>)> {
+    static YEARS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:perioden|årene)\s+(?:fra\s+)?(\d{4})\s*(?:til|-|–)\s*(\d{4})\b").ok()
+    });
+    static LENGTH: LazyLock<Option<Regex>> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(\d{1,2}|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti)-?årig(?:e|t)?\b")
+            .ok()
+    });
+    let mut found = Vec::new();
+    if let Some(pattern) = YEARS.as_ref() {
+        for caps in pattern.captures_iter(text) {
+            let (Some(all), Some(a), Some(b)) = (caps.get(0), caps.get(1), caps.get(2)) else {
+                continue;
+            };
+            if let (Ok(a), Ok(b)) = (a.as_str().parse(), b.as_str().parse()) {
+                found.push((Stated::Years(a, b), all.range()));
+            }
+        }
+    }
+    if let Some(pattern) = LENGTH.as_ref() {
+        for caps in pattern.captures_iter(text) {
+            let (Some(all), Some(n)) = (caps.get(0), caps.get(1)) else {
+                continue;
+            };
+            if let Some(n) = number_word(n.as_str()) {
+                found.push((Stated::Length(n), all.range()));
+            }
+        }
+    }
+    found.sort_by_key(|(_, range)| range.start);
+    found
+}
+
+/// A number written as digits or as a Danish word (one to ten).
+fn number_word(word: &str) -> Option<i64> {
+    let words = [
+        "", "", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti",
+    ];
+    let lower = word.to_lowercase();
+    if lower == "et" || lower == "en" {
+        return Some(1);
+    }
+    words
+        .iter()
+        .position(|w| !w.is_empty() && *w == lower)
+        .map(|i| i as i64)
+        .or_else(|| lower.parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Periods are read from year ranges and from "N-årig" in digits or words.
+    #[test]
+    fn reads_stated_periods() {
+        let text =
+            "en fireårig investering i perioden 2024 til 2026 og et 5-årigt projekt; 2024-priser";
+        let got: Vec<Stated> = periods(text).into_iter().map(|(s, _)| s).collect();
+        assert_eq!(
+            got,
+            vec![
+                Stated::Length(4),
+                Stated::Years(2024, 2026),
+                Stated::Length(5)
+            ]
+        );
+    }
+}
