@@ -86,6 +86,8 @@ pub enum Code {
     E038,
     /// A line's committee is not among the proposal's committees.
     E039,
+    /// A proposal id used by another file of the run.
+    E040,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -98,6 +100,8 @@ pub enum Code {
     W005,
     /// A budget table with fewer than four years.
     W006,
+    /// A table in another price basis than the proposal's, or without one.
+    W007,
 }
 
 impl Code {
@@ -138,21 +142,27 @@ impl Code {
             Code::E037 => "E037",
             Code::E038 => "E038",
             Code::E039 => "E039",
+            Code::E040 => "E040",
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",
             Code::W004 => "W004",
             Code::W005 => "W005",
             Code::W006 => "W006",
+            Code::W007 => "W007",
         }
     }
 
     /// The severity a code always has.
     pub fn severity(self) -> Severity {
         match self {
-            Code::W001 | Code::W002 | Code::W003 | Code::W004 | Code::W005 | Code::W006 => {
-                Severity::Warning
-            }
+            Code::W001
+            | Code::W002
+            | Code::W003
+            | Code::W004
+            | Code::W005
+            | Code::W006
+            | Code::W007 => Severity::Warning,
             _ => Severity::Error,
         }
     }

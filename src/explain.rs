@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 40] = [
+    pub const ALL: [Code; 42] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -53,12 +53,14 @@ impl Code {
         Code::E037,
         Code::E038,
         Code::E039,
+        Code::E040,
         Code::W001,
         Code::W002,
         Code::W003,
         Code::W004,
         Code::W005,
         Code::W006,
+        Code::W007,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -373,6 +375,21 @@ fn explanation(code: Code) -> Explanation {
              nothing changes that year.",
             "years = [2024, 2025, 2026]",
             "years = [2024, 2025, 2026, 2027]   # 2027 blank on purpose",
+        ),
+        Code::W007 => x(
+            "a table in another price basis than the proposal's, or without one",
+            "Figures in different price bases (2024-priser, 2025 p/l, løbende priser) cannot be \
+             compared or added. Every amounts table of a proposal states the same basis; a table \
+             that differs on purpose (a history in løbende priser) says so with `own_prices = true`.",
+            "[budget]\nprices = \"2024-priser\"\n[tables.tabel2]\nkind = \"ledger\"\nprices = \"2025-priser\"",
+            "[tables.tabel2]\nkind = \"ledger\"\nprices = \"2024-priser\"",
+        ),
+        Code::E040 => x(
+            "a proposal id used by another file of the run",
+            "Ids name proposals in catalogues, overviews, footers and PDF metadata; two files with \
+             one id would be confused. Each proposal in a folder has its own id.",
+            "# a.toml and b.toml both have id = \"SU04\"",
+            "# b.toml: id = \"SU05\"",
         ),
         Code::W003 => x(
             "an amount in the text matches no figure in the tables",

@@ -13,6 +13,7 @@ pub mod fill;
 pub mod forms;
 pub mod fte;
 pub mod glyphs;
+pub mod identity;
 pub mod markdown;
 pub mod model;
 pub mod number;
@@ -60,6 +61,7 @@ pub fn check_source(path: &Path, source: String) -> Checked {
             diagnostics.extend(prose::check(&source, proposal));
             diagnostics.extend(fte::check(&source, proposal));
             diagnostics.extend(period::check(&source, proposal));
+            diagnostics.extend(identity::check_prices(&source));
         }
         checked
     });
@@ -71,6 +73,29 @@ pub fn check_source(path: &Path, source: String) -> Checked {
     report.sort();
     let proposal = if report.has_errors() { None } else { proposal };
     Checked { report, proposal }
+}
+
+/// E040 per file for proposal ids used by an earlier file among `paths` (catalogues and
+/// unreadable files are skipped; they are reported when checked).
+pub fn duplicate_ids(
+    paths: &[PathBuf],
+) -> std::collections::HashMap<PathBuf, diagnostic::Diagnostic> {
+    let sources: Vec<(PathBuf, String)> = paths
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok().map(|s| (p.clone(), s)))
+        .filter(|(_, s)| !catalogue::is_catalogue(s))
+        .collect();
+    identity::duplicate_ids(&sources)
+}
+
+/// Adds an E040 (a duplicate id found across files) to a checked file, withholding its PDF.
+pub fn add_duplicate(mut checked: Checked, duplicate: Option<&diagnostic::Diagnostic>) -> Checked {
+    if let Some(d) = duplicate {
+        checked.report.diagnostics.push(d.clone());
+        checked.report.sort();
+        checked.proposal = None;
+    }
+    checked
 }
 
 /// Reads, parses and validates one proposal file.

@@ -113,6 +113,10 @@ pub struct Table {
     /// Ledger: price basis, e.g. "2025 p/l" or "løbende p/l".
     #[serde(default)]
     pub prices: Option<Spanned<String>>,
+    /// Ledger: its price basis differs from the proposal's on purpose (e.g. a history in
+    /// løbende priser), so W007 leaves it alone.
+    #[serde(default)]
+    pub own_prices: Option<Spanned<bool>>,
     /// Ledger: header of the label column instead of "<unit>, <prices>" (e.g. "Budgetoverslag").
     #[serde(default)]
     pub label_header: Option<Spanned<String>>,

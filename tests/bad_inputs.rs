@@ -77,11 +77,11 @@ fn render_skips_bad_proposals_and_removes_their_stale_pdf() {
     let work = tempfile::tempdir().unwrap();
     let input = work.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
-    std::fs::copy(
-        root().join("tests/good/minimal.toml"),
-        input.join("good.toml"),
-    )
-    .unwrap();
+    // Its own id: two files of one folder may not share one (E040).
+    let good = std::fs::read_to_string(root().join("tests/good/minimal.toml"))
+        .unwrap()
+        .replace("id = \"T01\"", "id = \"T02\"");
+    std::fs::write(input.join("good.toml"), good).unwrap();
     std::fs::copy(
         root().join("tests/bad/stated-net-mismatch/proposal.toml"),
         input.join("bad.toml"),

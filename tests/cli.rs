@@ -122,3 +122,30 @@ fn bad_project_settings_stop_the_run() {
     assert!(stderr.contains("budgetnote.toml:1:2"), "{stderr}");
     assert!(stderr.contains("comittees"), "{stderr}");
 }
+
+// Two files of one folder with the same id: the later one gets E040 and no PDF; the first
+// still renders.
+#[test]
+fn duplicate_ids_across_a_folder_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = std::fs::read_to_string(root().join("tests/good/minimal.toml")).unwrap();
+    std::fs::write(dir.path().join("a.toml"), &minimal).unwrap();
+    std::fs::write(dir.path().join("b.toml"), &minimal).unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let out = run_cli(&root(), &["check", "--format", "json", folder]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = json.as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{json}");
+    assert_eq!(diagnostics[0]["code"], "E040");
+    assert!(diagnostics[0]["file"].as_str().unwrap().ends_with("b.toml"));
+    assert_eq!(diagnostics[0]["line"], 2);
+    let pdfs = tempfile::tempdir().unwrap();
+    let out = run_cli(
+        &root(),
+        &["render", folder, "-o", pdfs.path().to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(pdfs.path().join("a.pdf").exists());
+    assert!(!pdfs.path().join("b.pdf").exists());
+}

@@ -35,10 +35,11 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
+    let duplicates = crate::duplicate_ids(&paths);
     let mut reports = Vec::new();
     let mut exit = Exit::Ok;
     for path in &paths {
-        match check_any(&project, path) {
+        match check_any(&project, path, duplicates.get(path)) {
             Ok(more) => reports.extend(more),
             Err(err) => {
                 print::app_error(&err);
@@ -69,6 +70,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 fn check_any(
     project: &crate::Project,
     path: &std::path::Path,
+    duplicate: Option<&crate::diagnostic::Diagnostic>,
 ) -> Result<Vec<crate::diagnostic::FileReport>, crate::AppError> {
     let source = match crate::read_text(path)? {
         Ok(source) => source,
@@ -78,6 +80,7 @@ fn check_any(
         let (report, _, _) = crate::catalogue::check(path, source, project)?;
         Ok(vec![report])
     } else {
-        Ok(vec![project.check_source(path, source).report])
+        let checked = project.check_source(path, source);
+        Ok(vec![crate::add_duplicate(checked, duplicate).report])
     }
 }

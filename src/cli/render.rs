@@ -121,6 +121,7 @@ fn render_all(
     out_dir: &Path,
     progress: &Progress,
 ) -> std::result::Result<Vec<Outcome>, AppError> {
+    let duplicates = crate::duplicate_ids(paths);
     let mut order: Vec<usize> = (0..paths.len()).collect();
     order.sort_by_key(|&i| !looks_like_catalogue(&paths[i]));
     let workers = std::thread::available_parallelism()
@@ -134,7 +135,8 @@ fn render_all(
         for n in 0..workers {
             let worker = || {
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let outcome = render_one(project, &paths[i], out_dir);
+                    let outcome =
+                        render_one(project, &paths[i], out_dir, duplicates.get(&paths[i]));
                     progress.step(&outcome);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(outcome);
@@ -176,7 +178,12 @@ fn looks_like_catalogue(path: &Path) -> bool {
 }
 
 /// Checks and renders one proposal or catalogue file.
-fn render_one(project: &Project, path: &Path, out_dir: &Path) -> Outcome {
+fn render_one(
+    project: &Project,
+    path: &Path,
+    out_dir: &Path,
+    duplicate: Option<&crate::diagnostic::Diagnostic>,
+) -> Outcome {
     let target = output::pdf_path(out_dir, path);
     let mut reports = Vec::new();
     let result = (|| -> std::result::Result<Result, AppError> {
@@ -200,7 +207,7 @@ fn render_one(project: &Project, path: &Path, out_dir: &Path) -> Outcome {
             );
             catalogue.map(|c| project.catalogue_pdf(&c)).transpose()?
         } else {
-            let checked = project.check_source(path, source);
+            let checked = crate::add_duplicate(project.check_source(path, source), duplicate);
             reports.push(checked.report);
             checked.proposal.map(|p| project.pdf(&p)).transpose()?
         };

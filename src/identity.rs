@@ -1,0 +1,133 @@
+//! Identity checks: one price basis per proposal (W007), and proposal ids unique across the files
+//! of one run (E040).
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Code, Diagnostic};
+
+/// A table that states amounts: what it is called, its price basis (with span), its own span.
+type Declared = (String, Option<(String, Range<usize>)>, Range<usize>);
+
+/// W007 where a table's price basis differs from the proposal's first one, or a ledger has none
+/// while others have one; tables with `own_prices = true` are exempt.
+pub fn check_prices(source: &str) -> Vec<Diagnostic> {
+    let Ok(table) = DeTable::parse(source) else {
+        return Vec::new();
+    };
+    let root = table.get_ref();
+    let mut declared: Vec<Declared> = Vec::new();
+    if let Some(budget) = root.get("budget")
+        && let DeValue::Table(b) = budget.get_ref()
+    {
+        declared.push((
+            "the budget table".into(),
+            string(b, "prices"),
+            budget.span(),
+        ));
+    }
+    if let Some(tables) = root.get("tables")
+        && let DeValue::Table(tables) = tables.get_ref()
+    {
+        for (id, value) in tables {
+            let DeValue::Table(t) = value.get_ref() else {
+                continue;
+            };
+            let is_ledger = string(t, "kind").is_some_and(|(k, _)| k == "ledger");
+            let exempt = matches!(
+                t.get("own_prices").map(|v| v.get_ref()),
+                Some(DeValue::Boolean(true))
+            );
+            if is_ledger && !exempt {
+                declared.push((
+                    format!("table \"{}\"", id.get_ref()),
+                    string(t, "prices"),
+                    value.span(),
+                ));
+            }
+        }
+    }
+    declared.sort_by_key(|(_, _, span)| span.start);
+    let Some((first_what, (basis, _))) = declared
+        .iter()
+        .find_map(|(what, prices, _)| prices.clone().map(|p| (what.clone(), p)))
+    else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (what, prices, span) in &declared {
+        match prices {
+            Some((other, at)) if other.trim() != basis.trim() => found.push(
+                Diagnostic::new(
+                    Code::W007,
+                    format!("{what} is in {other}, but {first_what} is in {basis}"),
+                    Some(at.clone()),
+                )
+                .with_label("another price basis")
+                .with_help(format!(
+                    "state every table in {basis}, or add `own_prices = true` to {what} if it \
+                     differs on purpose (e.g. a history in løbende priser)"
+                )),
+            ),
+            None => found.push(
+                Diagnostic::new(
+                    Code::W007,
+                    format!("{what} has no price basis, but {first_what} is in {basis}"),
+                    Some(span.start..span.start),
+                )
+                .with_label("no `prices`")
+                .with_help(format!("add prices = \"{basis}\" to {what}")),
+            ),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// A string value of a table with its span.
+fn string(table: &DeTable<'_>, key: &str) -> Option<(String, Range<usize>)> {
+    let value = table.get(key)?;
+    match value.get_ref() {
+        DeValue::String(text) => Some((text.to_string(), value.span())),
+        _ => None,
+    }
+}
+
+/// E040 for every proposal whose id an earlier file of the run already uses, by file.
+pub fn duplicate_ids(files: &[(PathBuf, String)]) -> HashMap<PathBuf, Diagnostic> {
+    let mut first: HashMap<String, &Path> = HashMap::new();
+    let mut found = HashMap::new();
+    for (path, source) in files {
+        let Some((id, span)) = top_level_id(source) else {
+            continue;
+        };
+        match first.get(&id) {
+            Some(earlier) => {
+                let diagnostic = Diagnostic::new(
+                    Code::E040,
+                    format!("proposal id \"{id}\" is also used by {}", earlier.display()),
+                    Some(span),
+                )
+                .with_label("same id as another file")
+                .with_help(
+                    "give each proposal its own id; ids name proposals in catalogues and PDFs",
+                );
+                found.insert(path.clone(), diagnostic);
+            }
+            None => {
+                first.insert(id, path);
+            }
+        }
+    }
+    found
+}
+
+/// The top-level `id = "…"` of a proposal and its span (catalogues have none).
+fn top_level_id(source: &str) -> Option<(String, Range<usize>)> {
+    let table = DeTable::parse(source).ok()?;
+    let (id, span) = string(table.get_ref(), "id")?;
+    Some((id.trim().to_owned(), span))
+}
