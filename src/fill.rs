@@ -434,28 +434,36 @@ fn ledger(l: &Ledger) -> LedgerView {
     header.extend(l.columns.iter().cloned());
     header.extend(l.years.iter().map(|y| y.to_string()));
     header.extend(l.row_total.iter().cloned());
-    let total_cell = |t: Option<Decimal>| t.map(|v| format_amount(v, None)).unwrap_or_default();
+    // Every figure with as many decimals as the most precise row cell ("4,0" beside "1,2").
+    let decimals = l
+        .rows
+        .iter()
+        .flat_map(|r| r.cells.iter().flatten())
+        .map(|v| v.normalize().scale())
+        .max()
+        .filter(|d| *d > 0);
+    let figure = |t: Option<Decimal>| t.map(|v| format_amount(v, decimals)).unwrap_or_default();
     let rows = l
         .rows
         .iter()
         .map(|r| {
-            let mut cells = vec![r.label.clone()];
-            cells.extend(r.values.iter().cloned());
-            cells.extend(amounts(&r.cells));
+            let mut row = vec![r.label.clone()];
+            row.extend(r.values.iter().cloned());
+            row.extend(r.cells.iter().map(|c| figure(*c)));
             if l.row_total.is_some() {
-                cells.push(total_cell(r.total));
+                row.push(figure(r.total));
             }
-            cells
+            row
         })
         .collect();
     let total = l.total_label.as_ref().map(|label| {
-        let mut cells = vec![label.clone()];
-        cells.extend(l.columns.iter().map(|_| String::new()));
-        cells.extend(amounts(&l.totals));
+        let mut row = vec![label.clone()];
+        row.extend(l.columns.iter().map(|_| String::new()));
+        row.extend(l.totals.iter().map(|c| figure(*c)));
         if l.row_total.is_some() {
-            cells.push(total_cell(l.grand_total));
+            row.push(figure(l.grand_total));
         }
-        cells
+        row
     });
     LedgerView {
         caption: l.caption.clone(),

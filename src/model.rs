@@ -138,6 +138,11 @@ pub struct Table {
     /// Ledger: the grand total as transcribed (checked).
     #[serde(default)]
     pub stated_grand_total: Option<Spanned<RawAmount>>,
+    /// Ledger: how far a stated total may differ from the sum of its rounded parts, in the
+    /// table's unit, e.g. "0,1" for a table published in mio. kr. with one decimal. Within it the
+    /// stated (published) total is printed.
+    #[serde(default)]
+    pub rounding: Option<Spanned<RawAmount>>,
     /// Text and comparison tables: the header cells.
     #[serde(default)]
     pub header: Vec<Spanned<String>>,

@@ -84,3 +84,17 @@ fn bundled_proposals_pass_the_cross_checks() {
     );
     assert_eq!(out.status.code(), Some(0));
 }
+
+// Within the declared rounding tolerance the published total (4,0) is printed, not the sum of
+// the rounded parts (3,9).
+#[test]
+fn total_within_rounding_prints_the_published_figure() {
+    let pdf = common::render(&root().join("tests/crosschecks/rounding-within/proposal.toml"));
+    let text = common::pdf_text(&pdf);
+    let total_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("I alt"))
+        .unwrap_or_else(|| panic!("no total row in {text}"));
+    assert!(total_line.contains("4,0"), "{total_line}");
+    assert!(!total_line.contains("3,9"), "{total_line}");
+}

@@ -83,18 +83,24 @@ impl Validator {
             .iter()
             .map(|c| c.get_ref().trim().to_owned())
             .collect();
+        let tolerance = t
+            .rounding
+            .as_ref()
+            .and_then(|r| self.amount(r))
+            .map(|v| v.abs());
         let errors_before = self.error_count();
         let mut rows = Vec::new();
         for row in &t.rows {
-            if let Some(row) = self.ledger_row(row, &columns, &years, t.row_total.is_some()) {
+            let has_row_total = t.row_total.is_some();
+            if let Some(row) = self.ledger_row(row, &columns, &years, has_row_total, tolerance) {
                 rows.push(row);
             }
         }
         let readable = self.error_count() == errors_before;
-        let totals: Vec<Option<Decimal>> = (0..years.len())
+        let mut totals: Vec<Option<Decimal>> = (0..years.len())
             .map(|i| sum_column(rows.iter().map(|r| r.cells[i])))
             .collect();
-        let grand_total = sum_column(totals.iter().copied());
+        let mut grand_total = sum_column(totals.iter().copied());
         if let Some(stated) = &t.stated_totals {
             let stated_cells = self.cells(stated, &years);
             if readable {
@@ -103,14 +109,15 @@ impl Validator {
                         continue;
                     };
                     let span = year_span(stated, *year).unwrap_or(stated.span());
-                    self.compare(value, totals[i], span, &format!("column total for {year}"));
+                    let what = format!("column total for {year}");
+                    totals[i] = self.compare(value, totals[i], span, &what, tolerance);
                 }
             }
         }
         if let (Some(stated), true) = (&t.stated_grand_total, readable)
             && let Some(value) = self.amount(stated)
         {
-            self.compare(value, grand_total, stated.span(), "grand total");
+            grand_total = self.compare(value, grand_total, stated.span(), "grand total", tolerance);
         }
         Some(Ledger {
             caption,
@@ -137,6 +144,7 @@ impl Validator {
         columns: &[String],
         years: &[i64],
         has_row_total: bool,
+        tolerance: Option<Decimal>,
     ) -> Option<LedgerRow> {
         let r = row.get_ref();
         let Some(label) = &r.label else {
@@ -165,7 +173,7 @@ impl Validator {
             Some(amounts) => self.cells(amounts, years),
             None => vec![None; years.len()],
         };
-        let total = sum_column(cells.iter().copied());
+        let mut total = sum_column(cells.iter().copied());
         if let Some(stated) = &r.stated_total {
             if !has_row_total {
                 self.push(
@@ -177,11 +185,12 @@ impl Validator {
                     .with_help("add row_total = \"I alt\" to the table, or remove stated_total"),
                 );
             } else if let Some(value) = self.amount(stated) {
-                self.compare(
+                total = self.compare(
                     value,
                     total,
                     stated.span(),
                     &format!("row total of \"{}\"", label.get_ref().trim()),
+                    tolerance,
                 );
             }
         }
@@ -201,27 +210,52 @@ impl Validator {
         })
     }
 
-    /// E014 when a stated figure differs from the computed one.
+    /// E014 when a stated figure differs from the computed one by more than the table's rounding
+    /// tolerance; returns the figure to print (the stated one when within the tolerance).
     fn compare(
         &mut self,
         stated: Decimal,
         computed: Option<Decimal>,
         span: std::ops::Range<usize>,
         what: &str,
-    ) {
+        tolerance: Option<Decimal>,
+    ) -> Option<Decimal> {
         if computed == Some(stated) {
-            return;
+            return computed;
+        }
+        if let (Some(c), Some(t)) = (computed, tolerance)
+            && (c - stated).abs() <= t
+        {
+            return Some(stated);
         }
         let computed_text = computed.map_or_else(|| "blank".to_owned(), |c| format_amount(c, None));
+        let (message, help) = match (computed, tolerance) {
+            (Some(c), Some(t)) => (
+                format!(
+                    "stated {what} is {}, but the amounts add up to {computed_text}: off by {}, more \
+                     than the table's rounding tolerance of {}",
+                    format_amount(stated, None),
+                    format_amount((c - stated).abs(), None),
+                    format_amount(t, None)
+                ),
+                "correct the amounts or the stated figure; rounding explains differences up to the \
+                 tolerance only",
+            ),
+            _ => (
+                format!(
+                    "stated {what} is {}, but the amounts add up to {computed_text}",
+                    format_amount(stated, None)
+                ),
+                "correct the amounts or the stated figure; the PDF always prints the computed \
+                 total (a table of rounded figures may declare `rounding = \"0,1\"`)",
+            ),
+        };
         self.push(
-            Diagnostic::new(
-                Code::E014,
-                format!("stated {what} is {}, but the amounts add up to {computed_text}", format_amount(stated, None)),
-                Some(span),
-            )
-            .with_label(format!("computed: {computed_text}"))
-            .with_help("correct the amounts or the stated figure; the PDF always prints the computed total"),
+            Diagnostic::new(Code::E014, message, Some(span))
+                .with_label(format!("computed: {computed_text}"))
+                .with_help(help),
         );
+        computed
     }
 
     /// A text or comparison table: header cells and rows of cells or group labels.
