@@ -8,13 +8,7 @@ use common::{root, run_cli};
 
 /// Every case folder under tests/bad/.
 fn cases() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/bad"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
+    common::case_dirs("bad")
 }
 
 /// The expected `CODE LINE` pairs of a case.
@@ -168,11 +162,7 @@ fn human_output_shows_location_snippet_and_help() {
 #[test]
 fn unknown_key_is_a_spanned_warning() {
     let work = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/good/minimal.toml"))
-        .unwrap()
-        .replace("proposer = ", "propser = \"x\"\nproposer = ");
-    let file = work.path().join("typo.toml");
-    std::fs::write(&file, text).unwrap();
+    let file = common::proposal_with_typo(work.path());
     let out = run_cli(
         &root(),
         &["check", "--format", "json", file.to_str().unwrap()],

@@ -91,11 +91,7 @@ fn github_format_prints_annotations() {
 #[test]
 fn deny_warnings_fails_on_warnings() {
     let work = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/good/minimal.toml"))
-        .unwrap()
-        .replace("proposer = ", "propser = \"x\"\nproposer = ");
-    let file = work.path().join("typo.toml");
-    std::fs::write(&file, text).unwrap();
+    let file = common::proposal_with_typo(work.path());
     let file = file.to_str().unwrap();
     let plain = run_cli(&root(), &["check", file]);
     let denied = run_cli(&root(), &["check", "--deny", "warnings", file]);

@@ -3,20 +3,9 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{root, run_cli};
-
-/// Every case folder under tests/crosschecks/.
-fn cases() -> Vec<PathBuf> {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests/crosschecks"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
-}
 
 /// The expected `CODE LINE COLUMN` triples of a case.
 fn expected(dir: &Path) -> Vec<(String, u64, u64)> {
@@ -39,7 +28,7 @@ fn expected(dir: &Path) -> Vec<(String, u64, u64)> {
 // number itself, inside the TOML string), and exits 1 only when one of them is an error.
 #[test]
 fn each_case_gets_its_diagnostics_at_the_number() {
-    let cases = cases();
+    let cases = common::case_dirs("crosschecks");
     assert!(cases.len() >= 2, "only {} cases", cases.len());
     for dir in cases {
         let file = dir.join("proposal.toml");

@@ -10,12 +10,7 @@ use common::root;
 #[test]
 fn generated_typst_matches_snapshots() {
     let project = budgetnote::Project::open(&root()).unwrap();
-    let mut dirs: Vec<_> = std::fs::read_dir(root().join("tests/templates"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
+    let dirs = common::case_dirs("templates");
     assert!(dirs.len() >= 2);
     for dir in dirs {
         let checked = budgetnote::check_file(&dir.join("proposal.toml")).unwrap();

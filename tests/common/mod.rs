@@ -101,6 +101,27 @@ impl pdf_extract::OutputDev for LineText {
     }
 }
 
+/// The case folders under `tests/<feature>/`, sorted.
+pub fn case_dirs(feature: &str) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root().join("tests").join(feature))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Writes the minimal proposal with a misspelt key (`propser`, a W001) into `dir`.
+pub fn proposal_with_typo(dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("tests/good/minimal.toml"))
+        .unwrap()
+        .replace("proposer = ", "propser = \"x\"\nproposer = ");
+    let file = dir.join("typo.toml");
+    std::fs::write(&file, text).unwrap();
+    file
+}
+
 /// Runs the `budgetnote` binary in `dir` with `args` (without any `SOURCE_DATE_EPOCH` of ours).
 pub fn run_cli(dir: &Path, args: &[&str]) -> Output {
     run_cli_env(dir, args, &[])
