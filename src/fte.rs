@@ -11,13 +11,13 @@ use rust_decimal::Decimal;
 use crate::checked::CheckedProposal;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::number::format_amount;
-use crate::prose::{is_approximate, strings};
+use crate::prose::{Prose, after_word, is_approximate};
 
 /// Most distinct stated figures combined when looking for parts of a table figure.
 const MAX_PARTS: usize = 12;
 
 /// W004 for every årsværk figure in the prose that the staff table does not explain.
-pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
+pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagnostic> {
     let Some(staff) = p.budget.as_ref().and_then(|b| b.staff.as_ref()) else {
         return Vec::new();
     };
@@ -29,7 +29,7 @@ pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
         .map(|v| v.abs())
         .collect();
     let mut stated = Vec::new();
-    for prose in strings(source) {
+    for prose in strings {
         let mut cursor = prose.cursor();
         for (value, range) in mentions(&prose.text) {
             let at = cursor.locate(source, &prose.text[range]);
@@ -89,8 +89,7 @@ fn explained(distinct: &[Decimal], figures: &[Decimal]) -> Vec<Decimal> {
 /// "N årsværk" in a text: the value and the byte range of the number.
 fn mentions(text: &str) -> Vec<(Decimal, std::ops::Range<usize>)> {
     static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"(?i)(?P<num>\d+(?:,\d+)?)\s+(?:årsværk|fuldtidsstillinger|fuldtidsstilling)\b")
-            .ok()
+        Regex::new(r"(?P<num>[0-9]+(?:,[0-9]+)?)[ \t\n\x{a0}]+(?:[Åå]rsværk|fuldtidsstilling)").ok()
     });
     let Some(pattern) = PATTERN.as_ref() else {
         return Vec::new();
@@ -98,7 +97,7 @@ fn mentions(text: &str) -> Vec<(Decimal, std::ops::Range<usize>)> {
     pattern
         .captures_iter(text)
         .filter_map(|caps| caps.name("num"))
-        .filter(|num| !is_approximate(&text[..num.start()]))
+        .filter(|num| !is_approximate(&text[..num.start()]) && !after_word(text, num.start()))
         .filter_map(|num| {
             let value: Decimal = num.as_str().replace(',', ".").parse().ok()?;
             Some((value, num.range()))

@@ -58,9 +58,10 @@ pub fn check_source(path: &Path, source: String) -> Checked {
         let (checked, more) = validate::validate(&m);
         diagnostics.extend(more);
         if let Some(proposal) = &checked {
-            diagnostics.extend(prose::check(&source, proposal));
-            diagnostics.extend(fte::check(&source, proposal));
-            diagnostics.extend(period::check(&source, proposal));
+            let strings = prose::strings(&source);
+            diagnostics.extend(prose::check(&source, &strings, proposal));
+            diagnostics.extend(fte::check(&source, &strings, proposal));
+            diagnostics.extend(period::check(&source, &strings, proposal));
             diagnostics.extend(identity::check_prices(&source));
         }
         checked

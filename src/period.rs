@@ -7,7 +7,7 @@ use regex::Regex;
 
 use crate::checked::{Block, CheckedProposal, Table};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::prose::strings;
+use crate::prose::Prose;
 
 /// A period stated in prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,13 +19,13 @@ enum Stated {
 }
 
 /// W005 for every stated period that no amounts table of the proposal covers.
-pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
+pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagnostic> {
     let spans = spans_with_amounts(p);
     if spans.is_empty() {
         return Vec::new();
     }
     let mut found = Vec::new();
-    for prose in strings(source) {
+    for prose in strings {
         let mut cursor = prose.cursor();
         for (stated, range) in periods(&prose.text) {
             let at = cursor.locate(source, &prose.text[range]);
@@ -86,11 +86,10 @@ fn spans_with_amounts(p: &CheckedProposal) -> Vec<(i64, i64)> {
 /// Periods stated in a text, with the byte range of the phrase.
 fn periods(text: &str) -> Vec<(Stated, std::ops::Range<usize>)> {
     static YEARS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:perioden|årene)\s+(?:fra\s+)?(\d{4})\s*(?:til|-|–)\s*(\d{4})\b").ok()
+        Regex::new(r"(?:[Pp]erioden|[Åå]rene)[ \t\n]+(?:fra[ \t\n]+)?([0-9]{4})[ \t]*(?:til|-|–)[ \t\n]*([0-9]{4})").ok()
     });
     static LENGTH: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(\d{1,2}|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti)-?årig(?:e|t)?\b")
-            .ok()
+        Regex::new(r"([0-9]{1,2}|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti)-?årig(?:e|t)?").ok()
     });
     let mut found = Vec::new();
     if let Some(pattern) = YEARS.as_ref() {
@@ -108,6 +107,9 @@ fn periods(text: &str) -> Vec<(Stated, std::ops::Range<usize>)> {
             let (Some(all), Some(n)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
+            if crate::prose::after_word(text, all.start()) {
+                continue;
+            }
             if let Some(n) = number_word(n.as_str()) {
                 found.push((Stated::Length(n), all.range()));
             }

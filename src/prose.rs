@@ -61,7 +61,7 @@ pub struct Written {
 pub fn amounts_in(text: &str) -> Vec<Written> {
     static PATTERN: std::sync::LazyLock<Option<Regex>> = std::sync::LazyLock::new(|| {
         Regex::new(
-            r"(?i)(?P<num>\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+(?:,\d+)?)\s*(?P<unit>mia\.?\s*kr\.?|mio\.?\s*kr\.?|t\.?\s*kr\.?|tkr\.?|1\.000\s*kr\.?|kr\.?)(?:\s|$|[.,;:)!?])",
+            r"(?P<num>[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)[ \x{a0}]*(?P<unit>[Mm]ia\.?[ \x{a0}]*kr\.?|[Mm]io\.?[ \x{a0}]*kr\.?|t\.?[ \x{a0}]*kr\.?|tkr\.?|1\.000[ \x{a0}]*kr\.?|kr\.?)(?:[ \t\n\x{a0}]|$|[.,;:)!?])",
         )
         .ok()
     });
@@ -121,6 +121,14 @@ pub fn is_approximate(before: &str) -> bool {
                 .last()
                 .is_none_or(|c| !c.is_alphanumeric())
     })
+}
+
+/// Whether the match at `start` continues a word ("femårig" inside "halvtredsårig").
+pub fn after_word(text: &str, start: usize) -> bool {
+    text[..start]
+        .chars()
+        .last()
+        .is_some_and(char::is_alphanumeric)
 }
 
 /// Whether the number continues a longer token (e.g. the "000" of "2.000.000" split oddly).
@@ -195,7 +203,7 @@ pub fn figures(p: &CheckedProposal) -> Vec<Decimal> {
 }
 
 /// W003 for every amount in the proposal's prose that matches none of its figures.
-pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
+pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagnostic> {
     let figures = figures(p);
     if figures.is_empty() {
         // Nothing to compare with: a note of prose only cannot disagree with its tables.
@@ -209,7 +217,7 @@ pub fn check(source: &str, p: &CheckedProposal) -> Vec<Diagnostic> {
         .collect();
     let figures: Vec<Decimal> = figures.into_iter().chain(external).collect();
     let mut found = Vec::new();
-    for prose in strings(source) {
+    for prose in strings {
         let mut cursor = prose.cursor();
         for amount in amounts_in(&prose.text) {
             let at = cursor.locate(source, &prose.text[amount.range.clone()]);
