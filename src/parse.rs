@@ -17,28 +17,97 @@ enum Step {
     Index(usize),
 }
 
+/// Most type errors collected from one file before giving up.
+const MAX_TYPE_ERRORS: usize = 50;
+
 /// Parses a document into `T`; on failure returns the diagnostics, on success also the warnings.
+///
+/// Type errors do not stop at the first: the entry holding a wrong value is set aside and the
+/// document deserialized again, so every wrong value in a file is reported. A required field
+/// that was set aside is not reported again as missing.
 pub fn parse_document<T: DeserializeOwned>(source: &str) -> (Option<T>, Vec<Diagnostic>) {
-    let table = match DeTable::parse(source) {
+    let original = match DeTable::parse(source) {
         Ok(table) => table,
         Err(err) => return (None, vec![syntax_error(&err)]),
     };
+    let mut table = original.clone();
     let mut ignored: Vec<Vec<Step>> = Vec::new();
-    let deserializer = toml::de::Deserializer::from(table.clone());
-    let result: Result<T, _> = serde_ignored::deserialize(deserializer, |path| {
-        ignored.push(steps(&path));
-    });
-    let mut diagnostics: Vec<Diagnostic> = ignored
-        .iter()
-        .map(|path| unknown_key(&table, path))
-        .collect();
-    match result {
-        Ok(value) => (Some(value), diagnostics),
-        Err(err) => {
-            diagnostics.push(type_error(source, &err));
-            (None, diagnostics)
+    let mut errors: Vec<Diagnostic> = Vec::new();
+    let mut set_aside: Vec<String> = Vec::new();
+    let mut value = None;
+    for _ in 0..MAX_TYPE_ERRORS {
+        let deserializer = toml::de::Deserializer::from(table.clone());
+        let result: Result<T, _> = serde_ignored::deserialize(deserializer, |path| {
+            let path = steps(&path);
+            if !ignored.contains(&path) {
+                ignored.push(path);
+            }
+        });
+        let err = match result {
+            Ok(parsed) => {
+                value = Some(parsed);
+                break;
+            }
+            Err(err) => err,
+        };
+        let missing = first_line(err.message())
+            .strip_prefix("missing field `")
+            .and_then(|rest| rest.strip_suffix('`'));
+        // A required field set aside is the consequence of a wrong value already reported: set
+        // aside the table that misses it instead, and go on.
+        if !missing.is_some_and(|field| set_aside.iter().any(|k| k == field)) {
+            errors.push(type_error(source, &err));
+        }
+        match err
+            .span()
+            .and_then(|span| set_aside_entry(table.get_mut(), &span))
+        {
+            Some(key) => set_aside.push(key),
+            None => break,
         }
     }
+    let mut diagnostics: Vec<Diagnostic> = ignored
+        .iter()
+        .map(|path| unknown_key(&original, path))
+        .collect();
+    diagnostics.extend(errors);
+    if !diagnostics
+        .iter()
+        .any(|d| d.code.severity() == crate::diagnostic::Severity::Error)
+    {
+        return (value, diagnostics);
+    }
+    (None, diagnostics)
+}
+
+/// Removes the innermost entry whose value holds `span` (a wrong value, or a table missing a
+/// field); returns its key. Tables are searched first: a `[table]`'s own span is its header.
+fn set_aside_entry(table: &mut DeTable<'_>, span: &Range<usize>) -> Option<String> {
+    let keys: Vec<_> = table.keys().cloned().collect();
+    for key in &keys {
+        let Some(value) = table.get_mut(key) else {
+            continue;
+        };
+        let found = match value.get_mut() {
+            DeValue::Table(inner) => set_aside_entry(inner, span),
+            DeValue::Array(items) => items.iter_mut().find_map(|item| match item.get_mut() {
+                DeValue::Table(inner) => set_aside_entry(inner, span),
+                _ => None,
+            }),
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    let key = keys.into_iter().find(|k| {
+        table.get(k).is_some_and(|v| {
+            let v = v.span();
+            v.start <= span.start && span.end <= v.end
+        })
+    })?;
+    table.remove(&key);
+    Some(key.get_ref().to_string())
 }
 
 /// E001 for a document that is not TOML.
@@ -220,6 +289,20 @@ mod tests {
         assert!(doc.is_none());
         assert_eq!(diags[0].code, Code::E003);
         assert!(diags[0].message.contains("`title`"));
+    }
+
+    // Every wrong value is reported, in nested tables too, and a required field whose value
+    // was wrong is not reported again as missing.
+    #[test]
+    fn every_type_error_is_reported() {
+        let src = "title = 5\n[[rows]]\nn = \"one\"\n[[rows]]\nn = 2\n";
+        let (doc, diags) = parse_document::<Doc>(src);
+        assert!(doc.is_none());
+        let found: Vec<(Code, &str)> = diags
+            .iter()
+            .map(|d| (d.code, &src[d.span.clone().unwrap()]))
+            .collect();
+        assert_eq!(found, vec![(Code::E002, "\"one\""), (Code::E002, "5")]);
     }
 
     // Broken TOML is E001 with a span.
