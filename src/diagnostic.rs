@@ -88,6 +88,8 @@ pub enum Code {
     E039,
     /// A proposal id used by another file of the run.
     E040,
+    /// A stated Udgiftstype that differs from the lines' expense types.
+    E041,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -143,6 +145,7 @@ impl Code {
             Code::E038 => "E038",
             Code::E039 => "E039",
             Code::E040 => "E040",
+            Code::E041 => "E041",
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",

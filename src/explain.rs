@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 42] = [
+    pub const ALL: [Code; 43] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -54,6 +54,7 @@ impl Code {
         Code::E038,
         Code::E039,
         Code::E040,
+        Code::E041,
         Code::W001,
         Code::W002,
         Code::W003,
@@ -390,6 +391,15 @@ fn explanation(code: Code) -> Explanation {
              one id would be confused. Each proposal in a folder has its own id.",
             "# a.toml and b.toml both have id = \"SU04\"",
             "# b.toml: id = \"SU05\"",
+        ),
+        Code::E041 => x(
+            "a stated Udgiftstype that differs from the lines' expense types",
+            "The Udgiftstype in the header (service, overførsel, anlæg, finansiering) is derived \
+             from the expense types of the budget lines. When it is also stated (transcribed from \
+             the original form), it must name the same types, so the header cannot promise \
+             service money while a line moves transfers.",
+            "expense_types = [\"service\"]\n# a line: expense = \"overførsel\"",
+            "expense_types = [\"service\", \"overførsel\"]",
         ),
         Code::W003 => x(
             "an amount in the text matches no figure in the tables",

@@ -258,6 +258,10 @@ pub struct BudgetTable {
     /// "Personalekonsekvenser": change in årsværk (full-time equivalents).
     #[serde(default)]
     pub staff: Option<Spanned<Staff>>,
+    /// The Udgiftstype as transcribed, e.g. `["service", "overførsel"]`; it is always derived
+    /// from the lines, and when stated it must agree with them.
+    #[serde(default)]
+    pub expense_types: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// One line of the change: kind, expense type, committee, amounts per year.

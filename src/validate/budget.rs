@@ -76,6 +76,9 @@ impl Validator {
             }
         }
         let staff = t.staff.as_ref().map(|s| self.staff(s, &years));
+        if let (Some(stated), true) = (&t.expense_types, lines_readable) {
+            self.check_expense_types(stated, &nets);
+        }
         Some(AmountsTable {
             unit: unit?,
             prices,
@@ -85,6 +88,47 @@ impl Validator {
             nets,
             staff,
         })
+    }
+
+    /// E041 when the stated Udgiftstype differs from the expense types of the lines.
+    fn check_expense_types(&mut self, stated: &Spanned<Vec<Spanned<String>>>, nets: &[Net]) {
+        let mut said: Vec<ExpenseType> = Vec::new();
+        for value in stated.get_ref() {
+            if let Some(expense) = self.expense(value)
+                && !said.contains(&expense)
+            {
+                said.push(expense);
+            }
+        }
+        let lines: Vec<ExpenseType> = nets.iter().map(|n| n.expense).collect();
+        let mut sorted = said.clone();
+        sorted.sort_by_key(|e| ExpenseType::ALL.iter().position(|a| a == e));
+        if sorted == lines || said.len() < stated.get_ref().len() {
+            return;
+        }
+        let names = |types: &[ExpenseType]| {
+            types
+                .iter()
+                .map(|e| e.short().to_lowercase())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        self.push(
+            Diagnostic::new(
+                Code::E041,
+                format!(
+                    "the stated Udgiftstype is {}, but the lines are {}",
+                    names(&sorted),
+                    names(&lines)
+                ),
+                Some(stated.span()),
+            )
+            .with_label("does not match the lines")
+            .with_help(
+                "correct the lines' `expense`, or the stated types; the PDF prints the types of \
+                 the lines",
+            ),
+        );
     }
 
     /// One line of the change.
