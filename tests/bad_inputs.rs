@@ -234,28 +234,3 @@ fn unprintable_character_is_reported_at_the_character() {
         "{first}"
     );
 }
-
-// The sign convention's exemption: the same saving line with 2024 declared a one-off
-// investment year passes.
-#[test]
-fn one_off_year_is_exempt_from_the_sign_convention() {
-    let work = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(root().join("tests/bad/saving-with-plus/proposal.toml"))
-        .unwrap()
-        .replace(
-            "amounts = { 2024 = 500,",
-            "one_off_years = [2024]\namounts = { 2024 = 500,",
-        );
-    let file = work.path().join("one-off.toml");
-    std::fs::write(&file, text).unwrap();
-    let out = run_cli(
-        &root(),
-        &["check", "--format", "json", file.to_str().unwrap()],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-}

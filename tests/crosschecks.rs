@@ -87,3 +87,29 @@ fn total_within_rounding_prints_the_published_figure() {
     assert!(total_line.contains("4,0"), "{total_line}");
     assert!(!total_line.contains("3,9"), "{total_line}");
 }
+
+// The sign convention's exemption: the same saving line with 2024 declared a one-off
+// investment year passes.
+#[test]
+fn one_off_year_is_exempt_from_the_sign_convention() {
+    let work = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(root().join("tests/crosschecks/saving-with-plus/proposal.toml"))
+            .unwrap()
+            .replace(
+                "amounts = { 2024 = 500,",
+                "one_off_years = [2024]\namounts = { 2024 = 500,",
+            );
+    let file = work.path().join("one-off.toml");
+    std::fs::write(&file, text).unwrap();
+    let out = run_cli(
+        &root(),
+        &["check", "--format", "json", file.to_str().unwrap()],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
