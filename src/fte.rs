@@ -79,7 +79,10 @@ fn explained(distinct: &[Decimal], figures: &[Decimal]) -> Vec<Decimal> {
             .filter(|i| mask & (1 << i) != 0)
             .map(|i| distinct[i])
             .collect();
-        if figures.contains(&parts.iter().copied().sum()) {
+        let sum = parts
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(*v));
+        if sum.is_some_and(|sum| figures.contains(&sum)) {
             explained.extend(parts);
         }
     }
@@ -100,6 +103,10 @@ fn mentions(text: &str) -> Vec<(Decimal, std::ops::Range<usize>)> {
         .filter(|num| !is_approximate(&text[..num.start()]) && !after_word(text, num.start()))
         .filter_map(|num| {
             let value: Decimal = num.as_str().replace(',', ".").parse().ok()?;
+            // A number beyond any workforce is not a staff figure (and keeps sums exact).
+            if value > Decimal::from(crate::number::MAX_AMOUNT) {
+                return None;
+            }
             Some((value, num.range()))
         })
         .collect()

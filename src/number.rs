@@ -11,15 +11,27 @@ pub enum AmountError {
     Float(String),
     /// A string that is not a Danish number.
     Text(String),
+    /// A number beyond any budget (`MAX_AMOUNT`), which sums could not hold exactly.
+    TooLarge(Decimal),
 }
+
+/// The largest amount accepted, in any unit: a million million. Anything larger is a typo, and
+/// keeping amounts below it keeps every sum and conversion to kroner exact.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
 
 /// Reads an amount as written in TOML into an exact decimal.
 pub fn read_amount(raw: &RawAmount) -> Result<Decimal, AmountError> {
-    match raw {
-        RawAmount::Integer(i) => Ok(Decimal::from(*i)),
-        RawAmount::Float(f) => Err(AmountError::Float(float_hint(*f))),
-        RawAmount::Text(text) => parse_danish(text).ok_or_else(|| AmountError::Text(text.clone())),
+    let value = match raw {
+        RawAmount::Integer(i) => Decimal::from(*i),
+        RawAmount::Float(f) => return Err(AmountError::Float(float_hint(*f))),
+        RawAmount::Text(text) => {
+            parse_danish(text).ok_or_else(|| AmountError::Text(text.clone()))?
+        }
+    };
+    if value.abs() > Decimal::from(MAX_AMOUNT) {
+        return Err(AmountError::TooLarge(value));
     }
+    Ok(value)
 }
 
 /// The string a user should write instead of a float, e.g. `2.8` → `"2,8"`.

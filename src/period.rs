@@ -97,6 +97,9 @@ fn periods(text: &str) -> Vec<(Stated, std::ops::Range<usize>)> {
             let (Some(all), Some(a), Some(b)) = (caps.get(0), caps.get(1), caps.get(2)) else {
                 continue;
             };
+            if text[all.end()..].starts_with(|c: char| c.is_ascii_digit()) {
+                continue; // "9999 til 99999" names no pair of years
+            }
             if let (Ok(a), Ok(b)) = (a.as_str().parse(), b.as_str().parse()) {
                 found.push((Stated::Years(a, b), all.range()));
             }

@@ -89,10 +89,19 @@ pub fn amounts_in(text: &str) -> Vec<Written> {
         let Some((value, decimals)) = parse_written(num.as_str()) else {
             continue;
         };
+        // Amounts beyond any budget, or with absurd precision, are not figures to compare.
+        if value > Decimal::from(crate::number::MAX_AMOUNT) || decimals > 12 {
+            continue;
+        }
         let half_digit = Decimal::new(5, decimals + 1);
+        let (Some(kroner), Some(tolerance)) =
+            (value.checked_mul(scale), half_digit.checked_mul(scale))
+        else {
+            continue;
+        };
         found.push(Written {
-            kroner: value * scale,
-            tolerance: half_digit * scale,
+            kroner,
+            tolerance,
             text: format!("{} {}", num.as_str(), unit.as_str().trim()),
             scale,
             unit: unit.as_str().trim().to_owned(),

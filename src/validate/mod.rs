@@ -278,6 +278,18 @@ impl Validator {
                 );
                 None
             }
+            Err(AmountError::TooLarge(value)) => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E011,
+                        format!("{} is too large for an amount", crate::number::format_amount(value, None)),
+                        Some(raw.span()),
+                    )
+                    .with_label("more than a million million")
+                    .with_help("check for extra digits; amounts are in the table's unit (1.000 kr. or mio. kr.)"),
+                );
+                None
+            }
             Err(AmountError::Text(text)) => {
                 self.push(
                     Diagnostic::new(
