@@ -327,6 +327,9 @@ fn inside_root(root: &Path, file: &Path) -> Result<String, &'static str> {
     if !file.is_file() {
         return Err("is not a file");
     }
+    if !looks_like_image(&file) {
+        return Err("is not a readable SVG, PNG or JPEG image");
+    }
     let relative = file
         .strip_prefix(&root)
         .map_err(|_| "is outside the project folder")?;
@@ -336,6 +339,21 @@ fn inside_root(root: &Path, file: &Path) -> Result<String, &'static str> {
         .collect::<Option<_>>()
         .ok_or("has a name that is not UTF-8")?;
     Ok(format!("/{}", parts.join("/")))
+}
+
+/// Whether a file starts the way an SVG, PNG or JPEG image does (typst decodes it only when
+/// typesetting, so a broken logo is caught here, where it can be reported at the line).
+fn looks_like_image(file: &Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::new();
+    let read = std::fs::File::open(file).and_then(|f| f.take(4096).read_to_end(&mut head));
+    if read.is_err() {
+        return false;
+    }
+    let text = String::from_utf8_lossy(&head);
+    head.starts_with(b"\x89PNG\r\n\x1a\n")
+        || head.starts_with(&[0xFF, 0xD8, 0xFF])
+        || text.contains("<svg")
 }
 
 /// The date a PDF carries (PDF/A requires one): `SOURCE_DATE_EPOCH` when set, else the date the
