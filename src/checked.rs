@@ -50,6 +50,16 @@ impl ExpenseType {
         }
     }
 
+    /// The value written in `expense = "…"`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Service => "service",
+            Self::Overforsel => "overførsel",
+            Self::Anlaeg => "anlæg",
+            Self::Finansiering => "finansiering",
+        }
+    }
+
     /// The noun used in "Udgiftstype": "serviceudgifter", "overførselsudgifter".
     pub fn noun(self) -> &'static str {
         match self {
@@ -174,6 +184,8 @@ pub struct Line {
     pub committee: String,
     /// Span of the abbreviation in the source, for checks against the register.
     pub committee_span: std::ops::Range<usize>,
+    /// The account number, if given, checked against the chart of accounts.
+    pub account: Option<AccountRef>,
     /// Amounts per table year.
     pub cells: Cells,
 }
@@ -282,11 +294,22 @@ pub struct Ledger {
     pub grand_total: Option<rust_decimal::Decimal>,
 }
 
+/// An account number as written, with its span, for the check against the chart of accounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRef {
+    /// The number as written, trimmed, e.g. "05.73".
+    pub text: String,
+    /// Where it is in the source.
+    pub span: std::ops::Range<usize>,
+}
+
 /// A ledger row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LedgerRow {
     /// Printed label (account number first, if any).
     pub label: String,
+    /// The account number, if given.
+    pub account: Option<AccountRef>,
     /// Text column values.
     pub values: Vec<String>,
     /// Amounts per year.

@@ -1,5 +1,6 @@
 //! The project's own settings, `budgetnote.toml` at the project root: the municipality's register
-//! of committees, which the checks compare each proposal against.
+//! of committees and its additions to the chart of accounts, which the checks compare each
+//! proposal against.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -8,7 +9,10 @@ use serde::Deserialize;
 use serde_spanned::Spanned;
 
 use crate::AppError;
+use crate::accounts;
+use crate::checked::ExpenseType;
 use crate::diagnostic::render_human;
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The file name of the project settings.
 pub const FILE: &str = "budgetnote.toml";
@@ -19,6 +23,10 @@ pub struct Config {
     /// The register of committees: abbreviation = full name, e.g. `SU = "Socialudvalget"`.
     #[serde(default)]
     pub committees: BTreeMap<String, Spanned<String>>,
+    /// Functions added to the bundled chart of accounts, e.g.
+    /// `"5.25.20" = { name = "…", expense = "service" }`.
+    #[serde(default)]
+    pub accounts: BTreeMap<String, Spanned<accounts::Entry>>,
 }
 
 impl Config {
@@ -32,7 +40,10 @@ impl Config {
         }
         let source = std::fs::read_to_string(&path)
             .map_err(|e| AppError(format!("cannot read {}: {e}", path.display())))?;
-        let (config, diagnostics) = crate::parse::parse_document::<Config>(&source);
+        let (config, mut diagnostics) = crate::parse::parse_document::<Config>(&source);
+        if let Some(config) = &config {
+            diagnostics.extend(config.account_problems());
+        }
         if !diagnostics.is_empty() {
             let text: Vec<String> = diagnostics
                 .iter()
@@ -45,6 +56,58 @@ impl Config {
             )));
         }
         Ok(config.unwrap_or_default())
+    }
+
+    /// E042 for an `[accounts]` entry whose number is not hovedkonto.hovedfunktion.funktion or
+    /// whose expense type is unknown.
+    fn account_problems(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for (number, entry) in &self.accounts {
+            if !matches!(
+                accounts::Written::parse(number),
+                Some(accounts::Written::Full(_))
+            ) {
+                found.push(
+                    Diagnostic::new(
+                        Code::E042,
+                        format!("\"{number}\" is not a full account number"),
+                        Some(entry.span()),
+                    )
+                    .with_help(
+                        "write the function as hovedkonto.hovedfunktion.funktion, e.g. \"5.25.20\"",
+                    ),
+                );
+            }
+            if ExpenseType::from_key(&entry.get_ref().expense).is_none() {
+                found.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        format!(
+                            "\"{}\" is not an expense type (account {number})",
+                            entry.get_ref().expense
+                        ),
+                        Some(entry.span()),
+                    )
+                    .with_help(format!("use one of {}", ExpenseType::KEYS)),
+                );
+            }
+        }
+        found
+    }
+
+    /// The bundled chart of accounts with this project's additions.
+    pub fn chart(&self) -> accounts::Chart {
+        let mut chart = accounts::Chart::bundled().clone();
+        for (number, entry) in &self.accounts {
+            if let (Some(accounts::Written::Full(n)), Some(usual)) = (
+                accounts::Written::parse(number),
+                ExpenseType::from_key(&entry.get_ref().expense),
+            ) {
+                let name = entry.get_ref().name.trim().to_owned();
+                chart.insert(n, accounts::Function { name, usual });
+            }
+        }
+        chart
     }
 
     /// The full name of a committee abbreviation, if the register has it.

@@ -90,6 +90,8 @@ pub enum Code {
     E040,
     /// A stated Udgiftstype that differs from the lines' expense types.
     E041,
+    /// An account number that is malformed or not in the chart of accounts.
+    E042,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -104,6 +106,8 @@ pub enum Code {
     W006,
     /// A table in another price basis than the proposal's, or without one.
     W007,
+    /// A budget line whose expense type differs from its account's usual one.
+    W008,
 }
 
 impl Code {
@@ -146,6 +150,7 @@ impl Code {
             Code::E039 => "E039",
             Code::E040 => "E040",
             Code::E041 => "E041",
+            Code::E042 => "E042",
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",
@@ -153,6 +158,7 @@ impl Code {
             Code::W005 => "W005",
             Code::W006 => "W006",
             Code::W007 => "W007",
+            Code::W008 => "W008",
         }
     }
 
@@ -165,7 +171,8 @@ impl Code {
             | Code::W004
             | Code::W005
             | Code::W006
-            | Code::W007 => Severity::Warning,
+            | Code::W007
+            | Code::W008 => Severity::Warning,
             _ => Severity::Error,
         }
     }

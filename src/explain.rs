@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 43] = [
+    pub const ALL: [Code; 45] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -55,6 +55,7 @@ impl Code {
         Code::E039,
         Code::E040,
         Code::E041,
+        Code::E042,
         Code::W001,
         Code::W002,
         Code::W003,
@@ -62,6 +63,7 @@ impl Code {
         Code::W005,
         Code::W006,
         Code::W007,
+        Code::W008,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -400,6 +402,26 @@ fn explanation(code: Code) -> Explanation {
              service money while a line moves transfers.",
             "expense_types = [\"service\"]\n# a line: expense = \"overførsel\"",
             "expense_types = [\"service\", \"overførsel\"]",
+        ),
+        Code::E042 => x(
+            "an account number that is malformed or not in the chart of accounts",
+            "An `account` on a budget line or ledger row is checked against the municipal chart of \
+             accounts (den autoriserede kontoplan); hovedkonto 5 and 6 are bundled. It is written \
+             in full, hovedkonto.hovedfunktion.funktion (5.57.73), or short, hovedkonto.funktion \
+             (05.73). A number that names no function is an error, and the help lists the nearest \
+             valid ones. Accounts in other hovedkonti are not checked unless the project adds them. \
+             A function of a newer kontoplan is added in budgetnote.toml under [accounts].",
+            "account = \"5.57.37\"",
+            "account = \"5.57.73\"   # or, in budgetnote.toml: [accounts] \"5.25.20\" = { name = \"…\", expense = \"service\" }",
+        ),
+        Code::W008 => x(
+            "a budget line's expense type differs from its account's usual one",
+            "Each function of the chart has the expense type its money usually is: 5.57.73 \
+             Kontant- og uddannelseshjælp is an overførsel, administration under 6.45 is service. \
+             A line that names the account but another expense type is usually a wrong account or \
+             a wrong `expense`; check both.",
+            "account = \"5.57.73\"\nexpense = \"service\"",
+            "account = \"5.57.73\"\nexpense = \"overførsel\"",
         ),
         Code::W003 => x(
             "an amount in the text matches no figure in the tables",

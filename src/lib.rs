@@ -3,6 +3,7 @@
 //! The pipeline, one module per stage: [`parse`] → [`validate`] → [`fill`] → [`typeset`] → [`output`].
 //! [`Project`] ties the stages together for one project root; the CLI is a thin layer over it.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod checked;
 pub mod cli;
@@ -146,6 +147,8 @@ pub struct Project {
     glyphs: glyphs::Glyphs,
     /// The project's settings (`budgetnote.toml`).
     config: config::Config,
+    /// The chart of accounts: the bundled one with the project's additions.
+    chart: accounts::Chart,
 }
 
 impl Project {
@@ -155,8 +158,10 @@ impl Project {
         let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
         let glyphs = glyphs::Glyphs::new(typesetter.fonts());
         let config = config::Config::load(root)?;
+        let chart = config.chart();
         Ok(Self {
             config,
+            chart,
             root: root.to_owned(),
             filler,
             typesetter,
@@ -242,11 +247,12 @@ impl Project {
         }
     }
 
-    /// The checks that need the project: printable characters, and the logo file, whose path
-    /// becomes the root-relative one typst reads.
+    /// The checks that need the project: printable characters, committees, accounts, and the
+    /// logo file, whose path becomes the root-relative one typst reads.
     fn project_checks(&self, path: &Path, checked: Checked) -> Checked {
         let mut checked = self.glyphs.check(checked);
         self.check_committees(&mut checked);
+        accounts::check(&self.chart, &mut checked);
         let Some(logo) = checked.proposal.as_mut().and_then(|p| p.logo.as_mut()) else {
             return checked;
         };

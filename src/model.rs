@@ -276,6 +276,9 @@ pub struct BudgetLine {
     /// Printed label instead of the one built from kind, expense type and committee.
     #[serde(default)]
     pub label: Option<Spanned<String>>,
+    /// Account number in the chart of accounts, e.g. "5.57.73" (checked, not printed).
+    #[serde(default)]
+    pub account: Option<Spanned<String>>,
     /// Amount per year in the table's unit.
     pub amounts: Spanned<YearAmounts>,
     /// Years in which a saving line holds a one-off investment (a positive amount), exempt from

@@ -2,6 +2,8 @@
 
 mod common;
 
+use std::path::Path;
+
 use common::{root, run_cli};
 
 // `check` with no paths checks proposals/ and finds it clean.
@@ -144,4 +146,69 @@ fn duplicate_ids_across_a_folder_are_errors() {
     assert_eq!(out.status.code(), Some(1));
     assert!(pdfs.path().join("a.pdf").exists());
     assert!(!pdfs.path().join("b.pdf").exists());
+}
+
+// A function the bundled chart lacks is an error until the project adds it under [accounts] in
+// budgetnote.toml; then it is known, with the expense type the project gives it.
+#[test]
+fn project_accounts_extend_the_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    common::scaffold_project(dir.path());
+    let proposal =
+        std::fs::read_to_string(root().join("tests/crosschecks/accounts-known/proposal.toml"))
+            .unwrap()
+            .replace("account = \"6.45.53\"", "account = \"6.45.59\"");
+    let file = dir.path().join("p.toml");
+    std::fs::write(&file, proposal).unwrap();
+    let file = file.to_str().unwrap();
+    let check = |dir: &Path| {
+        let out = run_cli(dir, &["check", "--format", "json", file]);
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let codes: Vec<String> = json
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect();
+        (out.status.code(), codes)
+    };
+    assert_eq!(check(dir.path()), (Some(1), vec!["E042".to_owned()]));
+    std::fs::write(
+        dir.path().join("budgetnote.toml"),
+        "[accounts]\n\"6.45.59\" = { name = \"Digitalisering\", expense = \"service\" }\n",
+    )
+    .unwrap();
+    assert_eq!(check(dir.path()), (Some(0), vec![]));
+    std::fs::write(
+        dir.path().join("budgetnote.toml"),
+        "[accounts]\n\"6.45.59\" = { name = \"Digitalisering\", expense = \"overførsel\" }\n",
+    )
+    .unwrap();
+    assert_eq!(check(dir.path()), (Some(0), vec!["W008".to_owned()]));
+}
+
+// An [accounts] entry that is not a full account number, or has no known expense type, stops
+// the run with the settings file's line.
+#[test]
+fn bad_project_accounts_stop_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    common::scaffold_project(dir.path());
+    std::fs::write(
+        dir.path().join("budgetnote.toml"),
+        "[accounts]\n\"6.59\" = { name = \"Digitalisering\", expense = \"drift\" }\n",
+    )
+    .unwrap();
+    let file = root().join("tests/good/minimal.toml");
+    let out = run_cli(dir.path(), &["check", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("budgetnote.toml:2:"), "{stderr}");
+    assert!(
+        stderr.contains("\"6.59\" is not a full account number"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("\"drift\" is not an expense type"),
+        "{stderr}"
+    );
 }

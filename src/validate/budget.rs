@@ -160,6 +160,7 @@ impl Validator {
             expense,
             committee,
             committee_span: l.committee.span(),
+            account: l.account.as_ref().map(super::tables::account_ref),
             cells,
         })
     }

@@ -200,6 +200,7 @@ impl Validator {
         };
         Some(LedgerRow {
             label,
+            account: r.account.as_ref().map(account_ref),
             values: r
                 .values
                 .iter()
@@ -311,4 +312,14 @@ fn year_span(amounts: &Spanned<model::YearAmounts>, year: i64) -> Option<std::op
         .iter()
         .find(|(k, _)| k.trim().parse::<i64>().ok() == Some(year))
         .map(|(_, v): (&String, &Spanned<RawAmount>)| v.span())
+}
+
+/// An account number with its span, for the check against the chart of accounts.
+pub(crate) fn account_ref(account: &Spanned<String>) -> crate::checked::AccountRef {
+    let text = account.get_ref();
+    let start = account.span().start + 1 + (text.len() - text.trim_start().len());
+    crate::checked::AccountRef {
+        text: text.trim().to_owned(),
+        span: start..start + text.trim().len(),
+    }
 }
