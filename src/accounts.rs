@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 use serde::Deserialize;
 
 use crate::Checked;
-use crate::checked::{AccountRef, Block, CheckedProposal, ExpenseType, Table};
+use crate::checked::{AccountRef, CheckedProposal, ExpenseType};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 
 /// The bundled chart: hovedkonto 5 and 6 with names and usual expense types.
@@ -311,18 +311,8 @@ fn diagnostics(chart: &Chart, proposal: &CheckedProposal) -> Vec<Diagnostic> {
             );
         }
     }
-    let ledgers = proposal
-        .sections
-        .iter()
-        .flat_map(|s| &s.blocks)
-        .filter_map(|b| match b {
-            Block::Table(t) => match t.as_ref() {
-                Table::Ledger(l) => Some(l),
-                _ => None,
-            },
-            _ => None,
-        });
-    for account in ledgers
+    for account in proposal
+        .ledgers()
         .flat_map(|l| &l.rows)
         .filter_map(|r| r.account.as_ref())
     {

@@ -456,6 +456,20 @@ impl Unit {
 }
 
 impl CheckedProposal {
+    /// The ledgers placed in the sections, in print order.
+    pub fn ledgers(&self) -> impl Iterator<Item = &Ledger> {
+        self.sections
+            .iter()
+            .flat_map(|s| &s.blocks)
+            .filter_map(|b| match b {
+                Block::Table(t) => match t.as_ref() {
+                    Table::Ledger(l) => Some(l),
+                    _ => None,
+                },
+                _ => None,
+            })
+    }
+
     /// What the proposal asks for per year, in millions of kroner, for overviews and charts:
     /// the request, else the nets of the amounts table, else the total row of the agreement's
     /// (or the first) ledger.
@@ -474,18 +488,8 @@ impl CheckedProposal {
                 })
                 .collect();
         }
-        let ledgers = self
-            .sections
-            .iter()
-            .flat_map(|s| &s.blocks)
-            .filter_map(|b| match b {
-                Block::Table(t) => match t.as_ref() {
-                    Table::Ledger(l) if l.total_label.is_some() => Some(l),
-                    _ => None,
-                },
-                _ => None,
-            });
-        let mut ledgers: Vec<&Ledger> = ledgers.collect();
+        let mut ledgers: Vec<&Ledger> =
+            self.ledgers().filter(|l| l.total_label.is_some()).collect();
         if let Some(a) = &self.agreement {
             ledgers.sort_by_key(|l| l.unit != a.unit);
         }
