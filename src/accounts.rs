@@ -5,6 +5,7 @@
 //! or short, hovedkonto.funktion (`05.73`): a function number is unique within its hovedkonto.
 
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::Deserialize;
@@ -267,7 +268,7 @@ pub fn check(chart: &Chart, checked: &mut Checked) {
     let Some(proposal) = &checked.proposal else {
         return;
     };
-    let found = diagnostics(chart, proposal);
+    let found = diagnostics(chart, proposal, &checked.report.source);
     if found.is_empty() {
         return;
     }
@@ -280,13 +281,14 @@ pub fn check(chart: &Chart, checked: &mut Checked) {
 }
 
 /// The account diagnostics of one proposal.
-fn diagnostics(chart: &Chart, proposal: &CheckedProposal) -> Vec<Diagnostic> {
+fn diagnostics(chart: &Chart, proposal: &CheckedProposal, source: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    let at = |account: &AccountRef| Some(number_span(source, account));
     for line in proposal.budget.iter().flat_map(|b| &b.lines) {
         let Some(account) = &line.account else {
             continue;
         };
-        if let Some((number, function)) = resolve(chart, account, &mut found)
+        if let Some((number, function)) = resolve(chart, account, at(account), &mut found)
             && function.usual != line.expense
         {
             found.push(
@@ -299,7 +301,7 @@ fn diagnostics(chart: &Chart, proposal: &CheckedProposal) -> Vec<Diagnostic> {
                         function.usual.key(),
                         line.expense.key()
                     ),
-                    Some(account.span.clone()),
+                    at(account),
                 )
                 .with_label(format!("usually {}", function.usual.key()))
                 .with_help(format!(
@@ -316,18 +318,32 @@ fn diagnostics(chart: &Chart, proposal: &CheckedProposal) -> Vec<Diagnostic> {
         .flat_map(|l| &l.rows)
         .filter_map(|r| r.account.as_ref())
     {
-        resolve(chart, account, &mut found);
+        resolve(chart, account, at(account), &mut found);
     }
     found
+}
+
+/// The span of the number itself inside its TOML string; the whole string when the source
+/// spells it differently (escapes).
+fn number_span(source: &str, account: &AccountRef) -> Range<usize> {
+    source
+        .get(account.span.clone())
+        .and_then(|token| token.find(account.text.as_str()))
+        .filter(|_| !account.text.is_empty())
+        .map(|at| {
+            let start = account.span.start + at;
+            start..start + account.text.len()
+        })
+        .unwrap_or_else(|| account.span.clone())
 }
 
 /// The chart function a written account names; E042 into `found` when it names none.
 fn resolve<'c>(
     chart: &'c Chart,
     account: &AccountRef,
+    span: Option<Range<usize>>,
     found: &mut Vec<Diagnostic>,
 ) -> Option<(Number, &'c Function)> {
-    let span = Some(account.span.clone());
     let Some(written) = Written::parse(&account.text) else {
         found.push(
             Diagnostic::new(

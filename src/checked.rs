@@ -299,7 +299,7 @@ pub struct Ledger {
 pub struct AccountRef {
     /// The number as written, trimmed, e.g. "05.73".
     pub text: String,
-    /// Where it is in the source.
+    /// The span of the TOML string that holds it (quotes included).
     pub span: std::ops::Range<usize>,
 }
 

@@ -314,12 +314,10 @@ fn year_span(amounts: &Spanned<model::YearAmounts>, year: i64) -> Option<std::op
         .map(|(_, v): (&String, &Spanned<RawAmount>)| v.span())
 }
 
-/// An account number with its span, for the check against the chart of accounts.
+/// An account number with the span of its TOML string, for the check against the chart.
 pub(crate) fn account_ref(account: &Spanned<String>) -> crate::checked::AccountRef {
-    let text = account.get_ref();
-    let start = account.span().start + 1 + (text.len() - text.trim_start().len());
     crate::checked::AccountRef {
-        text: text.trim().to_owned(),
-        span: start..start + text.trim().len(),
+        text: account.get_ref().trim().to_owned(),
+        span: account.span(),
     }
 }
