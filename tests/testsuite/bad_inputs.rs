@@ -1,10 +1,9 @@
 //! Bad proposals: each folder under tests/bad/ breaks one rule; the expected codes and lines sit beside it.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{root, run_cli};
+use crate::common;
+use crate::common::{root, run_cli};
 
 /// Every case folder under tests/bad/.
 fn cases() -> Vec<PathBuf> {

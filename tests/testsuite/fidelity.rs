@@ -1,9 +1,7 @@
 //! Seed fidelity: the PDF of each seed's proposal holds every word and figure of the seed, in
 //! order, except for deviations listed here with their reason.
 
-mod common;
-
-use common::{missing_in_order, pdf_text, render, root, seed_tokens, tokens};
+use crate::common::{missing_in_order, pdf_text, render, root, seed_tokens, tokens};
 
 /// Checks one seed against its proposal's PDF; `deviations` are the seed's tokens the PDF
 /// deliberately does not have in that place, in seed order.

@@ -1,8 +1,6 @@
 //! User text with Typst and template syntax in it is printed literally, never executed.
 
-mod common;
-
-use common::{pdf_text, render, root};
+use crate::common::{pdf_text, render, root};
 
 /// Text that would do something if it were spliced into Typst markup or a minijinja template.
 const NASTY: &str = r#"#read("x") $x$ *a* _b_ @ref <l> // c {{ x }} {% if %} {% raw %} \n C:\temp "citat" #set page(width: 1cm)"#;

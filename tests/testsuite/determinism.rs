@@ -1,11 +1,9 @@
 //! Same input, same bytes: repeated renders, renders from another checkout path and under another
 //! time zone and locale are identical; `SOURCE_DATE_EPOCH` sets the date.
 
-mod common;
-
 use std::path::Path;
 
-use common::{render, root, run_cli_env, scaffold_project};
+use crate::common::{render, root, run_cli_env, scaffold_project};
 
 // Two renders of the seed proposal in one process give identical bytes.
 #[test]

@@ -1,9 +1,7 @@
 //! Catalogues: the seed 002 annex, catalogues mixing forms, and catalogue errors (each case
 //! folder under tests/catalogues/ holds a catalogue and, for a bad one, its expected code and line).
 
-mod common;
-
-use common::{missing_in_order, pdf_text, root, run_cli, seed_tokens, tokens};
+use crate::common::{missing_in_order, pdf_text, root, run_cli, seed_tokens, tokens};
 
 /// The PDFs a render wrote: file name and bytes.
 type Written = Vec<(String, Vec<u8>)>;

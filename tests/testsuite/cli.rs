@@ -1,10 +1,9 @@
 //! The command line: default folder, exit codes, and the `typst` subcommand.
 
-mod common;
-
 use std::path::Path;
 
-use common::{root, run_cli};
+use crate::common;
+use crate::common::{root, run_cli};
 
 // `check` with no paths checks proposals/ and finds it clean.
 #[test]

@@ -1,11 +1,10 @@
 //! Cross-checks a controller would make: each folder under tests/crosschecks/ holds a proposal
 //! and the `CODE LINE COLUMN` of every diagnostic it must get (an empty file: none).
 
-mod common;
-
 use std::path::Path;
 
-use common::{root, run_cli};
+use crate::common;
+use crate::common::{root, run_cli};
 
 /// The expected `CODE LINE COLUMN` triples of a case.
 fn expected(dir: &Path) -> Vec<(String, u64, u64)> {

@@ -1,11 +1,9 @@
 //! Every PDF may be published and archived: PDF/UA-1 and PDF/A-2a identification, metadata,
 //! a structure tree a screen reader can use, embedded subset fonts, and a footer on every page.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 
-use common::{pdf_text, render, root, run_cli};
+use crate::common::{pdf_text, render, root, run_cli};
 use lopdf::{Dictionary, Document, Object};
 
 /// Every single proposal bundled in `proposals/` (seeds and the catalogue's proposals).

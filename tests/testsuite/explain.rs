@@ -1,9 +1,7 @@
 //! `budgetnote explain`: every code the program can report is listed, explained and documented.
 
-mod common;
-
+use crate::common::{root, run_cli};
 use budgetnote::diagnostic::Code;
-use common::{root, run_cli};
 
 /// Every `Code::Xnnn` written in the program's source.
 fn codes_used_in_source() -> Vec<String> {

@@ -1,9 +1,8 @@
 //! Template fixtures: each folder under tests/templates/ holds a proposal and, beside it, a
 //! snapshot of the Typst source the form's template generates for it.
 
-mod common;
-
-use common::root;
+use crate::common;
+use crate::common::root;
 
 // The generated Typst of every fixture matches its reviewed snapshot, and every piece of user
 // text in it sits inside a string literal.

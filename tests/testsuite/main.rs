@@ -1,0 +1,13 @@
+//! The integration tests, one binary (each test binary links Typst): one module per feature.
+
+mod bad_inputs;
+mod catalogue;
+mod cli;
+mod common;
+mod crosschecks;
+mod determinism;
+mod escaping;
+mod explain;
+mod fidelity;
+mod pdf_standards;
+mod templates;
