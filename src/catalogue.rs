@@ -103,6 +103,7 @@ pub fn check(
     project: &Project,
 ) -> Result<(FileReport, Vec<Checked>, Option<CheckedCatalogue>), AppError> {
     let (file, mut diags) = crate::parse::parse_document::<CatalogueFile>(&source);
+    diags.extend(crate::content::check(&source));
     if file.is_some() {
         diags.extend(project.glyphs().diagnostics(&source));
     }

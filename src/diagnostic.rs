@@ -108,6 +108,18 @@ pub enum Code {
     W007,
     /// A budget line whose expense type differs from its account's usual one.
     W008,
+    /// A control character, NUL, byte-order mark or other invisible code point in a text.
+    E050,
+    /// A word too long to break into lines, or a one-line field too long for the PDF.
+    E051,
+    /// A Markdown link without an address, or with one too long for a PDF.
+    E052,
+    /// Emphasis, bold and links nested deeper than the typesetter parses.
+    E053,
+    /// The typesetter or the PDF standard refused the file's content (found by typesetting during check).
+    E056,
+    /// budgetnote itself failed while typesetting the file (a fault in budgetnote, not in the file).
+    E057,
 }
 
 impl Code {
@@ -159,6 +171,12 @@ impl Code {
             Code::W006 => "W006",
             Code::W007 => "W007",
             Code::W008 => "W008",
+            Code::E050 => "E050",
+            Code::E051 => "E051",
+            Code::E052 => "E052",
+            Code::E053 => "E053",
+            Code::E056 => "E056",
+            Code::E057 => "E057",
         }
     }
 

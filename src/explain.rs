@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 45] = [
+    pub const ALL: [Code; 51] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -64,6 +64,12 @@ impl Code {
         Code::W006,
         Code::W007,
         Code::W008,
+        Code::E050,
+        Code::E051,
+        Code::E052,
+        Code::E053,
+        Code::E056,
+        Code::E057,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -432,6 +438,42 @@ fn explanation(code: Code) -> Explanation {
              (\"ca.\", \"over\", \"op til\") and numbers without a unit of money are not checked.",
             "oekonomi = \"I alt 244,7 mio. kr.\"   # the rows add up to 244,615",
             "oekonomi = \"I alt 244,6 mio. kr.\"",
+        ),
+        Code::E050 => x(
+            "an invisible character (control character, NUL, byte-order mark) in a text",
+            "Text copied from other programs sometimes carries characters no one can see: a NUL, a bell, a form feed, a byte-order mark (U+FEFF), a text-direction control. A PDF/A and PDF/UA document may not print them, and they would hide in the text unseen, so they are refused at the character. A line break is written as a new line, a tab as a space.",
+            "title = \"Flere borgere\\u0007 i job\"",
+            "title = \"Flere borgere i job\"",
+        ),
+        Code::E051 => x(
+            "a word too long to break into lines, or a one-line field that is too long",
+            "A line can only break between words. A run of more than 300 characters without a space (a pasted web address, a row of dashes, text that lost its spaces) cannot be set on the page, and a PDF cannot hold a line of many thousand characters at all. A one-line field such as the title also goes into the PDF's metadata, where it must stay short. Put spaces between the words, write a long web address as a link [name](https://…), and move long text into a section.",
+            "resume = \"Se https://www.kk.dk/sites/default/files/…(400 characters without a space)…\"",
+            "resume = \"Se [Budgetnotatet](https://www.kk.dk/sites/default/files/…)\"",
+        ),
+        Code::E052 => x(
+            "a link without an address, or with one that is too long",
+            "A link in Markdown is written [the text](https://the-address). A link whose address is empty cannot be followed and cannot be put into a PDF, and an address of more than 8.000 characters is more than a PDF reader accepts. Give the address, or remove the brackets to print the text alone.",
+            "resume = \"Se [budgetaftalen]() for detaljer.\"",
+            "resume = \"Se [budgetaftalen](https://www.kk.dk/budget) for detaljer.\"",
+        ),
+        Code::E053 => x(
+            "emphasis, bold and links nested too deeply",
+            "Stars and underscores mark emphasis: *kursiv*, **fed**. Text with many stray stars (a row of ***** as a divider, or pasted text) can nest emphasis inside emphasis hundreds of levels deep, which the typesetter refuses to parse. Write a star that is not emphasis as \\\\*.",
+            "resume = \"******************************** Vigtigt ********************************\"",
+            "resume = \"**Vigtigt**\"",
+        ),
+        Code::E056 => x(
+            "the typesetter or the PDF standard refuses the content",
+            "check typesets every file it finds no other error in, in memory, exactly as render does, so a file that passes check also renders. When typst or the PDF/A and PDF/UA standards refuse the document, the refusal is reported here, at the text being set when it happened. The known causes have codes of their own (E029, E050-E053); E056 is the net for the rest. Change or shorten the marked text, and report the case so that it gets a code of its own.",
+            "resume = \"(text the PDF standard refuses)\"",
+            "resume = \"(the same text, changed or shortened)\"",
+        ),
+        Code::E057 => x(
+            "budgetnote failed while typesetting the file (an internal fault)",
+            "A fault inside budgetnote or the typesetter (a panic) stopped this one file. It is caught for the file alone: no PDF is written for it, every other file is still rendered, and the run ends with exit code 1. The file is probably correct; report the fault with the file attached.",
+            "(any file that makes the typesetter fail)",
+            "(report it; meanwhile change the text around the place named)",
         ),
     }
 }

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod checked;
 pub mod cli;
 pub mod config;
+pub mod content;
 pub mod diagnostic;
 pub mod explain;
 pub mod fill;
@@ -22,6 +23,7 @@ pub mod output;
 pub mod parse;
 pub mod period;
 pub mod prose;
+pub mod refusal;
 pub mod typeset;
 pub mod validate;
 
@@ -55,6 +57,7 @@ pub struct Checked {
 /// Parses and validates one proposal's source text.
 pub fn check_source(path: &Path, source: String) -> Checked {
     let (model, mut diagnostics) = parse::parse_document::<model::Proposal>(&source);
+    diagnostics.extend(content::check(&source));
     let proposal = model.and_then(|m| {
         let (checked, more) = validate::validate(&m);
         diagnostics.extend(more);
@@ -287,7 +290,64 @@ impl Project {
         self.filler.fill_catalogue(catalogue).map_err(AppError)
     }
 
-    /// The PDF of a catalogue annex.
+    /// Typesets a checked proposal to PDF bytes. When typst or the PDF standard refuses its
+    /// content, the refusal becomes a diagnostic at that content (E056; E057 when budgetnote
+    /// itself failed) and the proposal is withheld. `check` and `render` both call this, so
+    /// they refuse the same files. `None` when the file has errors.
+    pub fn typeset(&self, checked: &mut Checked) -> Result<Option<Vec<u8>>, AppError> {
+        let Some(proposal) = &checked.proposal else {
+            return Ok(None);
+        };
+        let job = typeset::Job {
+            source: self.typst_source(proposal)?,
+            date: document_date(proposal.date, proposal.budget_year()),
+            ident: &proposal.id,
+        };
+        let refused = match self.typesetter.typeset(&job) {
+            Ok(bytes) => return Ok(Some(bytes)),
+            Err(refusals) => refusals,
+        };
+        let report = &mut checked.report;
+        report.diagnostics.extend(
+            refused
+                .iter()
+                .map(|r| refusal::diagnostic(r, &job.source, &report.source)),
+        );
+        report.sort();
+        checked.proposal = None;
+        Ok(None)
+    }
+
+    /// Typesets a catalogue annex like [`Self::typeset`]: refusals become diagnostics of the
+    /// catalogue file in `report` (naming the proposal file whose text was refused, if it is one
+    /// of `included`), and no annex is made.
+    pub fn typeset_catalogue(
+        &self,
+        report: &mut FileReport,
+        catalogue: &catalogue::CheckedCatalogue,
+        included: &[Checked],
+    ) -> Result<Option<Vec<u8>>, AppError> {
+        let ident = format!("catalogue/{}", catalogue.title);
+        let job = typeset::Job {
+            source: self.catalogue_source(catalogue)?,
+            date: document_date(None, Some(catalogue.year)),
+            ident: &ident,
+        };
+        match self.typesetter.typeset(&job) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(refusals) => {
+                let proposals: Vec<&FileReport> = included.iter().map(|c| &c.report).collect();
+                report.diagnostics.extend(refusals.iter().map(|r| {
+                    refusal::catalogue_diagnostic(r, &job.source, &report.source, &proposals)
+                }));
+                report.sort();
+                Ok(None)
+            }
+        }
+    }
+
+    /// The PDF of a catalogue annex; a refusal is an application error (for callers that checked
+    /// the catalogue already).
     pub fn catalogue_pdf(
         &self,
         catalogue: &catalogue::CheckedCatalogue,
@@ -299,17 +359,17 @@ impl Project {
             date: document_date(None, Some(catalogue.year)),
             ident: &ident,
         };
-        let context = |e: String| {
+        self.typesetter.typeset(&job).map_err(|refusals| {
             AppError(format!(
-                "typesetting catalogue {} failed: {e}",
-                catalogue.title
+                "typesetting catalogue {} failed: {}",
+                catalogue.title,
+                join(&refusals)
             ))
-        };
-        let document = self.typesetter.compile(&job).map_err(context)?;
-        self.typesetter.pdf(&document, &job).map_err(context)
+        })
     }
 
-    /// The PDF of a proposal.
+    /// The PDF of a proposal; a refusal is an application error (for callers that checked the
+    /// proposal already).
     pub fn pdf(&self, proposal: &CheckedProposal) -> Result<Vec<u8>, AppError> {
         let source = self.typst_source(proposal)?;
         let job = typeset::Job {
@@ -317,10 +377,23 @@ impl Project {
             date: document_date(proposal.date, proposal.budget_year()),
             ident: &proposal.id,
         };
-        let context = |e: String| AppError(format!("typesetting {} failed: {e}", proposal.id));
-        let document = self.typesetter.compile(&job).map_err(context)?;
-        self.typesetter.pdf(&document, &job).map_err(context)
+        self.typesetter.typeset(&job).map_err(|refusals| {
+            AppError(format!(
+                "typesetting {} failed: {}",
+                proposal.id,
+                join(&refusals)
+            ))
+        })
     }
+}
+
+/// Refusals as one message.
+fn join(refusals: &[typeset::Refusal]) -> String {
+    refusals
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The path of `file` from the project root, written the way typst reads it ("/logos/x.svg"),

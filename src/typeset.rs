@@ -4,6 +4,7 @@
 //! the clock is fixed per document so the same input gives the same bytes.
 
 use std::collections::HashMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -76,23 +77,47 @@ impl Typesetter {
         &self.fonts
     }
 
-    /// Compiles a document; errors are typst's messages with their line in the generated source.
-    pub fn compile(&self, job: &Job<'_>) -> Result<PagedDocument, String> {
-        let main_id = (*MAIN_ID).ok_or("cannot create the main file id")?;
+    /// Compiles a document and exports it to PDF bytes with a pinned timestamp, ident and
+    /// creator; every error of either step with where in the generated source it arose. A panic
+    /// inside typst is caught and returned as a refusal too, so one document never takes down
+    /// a batch.
+    pub fn typeset(&self, job: &Job<'_>) -> Result<Vec<u8>, Vec<Refusal>> {
+        let run = std::panic::AssertUnwindSafe(|| self.typeset_unguarded(job));
+        std::panic::catch_unwind(run).unwrap_or_else(|panic| {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "no message".to_owned());
+            Err(vec![Refusal {
+                message: format!("internal error in the typesetter: {what}"),
+                hints: Vec::new(),
+                range: None,
+                internal: true,
+            }])
+        })
+    }
+
+    /// [`Self::typeset`] without the panic guard.
+    fn typeset_unguarded(&self, job: &Job<'_>) -> Result<Vec<u8>, Vec<Refusal>> {
+        let main_id =
+            (*MAIN_ID).ok_or_else(|| vec![Refusal::internal("cannot create the main file id")])?;
         let world = DocWorld {
             shared: self,
             main: Source::new(main_id, job.source.clone()),
             today: date_of(job.date),
         };
-        let result = typst::compile::<PagedDocument>(&world);
-        result.output.map_err(|errors| describe(&world, &errors))
-    }
-
-    /// Exports a compiled document to PDF bytes, with a pinned timestamp, ident and creator.
-    pub fn pdf(&self, document: &PagedDocument, job: &Job<'_>) -> Result<Vec<u8>, String> {
+        let document = typst::compile::<PagedDocument>(&world)
+            .output
+            .map_err(|errors| refusals(&world, &errors))?;
         let timestamp = date_of(job.date).map(Timestamp::new_utc);
-        let standards = PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1])
-            .map_err(|e| format!("cannot select PDF/A-2a and PDF/UA-1: {}", e.message()))?;
+        let standards =
+            PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).map_err(|e| {
+                vec![Refusal::internal(&format!(
+                    "cannot select PDF/A-2a and PDF/UA-1: {}",
+                    e.message()
+                ))]
+            })?;
         let options = PdfOptions {
             standards,
             ident: Smart::Custom(format!("budgetnote/{}", job.ident)),
@@ -100,13 +125,7 @@ impl Typesetter {
             timestamp,
             ..PdfOptions::default()
         };
-        typst_pdf::pdf(document, &options).map_err(|errors| {
-            errors
-                .iter()
-                .map(|e| e.message.to_string())
-                .collect::<Vec<_>>()
-                .join("; ")
-        })
+        typst_pdf::pdf(&document, &options).map_err(|errors| refusals(&world, &errors))
     }
 
     /// Parses a Typst file from inside the root, once.
@@ -192,24 +211,52 @@ fn load_fonts(dir: &Path) -> Result<Vec<Font>, String> {
     Ok(fonts)
 }
 
-/// Typst errors as one message each, with the line in the generated source.
-fn describe(world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> String {
+/// Why typst refused a document: its message and hints, and where in the generated source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    /// Typst's message, e.g. "URL must not be empty".
+    pub message: String,
+    /// Typst's hints.
+    pub hints: Vec<String>,
+    /// Byte range in the generated main source, when the error points there.
+    pub range: Option<Range<usize>>,
+    /// Whether budgetnote itself failed (a panic, a setup error), not the document's content.
+    pub internal: bool,
+}
+
+impl Refusal {
+    /// A refusal that is budgetnote's own failure.
+    fn internal(message: &str) -> Self {
+        Self {
+            message: message.to_owned(),
+            hints: Vec::new(),
+            range: None,
+            internal: true,
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Typst's errors as refusals, each with its range in the generated source.
+fn refusals(world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> Vec<Refusal> {
     errors
         .iter()
-        .map(|e| {
-            let line = e
+        .map(|e| Refusal {
+            message: e.message.to_string(),
+            hints: e.hints.iter().map(|h| h.v.to_string()).collect(),
+            range: e
                 .span
                 .id()
                 .filter(|id| *id == world.main.id())
-                .and_then(|_| world.range(e.span))
-                .map(|range| world.main.text()[..range.start].matches('\n').count() + 1);
-            match line {
-                Some(line) => format!("{} (generated source line {line})", e.message),
-                None => e.message.to_string(),
-            }
+                .and_then(|_| world.range(e.span)),
+            internal: false,
         })
-        .collect::<Vec<_>>()
-        .join("; ")
+        .collect()
 }
 
 /// The world of one document: shared resources plus its own main source and clock.

@@ -1,6 +1,9 @@
 //! `budgetnote check`: validate proposals and print every problem at once.
 
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::FileReport;
 
 use super::print::{self, Tally};
 use super::{Cli, Deny, Exit, Format, files};
@@ -36,10 +39,11 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     };
     let duplicates = crate::duplicate_ids(&paths);
+    let alone: HashSet<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
     let mut reports = Vec::new();
     let mut exit = Exit::Ok;
     for path in &paths {
-        match check_any(&project, path, duplicates.get(path)) {
+        match check_any(&project, path, duplicates.get(path), &alone) {
             Ok(more) => reports.extend(more),
             Err(err) => {
                 print::app_error(&err);
@@ -65,22 +69,37 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     exit
 }
 
-/// Checks a proposal or a catalogue; a catalogue also reports its proposals that have diagnostics
-/// when they are not checked on their own (outside the folder being checked).
+/// Checks a proposal or a catalogue and typesets it in memory, as `render` would, so that
+/// whatever `render` refuses is refused here first. A catalogue also reports the diagnostics of
+/// its proposals that this run does not check on their own (those in `alone` are reported there).
 fn check_any(
     project: &crate::Project,
-    path: &std::path::Path,
+    path: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
-) -> Result<Vec<crate::diagnostic::FileReport>, crate::AppError> {
+    alone: &HashSet<PathBuf>,
+) -> Result<Vec<FileReport>, crate::AppError> {
     let source = match crate::read_text(path)? {
         Ok(source) => source,
         Err(report) => return Ok(vec![report]),
     };
     if crate::catalogue::is_catalogue(&source) {
-        let (report, _, _) = crate::catalogue::check(path, source, project)?;
-        Ok(vec![report])
+        let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
+        if let Some(catalogue) = &catalogue {
+            project.typeset_catalogue(&mut report, catalogue, &included)?;
+        }
+        let own = included
+            .into_iter()
+            .map(|c| c.report)
+            .filter(|r| !r.diagnostics.is_empty() && !alone.contains(&canonical(&r.path)));
+        Ok(std::iter::once(report).chain(own).collect())
     } else {
-        let checked = project.check_source(path, source);
-        Ok(vec![crate::add_duplicate(checked, duplicate).report])
+        let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);
+        project.typeset(&mut checked)?;
+        Ok(vec![checked.report])
     }
+}
+
+/// A path made absolute and free of `..` and links, to tell whether two paths name one file.
+fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }

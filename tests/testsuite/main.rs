@@ -2,6 +2,7 @@
 
 mod bad_inputs;
 mod catalogue;
+mod check_render;
 mod cli;
 mod common;
 mod crosschecks;

@@ -1,0 +1,182 @@
+//! The typesetter's refusals as diagnostics at the user's content.
+//!
+//! `check` typesets every proposal it finds no error in, exactly as `render` does, so whatever
+//! typst or the PDF standards refuse is refused by `check` too. The known causes are predicted
+//! earlier with their own codes (E029, E050–E053); this is the net under them. A refusal points
+//! into the generated Typst source; the user's text printed there (always a string literal) is
+//! looked up in the TOML file to put the caret on it.
+
+use std::ops::Range;
+
+use crate::diagnostic::{Code, Diagnostic, FileReport, line_col};
+use crate::typeset::Refusal;
+
+/// E056 (the content was refused) or E057 (budgetnote failed) for one refusal, at the user's
+/// text nearest to where the generated source went wrong.
+pub fn diagnostic(refusal: &Refusal, generated: &str, source: &str) -> Diagnostic {
+    if refusal.internal {
+        return Diagnostic::new(
+            Code::E057,
+            format!(
+                "budgetnote could not typeset this file: {}",
+                refusal.message
+            ),
+            None,
+        )
+        .with_help(
+            "this is a fault in budgetnote, not in the file; please report it with the file \
+             attached. The other files are not affected",
+        );
+    }
+    let span = refusal
+        .range
+        .as_ref()
+        .and_then(|range| locate(generated, range, source));
+    let mut help = String::from(
+        "the typesetter cannot print this text as written; change or shorten the marked text",
+    );
+    for hint in &refusal.hints {
+        help.push_str("; ");
+        help.push_str(hint);
+    }
+    Diagnostic::new(
+        Code::E056,
+        format!("the PDF cannot be made: {}", refusal.message),
+        span,
+    )
+    .with_label("refused by the typesetter")
+    .with_help(help)
+}
+
+/// [`diagnostic`] for a catalogue's annex: at the catalogue's own text, or, when the refused
+/// text is a proposal's, naming that proposal file and its line.
+pub fn catalogue_diagnostic(
+    refusal: &Refusal,
+    generated: &str,
+    source: &str,
+    proposals: &[&FileReport],
+) -> Diagnostic {
+    let mut found = diagnostic(refusal, generated, source);
+    if found.span.is_some() || refusal.internal {
+        return found;
+    }
+    let Some(range) = &refusal.range else {
+        return found;
+    };
+    for proposal in proposals {
+        if let Some(span) = locate(generated, range, &proposal.source) {
+            let (line, column) = line_col(&proposal.source, span.start);
+            found.message = format!(
+                "{} (in {}:{line}:{column})",
+                found.message,
+                proposal.path.display()
+            );
+            break;
+        }
+    }
+    found
+}
+
+/// The span in `source` of the user's text nearest to `range` of the generated source: the
+/// string literal holding it, those inside it, then the next ones after it.
+pub fn locate(generated: &str, range: &Range<usize>, source: &str) -> Option<Range<usize>> {
+    let literals = string_literals(generated);
+    let holding = literals
+        .iter()
+        .filter(|l| l.start <= range.start && range.start < l.end);
+    let inside = literals
+        .iter()
+        .filter(|l| range.start <= l.start && l.start < range.end.max(range.start + 1));
+    let after = literals.iter().filter(|l| l.start >= range.end).take(3);
+    holding
+        .chain(inside)
+        .chain(after)
+        .filter_map(|l| generated.get(l.clone()))
+        .find_map(|literal| find_text(&decode(literal), source))
+}
+
+/// The byte ranges of the string literals (`"…"`, with quotes) in Typst source.
+fn string_literals(typst: &str) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut escaped = false;
+    for (i, c) in typst.char_indices() {
+        match (open, c) {
+            (Some(_), _) if escaped => escaped = false,
+            (Some(_), '\\') => escaped = true,
+            (Some(start), '"') => {
+                found.push(start..i + 1);
+                open = None;
+            }
+            (None, '"') => open = Some(i),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// The text of a Typst string literal, without the word joiners budgetnote adds after hyphens.
+fn decode(literal: &str) -> String {
+    let inner = literal
+        .strip_prefix('"')
+        .and_then(|l| l.strip_suffix('"'))
+        .unwrap_or(literal);
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            if c != '\u{2060}' {
+                out.push(c);
+            }
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('t') => out.push('\t'),
+            Some('r') => out.push('\r'),
+            Some('u') => {
+                let code: String = chars
+                    .by_ref()
+                    .skip_while(|c| *c == '{')
+                    .take_while(|c| *c != '}')
+                    .collect();
+                if let Some(c) = u32::from_str_radix(&code, 16).ok().and_then(char::from_u32) {
+                    out.push(c);
+                }
+            }
+            Some(other) => out.push(other),
+            None => {}
+        }
+    }
+    out
+}
+
+/// Where a piece of `text` (its first non-blank line, at most 40 characters) stands in `source`.
+fn find_text(text: &str, source: &str) -> Option<Range<usize>> {
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    let piece: String = line.chars().take(40).collect();
+    let start = source.find(piece.as_str())?;
+    Some(start..start + piece.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A refusal inside a literal is found at the same text in the TOML source, joiners removed.
+    #[test]
+    fn locates_the_literal_in_the_source() {
+        let generated = "#link(\"\")[#\"step up-\u{2060}indsats\"]";
+        let source = "resume = \"[step up-indsats]()\"";
+        let range = 6..8;
+        let span = locate(generated, &range, source).unwrap();
+        assert_eq!(&source[span], "step up-indsats");
+    }
+
+    // Escapes in a literal decode to the text they stand for.
+    #[test]
+    fn decodes_escapes() {
+        assert_eq!(decode("\"a\\\"b\\\\c\\nd\""), "a\"b\\c\nd");
+        assert_eq!(decode("\"\\u{41}x\""), "Ax");
+    }
+}
