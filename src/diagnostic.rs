@@ -120,6 +120,8 @@ pub enum Code {
     E056,
     /// budgetnote itself failed while typesetting the file (a fault in budgetnote, not in the file).
     E057,
+    /// A logo image too large to typeset (file size or pixels).
+    E054,
 }
 
 impl Code {
@@ -177,6 +179,7 @@ impl Code {
             Code::E053 => "E053",
             Code::E056 => "E056",
             Code::E057 => "E057",
+            Code::E054 => "E054",
         }
     }
 

@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 51] = [
+    pub const ALL: [Code; 52] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -70,6 +70,7 @@ impl Code {
         Code::E053,
         Code::E056,
         Code::E057,
+        Code::E054,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -474,6 +475,12 @@ fn explanation(code: Code) -> Explanation {
             "A fault inside budgetnote or the typesetter (a panic) stopped this one file. It is caught for the file alone: no PDF is written for it, every other file is still rendered, and the run ends with exit code 1. The file is probably correct; report the fault with the file attached.",
             "(any file that makes the typesetter fail)",
             "(report it; meanwhile change the text around the place named)",
+        ),
+        Code::E054 => x(
+            "a logo image that is too large",
+            "A logo is printed a few centimetres wide; a few hundred pixels across is plenty. A file over 5 MB, or a compressed image that decodes to more than 25 million pixels (a 1 MB PNG can hold gigabytes of pixels), would make rendering slow or run out of memory, so it is refused at check time before it is decoded. Export the logo smaller, or as SVG.",
+            "logo = { file = \"logo-scan-12000x9000.png\", alt = \"Kommunens logo\" }",
+            "logo = { file = \"logo-600.png\", alt = \"Kommunens logo\" }",
         ),
     }
 }

@@ -16,6 +16,7 @@ pub mod forms;
 pub mod fte;
 pub mod glyphs;
 pub mod identity;
+pub mod logo;
 pub mod markdown;
 pub mod model;
 pub mod number;
@@ -260,15 +261,22 @@ impl Project {
             return checked;
         };
         let file = path.parent().unwrap_or(Path::new(".")).join(&logo.file);
-        match inside_root(&self.root, &file) {
+        match logo::check(&self.root, &file) {
             Ok(vpath) => logo.file = vpath,
-            Err(why) => {
+            Err((code, why)) => {
+                let help = if code == diagnostic::Code::E054 {
+                    "export the logo smaller (a few hundred pixels across is plenty), or as SVG"
+                } else if why.starts_with("is a broken") || why.starts_with("cannot be read") {
+                    "open the image in an image program and save it again as PNG, JPEG or SVG"
+                } else {
+                    "give the path, relative to this proposal file, of an SVG, PNG or JPEG image inside the project folder"
+                };
                 let diagnostic = diagnostic::Diagnostic::new(
-                    diagnostic::Code::E036,
+                    code,
                     format!("the logo \"{}\" {why}", logo.file),
                     Some(logo.span.clone()),
                 )
-                .with_help("give the image's path relative to this proposal file, inside the project folder");
+                .with_help(help);
                 checked.report.diagnostics.push(diagnostic);
                 checked.report.sort();
                 checked.proposal = None;
@@ -394,45 +402,6 @@ fn join(refusals: &[typeset::Refusal]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
-}
-
-/// The path of `file` from the project root, written the way typst reads it ("/logos/x.svg"),
-/// or why it cannot be used.
-fn inside_root(root: &Path, file: &Path) -> Result<String, &'static str> {
-    let root = root
-        .canonicalize()
-        .map_err(|_| "cannot be checked: the project folder is unreadable")?;
-    let file = file.canonicalize().map_err(|_| "does not exist")?;
-    if !file.is_file() {
-        return Err("is not a file");
-    }
-    if !looks_like_image(&file) {
-        return Err("is not a readable SVG, PNG or JPEG image");
-    }
-    let relative = file
-        .strip_prefix(&root)
-        .map_err(|_| "is outside the project folder")?;
-    let parts: Vec<&str> = relative
-        .components()
-        .map(|c| c.as_os_str().to_str())
-        .collect::<Option<_>>()
-        .ok_or("has a name that is not UTF-8")?;
-    Ok(format!("/{}", parts.join("/")))
-}
-
-/// Whether a file starts the way an SVG, PNG or JPEG image does (typst decodes it only when
-/// typesetting, so a broken logo is caught here, where it can be reported at the line).
-fn looks_like_image(file: &Path) -> bool {
-    use std::io::Read;
-    let mut head = Vec::new();
-    let read = std::fs::File::open(file).and_then(|f| f.take(4096).read_to_end(&mut head));
-    if read.is_err() {
-        return false;
-    }
-    let text = String::from_utf8_lossy(&head);
-    head.starts_with(b"\x89PNG\r\n\x1a\n")
-        || head.starts_with(&[0xFF, 0xD8, 0xFF])
-        || text.contains("<svg")
 }
 
 /// The date a PDF carries (PDF/A requires one): `SOURCE_DATE_EPOCH` when set, else the date the
