@@ -266,7 +266,22 @@ fn frame_in_millions(frame: &Frame, diags: &mut Vec<Diagnostic>) -> Option<Decim
             None
         }
     };
-    Some(unit?.to_millions(amount?))
+    let millions = unit?.to_millions(amount?);
+    if millions < Decimal::new(1, 3) {
+        diags.push(
+            Diagnostic::new(
+                Code::E055,
+                "the frame is smaller than 1.000 kr., too small to measure proposals against",
+                Some(frame.amount.span()),
+            )
+            .with_label("too small")
+            .with_help(
+                "write the frame in its unit: amount = \"21\" with unit = \"mio. kr.\" is 21 million kroner",
+            ),
+        );
+        return None;
+    }
+    Some(millions)
 }
 
 /// Reads `group_by`.

@@ -122,6 +122,8 @@ pub enum Code {
     E057,
     /// A logo image too large to typeset (file size or pixels).
     E054,
+    /// A catalogue frame too small to measure proposals against.
+    E055,
 }
 
 impl Code {
@@ -180,6 +182,7 @@ impl Code {
             Code::E056 => "E056",
             Code::E057 => "E057",
             Code::E054 => "E054",
+            Code::E055 => "E055",
         }
     }
 

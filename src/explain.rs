@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 52] = [
+    pub const ALL: [Code; 53] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -71,6 +71,7 @@ impl Code {
         Code::E056,
         Code::E057,
         Code::E054,
+        Code::E055,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -481,6 +482,12 @@ fn explanation(code: Code) -> Explanation {
             "A logo is printed a few centimetres wide; a few hundred pixels across is plenty. A file over 5 MB, or a compressed image that decodes to more than 25 million pixels (a 1 MB PNG can hold gigabytes of pixels), would make rendering slow or run out of memory, so it is refused at check time before it is decoded. Export the logo smaller, or as SVG.",
             "logo = { file = \"logo-scan-12000x9000.png\", alt = \"Kommunens logo\" }",
             "logo = { file = \"logo-600.png\", alt = \"Kommunens logo\" }",
+        ),
+        Code::E055 => x(
+            "a catalogue frame that is too small",
+            "The frame (råderum) is what the proposals of a catalogue compete for, and each proposal's chart shows its share of it. A frame below 1.000 kr. is a frame written in the wrong unit (0,000021 instead of 21 mio. kr.), and the shares would be numbers too large to compute, so it is refused.",
+            "frame = { amount = \"0,000000021\", unit = \"mio. kr.\" }",
+            "frame = { amount = \"21\", unit = \"mio. kr.\" }",
         ),
     }
 }

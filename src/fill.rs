@@ -333,15 +333,20 @@ fn request(r: &crate::checked::Request) -> String {
 
 /// The chart of `amount` (mio. kr.) against a frame of `frame` (mio. kr.).
 pub fn chart(caption: &str, frame_label: &str, frame: Decimal, amount: Decimal) -> ChartView {
+    // Checked arithmetic: a share too large for a decimal is drawn as a full bar.
     let share = if frame.is_zero() {
         Decimal::ZERO
     } else {
-        amount / frame
+        amount.checked_div(frame).unwrap_or(Decimal::MAX)
     };
-    let permille = (share * Decimal::from(1000))
+    let permille = share
+        .checked_mul(Decimal::from(1000))
+        .unwrap_or(Decimal::from(1000))
         .round()
         .clamp(Decimal::ZERO, Decimal::from(1000));
-    let percent = format_amount((share * Decimal::from(100)).round(), None);
+    let percent = share
+        .checked_mul(Decimal::from(100))
+        .map_or_else(|| "over 100".to_owned(), |p| format_amount(p.round(), None));
     let frame_text = format!("{frame_label} på {} mio. kr.", format_amount(frame, None));
     let amount_text = format!("{} mio. kr.", format_amount(amount, Some(1)));
     ChartView {

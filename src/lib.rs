@@ -19,6 +19,7 @@ pub mod identity;
 pub mod logo;
 pub mod markdown;
 pub mod model;
+pub mod nesting;
 pub mod number;
 pub mod output;
 pub mod parse;

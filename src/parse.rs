@@ -28,7 +28,7 @@ const MAX_TYPE_ERRORS: usize = 50;
 pub fn parse_document<T: DeserializeOwned>(source: &str) -> (Option<T>, Vec<Diagnostic>) {
     let original = match DeTable::parse(source) {
         Ok(table) => table,
-        Err(err) => return (None, vec![syntax_error(&err)]),
+        Err(err) => return (None, vec![syntax_error(source, &err)]),
     };
     let mut table = original.clone();
     let mut ignored: Vec<Vec<Step>> = Vec::new();
@@ -111,7 +111,19 @@ fn set_aside_entry(table: &mut DeTable<'_>, span: &Range<usize>) -> Option<Strin
 }
 
 /// E001 for a document that is not TOML.
-fn syntax_error(err: &toml::de::Error) -> Diagnostic {
+fn syntax_error(source: &str, err: &toml::de::Error) -> Diagnostic {
+    if err.span().is_none() && err.message().contains("recursion") {
+        // The parser's depth limit comes without a location: point at the deepest line.
+        return Diagnostic::new(
+            Code::E001,
+            "tables, lists or dotted keys are nested too deeply to read",
+            crate::nesting::deepest_line(source),
+        )
+        .with_label("nested deepest here")
+        .with_help(
+            "a proposal needs only a few levels; look for brackets or dots repeated by mistake",
+        );
+    }
     Diagnostic::new(
         Code::E001,
         format!("invalid TOML: {}", first_line(err.message())),

@@ -120,6 +120,7 @@ fn bad_catalogues_are_reported_and_not_written() {
         "missing-file",
         "named-twice",
         "frame-unit",
+        "frame-too-small",
         "duplicate-id",
         "proposal-with-errors",
     ] {

@@ -103,3 +103,16 @@ fn walk_pdfs(dir: &Path) -> usize {
         })
         .sum()
 }
+
+// The share chart never panics: a share too large for a decimal is drawn as a full bar, and a
+// zero frame as an empty one.
+#[test]
+fn share_chart_survives_absurd_frames() {
+    use rust_decimal::Decimal;
+    let tiny = Decimal::new(1, 28);
+    let chart = budgetnote::fill::chart("c", "Råderum", tiny, Decimal::from(1_000_000_000));
+    assert_eq!(chart.share_permille, 1000);
+    assert_eq!(chart.share_label, "over 100 pct.");
+    let empty = budgetnote::fill::chart("c", "Råderum", Decimal::ZERO, Decimal::from(5));
+    assert_eq!(empty.share_permille, 0);
+}
