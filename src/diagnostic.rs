@@ -124,6 +124,10 @@ pub enum Code {
     E054,
     /// A catalogue frame too small to measure proposals against.
     E055,
+    /// An acknowledgement of a warning that is malformed: no reason, or not a warning code.
+    E058,
+    /// An acknowledgement that matches no warning of the file.
+    W011,
 }
 
 impl Code {
@@ -183,6 +187,8 @@ impl Code {
             Code::E057 => "E057",
             Code::E054 => "E054",
             Code::E055 => "E055",
+            Code::E058 => "E058",
+            Code::W011 => "W011",
         }
     }
 
@@ -196,7 +202,8 @@ impl Code {
             | Code::W005
             | Code::W006
             | Code::W007
-            | Code::W008 => Severity::Warning,
+            | Code::W008
+            | Code::W011 => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -215,6 +222,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// How to fix it.
     pub help: Option<String>,
+    /// The reason the proposal gives for accepting this warning (`[acknowledged]`): it is then
+    /// counted, not printed, and `--deny warnings` lets it pass.
+    pub acknowledged: Option<String>,
 }
 
 impl Diagnostic {
@@ -226,6 +236,7 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
+            acknowledged: None,
         }
     }
 
@@ -259,6 +270,11 @@ pub struct FileReport {
 }
 
 impl FileReport {
+    /// The diagnostics to show: all but the acknowledged warnings.
+    pub fn shown(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.acknowledged.is_none())
+    }
+
     /// Whether any diagnostic is an error.
     pub fn has_errors(&self) -> bool {
         self.diagnostics

@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 53] = [
+    pub const ALL: [Code; 55] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -72,6 +72,8 @@ impl Code {
         Code::E057,
         Code::E054,
         Code::E055,
+        Code::E058,
+        Code::W011,
     ];
 
     /// The code named by `text` ("E014", "e14" and "14" are all E014).
@@ -488,6 +490,18 @@ fn explanation(code: Code) -> Explanation {
             "The frame (råderum) is what the proposals of a catalogue compete for, and each proposal's chart shows its share of it. A frame below 1.000 kr. is a frame written in the wrong unit (0,000021 instead of 21 mio. kr.), and the shares would be numbers too large to compute, so it is refused.",
             "frame = { amount = \"0,000000021\", unit = \"mio. kr.\" }",
             "frame = { amount = \"21\", unit = \"mio. kr.\" }",
+        ),
+        Code::E058 => x(
+            "an acknowledgement without a reason, or of an error",
+            "A warning that is wrong for one place can be acknowledged under [acknowledged] with a reason, so that --deny warnings passes without weakening the check. Only warnings can be acknowledged (an error must be fixed), and every acknowledgement needs a reason someone reviewing the proposal can judge.",
+            "[acknowledged]\\nW005 = \\\"\\\"",
+            "[acknowledged]\\nW005 = \\\"the years named are the previous plan's\\\"",
+        ),
+        Code::W011 => x(
+            "an acknowledgement that matches no warning",
+            "An acknowledgement accepts a warning the file has. When the text changes so that the warning is gone, or its `at` no longer names the text the warning points at, the acknowledgement is stale and would silently accept a future warning; remove or correct it.",
+            "[acknowledged]\\nW003 = { at = \\\"16,4 mio. kr.\\\", reason = \\\"from the 2023 accounts\\\" }   # the text no longer says 16,4 mio. kr.",
+            "# (the acknowledgement removed)",
         ),
     }
 }

@@ -4,6 +4,7 @@
 //! [`Project`] ties the stages together for one project root; the CLI is a thin layer over it.
 
 pub mod accounts;
+pub mod acknowledge;
 pub mod catalogue;
 pub mod checked;
 pub mod cli;
@@ -255,6 +256,18 @@ impl Project {
     /// The checks that need the project: printable characters, committees, accounts, and the
     /// logo file, whose path becomes the root-relative one typst reads.
     fn project_checks(&self, path: &Path, checked: Checked) -> Checked {
+        let mut checked = self.project_checks_inner(path, checked);
+        let report = &mut checked.report;
+        acknowledge::apply(&report.source, &mut report.diagnostics);
+        report.sort();
+        if report.has_errors() {
+            checked.proposal = None;
+        }
+        checked
+    }
+
+    /// [`Self::project_checks`] before acknowledgements are applied.
+    fn project_checks_inner(&self, path: &Path, checked: Checked) -> Checked {
         let mut checked = self.glyphs.check(checked);
         self.check_committees(&mut checked);
         accounts::check(&self.chart, &mut checked);

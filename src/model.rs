@@ -64,6 +64,10 @@ pub struct Proposal {
     pub external_amounts: Vec<Spanned<String>>,
     /// Section bodies by key (e.g. `resume`); the form gives headings and order.
     pub sections: Spanned<BTreeMap<String, Spanned<SectionBody>>>,
+    /// Warnings accepted on purpose, by code, with a reason (`W005 = "…"`); read with its spans
+    /// by [`crate::acknowledge`].
+    #[serde(default)]
+    pub acknowledged: Option<toml::Value>,
 }
 
 /// A logo image and the alt text a screen reader says for it.

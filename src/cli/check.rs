@@ -55,8 +55,13 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let mut tally = Tally::default();
     reports.iter().for_each(|r| tally.add(r));
     if args.format == Format::Human {
+        let acknowledged = if tally.acknowledged > 0 {
+            format!(", {} acknowledged", tally.acknowledged)
+        } else {
+            String::new()
+        };
         eprintln!(
-            "checked {} file(s): {} error(s), {} warning(s)",
+            "checked {} file(s): {} error(s), {} warning(s){acknowledged}",
             paths.len(),
             tally.errors,
             tally.warnings

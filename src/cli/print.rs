@@ -13,6 +13,8 @@ pub struct Tally {
     pub errors: usize,
     /// Number of warnings.
     pub warnings: usize,
+    /// Number of warnings the proposals acknowledge (`[acknowledged]`), not in `warnings`.
+    pub acknowledged: usize,
 }
 
 impl Tally {
@@ -21,6 +23,7 @@ impl Tally {
         for d in &report.diagnostics {
             match d.severity() {
                 Severity::Error => self.errors += 1,
+                Severity::Warning if d.acknowledged.is_some() => self.acknowledged += 1,
                 Severity::Warning => self.warnings += 1,
             }
         }
@@ -30,7 +33,7 @@ impl Tally {
 /// Prints a report's diagnostics to stderr in human form.
 pub fn human(report: &FileReport) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
-    for d in &report.diagnostics {
+    for d in report.shown() {
         eprintln!("{}\n", render_human(&report.path, &report.source, d, color));
     }
 }
@@ -40,8 +43,7 @@ pub fn json(reports: &[FileReport]) {
     let all: Vec<JsonDiagnostic> = reports
         .iter()
         .flat_map(|r| {
-            r.diagnostics
-                .iter()
+            r.shown()
                 .map(|d| JsonDiagnostic::new(&r.path, &r.source, d))
         })
         .collect();
@@ -63,7 +65,7 @@ pub fn reports(format: Format, reports: &[FileReport]) {
 /// Prints every diagnostic as a GitHub Actions annotation on stdout.
 pub fn github(reports: &[FileReport]) {
     for r in reports {
-        for d in &r.diagnostics {
+        for d in r.shown() {
             println!("{}", github_annotation(&r.path, &r.source, d));
         }
     }

@@ -211,3 +211,31 @@ fn bad_project_accounts_stop_the_run() {
         "{stderr}"
     );
 }
+
+// `--deny warnings` lets an acknowledged warning pass and counts it in the summary; without the
+// acknowledgement the same warning fails the run.
+#[test]
+fn deny_warnings_passes_acknowledged_ones() {
+    let acknowledged = run_cli(
+        &root(),
+        &[
+            "check",
+            "--deny",
+            "warnings",
+            "tests/crosschecks/acknowledged-by-code/proposal.toml",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&acknowledged.stderr);
+    assert_eq!(acknowledged.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("0 warning(s), 1 acknowledged"), "{stderr}");
+    let plain = run_cli(
+        &root(),
+        &[
+            "check",
+            "--deny",
+            "warnings",
+            "tests/crosschecks/period-mismatch/proposal.toml",
+        ],
+    );
+    assert_eq!(plain.status.code(), Some(1));
+}

@@ -1,0 +1,227 @@
+//! Warnings a proposal accepts on purpose, under `[acknowledged]`, each with a reason:
+//!
+//! ```toml
+//! [acknowledged]
+//! W005 = "the years named are the previous plan's"                       # every W005 here
+//! W003 = { at = "16,4 mio. kr.", reason = "from the 2023 accounts" }      # the one at this text
+//! W004 = [{ at = "3 årsværk", reason = "…" }, { at = "5 årsværk", reason = "…" }]
+//! ```
+//!
+//! An acknowledged warning is counted, not printed, and `--deny warnings` lets it pass, so CI
+//! can deny warnings without anyone weakening a check. An acknowledgement that matches no
+//! warning is itself a warning (W011), so none outlives the text it was written for; one
+//! without a reason, or of an error, is an error (E058).
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+
+/// One acknowledgement as written.
+#[derive(Debug, Clone)]
+struct Entry {
+    /// The warning code it accepts.
+    code: Code,
+    /// Why the warning is accepted.
+    reason: String,
+    /// The text the warning points at, when it accepts one place only.
+    at: Option<String>,
+    /// Where the entry is written.
+    span: Range<usize>,
+}
+
+/// Marks the warnings of `diagnostics` that the file acknowledges, and adds E058 for malformed
+/// acknowledgements and W011 for ones that match no warning.
+pub fn apply(source: &str, diagnostics: &mut Vec<Diagnostic>) {
+    let Ok(table) = DeTable::parse(source) else {
+        return;
+    };
+    let Some(section) = table.get_ref().get("acknowledged") else {
+        return;
+    };
+    let mut problems = Vec::new();
+    let entries = entries(section.get_ref(), section.span(), &mut problems);
+    for entry in &entries {
+        let places: Vec<Range<usize>> = match &entry.at {
+            Some(at) if !at.is_empty() => source
+                .match_indices(at.as_str())
+                .map(|(i, m)| i..i + m.len())
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut used = false;
+        for d in diagnostics.iter_mut() {
+            if d.code != entry.code || d.acknowledged.is_some() {
+                continue;
+            }
+            let here = match (&entry.at, &d.span) {
+                (None, _) => true,
+                (Some(_), Some(span)) => places
+                    .iter()
+                    .any(|p| p.start <= span.start && span.start < p.end.max(p.start + 1)),
+                (Some(_), None) => false,
+            };
+            if here {
+                d.acknowledged = Some(entry.reason.clone());
+                used = true;
+            }
+        }
+        if !used {
+            let place = entry
+                .at
+                .as_ref()
+                .map_or_else(String::new, |at| format!(" at \"{at}\""));
+            problems.push(
+                Diagnostic::new(
+                    Code::W011,
+                    format!(
+                        "{} is acknowledged{place}, but this file has no such warning",
+                        entry.code.as_str()
+                    ),
+                    Some(entry.span.clone()),
+                )
+                .with_label("acknowledges nothing")
+                .with_help(
+                    "remove the acknowledgement (the text it was written for has changed), or \
+                     correct its `at` to the text the warning points at",
+                ),
+            );
+        }
+    }
+    diagnostics.extend(problems);
+}
+
+/// The entries of the `[acknowledged]` table; malformed ones become E058 in `problems`.
+fn entries(value: &DeValue<'_>, span: Range<usize>, problems: &mut Vec<Diagnostic>) -> Vec<Entry> {
+    let DeValue::Table(table) = value else {
+        problems.push(malformed(
+            "`acknowledged` must be a table of warning codes",
+            span,
+        ));
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for (key, item) in table {
+        let code = Code::parse(key.get_ref());
+        let code = match code {
+            Some(code) if code.severity() == Severity::Warning && code != Code::W011 => code,
+            Some(code) => {
+                problems.push(malformed(
+                    &format!(
+                        "{} cannot be acknowledged: only warnings can, and errors must be fixed",
+                        code.as_str()
+                    ),
+                    key.span(),
+                ));
+                continue;
+            }
+            None => {
+                problems.push(malformed(
+                    &format!("\"{}\" is not a warning code", key.get_ref()),
+                    key.span(),
+                ));
+                continue;
+            }
+        };
+        let items: Vec<(&DeValue<'_>, Range<usize>)> = match item.get_ref() {
+            DeValue::Array(list) => list.iter().map(|v| (v.get_ref(), v.span())).collect(),
+            other => vec![(other, item.span())],
+        };
+        for (value, span) in items {
+            match entry(code, value, span.clone()) {
+                Ok(entry) => found.push(entry),
+                Err(why) => problems.push(malformed(&why, span)),
+            }
+        }
+    }
+    found
+}
+
+/// One entry: a reason, or a table with `reason` and `at`.
+fn entry(code: Code, value: &DeValue<'_>, span: Range<usize>) -> Result<Entry, String> {
+    let (reason, at) = match value {
+        DeValue::String(reason) => (reason.to_string(), None),
+        DeValue::Table(table) => {
+            let text = |key: &str| match table.get(key).map(|v| v.get_ref()) {
+                Some(DeValue::String(s)) => Ok(Some(s.to_string())),
+                None => Ok(None),
+                Some(_) => Err(format!("`{key}` must be text in double quotes")),
+            };
+            if let Some(other) = table
+                .keys()
+                .find(|k| !matches!(k.get_ref().as_ref(), "reason" | "at"))
+            {
+                return Err(format!(
+                    "`{}` is not a key of an acknowledgement (use `reason` and `at`)",
+                    other.get_ref()
+                ));
+            }
+            (text("reason")?.unwrap_or_default(), text("at")?)
+        }
+        _ => {
+            return Err(
+                "an acknowledgement is a reason in double quotes, or { at = \"…\", reason = \"…\" }"
+                    .to_owned(),
+            );
+        }
+    };
+    if reason.trim().is_empty() {
+        return Err("an acknowledgement needs a reason: say why the warning is wrong here".into());
+    }
+    Ok(Entry {
+        code,
+        reason,
+        at,
+        span,
+    })
+}
+
+/// E058 with its phrase.
+fn malformed(why: &str, span: Range<usize>) -> Diagnostic {
+    Diagnostic::new(Code::E058, why.to_owned(), Some(span))
+        .with_label("cannot acknowledge")
+        .with_help(
+            "write `W005 = \"the reason\"` under [acknowledged], or `W003 = { at = \"the text the \
+             warning points at\", reason = \"…\" }` for one place",
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A warning of `code` at the first occurrence of `text` in `source`.
+    fn warning(source: &str, code: Code, text: &str) -> Diagnostic {
+        let start = source.find(text).unwrap();
+        Diagnostic::new(code, "w", Some(start..start + text.len()))
+    }
+
+    // A code-wide acknowledgement accepts every warning of that code; one with `at` only the one
+    // at that text; an unused one is W011.
+    #[test]
+    fn acknowledges_by_code_and_place() {
+        let source = "x = \"2,8 mio. kr. og 3,1 mio. kr.\"\n[acknowledged]\nW005 = \"gammel plan\"\nW003 = { at = \"3,1 mio. kr.\", reason = \"fra regnskabet\" }\nW004 = \"ingen\"\n";
+        let mut d = vec![
+            warning(source, Code::W003, "2,8"),
+            warning(source, Code::W003, "3,1"),
+            warning(source, Code::W005, "x"),
+        ];
+        apply(source, &mut d);
+        assert_eq!(d[0].acknowledged, None);
+        assert_eq!(d[1].acknowledged.as_deref(), Some("fra regnskabet"));
+        assert_eq!(d[2].acknowledged.as_deref(), Some("gammel plan"));
+        let codes: Vec<Code> = d[3..].iter().map(|d| d.code).collect();
+        assert_eq!(codes, vec![Code::W011]);
+    }
+
+    // Errors cannot be acknowledged, and a reason is required.
+    #[test]
+    fn errors_and_empty_reasons_are_refused() {
+        let source = "[acknowledged]\nE014 = \"stemmer ikke\"\nW003 = \"\"\nX1 = \"?\"\n";
+        let mut d = Vec::new();
+        apply(source, &mut d);
+        let codes: Vec<Code> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, vec![Code::E058, Code::E058, Code::E058]);
+    }
+}
