@@ -16,7 +16,7 @@ use crate::checked::{
     Agreement, AmountsTable, Block, Cells, CheckedProposal, Ledger, Table, TextRow, TextTable, Unit,
 };
 use crate::markdown;
-use crate::number::{format_amount, format_signed, join_danish};
+use crate::number::{format_amount, format_signed, join_danish, round};
 
 /// The template that wraps one proposal into a document (page, metadata, form macros).
 pub const DOCUMENT_TEMPLATE: &str = "document.typ.j2";
@@ -338,10 +338,8 @@ pub fn chart(caption: &str, frame_label: &str, frame: Decimal, amount: Decimal) 
     } else {
         amount / frame
     };
-    let permille = (share * Decimal::from(1000))
-        .round()
-        .clamp(Decimal::ZERO, Decimal::from(1000));
-    let percent = format_amount((share * Decimal::from(100)).round(), None);
+    let permille = round(share * Decimal::from(1000), 0).clamp(Decimal::ZERO, Decimal::from(1000));
+    let percent = format_amount(round(share * Decimal::from(100), 0), None);
     let frame_text = format!("{frame_label} på {} mio. kr.", format_amount(frame, None));
     let amount_text = format!("{} mio. kr.", format_amount(amount, Some(1)));
     ChartView {

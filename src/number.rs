@@ -1,8 +1,16 @@
 //! Danish numbers: reading amounts written in a proposal, and formatting them for print.
 
-use rust_decimal::Decimal;
+use rust_decimal::{Decimal, RoundingStrategy};
 
 use crate::model::RawAmount;
+
+/// Rounds `value` to `decimals` places, half away from zero (−3,25 → −3,3; 2,45 → 2,5;
+/// 0,05 → 0,1), as Danish public finance and Excel do. Every printed figure, total, chart label
+/// and tolerance is rounded here; clippy forbids rounding anywhere else (`clippy.toml`).
+#[allow(clippy::disallowed_methods)]
+pub fn round(value: Decimal, decimals: u32) -> Decimal {
+    value.round_dp_with_strategy(decimals, RoundingStrategy::MidpointAwayFromZero)
+}
 
 /// Why an amount could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +93,7 @@ fn ungroup(int_part: &str) -> Option<String> {
 /// Formats an amount the Danish way: `36.608`, `−2.800`, `2,8`; `decimals` fixes the decimals shown.
 pub fn format_amount(value: Decimal, decimals: Option<u32>) -> String {
     let value = match decimals {
-        Some(dp) => value.round_dp(dp),
+        Some(dp) => round(value, dp),
         None => value.normalize(),
     };
     let negative = value.is_sign_negative() && !value.is_zero();
@@ -162,6 +170,60 @@ mod tests {
         assert_eq!(format_amount(d("16.04"), Some(1)), "16,0");
         assert_eq!(format_amount(d("0"), None), "0");
         assert_eq!(format_amount(d("-0"), None), "0");
+    }
+
+    // Half away from zero at every decimal, for negatives too; never half to even.
+    #[test]
+    fn rounds_half_away_from_zero() {
+        let cases = [
+            ("-3.25", 1, "-3.3"),
+            ("3.25", 1, "3.3"),
+            ("2.45", 1, "2.5"),
+            ("-2.45", 1, "-2.5"),
+            ("0.05", 1, "0.1"),
+            ("-0.05", 1, "-0.1"),
+            ("0.5", 0, "1"),
+            ("-0.5", 0, "-1"),
+            ("1.5", 0, "2"),
+            ("2.5", 0, "3"),
+            ("-2.5", 0, "-3"),
+            ("0.125", 2, "0.13"),
+            ("-0.125", 2, "-0.13"),
+            ("0.0005", 3, "0.001"),
+            ("2.44999", 1, "2.4"),
+            ("-2.44999", 1, "-2.4"),
+            ("12345.5", 0, "12346"),
+            ("7", 2, "7"),
+        ];
+        for (value, dp, want) in cases {
+            assert_eq!(round(d(value), dp), d(want), "{value} to {dp} decimals");
+        }
+    }
+
+    // A figure in 1.000 kr. printed in mio. kr. with one decimal: -3.250 → −3,3, 2.450 → 2,5,
+    // 50 → 0,1, 149 → 0,1, 150 → 0,2; and in whole 1.000 kr., 0,5 → 1.
+    #[test]
+    fn thousands_printed_in_millions_round_half_away() {
+        let cases = [
+            ("-3250", "\u{2212}3,3"),
+            ("2450", "2,5"),
+            ("-2450", "\u{2212}2,5"),
+            ("50", "0,1"),
+            ("-50", "\u{2212}0,1"),
+            ("149", "0,1"),
+            ("150", "0,2"),
+            ("-149", "\u{2212}0,1"),
+            ("1234550", "1.234,6"),
+            ("0", "0,0"),
+            ("-40", "0,0"),
+        ];
+        for (thousands, want) in cases {
+            let millions = d(thousands) / Decimal::from(1000);
+            assert_eq!(format_amount(millions, Some(1)), want, "{thousands} t.kr.");
+        }
+        assert_eq!(format_amount(d("0.5"), Some(0)), "1");
+        assert_eq!(format_amount(d("-2.5"), Some(0)), "\u{2212}3");
+        assert_eq!(format_amount(d("-36608.25"), Some(1)), "\u{2212}36.608,3");
     }
 
     // FTE changes always carry their sign.
