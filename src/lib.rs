@@ -56,7 +56,7 @@ pub struct Checked {
 pub fn check_source(path: &Path, source: String) -> Checked {
     let (model, mut diagnostics) = parse::parse_document::<model::Proposal>(&source);
     let proposal = model.and_then(|m| {
-        let (checked, more) = validate::validate(&m);
+        let (checked, more) = validate::validate(&m, &source);
         diagnostics.extend(more);
         if let Some(proposal) = &checked {
             let strings = prose::strings(&source);

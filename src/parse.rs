@@ -28,7 +28,7 @@ const MAX_TYPE_ERRORS: usize = 50;
 pub fn parse_document<T: DeserializeOwned>(source: &str) -> (Option<T>, Vec<Diagnostic>) {
     let original = match DeTable::parse(source) {
         Ok(table) => table,
-        Err(err) => return (None, vec![syntax_error(&err)]),
+        Err(err) => return (None, vec![syntax_error(source, &err)]),
     };
     let mut table = original.clone();
     let mut ignored: Vec<Vec<Step>> = Vec::new();
@@ -110,14 +110,74 @@ fn set_aside_entry(table: &mut DeTable<'_>, span: &Range<usize>) -> Option<Strin
     Some(key.get_ref().to_string())
 }
 
-/// E001 for a document that is not TOML.
-fn syntax_error(err: &toml::de::Error) -> Diagnostic {
+/// E001 for a document that is not TOML; at the number when the cause is a number written the
+/// Danish or typographic way (`−450`, `1 200`, `-2.800,5`), naming the character and the fix.
+fn syntax_error(source: &str, err: &toml::de::Error) -> Diagnostic {
+    if let Some((span, m)) = err.span().and_then(|span| number_at(source, span.start)) {
+        let written = source.get(span.clone()).unwrap_or("").to_owned();
+        return Diagnostic::new(
+            Code::E001,
+            format!("TOML cannot read the number {written}: {}", m.problem),
+            Some(span),
+        )
+        .with_label("not a TOML number")
+        .with_help(m.help);
+    }
     Diagnostic::new(
         Code::E001,
         format!("invalid TOML: {}", first_line(err.message())),
         err.span(),
     )
     .with_help("check quotes, brackets and `=` on this line; strings need \"double quotes\"")
+}
+
+/// A number-like value on the line of byte `at` whose span holds `at` (or ends just before it)
+/// and that TOML cannot read as written.
+fn number_at(source: &str, at: usize) -> Option<(Range<usize>, crate::number::Misread)> {
+    let at = at.min(source.len());
+    let line_start = source.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let line_end = source[at..].find('\n').map_or(source.len(), |i| at + i);
+    let line = &source[line_start..line_end];
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    let is_dash = |c: char| {
+        c == '-' || c == '+' || "\u{2212}\u{2013}\u{2012}\u{2014}\u{fe63}\u{ff0d}".contains(c)
+    };
+    let is_space = |c: char| " \u{a0}\u{202f}\u{2009}\u{2007}".contains(c);
+    let digit_at = |k: usize| chars.get(k).is_some_and(|(_, c)| c.is_ascii_digit());
+    let mut i = 0;
+    while i < chars.len() {
+        let (start, c) = chars[i];
+        let after_value_start = i == 0
+            || matches!(chars[i - 1].1, '=' | '[' | '{' | ' ' | '\t' | ',')
+                && !(chars[i - 1].1 == ',' && i >= 2 && chars[i - 2].1.is_ascii_digit());
+        let begins = (c.is_ascii_digit() || (is_dash(c) && digit_at(i + 1))) && after_value_start;
+        if !begins {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < chars.len() {
+            let c = chars[j].1;
+            let joins = c.is_ascii_digit()
+                || ((c == '.' || c == ',' || c == '_' || is_space(c))
+                    && digit_at(j - 1)
+                    && digit_at(j + 1));
+            if !joins {
+                break;
+            }
+            j += 1;
+        }
+        let end = chars.get(j).map_or(line.len(), |(k, _)| *k);
+        let (abs_start, abs_end) = (line_start + start, line_start + end);
+        // toml may report the error at the number, just after it, or at what follows it.
+        let reach = abs_end + line[end..].len() - line[end..].trim_start().len();
+        if abs_start <= at && at <= reach {
+            let text = &line[start..end];
+            return crate::number::misread(text, false).map(|m| (abs_start..abs_end, m));
+        }
+        i = j.max(i + 1);
+    }
+    None
 }
 
 /// E002 or E003 for a document whose shape does not match the model.
@@ -303,6 +363,72 @@ mod tests {
             .map(|d| (d.code, &src[d.span.clone().unwrap()]))
             .collect();
         assert_eq!(found, vec![(Code::E002, "\"one\""), (Code::E002, "5")]);
+    }
+
+    // A number TOML cannot read is E001 at the number (not the line), naming the character
+    // and the exact text to write.
+    #[test]
+    fn numbers_toml_cannot_read_are_reported_at_the_number() {
+        let cases = [
+            (
+                "title = \"x\"\nn = \u{2212}450\n",
+                "\u{2212}450",
+                "U+2212",
+                "write -450",
+            ),
+            ("n = 1 200\n", "1 200", "the space", "write 1200"),
+            ("n = 1\u{a0}200\n", "1\u{a0}200", "U+00A0", "write 1200"),
+            (
+                "n = -2.800,5\n",
+                "-2.800,5",
+                "double quotes",
+                "write \"-2.800,5\"",
+            ),
+            (
+                "a = { 2024 = -2.800,5, 2025 = 1 }\n",
+                "-2.800,5",
+                "double quotes",
+                "\"-2.800,5\"",
+            ),
+            (
+                "a = { 2024 = 1 200, 2025 = 3 }\n",
+                "1 200",
+                "space",
+                "write 1200",
+            ),
+            (
+                "a = { 2026 = -500, 2027 = -2.800,5 }\n",
+                "-2.800,5",
+                "double quotes",
+                "\"-2.800,5\"",
+            ),
+            (
+                "a = { 2025 = \u{2212}2.800 }\n",
+                "\u{2212}2.800",
+                "U+2212",
+                "minus two point eight",
+            ),
+            (
+                "n = 1.250.000\n",
+                "1.250.000",
+                "thousands dots",
+                "write 1250000",
+            ),
+        ];
+        for (src, number, problem, help) in cases {
+            let (_, diags) = parse_document::<Doc>(src);
+            let d = &diags[0];
+            assert_eq!(d.code, Code::E001, "{src}");
+            assert_eq!(&src[d.span.clone().unwrap()], number, "{src}");
+            assert!(d.message.contains(problem), "{src}: {}", d.message);
+            assert!(
+                d.help.as_deref().unwrap_or("").contains(help),
+                "{src}: {:?}",
+                d.help
+            );
+        }
+        let (_, diags) = parse_document::<Doc>("title = \"open\nn = 1\n");
+        assert!(!diags[0].message.contains("number"));
     }
 
     // Broken TOML is E001 with a span.

@@ -14,7 +14,7 @@ use crate::number::{format_amount, format_signed, read_amount};
 /// Years a budget table covers: the budget year and three overslagsår.
 const BUDGET_YEARS: usize = 4;
 
-impl Validator {
+impl Validator<'_> {
     /// The amounts table with its lines, nets, stated figures and staff.
     pub(super) fn table(&mut self, table: &Spanned<BudgetTable>) -> Option<AmountsTable> {
         let t = table.get_ref();

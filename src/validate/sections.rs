@@ -10,7 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::forms::Form;
 use crate::model::{self, SectionBody};
 
-impl Validator {
+impl Validator<'_> {
     /// Sections in the form's order; unknown keys and missing required ones are errors.
     pub(super) fn sections(
         &mut self,
@@ -359,6 +359,7 @@ mod tests {
         let mut v = Validator {
             diags: Vec::new(),
             broken_tables: Vec::new(),
+            source: "",
         };
         let groups = v.checkboxes(&SINGLE, Some(&ticks(&["Mellem"])));
         assert!(v.diags.is_empty());

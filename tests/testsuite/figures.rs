@@ -78,7 +78,11 @@ fn each_case_gets_its_diagnostics_with_their_help() {
                     d["code"] == code.as_str() && d["line"] == *line && d["column"] == *column
                 })
                 .unwrap();
-            let text = format!("{} help: {}", d["message"], d["help"]);
+            let text = format!(
+                "{} help: {}",
+                d["message"].as_str().unwrap_or(""),
+                d["help"].as_str().unwrap_or("")
+            );
             assert!(
                 text.contains(phrase.as_str()),
                 "{}: {code} should say `{phrase}`, says {text}",
