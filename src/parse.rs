@@ -56,7 +56,7 @@ pub fn parse_document<T: DeserializeOwned>(source: &str) -> (Option<T>, Vec<Diag
         // A required field set aside is the consequence of a wrong value already reported: set
         // aside the table that misses it instead, and go on.
         if !missing.is_some_and(|field| set_aside.iter().any(|k| k == field)) {
-            errors.push(type_error(source, &err));
+            errors.push(type_error(source, &original, &err));
         }
         match err
             .span()
@@ -180,8 +180,9 @@ fn number_at(source: &str, at: usize) -> Option<(Range<usize>, crate::number::Mi
     None
 }
 
-/// E002 or E003 for a document whose shape does not match the model.
-fn type_error(source: &str, err: &toml::de::Error) -> Diagnostic {
+/// E002 or E003 for a document whose shape does not match the model, in a finance officer's
+/// words: what the key needs and an example, never serde's type names.
+fn type_error(source: &str, table: &Spanned<DeTable<'_>>, err: &toml::de::Error) -> Diagnostic {
     let message = first_line(err.message());
     if let Some(field) = message
         .strip_prefix("missing field `")
@@ -199,7 +200,424 @@ fn type_error(source: &str, err: &toml::de::Error) -> Diagnostic {
             "add `{field} = …` to this table (see README, \"The TOML format\")"
         ));
     }
-    Diagnostic::new(Code::E002, message.to_owned(), err.span())
+    let (path, unit) = err
+        .span()
+        .map(|span| path_to(table, &span))
+        .unwrap_or_default();
+    let dotted = dotted(&path);
+    let key = path.iter().rev().find_map(|step| match step {
+        Step::Key(k) => Some(k.as_str()),
+        Step::Index(_) => None,
+    });
+    let element = matches!(path.last(), Some(Step::Index(_)));
+    let keys: Vec<&str> = path
+        .iter()
+        .filter_map(|step| match step {
+            Step::Key(k) => Some(k.as_str()),
+            Step::Index(_) => None,
+        })
+        .collect();
+    let parent = keys.len().checked_sub(2).and_then(|i| keys.get(i)).copied();
+    let year_key = key.is_some_and(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_digit()));
+    let amount = if keys.contains(&"fte") {
+        "a number of årsværk such as 4 or \"0,5\"".to_owned()
+    } else {
+        let unit = unit.unwrap_or_else(|| "the table's unit".to_owned());
+        format!("a whole number of {unit}, or a string such as \"-2,8\"")
+    };
+    let table_path = keys.join(".");
+    let wanted = |expected: &str| -> (String, Option<String>) {
+        let by_key = match (key, element) {
+            (Some(k), false) if year_key => Some((
+                amount.clone(),
+                format!("{k} = -2800, or {k} = \"-2,8\" with a decimal comma"),
+            )),
+            (Some(k), false) => expected_for_key(k, parent, &amount, &table_path),
+            (Some(k), true) => expected_for_element(k),
+            (None, _) => None,
+        };
+        match by_key {
+            Some((what, example)) => (what, Some(example)),
+            None => (plain_expected(expected, &amount), None),
+        }
+    };
+    let subject = if dotted.is_empty() {
+        "the file".to_owned()
+    } else if element {
+        format!(
+            "each entry of `{}`",
+            dotted
+                .rsplit_once('[')
+                .map_or(dotted.as_str(), |(head, _)| head)
+        )
+    } else {
+        format!("`{dotted}`")
+    };
+    let (text, help) = if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let (what, example) = wanted(expected);
+        (
+            format!("{subject} must be {what}, not {}", plain_found(found)),
+            example,
+        )
+    } else if let Some(rest) = message.strip_prefix("invalid value: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+        let (what, example) = wanted(expected);
+        (
+            format!("{subject} must be {what}; {} is not", plain_found(found)),
+            example,
+        )
+    } else if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (name, valid) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid = valid
+            .trim_start_matches(", expected ")
+            .trim_start_matches("one of ")
+            .to_owned();
+        (
+            format!("unknown key `{name}` in {subject}"),
+            Some(format!("use {valid}")),
+        )
+    } else if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (name, valid) = rest.split_once('`').unwrap_or((rest, ""));
+        let valid = valid
+            .trim_start_matches(", expected ")
+            .trim_start_matches("one of ")
+            .to_owned();
+        (
+            format!("{subject} cannot be \"{name}\""),
+            Some(format!("use {valid}")),
+        )
+    } else if message.starts_with("invalid length") {
+        let (what, example) = wanted("");
+        (format!("{subject} must be {what}"), example)
+    } else if serde_words(message) {
+        let (what, example) = wanted("");
+        (
+            format!("{subject} has the wrong kind of value; it must be {what}"),
+            example,
+        )
+    } else {
+        (message.to_owned(), None)
+    };
+    let help = match help {
+        Some(use_instead) if use_instead.starts_with("use ") => use_instead,
+        Some(example) => format!("write {example}"),
+        None => "see README, \"The TOML format\", for what each key holds".to_owned(),
+    };
+    Diagnostic::new(Code::E002, text, err.span()).with_help(help)
+}
+
+/// Whether a message still carries serde's vocabulary (type names a finance officer cannot know).
+fn serde_words(message: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "i64",
+        "i32",
+        "u64",
+        "u32",
+        "u16",
+        "u8",
+        "f64",
+        "f32",
+        "sequence",
+        "map",
+        "struct",
+        "variant",
+        "tuple",
+        "newtype",
+        "enum",
+        "unit value",
+        "char",
+        "bytes",
+        "option",
+    ];
+    message
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| WORDS.contains(&word))
+        || message.contains("invalid type")
+}
+
+/// What serde found, in plain words: "integer `5`" → "the number 5".
+fn plain_found(found: &str) -> String {
+    let quoted = |prefix: &str| {
+        found
+            .strip_prefix(prefix)
+            .map(|rest| rest.trim_matches('`').to_owned())
+    };
+    if let Some(n) = quoted("integer ") {
+        format!("the number {n}")
+    } else if let Some(n) = quoted("floating point ") {
+        format!("the decimal number {n}")
+    } else if let Some(b) = quoted("boolean ") {
+        b
+    } else if let Some(text) = found.strip_prefix("string ") {
+        format!("the text {text}")
+    } else {
+        match found {
+            "sequence" => "a list".to_owned(),
+            "map" => "a table".to_owned(),
+            "unit value" | "option" => "nothing".to_owned(),
+            _ if found.contains("date") => "a date".to_owned(),
+            _ => "this value".to_owned(),
+        }
+    }
+}
+
+/// serde's "expected …" in plain words, for keys without a phrase of their own.
+fn plain_expected(expected: &str, amount: &str) -> String {
+    let expected = expected.trim();
+    match expected {
+        "a string" | "a borrowed string" => "text in double quotes".to_owned(),
+        "a sequence" => "a list in square brackets, such as [\"…\"]".to_owned(),
+        "a map" => "a table, such as { … } or a [heading] with keys below it".to_owned(),
+        "a boolean" => "true or false".to_owned(),
+        "f64" | "f32" => "a number".to_owned(),
+        _ if expected.starts_with("struct ") => {
+            "a table, such as { … } or a [heading] with keys below it".to_owned()
+        }
+        _ if expected.contains("datetime") || expected.contains("date") => {
+            "a date such as 2024-06-12 (without quotes)".to_owned()
+        }
+        _ if expected.starts_with("an amount") => amount.to_owned(),
+        _ if expected.starts_with('i') || expected.starts_with('u') => {
+            if expected.len() <= 3 {
+                "a whole number".to_owned()
+            } else {
+                expected.to_owned()
+            }
+        }
+        "" => "another kind of value".to_owned(),
+        _ if serde_words(expected) => "another kind of value".to_owned(),
+        _ => expected.to_owned(),
+    }
+}
+
+/// What a key of the format holds (under `parent`, at `table_path`), and an example to write.
+fn expected_for_key(
+    key: &str,
+    parent: Option<&str>,
+    amount: &str,
+    table_path: &str,
+) -> Option<(String, String)> {
+    let text = |example: &str| Some(("text in double quotes".to_owned(), example.to_owned()));
+    let per_year = || {
+        let example = if key == "fte" {
+            format!("{key} = {{ 2025 = 4, 2026 = \"0,5\" }}")
+        } else {
+            format!("{key} = {{ 2025 = -2800, 2026 = \"-2,8\" }}")
+        };
+        Some((format!("amounts per year, each {amount}"), example))
+    };
+    match parent {
+        Some("stated_net") => return per_year(),
+        Some("checkboxes") => {
+            return Some((
+                "a list of ticked options".to_owned(),
+                format!("{key} = [\"…\"]"),
+            ));
+        }
+        Some("sections") => {
+            return Some((
+                "Markdown text in double quotes, or a list of blocks".to_owned(),
+                format!(
+                    "{key} = \"\"\"…\"\"\" or {key} = [{{ text = \"…\" }}, {{ table = \"tabel2\" }}]"
+                ),
+            ));
+        }
+        Some("tables") => {
+            return Some((
+                "a table with its `kind` and keys".to_owned(),
+                format!(
+                    "[tables.{key}] on a line of its own, with kind = \"ledger\" and the other keys below it"
+                ),
+            ));
+        }
+        Some("committees") => return text(&format!("{key} = \"…udvalget\"")),
+        _ => {}
+    }
+    match key {
+        "id" => text("id = \"SU04\""),
+        "form" => text("form = \"standard\""),
+        "title" | "municipality" | "proposer" | "number" | "area" | "address" | "target_group"
+        | "label" | "caption" | "prices" | "row_total" | "total" | "label_header" | "intro"
+        | "lead" | "purpose" | "group" | "heading" | "body" | "alt" | "file" | "kind"
+        | "expense" | "committee" | "account" | "unit" | "amounts_from" | "text" | "table"
+        | "name" | "annex" | "chart_caption" | "group_by" => text(&format!("{key} = \"…\"")),
+        "committees" => Some((
+            "a list such as [\"Socialudvalget\"]".to_owned(),
+            "committees = [\"Socialudvalget\"]".to_owned(),
+        )),
+        "external_amounts" => Some((
+            "a list of texts such as [\"16,4 mio. kr.\"]".to_owned(),
+            "external_amounts = [\"16,4 mio. kr.\"]".to_owned(),
+        )),
+        "columns" | "values" | "header" | "expense_types" | "proposals" => Some((
+            "a list of texts in square brackets".to_owned(),
+            format!("{key} = [\"…\", \"…\"]"),
+        )),
+        "cells" => Some((
+            "a list of cells in square brackets".to_owned(),
+            "cells = [\"…\", { heading = \"…\", body = \"…\" }]".to_owned(),
+        )),
+        "years" => Some((
+            "a list of years such as [2024, 2025, 2026, 2027]".to_owned(),
+            "years = [2024, 2025, 2026, 2027]".to_owned(),
+        )),
+        "one_off_years" => Some((
+            "a list of years such as [2024]".to_owned(),
+            "one_off_years = [2024]".to_owned(),
+        )),
+        "year" => Some(("a year such as 2025".to_owned(), "year = 2025".to_owned())),
+        "date" => Some((
+            "a date such as 2024-06-12 (without quotes)".to_owned(),
+            "date = 2024-06-12".to_owned(),
+        )),
+        "amounts" | "current" | "fte" | "stated_totals" => per_year(),
+        "amount" | "stated_total" | "stated_grand_total" | "rounding" | "alternative" => Some((
+            amount.to_owned(),
+            format!("{key} = \"2,8\" or {key} = 2800"),
+        )),
+        "own_prices" => Some(("true or false".to_owned(), "own_prices = true".to_owned())),
+        "logo" => Some((
+            "a table with the file and its alt text".to_owned(),
+            "logo = { file = \"logo.svg\", alt = \"…s logo\" }".to_owned(),
+        )),
+        "stated_net" => Some((
+            "a table of amounts per year for each expense type".to_owned(),
+            "[budget.stated_net] with service = { 2025 = -600 }".to_owned(),
+        )),
+        "checkboxes" => Some((
+            "a table of ticked options per group".to_owned(),
+            "[checkboxes] with kategorisering = [\"Henvist sag\"]".to_owned(),
+        )),
+        "sections" => Some((
+            "a table of sections".to_owned(),
+            "[sections] with resume = \"…\"".to_owned(),
+        )),
+        "tables" => Some((
+            "a table of tables by id".to_owned(),
+            "[tables.tabel2] with kind = \"ledger\"".to_owned(),
+        )),
+        "budget"
+        | "request"
+        | "agreement"
+        | "staff"
+        | "catalogue"
+        | "frame"
+        | "committees_register" => Some((
+            "a table with its keys below a heading".to_owned(),
+            format!("[{key}] on a line of its own, with its keys below it (see README)"),
+        )),
+        "rows" | "lines" | "areas" | "parts" => Some((
+            "a list of tables, one per entry".to_owned(),
+            format!("[[{table_path}]] on a line of its own before each entry's keys"),
+        )),
+        _ => None,
+    }
+}
+
+/// What each entry of a list-valued key holds, and an example.
+fn expected_for_element(key: &str) -> Option<(String, String)> {
+    let text = |what: &str, example: &str| Some((what.to_owned(), example.to_owned()));
+    match key {
+        "years" | "one_off_years" => text("a year such as 2025", "[2024, 2025, 2026, 2027]"),
+        "committees" => text(
+            "a committee's name in double quotes",
+            "committees = [\"Socialudvalget\"]",
+        ),
+        "external_amounts" => text("text in double quotes", "[\"16,4 mio. kr.\"]"),
+        "columns" | "values" | "header" | "expense_types" | "proposals" => {
+            text("text in double quotes", "[\"…\", \"…\"]")
+        }
+        "cells" => text(
+            "a cell: text in double quotes, or { heading = \"…\", body = \"…\" }",
+            "cells = [\"…\", { heading = \"…\", body = \"…\" }]",
+        ),
+        "rows" | "lines" | "areas" | "parts" => text(
+            "a table of keys",
+            "{ label = \"…\", … } or [[….rows]] with its keys below",
+        ),
+        _ => text(
+            "text in double quotes, or a block such as { text = \"…\" }",
+            "[{ text = \"…\" }, { heading = \"…\" }, { table = \"tabel2\" }]",
+        ),
+    }
+}
+
+/// The path of keys and indices to the innermost value holding `span`, and the `unit` of the
+/// nearest table on the way that has one (for "a whole number of 1.000 kr.").
+fn path_to(table: &Spanned<DeTable<'_>>, span: &Range<usize>) -> (Vec<Step>, Option<String>) {
+    let mut path = Vec::new();
+    let mut unit = None;
+    search_table(table.get_ref(), span, &mut path, &mut unit);
+    (path, unit)
+}
+
+/// Whether the span of `value` holds `span`.
+fn holds(value: &Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+    let r = value.span();
+    r.start <= span.start && span.end <= r.end
+}
+
+/// Finds the entry of `table` holding `span`, searching tables first (a `[table]`'s own span is
+/// only its header); pushes its steps onto `path`.
+fn search_table(
+    table: &DeTable<'_>,
+    span: &Range<usize>,
+    path: &mut Vec<Step>,
+    unit: &mut Option<String>,
+) -> bool {
+    let unit_here = match table.get("unit").map(|u| u.get_ref()) {
+        Some(DeValue::String(u)) => Some(u.to_string()),
+        _ => None,
+    };
+    for (key, value) in table {
+        path.push(Step::Key(key.get_ref().to_string()));
+        if search_value(value, span, path, unit) {
+            if unit.is_none() {
+                *unit = unit_here.clone();
+            }
+            return true;
+        }
+        path.pop();
+    }
+    false
+}
+
+/// Whether `value` holds `span` (itself or deeper); pushes the deeper steps onto `path`.
+fn search_value(
+    value: &Spanned<DeValue<'_>>,
+    span: &Range<usize>,
+    path: &mut Vec<Step>,
+    unit: &mut Option<String>,
+) -> bool {
+    match value.get_ref() {
+        DeValue::Table(inner) if value.span() != *span && search_table(inner, span, path, unit) => {
+            return true;
+        }
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(Step::Index(i));
+                if search_value(item, span, path, unit) {
+                    return true;
+                }
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+    holds(value, span)
+}
+
+/// `budget.lines[0].amounts` from steps.
+fn dotted(path: &[Step]) -> String {
+    path.iter()
+        .map(|step| match step {
+            Step::Key(key) => key.clone(),
+            Step::Index(i) => format!("[{i}]"),
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+        .replace(".[", "[")
 }
 
 /// W001 for a key that is not part of the format.
@@ -429,6 +847,16 @@ mod tests {
         }
         let (_, diags) = parse_document::<Doc>("title = \"open\nn = 1\n");
         assert!(!diags[0].message.contains("number"));
+    }
+
+    // A wrong type is said in plain words with the key's path and an example, never serde's.
+    #[test]
+    fn type_errors_speak_plainly() {
+        let (_, diags) = parse_document::<Doc>("title = 5\n[[rows]]\nn = \"one\"\n");
+        let messages: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.contains(&"`title` must be text in double quotes, not the number 5"));
+        assert!(messages.contains(&"`rows[0].n` must be a whole number, not the text \"one\""));
+        assert!(diags.iter().all(|d| !serde_words(&d.message)));
     }
 
     // Broken TOML is E001 with a span.

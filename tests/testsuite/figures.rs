@@ -115,3 +115,377 @@ fn printed_figures_round_half_away_from_zero() {
     }
     assert!(!flat.contains("3,2 mio. kr."), "half to even: {flat}");
 }
+
+/// Words and phrases of serde and Rust types that a finance officer cannot know.
+const SERDE_WORDS: &[&str] = &[
+    "i64", "i32", "u64", "u32", "u16", "u8", "f64", "f32", "sequence", "map", "struct", "variant",
+    "tuple", "newtype", "enum", "option",
+];
+
+/// Serde phrasings (matched as substrings).
+const SERDE_PHRASES: &[&str] = &[
+    "invalid type",
+    "invalid value",
+    "expected i64",
+    "string \"",
+    "integer `",
+    "floating point",
+    "boolean `",
+    "TOML datetime",
+];
+
+/// The minimal standard-form proposal the wrong-type cases change.
+const MINIMAL: &str = "tests/good/minimal.toml";
+
+/// The small budgetnotat the wrong-type cases change.
+const BUDGETNOTAT: &str = "tests/good/budgetnotat.toml";
+
+// A wrong type in every kind of field of the model (text, list, year, date, amount, amounts per
+// year, table, list of tables, boolean, cell, block) gets an error in plain words: no message or
+// help contains serde's vocabulary (`expected i64`, `invalid type`, `sequence`, `map`, …).
+#[test]
+fn wrong_types_are_explained_without_serde_words() {
+    let cases: &[(&str, &str, &str)] = &[
+        (MINIMAL, "id = \"T01\"", "id = 5"),
+        (MINIMAL, "form = \"standard\"", "form = 5"),
+        (MINIMAL, "title = \"Testforslag\"", "title = true"),
+        (
+            MINIMAL,
+            "title = \"Testforslag\"",
+            "title = \"T\"\nmunicipality = 1",
+        ),
+        (
+            MINIMAL,
+            "title = \"Testforslag\"",
+            "title = \"T\"\nlogo = \"logo.svg\"",
+        ),
+        (
+            MINIMAL,
+            "title = \"Testforslag\"",
+            "title = \"T\"\nlogo = { file = 1, alt = \"x\" }",
+        ),
+        (
+            MINIMAL,
+            "title = \"Testforslag\"",
+            "title = \"T\"\nlogo = { file = \"a.svg\", alt = 2 }",
+        ),
+        (
+            MINIMAL,
+            "committees = [\"Socialudvalget\"]",
+            "committees = \"Socialudvalget\"",
+        ),
+        (
+            MINIMAL,
+            "committees = [\"Socialudvalget\"]",
+            "committees = [1]",
+        ),
+        (MINIMAL, "proposer = \"Administrationen\"", "proposer = []"),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\ndate = \"2024-06-12\"",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\nnumber = 1",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\narea = 1",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\naddress = 1",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\ntarget_group = 1",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\nexternal_amounts = \"2 mio. kr.\"",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\nexternal_amounts = [2]",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\ntables = 1",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\nrequest = 1",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\nrequest = { unit = 1, year = \"2025\", amount = true }",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\nrequest = { unit = \"mio. kr.\", year = 2025, parts = 1 }",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\nrequest = { unit = \"mio. kr.\", year = 2025, parts = [{ label = 1, amount = [] }] }",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\nagreement = \"x\"",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\ncheckboxes = \"x\"",
+        ),
+        (
+            MINIMAL,
+            "proposer = \"Administrationen\"",
+            "proposer = \"A\"\ncheckboxes = { kategorisering = \"Henvist sag\" }",
+        ),
+        (MINIMAL, "resume = \"Resumé.\"", "resume = 5"),
+        (MINIMAL, "resume = \"Resumé.\"", "resume = [5]"),
+        (MINIMAL, "resume = \"Resumé.\"", "resume = [{ text = 1 }]"),
+        (MINIMAL, "unit = \"1.000 kr.\"", "unit = 1000"),
+        (MINIMAL, "prices = \"2024-priser\"", "prices = 2024"),
+        (MINIMAL, "years = [2024, 2025, 2026, 2027]", "years = 2024"),
+        (
+            MINIMAL,
+            "years = [2024, 2025, 2026, 2027]",
+            "years = [\"2024\", 2025, 2026, 2027]",
+        ),
+        (
+            MINIMAL,
+            "years = [2024, 2025, 2026, 2027]",
+            "years = [2024.0, 2025, 2026, 2027]",
+        ),
+        (
+            MINIMAL,
+            "years = [2024, 2025, 2026, 2027]",
+            "years = [2024, 2025, 2026, 2027]\ncurrent = 5",
+        ),
+        (
+            MINIMAL,
+            "years = [2024, 2025, 2026, 2027]",
+            "years = [2024, 2025, 2026, 2027]\ncurrent = { 2024 = true }",
+        ),
+        (
+            MINIMAL,
+            "years = [2024, 2025, 2026, 2027]",
+            "years = [2024, 2025, 2026, 2027]\nexpense_types = \"service\"",
+        ),
+        (MINIMAL, "kind = \"omstilling\"", "kind = 1"),
+        (MINIMAL, "expense = \"service\"", "expense = 1"),
+        (MINIMAL, "committee = \"SU\"", "committee = [\"SU\"]"),
+        (
+            MINIMAL,
+            "committee = \"SU\"",
+            "committee = \"SU\"\nlabel = 1",
+        ),
+        (
+            MINIMAL,
+            "committee = \"SU\"",
+            "committee = \"SU\"\naccount = 5.57",
+        ),
+        (
+            MINIMAL,
+            "committee = \"SU\"",
+            "committee = \"SU\"\none_off_years = 2024",
+        ),
+        (
+            MINIMAL,
+            "committee = \"SU\"",
+            "committee = \"SU\"\none_off_years = [\"2024\"]",
+        ),
+        (
+            MINIMAL,
+            "amounts = { 2024 = -500, 2025 = -500, 2026 = -500, 2027 = -500 }",
+            "amounts = [-500, -500]",
+        ),
+        (
+            MINIMAL,
+            "amounts = { 2024 = -500, 2025 = -500, 2026 = -500, 2027 = -500 }",
+            "amounts = { 2024 = [-500] }",
+        ),
+        (
+            MINIMAL,
+            "amounts = { 2024 = -500, 2025 = -500, 2026 = -500, 2027 = -500 }",
+            "amounts = { 2024 = true }",
+        ),
+        (
+            MINIMAL,
+            "service = { 2024 = -300, 2025 = -300, 2026 = -300, 2027 = -300 }",
+            "service = -300",
+        ),
+        (
+            MINIMAL,
+            "fte = { 2024 = 2, 2025 = 2, 2026 = 2, 2027 = 2 }",
+            "fte = 2",
+        ),
+        (MINIMAL, "label = \"Sagsbehandlere\"", "label = 1"),
+        (BUDGETNOTAT, "kind = \"ledger\"", "kind = 1"),
+        (BUDGETNOTAT, "caption = \"Tabel 2. Økonomi\"", "caption = 2"),
+        (
+            BUDGETNOTAT,
+            "prices = \"2025 p/l\"",
+            "prices = \"2025 p/l\"\nown_prices = \"yes\"",
+        ),
+        (
+            BUDGETNOTAT,
+            "columns = [\"Styringsområde\"]",
+            "columns = \"Styringsområde\"",
+        ),
+        (BUDGETNOTAT, "row_total = \"I alt\"", "row_total = true"),
+        (
+            BUDGETNOTAT,
+            "total = \"Udgifter i alt (netto)\"",
+            "total = 1",
+        ),
+        (
+            BUDGETNOTAT,
+            "stated_totals = { 2025 = 1500, 2026 = 1500 }",
+            "stated_totals = 1500",
+        ),
+        (
+            BUDGETNOTAT,
+            "stated_grand_total = 3000",
+            "stated_grand_total = [3000]",
+        ),
+        (
+            BUDGETNOTAT,
+            "stated_grand_total = 3000",
+            "stated_grand_total = 3000\nrounding = { a = 1 }",
+        ),
+        (
+            BUDGETNOTAT,
+            "header = [\"Før\", \"Efter\"]",
+            "header = \"Før\"",
+        ),
+        (
+            BUDGETNOTAT,
+            "rows = [{ group = \"Gruppe\" }, { cells = [\"Borgere\", \"Indsats\"] }]",
+            "rows = 1",
+        ),
+        (
+            BUDGETNOTAT,
+            "rows = [{ group = \"Gruppe\" }, { cells = [\"Borgere\", \"Indsats\"] }]",
+            "rows = [{ group = 1 }]",
+        ),
+        (
+            BUDGETNOTAT,
+            "rows = [{ group = \"Gruppe\" }, { cells = [\"Borgere\", \"Indsats\"] }]",
+            "rows = [{ cells = \"Borgere\" }]",
+        ),
+        (
+            BUDGETNOTAT,
+            "rows = [{ group = \"Gruppe\" }, { cells = [\"Borgere\", \"Indsats\"] }]",
+            "rows = [{ cells = [1, 2] }]",
+        ),
+        (
+            BUDGETNOTAT,
+            "rows = [{ group = \"Gruppe\" }, { cells = [\"Borgere\", \"Indsats\"] }]",
+            "rows = [{ cells = [{ heading = 1, body = \"x\" }, \"y\"] }]",
+        ),
+        (BUDGETNOTAT, "label = \"Indsats A\"", "label = 1"),
+        (
+            BUDGETNOTAT,
+            "values = [\"Service\"]\namounts = { 2025 = 1000",
+            "values = \"Service\"\namounts = { 2025 = 1000",
+        ),
+        (
+            BUDGETNOTAT,
+            "stated_total = 2000",
+            "stated_total = { a = 1 }",
+        ),
+        (BUDGETNOTAT, "intro = \"Parterne er enige.\"", "intro = 1"),
+        (
+            BUDGETNOTAT,
+            "amounts_from = \"tabel\"",
+            "amounts_from = [\"tabel\"]",
+        ),
+        (
+            BUDGETNOTAT,
+            "tables.figur]",
+            "tables.figur]\nx = 1\n[tables.figur2]",
+        ),
+        (
+            BUDGETNOTAT,
+            "[tables.figur]",
+            "[tables]\nfigur = 1\n[tables.x]",
+        ),
+    ];
+    let work = tempfile::tempdir().unwrap();
+    for (i, (base, old, new)) in cases.iter().enumerate() {
+        let text = std::fs::read_to_string(root().join(base)).unwrap();
+        assert!(text.contains(old), "case {i}: `{old}` not in {base}");
+        let text = text
+            .replacen(old, new, 1)
+            .replacen("id = \"", &format!("id = \"C{i}"), 1);
+        std::fs::write(work.path().join(format!("c{i:02}.toml")), text).unwrap();
+    }
+    std::fs::write(
+        work.path().join("catalogue.toml"),
+        "[catalogue]\nannex = 1\ntitle = [\"x\"]\nyear = \"2025\"\nframe = { amount = true, unit = 5 }\nproposals = \"katalog/\"\n",
+    )
+    .unwrap();
+    let out = run_cli(
+        &root(),
+        &["check", "--format", "json", work.path().to_str().unwrap()],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON: {e}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let diagnostics = json.as_array().unwrap();
+    for (i, case) in cases.iter().enumerate() {
+        let file = format!("c{i:02}.toml");
+        assert!(
+            diagnostics
+                .iter()
+                .any(|d| d["file"].as_str().unwrap_or("").ends_with(&file)
+                    && d["severity"] == "error"),
+            "case {i} ({:?}) got no error",
+            case.2
+        );
+    }
+    assert!(
+        diagnostics
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap_or("").ends_with("catalogue.toml"))
+            .count()
+            >= 3
+    );
+    for d in diagnostics {
+        let text = format!(
+            "{} {} {}",
+            d["message"].as_str().unwrap_or(""),
+            d["help"].as_str().unwrap_or(""),
+            d["label"].as_str().unwrap_or("")
+        );
+        let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).collect();
+        for word in SERDE_WORDS {
+            assert!(!words.contains(word), "`{word}` in {}: {text}", d["file"]);
+        }
+        for phrase in SERDE_PHRASES {
+            assert!(
+                !text.contains(phrase),
+                "`{phrase}` in {}: {text}",
+                d["file"]
+            );
+        }
+    }
+}
