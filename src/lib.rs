@@ -217,7 +217,10 @@ impl Project {
                     )
                     .with_label("unknown abbreviation")
                     .with_help(format!(
-                        "use one of the register's abbreviations ({}), or add it to {}",
+                        "{}use one of the register's abbreviations ({}), or add it to {}",
+                        self.config
+                            .nearest_committee(&line.committee)
+                            .map_or_else(String::new, |c| format!("did you mean \"{c}\"? ")),
                         register(),
                         config::FILE
                     )),

@@ -10,7 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 
 /// One step of a path into a TOML document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-enum Step {
+pub enum Step {
     /// A key of a table.
     Key(String),
     /// An index of an array.
@@ -68,12 +68,17 @@ pub fn parse_document<T: DeserializeOwned>(source: &str) -> (Option<T>, Vec<Diag
     }
     let mut diagnostics: Vec<Diagnostic> = ignored
         .iter()
-        .map(|path| unknown_key(&original, path))
+        .map(|path| {
+            let parent = &path[..path.len().saturating_sub(1)];
+            unknown_key(&original, path, &known_keys::<T>(parent))
+        })
         .collect();
     diagnostics.extend(errors);
+    // A misspelt key (E043) withholds the document, but the rest of it is still checked so that
+    // every problem is reported at once.
     if !diagnostics
         .iter()
-        .any(|d| d.code.severity() == crate::diagnostic::Severity::Error)
+        .any(|d| d.code.severity() == crate::diagnostic::Severity::Error && d.code != Code::E043)
     {
         return (value, diagnostics);
     }
@@ -620,8 +625,10 @@ fn dotted(path: &[Step]) -> String {
         .replace(".[", "[")
 }
 
-/// W001 for a key that is not part of the format.
-fn unknown_key(table: &Spanned<DeTable<'_>>, path: &[Step]) -> Diagnostic {
+/// W001 for a key that is not part of the format; E043 when it is close to a key of the same
+/// table (`stated_nets` for `stated_net`), since the check or text it was meant for would
+/// silently be lost.
+fn unknown_key(table: &Spanned<DeTable<'_>>, path: &[Step], known: &[&str]) -> Diagnostic {
     let dotted = path
         .iter()
         .map(|step| match step {
@@ -635,6 +642,18 @@ fn unknown_key(table: &Spanned<DeTable<'_>>, path: &[Step]) -> Diagnostic {
         Some(Step::Key(key)) => key.as_str(),
         _ => dotted.as_str(),
     };
+    if let Some(meant) = nearest(name, known.iter().copied()) {
+        return Diagnostic::new(
+            Code::E043,
+            format!("unknown key `{dotted}`: did you mean `{meant}`?"),
+            key_span(table, path),
+        )
+        .with_label(format!("did you mean `{meant}`?"))
+        .with_help(format!(
+            "rename `{name}` to `{meant}`; as written, this key would be ignored and what it \
+             holds neither checked nor printed"
+        ));
+    }
     Diagnostic::new(
         Code::W001,
         format!("unknown key `{dotted}` is ignored"),
@@ -644,6 +663,249 @@ fn unknown_key(table: &Spanned<DeTable<'_>>, path: &[Step]) -> Diagnostic {
     .with_help(format!(
         "remove `{name}` or correct its spelling; README lists the keys of each table"
     ))
+}
+
+/// The candidate closest to `word` when it is close enough to be a typo of it: the same after
+/// ignoring case, `_`/`-`/spaces and æ/ø/å written as ae/oe/aa, or within a small edit distance
+/// (one edit for short words, two up to ten letters, three beyond).
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let wanted = fold(word);
+    if wanted.is_empty() {
+        return None;
+    }
+    candidates
+        .into_iter()
+        .filter(|c| *c != word)
+        .filter_map(|c| {
+            let folded = fold(c);
+            let distance = strsim::damerau_levenshtein(&wanted, &folded);
+            let longest = wanted.chars().count().max(folded.chars().count());
+            let allowed = match longest {
+                0..=4 => 1,
+                5..=10 => 2,
+                _ => 3,
+            };
+            (distance <= allowed && distance < longest).then_some((distance, c))
+        })
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, c)| c)
+}
+
+/// "did you mean \"standard\"? " when a candidate is close to `word`, else "": to put before a
+/// help line that lists the valid values.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    nearest(word.trim(), candidates).map_or_else(String::new, |c| format!("did you mean \"{c}\"? "))
+}
+
+/// The values of a list written for help texts, `"a", "b"`, without their quotes.
+pub fn listed(keys: &str) -> impl Iterator<Item = &str> {
+    keys.split(',').map(|k| k.trim().trim_matches('"'))
+}
+
+/// A word folded for comparison: lowercase, æ/ø/å as ae/oe/aa, no `_`, `-`, `.` or spaces.
+fn fold(word: &str) -> String {
+    let mut out = String::new();
+    for c in word.trim().to_lowercase().chars() {
+        match c {
+            'æ' => out.push_str("ae"),
+            'ø' => out.push_str("oe"),
+            'å' => out.push_str("aa"),
+            '_' | '-' | ' ' | '.' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The keys the model `T` knows in the table at `path` (e.g. `["budget"]` → unit, prices, …),
+/// read from serde's own field lists, so they cannot drift from the model. Empty when the table
+/// is a map with free keys (sections, tables) or a hand-written type.
+pub fn known_keys<T: DeserializeOwned>(path: &[Step]) -> Vec<&'static str> {
+    let found = std::cell::Cell::new(None);
+    let _ = T::deserialize(probe::Probe {
+        path,
+        found: &found,
+    });
+    found
+        .get()
+        .map(|fields: &[&str]| fields.to_vec())
+        .unwrap_or_default()
+}
+
+/// A deserializer that walks a model along a path and records the field list of the struct it
+/// ends at (serde passes every struct's fields to `deserialize_struct`).
+mod probe {
+    use std::cell::Cell;
+
+    use serde::de::value::{BorrowedStrDeserializer, Error, U64Deserializer};
+    use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+    use serde::forward_to_deserialize_any;
+
+    use super::Step;
+
+    /// serde_spanned's private struct name and fields: a `Spanned<T>` is a map of these.
+    const SPANNED: &str = "$__serde_spanned_private_Spanned";
+    /// The start field of a spanned value.
+    const START: &str = "$__serde_spanned_private_start";
+    /// The end field of a spanned value.
+    const END: &str = "$__serde_spanned_private_end";
+    /// The value field of a spanned value.
+    const VALUE: &str = "$__serde_spanned_private_value";
+
+    /// Walks `path`; records in `found` the fields of the struct at its end.
+    #[derive(Clone, Copy)]
+    pub struct Probe<'p> {
+        /// What is left of the path.
+        pub path: &'p [Step],
+        /// The field list found at the end of the path.
+        pub found: &'p Cell<Option<&'static [&'static str]>>,
+    }
+
+    impl<'p> Probe<'p> {
+        /// The probe one step further down.
+        fn next(self) -> Probe<'p> {
+            Probe {
+                path: self.path.get(1..).unwrap_or(&[]),
+                found: self.found,
+            }
+        }
+    }
+
+    impl<'de> de::Deserializer<'de> for Probe<'_> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            match self.path.first() {
+                Some(Step::Key(key)) => visitor.visit_map(Entry {
+                    key: Some(key.as_str()),
+                    probe: self.next(),
+                }),
+                Some(Step::Index(_)) => visitor.visit_seq(Element {
+                    probe: Some(self.next()),
+                }),
+                None => Err(de::Error::custom("end of path")),
+            }
+        }
+
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            name: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            if name == SPANNED {
+                return visitor.visit_map(Spanned {
+                    stage: 0,
+                    probe: self,
+                });
+            }
+            if self.path.is_empty() {
+                self.found.set(Some(fields));
+                return Err(de::Error::custom("found"));
+            }
+            self.deserialize_any(visitor)
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_some(self)
+        }
+
+        fn deserialize_newtype_struct<V: Visitor<'de>>(
+            self,
+            _name: &'static str,
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            visitor.visit_newtype_struct(self)
+        }
+
+        forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes
+            byte_buf unit unit_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    /// A map of one entry: the next key of the path, whose value is probed further.
+    struct Entry<'p> {
+        /// The key, until it has been read.
+        key: Option<&'p str>,
+        /// The probe for the value.
+        probe: Probe<'p>,
+    }
+
+    impl<'de> MapAccess<'de> for Entry<'_> {
+        type Error = Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, Error> {
+            match self.key.take() {
+                Some(key) => seed
+                    .deserialize(key.to_owned().into_deserializer())
+                    .map(Some),
+                None => Ok(None),
+            }
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+            seed.deserialize(self.probe)
+        }
+    }
+
+    /// A list of one element, probed further.
+    struct Element<'p> {
+        /// The probe, until the element has been read.
+        probe: Option<Probe<'p>>,
+    }
+
+    impl<'de> SeqAccess<'de> for Element<'_> {
+        type Error = Error;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(
+            &mut self,
+            seed: T,
+        ) -> Result<Option<T::Value>, Error> {
+            match self.probe.take() {
+                Some(probe) => seed.deserialize(probe).map(Some),
+                None => Ok(None),
+            }
+        }
+    }
+
+    /// The map serde_spanned reads a `Spanned<T>` from: start, end, then the value.
+    struct Spanned<'p> {
+        /// 0 start, 1 end, 2 value, 3 done.
+        stage: u8,
+        /// The probe for the value.
+        probe: Probe<'p>,
+    }
+
+    impl<'de> MapAccess<'de> for Spanned<'_> {
+        type Error = Error;
+
+        fn next_key_seed<K: DeserializeSeed<'de>>(
+            &mut self,
+            seed: K,
+        ) -> Result<Option<K::Value>, Error> {
+            let key = match self.stage {
+                0 => START,
+                1 => END,
+                2 => VALUE,
+                _ => return Ok(None),
+            };
+            seed.deserialize(BorrowedStrDeserializer::<Error>::new(key))
+                .map(Some)
+        }
+
+        fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Error> {
+            self.stage += 1;
+            if self.stage <= 2 {
+                seed.deserialize(U64Deserializer::<Error>::new(0))
+            } else {
+                seed.deserialize(self.probe)
+            }
+        }
+    }
 }
 
 /// The span of the last key on `path`, falling back to the nearest known ancestor.
@@ -857,6 +1119,76 @@ mod tests {
         assert!(messages.contains(&"`title` must be text in double quotes, not the number 5"));
         assert!(messages.contains(&"`rows[0].n` must be a whole number, not the text \"one\""));
         assert!(diags.iter().all(|d| !serde_words(&d.message)));
+    }
+
+    // The keys of a table come from the model's own serde field lists, through `Spanned`,
+    // `Option`, maps and lists.
+    #[test]
+    fn known_keys_are_read_from_the_model() {
+        let key = |k: &str| Step::Key(k.to_owned());
+        let budget = known_keys::<crate::model::Proposal>(&[key("budget")]);
+        assert!(
+            budget.contains(&"stated_net") && budget.contains(&"lines"),
+            "{budget:?}"
+        );
+        let line =
+            known_keys::<crate::model::Proposal>(&[key("budget"), key("lines"), Step::Index(0)]);
+        assert!(
+            line.contains(&"one_off_years") && line.contains(&"amounts"),
+            "{line:?}"
+        );
+        let row = known_keys::<crate::model::Proposal>(&[
+            key("tables"),
+            key("tabel2"),
+            key("rows"),
+            Step::Index(3),
+        ]);
+        assert!(row.contains(&"stated_total"), "{row:?}");
+        let top = known_keys::<crate::model::Proposal>(&[]);
+        assert!(top.contains(&"proposer") && top.contains(&"external_amounts"));
+        assert!(known_keys::<crate::model::Proposal>(&[key("sections")]).is_empty());
+        assert_eq!(known_keys::<Doc>(&[key("rows"), Step::Index(0)]), ["n"]);
+    }
+
+    // A typo is close to the key it was meant as; an unrelated word is close to nothing.
+    #[test]
+    fn nearest_finds_typos_only() {
+        let keys = [
+            "stated_net",
+            "staff",
+            "lines",
+            "one_off_years",
+            "expense",
+            "proposer",
+        ];
+        let near = |w: &str| nearest(w, keys.iter().copied());
+        assert_eq!(near("stated_nets"), Some("stated_net"));
+        assert_eq!(near("Stated-Net"), Some("stated_net"));
+        assert_eq!(near("one-off-years"), Some("one_off_years"));
+        assert_eq!(near("expence"), Some("expense"));
+        assert_eq!(near("propser"), Some("proposer"));
+        assert_eq!(near("colour"), None);
+        assert_eq!(near("x"), None);
+        assert_eq!(nearest("oekonomi", ["økonomi"]), Some("økonomi"));
+        assert_eq!(nearest("BUI", ["BIU", "SU"]), Some("BIU"));
+        assert_eq!(nearest("stated_net", ["stated_net"]), None);
+    }
+
+    // A key close to a known key of its table is the error E043 with "did you mean", and the
+    // document is still read so that its other problems are reported too.
+    #[test]
+    fn a_key_close_to_a_known_one_is_an_error() {
+        let src = "title = \"x\"\ntitel = \"y\"\ncolour = 1\n";
+        let (doc, diags) = parse_document::<Doc>(src);
+        assert!(doc.is_some());
+        let e043 = diags.iter().find(|d| d.code == Code::E043).unwrap();
+        assert!(e043.message.contains("did you mean `title`?"));
+        assert_eq!(&src[e043.span.clone().unwrap()], "titel");
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == Code::W001 && d.message.contains("colour"))
+        );
     }
 
     // Broken TOML is E001 with a span.

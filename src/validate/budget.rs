@@ -142,7 +142,14 @@ impl Validator<'_> {
                     format!("unknown line kind \"{}\"", l.kind.get_ref()),
                     Some(l.kind.span()),
                 )
-                .with_help(format!("use one of: {}", LineKind::KEYS)),
+                .with_help(format!(
+                    "{}use one of: {}",
+                    crate::parse::did_you_mean(
+                        l.kind.get_ref(),
+                        crate::parse::listed(LineKind::KEYS)
+                    ),
+                    LineKind::KEYS
+                )),
             );
         }
         let expense = self.expense(&l.expense);

@@ -178,7 +178,11 @@ impl Validator<'_> {
                     Some(name.span()),
                 )
                 .with_label("no form has this name")
-                .with_help(format!("use one of: {}", forms::names())),
+                .with_help(format!(
+                    "{}use one of: {}",
+                    crate::parse::did_you_mean(name.get_ref(), forms::FORMS.iter().map(|f| f.name)),
+                    forms::names()
+                )),
             );
         }
         form
@@ -363,7 +367,14 @@ impl Validator<'_> {
                     format!("unknown expense type \"{}\"", value.get_ref()),
                     Some(value.span()),
                 )
-                .with_help(format!("use one of: {}", crate::checked::ExpenseType::KEYS)),
+                .with_help(format!(
+                    "{}use one of: {}",
+                    crate::parse::did_you_mean(
+                        value.get_ref(),
+                        crate::parse::listed(crate::checked::ExpenseType::KEYS)
+                    ),
+                    crate::checked::ExpenseType::KEYS
+                )),
             );
         }
         expense

@@ -27,7 +27,12 @@ impl Validator<'_> {
                         Some(body.span()),
                     )
                     .with_label("this text would not be printed")
-                    .with_help(format!("the form's sections are: {}", form.section_keys())),
+                    .with_help(format!(
+                        "{}the form's sections are: {}",
+                        crate::parse::did_you_mean(key, form.sections.iter().map(|s| s.key))
+                            .replace('"', "`"),
+                        form.section_keys()
+                    )),
                 );
             }
         }
@@ -180,7 +185,11 @@ impl Validator<'_> {
                             form.name
                         )
                     } else {
-                        format!("the form's groups are: {}", keys.join(", "))
+                        format!(
+                            "{}the form's groups are: {}",
+                            crate::parse::did_you_mean(key, keys.iter().copied()).replace('"', "`"),
+                            keys.join(", ")
+                        )
                     }),
                 );
             }
@@ -209,7 +218,8 @@ impl Validator<'_> {
                         )
                         .with_label("unknown option")
                         .with_help(format!(
-                            "the options are: {}",
+                            "{}the options are: {}",
+                            crate::parse::did_you_mean(name, spec.options.iter().copied()),
                             spec.options
                                 .iter()
                                 .map(|o| format!("\"{o}\""))

@@ -37,7 +37,7 @@ fn expected(dir: &Path) -> Vec<Expected> {
 #[test]
 fn each_case_gets_its_diagnostics_with_their_help() {
     let cases = common::case_dirs("figures");
-    assert!(!cases.is_empty(), "only {} cases", cases.len());
+    assert!(cases.len() >= 15, "only {} cases", cases.len());
     for dir in cases {
         let file = dir.join("proposal.toml");
         let out = run_cli(
@@ -488,4 +488,33 @@ fn wrong_types_are_explained_without_serde_words() {
             );
         }
     }
+}
+
+// A misspelt table name (`[budget.stated_nets]`) withholds the PDF: render exits 1 and writes
+// nothing, instead of printing a proposal whose stated nets were never checked.
+#[test]
+fn a_misspelt_key_withholds_the_pdf() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let file = root().join("tests/figures/misspelt-stated-net/proposal.toml");
+    let out = run_cli(
+        &root(),
+        &[
+            "render",
+            "-o",
+            out_dir.path().to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("E043"));
+    let written: Vec<_> = std::fs::read_dir(out_dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !written
+            .iter()
+            .any(|n| n.to_string_lossy().ends_with(".pdf")),
+        "{written:?}"
+    );
 }
