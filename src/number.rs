@@ -124,6 +124,17 @@ pub fn misread(text: &str, quoted: bool) -> Option<Misread> {
             clean.push(c);
         }
     }
+    // Spaces group thousands only as dots do: 1 to 3 digits, then groups of exactly three
+    // (`2025 2026` is two years, not a number).
+    let int_part = text.split(',').next().unwrap_or("");
+    let groups: Vec<&str> = int_part.split(|c| SPACES.contains(&c)).collect();
+    if groups.len() > 1 {
+        let digits = |g: &str| g.chars().filter(char::is_ascii_digit).count();
+        let first_ok = (1..=3).contains(&digits(groups[0]));
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+    }
     let value = parse_danish(&clean)?;
     if !quoted && clean.contains(',') {
         problems.push("a number with a decimal comma must be in double quotes".to_owned());
@@ -167,7 +178,8 @@ pub fn thousands_or_decimal(text: &str) -> Option<String> {
     };
     let (int, frac) = digits.split_once('.')?;
     let all_digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
-    if !all_digits(int) || frac.len() != 3 || !all_digits(frac) {
+    // `0.300` is a decimal: nobody writes three hundred with a leading zero.
+    if !all_digits(int) || int.starts_with('0') || frac.len() != 3 || !all_digits(frac) {
         return None;
     }
     let thousands: Decimal = format!("{sign}{int}{frac}").parse().ok()?;
@@ -484,6 +496,9 @@ mod tests {
         assert_eq!(misread("-450", false), None);
         assert_eq!(misread("Socialudvalget", true), None);
         assert_eq!(misread("1 ", false), None);
+        assert_eq!(misread("2025 2026", false), None);
+        assert_eq!(misread("12 34", false), None);
+        assert_eq!(misread("12 345 678", false).unwrap().help, "write 12345678");
     }
 
     // `2.800` is ambiguous: the help names both readings, the thousands reading first.
@@ -499,6 +514,7 @@ mod tests {
                 .contains("twelve thousand nine hundred seventy-five write 12975")
         );
         assert!(float_help("2.8", 2.8).ends_with("\"2,8\""));
+        assert!(float_help("-0.300", -0.3).ends_with("\"-0,3\""));
         assert!(float_help("-500.5", -500.5).ends_with("\"-500,5\""));
         assert!(float_help("2.80", 2.8).ends_with("\"2,8\""));
         assert!(float_help("1e3", 1000.0).contains("1000"));
