@@ -243,7 +243,11 @@ impl Validator<'_> {
                         format!("unknown expense type \"{key}\" in `stated_net`"),
                         Some(amounts.span()),
                     )
-                    .with_help(format!("use one of: {}", ExpenseType::KEYS)),
+                    .with_help(format!(
+                        "{}use one of: {}",
+                        crate::parse::did_you_mean(key, crate::parse::listed(ExpenseType::KEYS)),
+                        ExpenseType::KEYS
+                    )),
                 );
                 continue;
             };

@@ -325,6 +325,24 @@ impl Validator<'_> {
                     );
                     return None;
                 }
+                let comma = text.replace('.', ",");
+                if !text.contains(',')
+                    && text.matches('.').count() == 1
+                    && crate::number::parse_danish(&comma).is_some()
+                {
+                    self.push(
+                        Diagnostic::new(
+                            Code::E011,
+                            format!("\"{text}\" is not an amount: `.` groups thousands in Danish"),
+                            Some(raw.span()),
+                        )
+                        .with_label("a dot not followed by three digits")
+                        .with_help(format!(
+                            "write \"{comma}\" with a decimal comma (a dot only stands between groups of three digits, as in \"-2.800\")"
+                        )),
+                    );
+                    return None;
+                }
                 self.push(
                     Diagnostic::new(
                         Code::E011,
@@ -351,7 +369,10 @@ impl Validator<'_> {
                     format!("unknown unit \"{}\"", value.get_ref()),
                     Some(value.span()),
                 )
-                .with_help("use \"1.000 kr.\" or \"mio. kr.\""),
+                .with_help(format!(
+                    "{}use \"1.000 kr.\" or \"mio. kr.\"",
+                    crate::parse::did_you_mean(value.get_ref(), ["1.000 kr.", "mio. kr."])
+                )),
             );
         }
         unit
