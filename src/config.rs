@@ -88,7 +88,14 @@ impl Config {
                         ),
                         Some(entry.span()),
                     )
-                    .with_help(format!("use one of {}", ExpenseType::KEYS)),
+                    .with_help(format!(
+                        "{}use one of {}",
+                        crate::parse::did_you_mean(
+                            &entry.get_ref().expense,
+                            crate::parse::listed(ExpenseType::KEYS)
+                        ),
+                        ExpenseType::KEYS
+                    )),
                 );
             }
         }
@@ -108,6 +115,14 @@ impl Config {
             }
         }
         chart
+    }
+
+    /// The register's abbreviation closest to a misspelt one ("BUI" → "BIU"), if one is close.
+    pub fn nearest_committee(&self, abbreviation: &str) -> Option<&str> {
+        crate::parse::nearest(
+            abbreviation.trim(),
+            self.committees.keys().map(String::as_str),
+        )
     }
 
     /// The full name of a committee abbreviation, if the register has it.

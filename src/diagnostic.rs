@@ -92,6 +92,9 @@ pub enum Code {
     E041,
     /// An account number that is malformed or not in the chart of accounts.
     E042,
+    /// An unknown key close to a known key of the same table: a typo that would silently switch a
+    /// check off (`stated_nets` for `stated_net`).
+    E043,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -171,6 +174,7 @@ impl Code {
             Code::E040 => "E040",
             Code::E041 => "E041",
             Code::E042 => "E042",
+            Code::E043 => "E043",
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",

@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 55] = [
+    pub const ALL: [Code; 56] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -56,6 +56,7 @@ impl Code {
         Code::E040,
         Code::E041,
         Code::E042,
+        Code::E043,
         Code::W001,
         Code::W002,
         Code::W003,
@@ -350,12 +351,23 @@ fn explanation(code: Code) -> Explanation {
             "committees = [\"Socialudvalget\"]\n# line: committee = \"AMU\"",
             "committees = [\"Socialudvalget\", \"Arbejdsmarkedsudvalget\"]\n# line: committee = \"AMU\"",
         ),
+        Code::E043 => x(
+            "an unknown key close to a known key of the same table (a typo)",
+            "A key that budgetnote does not know but that is one or two letters from a key of the \
+             same table is almost certainly that key misspelt. Ignoring it would silently switch \
+             off what it was for: `[budget.stated_nets]` would leave the stated nets unchecked. So \
+             it is an error, with the key it is close to, and the PDF is withheld. Case, `_` \
+             against `-`, and æ/ø/å written as ae/oe/aa count as the same spelling.",
+            "[budget.stated_nets]\nservice = { 2024 = -600 }",
+            "[budget.stated_net]\nservice = { 2024 = -600 }",
+        ),
         Code::W001 => x(
             "an unknown key (it would be ignored)",
-            "A key budgetnote does not know is usually a typo; its value would not be used. The \
-             proposal still renders.",
-            "propser = \"Administrationen\"",
-            "proposer = \"Administrationen\"",
+            "A key budgetnote does not know, and that is close to no key of its table, is ignored; \
+             its value would not be used. The proposal still renders. (A key close to a known one \
+             is E043, an error.)",
+            "colour = \"blue\"",
+            "# (remove the key)",
         ),
         Code::W002 => x(
             "a table is defined but placed in no section",

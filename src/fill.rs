@@ -16,7 +16,7 @@ use crate::checked::{
     Agreement, AmountsTable, Block, Cells, CheckedProposal, Ledger, Table, TextRow, TextTable, Unit,
 };
 use crate::markdown;
-use crate::number::{format_amount, format_signed, join_danish};
+use crate::number::{format_amount, format_signed, join_danish, round};
 
 /// The template that wraps one proposal into a document (page, metadata, form macros).
 pub const DOCUMENT_TEMPLATE: &str = "document.typ.j2";
@@ -339,14 +339,17 @@ pub fn chart(caption: &str, frame_label: &str, frame: Decimal, amount: Decimal) 
     } else {
         amount.checked_div(frame).unwrap_or(Decimal::MAX)
     };
-    let permille = share
-        .checked_mul(Decimal::from(1000))
-        .unwrap_or(Decimal::from(1000))
-        .round()
-        .clamp(Decimal::ZERO, Decimal::from(1000));
-    let percent = share
-        .checked_mul(Decimal::from(100))
-        .map_or_else(|| "over 100".to_owned(), |p| format_amount(p.round(), None));
+    let permille = round(
+        share
+            .checked_mul(Decimal::from(1000))
+            .unwrap_or(Decimal::from(1000)),
+        0,
+    )
+    .clamp(Decimal::ZERO, Decimal::from(1000));
+    let percent = share.checked_mul(Decimal::from(100)).map_or_else(
+        || "over 100".to_owned(),
+        |p| format_amount(round(p, 0), None),
+    );
     let frame_text = format!("{frame_label} på {} mio. kr.", format_amount(frame, None));
     let amount_text = format!("{} mio. kr.", format_amount(amount, Some(1)));
     ChartView {

@@ -62,7 +62,7 @@ pub fn check_source(path: &Path, source: String) -> Checked {
     let (model, mut diagnostics) = parse::parse_document::<model::Proposal>(&source);
     diagnostics.extend(content::check(&source));
     let proposal = model.and_then(|m| {
-        let (checked, more) = validate::validate(&m);
+        let (checked, more) = validate::validate(&m, &source);
         diagnostics.extend(more);
         if let Some(proposal) = &checked {
             let strings = prose::strings(&source);
@@ -223,7 +223,10 @@ impl Project {
                     )
                     .with_label("unknown abbreviation")
                     .with_help(format!(
-                        "use one of the register's abbreviations ({}), or add it to {}",
+                        "{}use one of the register's abbreviations ({}), or add it to {}",
+                        self.config
+                            .nearest_committee(&line.committee)
+                            .map_or_else(String::new, |c| format!("did you mean \"{c}\"? ")),
                         register(),
                         config::FILE
                     )),

@@ -402,7 +402,7 @@ impl<'de> Deserialize<'de> for RawAmount {
             type Value = RawAmount;
 
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an amount: an integer such as -2800 or a string such as \"2,8\"")
+                f.write_str("an amount: a whole number such as -2800, or a string such as \"-2,8\"")
             }
 
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawAmount, E> {

@@ -13,7 +13,7 @@ use toml::de::{DeTable, DeValue};
 
 use crate::checked::{Block, CheckedProposal, Table, Unit};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::number::format_amount;
+use crate::number::{format_amount, round};
 use crate::validate::sum_column;
 
 /// Keys of the proposal whose strings are prose to check.
@@ -45,8 +45,10 @@ const APPROXIMATE: &[&str] = &[
 pub struct Written {
     /// The amount in kroner, unsigned.
     pub kroner: Decimal,
-    /// Half a unit of its last written digit, in kroner: the rounding it may hide.
-    pub tolerance: Decimal,
+    /// The number as written, in its unit, unsigned (2,8 for "2,8 mio. kr.").
+    pub value: Decimal,
+    /// How many decimals it is written with: a figure matches when rounded to these.
+    pub decimals: u32,
     /// The amount as written, e.g. "2,8 mio. kr.".
     pub text: String,
     /// Kroner per unit of the written amount (1.000.000 for "mio. kr.").
@@ -55,6 +57,16 @@ pub struct Written {
     pub unit: String,
     /// Byte range of the number within the text it was found in.
     pub range: Range<usize>,
+}
+
+impl Written {
+    /// Whether `figure` (kroner, unsigned) is this amount once rounded, half away from zero, to
+    /// the unit and decimals it is written in: 2,85 mio. kr. is written "2,9", never "2,8".
+    pub fn matches(&self, figure: Decimal) -> bool {
+        figure
+            .checked_div(self.scale)
+            .is_some_and(|v| round(v, self.decimals) == self.value)
+    }
 }
 
 /// Amounts of money in `text`, with their byte ranges (of the number, not the unit).
@@ -93,15 +105,13 @@ pub fn amounts_in(text: &str) -> Vec<Written> {
         if value > Decimal::from(crate::number::MAX_AMOUNT) || decimals > 12 {
             continue;
         }
-        let half_digit = Decimal::new(5, decimals + 1);
-        let (Some(kroner), Some(tolerance)) =
-            (value.checked_mul(scale), half_digit.checked_mul(scale))
-        else {
+        let Some(kroner) = value.checked_mul(scale) else {
             continue;
         };
         found.push(Written {
             kroner,
-            tolerance,
+            value,
+            decimals,
             text: format!("{} {}", num.as_str(), unit.as_str().trim()),
             scale,
             unit: unit.as_str().trim().to_owned(),
@@ -230,9 +240,7 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
         let mut cursor = prose.cursor();
         for amount in amounts_in(&prose.text) {
             let at = cursor.locate(source, &prose.text[amount.range.clone()]);
-            let matched = figures
-                .iter()
-                .any(|f| (*f - amount.kroner).abs() <= amount.tolerance);
+            let matched = figures.iter().any(|f| amount.matches(*f));
             if !matched {
                 found.push(mismatch(&amount, &figures, at));
             }
@@ -362,18 +370,31 @@ mod tests {
     fn finds_amounts_of_money() {
         let text = "Besparelse på 2,8 mio. kr. i 2024, heraf 59.200 kr. og 500 t.kr.; 53 pct. og 20 fuldtidspersoner; over 5 mio. kr. i 2017.";
         let found = amounts_in(text);
-        let values: Vec<(Decimal, Decimal)> =
-            found.iter().map(|w| (w.kroner, w.tolerance)).collect();
+        let values: Vec<(Decimal, u32)> = found.iter().map(|w| (w.kroner, w.decimals)).collect();
         assert_eq!(
             values,
             vec![
-                (Decimal::from(2_800_000), Decimal::from(50_000)),
-                (Decimal::from(59_200), Decimal::new(5, 1)),
-                (Decimal::from(500_000), Decimal::from(500)),
+                (Decimal::from(2_800_000), 1),
+                (Decimal::from(59_200), 0),
+                (Decimal::from(500_000), 0),
             ]
         );
         assert_eq!(&text[found[0].range.clone()], "2,8");
         assert_eq!(found[1].text, "59.200 kr.");
+    }
+
+    // A figure matches the text when it rounds half away from zero to the digits written:
+    // 2,85 mio. kr. is "2,9" (not "2,8"), 2,849 is "2,8", 59.199,5 kr. is "59.200 kr.".
+    #[test]
+    fn a_figure_matches_when_it_rounds_to_the_text() {
+        let found = amounts_in("2,8 mio. kr. og 2,9 mio. kr. og 59.200 kr.");
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert!(!found[0].matches(d("2850000")));
+        assert!(found[1].matches(d("2850000")));
+        assert!(found[0].matches(d("2849999")));
+        assert!(found[0].matches(d("2750000")));
+        assert!(found[2].matches(d("59199.5")));
+        assert!(!found[2].matches(d("59200.5")));
     }
 
     // "ca." and "cirka" make an amount approximate; "i alt" does not.

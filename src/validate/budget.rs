@@ -14,7 +14,7 @@ use crate::number::{format_amount, format_signed, read_amount};
 /// Years a budget table covers: the budget year and three overslagsår.
 const BUDGET_YEARS: usize = 4;
 
-impl Validator {
+impl Validator<'_> {
     /// The amounts table with its lines, nets, stated figures and staff.
     pub(super) fn table(&mut self, table: &Spanned<BudgetTable>) -> Option<AmountsTable> {
         let t = table.get_ref();
@@ -142,7 +142,14 @@ impl Validator {
                     format!("unknown line kind \"{}\"", l.kind.get_ref()),
                     Some(l.kind.span()),
                 )
-                .with_help(format!("use one of: {}", LineKind::KEYS)),
+                .with_help(format!(
+                    "{}use one of: {}",
+                    crate::parse::did_you_mean(
+                        l.kind.get_ref(),
+                        crate::parse::listed(LineKind::KEYS)
+                    ),
+                    LineKind::KEYS
+                )),
             );
         }
         let expense = self.expense(&l.expense);
@@ -236,7 +243,11 @@ impl Validator {
                         format!("unknown expense type \"{key}\" in `stated_net`"),
                         Some(amounts.span()),
                     )
-                    .with_help(format!("use one of: {}", ExpenseType::KEYS)),
+                    .with_help(format!(
+                        "{}use one of: {}",
+                        crate::parse::did_you_mean(key, crate::parse::listed(ExpenseType::KEYS)),
+                        ExpenseType::KEYS
+                    )),
                 );
                 continue;
             };

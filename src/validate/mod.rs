@@ -16,11 +16,12 @@ use crate::forms::{self, Form};
 use crate::model::{Proposal, RawAmount, YearAmounts};
 use crate::number::{AmountError, read_amount};
 
-/// Validates a parsed proposal; returns it checked only if no error was found.
-pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic>) {
+/// Validates a parsed proposal read from `source`; returns it checked only if no error was found.
+pub fn validate(proposal: &Proposal, source: &str) -> (Option<CheckedProposal>, Vec<Diagnostic>) {
     let mut v = Validator {
         diags: Vec::new(),
         broken_tables: Vec::new(),
+        source,
     };
     let form = v.form(&proposal.form);
     let title = v.text(&proposal.title, "title");
@@ -101,14 +102,16 @@ pub fn validate(proposal: &Proposal) -> (Option<CheckedProposal>, Vec<Diagnostic
 }
 
 /// Collects diagnostics while checking one proposal.
-struct Validator {
+struct Validator<'s> {
     /// Everything found so far.
     diags: Vec<Diagnostic>,
     /// Ids of tables that are defined but failed their own checks (already reported).
     broken_tables: Vec<String>,
+    /// The proposal's text, for values as written (`2.800` rather than the float 2.8).
+    source: &'s str,
 }
 
-impl Validator {
+impl Validator<'_> {
     /// Records a diagnostic.
     fn push(&mut self, diagnostic: Diagnostic) {
         self.diags.push(diagnostic);
@@ -175,7 +178,11 @@ impl Validator {
                     Some(name.span()),
                 )
                 .with_label("no form has this name")
-                .with_help(format!("use one of: {}", forms::names())),
+                .with_help(format!(
+                    "{}use one of: {}",
+                    crate::parse::did_you_mean(name.get_ref(), forms::FORMS.iter().map(|f| f.name)),
+                    forms::names()
+                )),
             );
         }
         form
@@ -268,13 +275,28 @@ impl Validator {
     fn amount(&mut self, raw: &Spanned<RawAmount>) -> Option<Decimal> {
         match read_amount(raw.get_ref()) {
             Ok(value) => Some(value),
-            Err(AmountError::Float(hint)) => {
+            Err(AmountError::Float(_)) => {
+                let written = self.source.get(raw.span()).unwrap_or("").trim();
+                let value = match raw.get_ref() {
+                    RawAmount::Float(f) => *f,
+                    _ => f64::NAN,
+                };
+                let ambiguous = crate::number::thousands_or_decimal(written).is_some();
+                let (message, label) = if ambiguous {
+                    (
+                        format!("amount {written} is ambiguous: TOML reads it as a decimal number"),
+                        "a Danish thousands dot, or a decimal point?",
+                    )
+                } else {
+                    (
+                        "amount written as a decimal number".to_owned(),
+                        "a TOML float is not exact",
+                    )
+                };
                 self.push(
-                    Diagnostic::new(Code::E010, "amount written as a decimal number", Some(raw.span()))
-                        .with_label("a TOML float is not exact")
-                        .with_help(format!(
-                            "write an integer in the table's unit, or a string with a decimal comma: {hint}"
-                        )),
+                    Diagnostic::new(Code::E010, message, Some(raw.span()))
+                        .with_label(label)
+                        .with_help(crate::number::float_help(written, value)),
                 );
                 None
             }
@@ -291,6 +313,36 @@ impl Validator {
                 None
             }
             Err(AmountError::Text(text)) => {
+                if let Some(m) = crate::number::misread(&text, true) {
+                    self.push(
+                        Diagnostic::new(
+                            Code::E011,
+                            format!("\"{text}\" is not an amount: {}", m.problem),
+                            Some(raw.span()),
+                        )
+                        .with_label("cannot read this as a Danish number")
+                        .with_help(m.help),
+                    );
+                    return None;
+                }
+                let comma = text.replace('.', ",");
+                if !text.contains(',')
+                    && text.matches('.').count() == 1
+                    && crate::number::parse_danish(&comma).is_some()
+                {
+                    self.push(
+                        Diagnostic::new(
+                            Code::E011,
+                            format!("\"{text}\" is not an amount: `.` groups thousands in Danish"),
+                            Some(raw.span()),
+                        )
+                        .with_label("a dot not followed by three digits")
+                        .with_help(format!(
+                            "write \"{comma}\" with a decimal comma (a dot only stands between groups of three digits, as in \"-2.800\")"
+                        )),
+                    );
+                    return None;
+                }
                 self.push(
                     Diagnostic::new(
                         Code::E011,
@@ -317,7 +369,10 @@ impl Validator {
                     format!("unknown unit \"{}\"", value.get_ref()),
                     Some(value.span()),
                 )
-                .with_help("use \"1.000 kr.\" or \"mio. kr.\""),
+                .with_help(format!(
+                    "{}use \"1.000 kr.\" or \"mio. kr.\"",
+                    crate::parse::did_you_mean(value.get_ref(), ["1.000 kr.", "mio. kr."])
+                )),
             );
         }
         unit
@@ -333,7 +388,14 @@ impl Validator {
                     format!("unknown expense type \"{}\"", value.get_ref()),
                     Some(value.span()),
                 )
-                .with_help(format!("use one of: {}", crate::checked::ExpenseType::KEYS)),
+                .with_help(format!(
+                    "{}use one of: {}",
+                    crate::parse::did_you_mean(
+                        value.get_ref(),
+                        crate::parse::listed(crate::checked::ExpenseType::KEYS)
+                    ),
+                    crate::checked::ExpenseType::KEYS
+                )),
             );
         }
         expense

@@ -7,7 +7,7 @@ use crate::checked::Request;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model;
 
-impl Validator {
+impl Validator<'_> {
     /// Checks `[request]`: a unit, a plausible year, and exactly one of `amount` or `parts`.
     pub(super) fn request(&mut self, request: &Spanned<model::Request>) -> Option<Request> {
         let r = request.get_ref();

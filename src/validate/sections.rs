@@ -10,7 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::forms::Form;
 use crate::model::{self, SectionBody};
 
-impl Validator {
+impl Validator<'_> {
     /// Sections in the form's order; unknown keys and missing required ones are errors.
     pub(super) fn sections(
         &mut self,
@@ -27,7 +27,12 @@ impl Validator {
                         Some(body.span()),
                     )
                     .with_label("this text would not be printed")
-                    .with_help(format!("the form's sections are: {}", form.section_keys())),
+                    .with_help(format!(
+                        "{}the form's sections are: {}",
+                        crate::parse::did_you_mean(key, form.sections.iter().map(|s| s.key))
+                            .replace('"', "`"),
+                        form.section_keys()
+                    )),
                 );
             }
         }
@@ -180,7 +185,11 @@ impl Validator {
                             form.name
                         )
                     } else {
-                        format!("the form's groups are: {}", keys.join(", "))
+                        format!(
+                            "{}the form's groups are: {}",
+                            crate::parse::did_you_mean(key, keys.iter().copied()).replace('"', "`"),
+                            keys.join(", ")
+                        )
                     }),
                 );
             }
@@ -209,7 +218,8 @@ impl Validator {
                         )
                         .with_label("unknown option")
                         .with_help(format!(
-                            "the options are: {}",
+                            "{}the options are: {}",
+                            crate::parse::did_you_mean(name, spec.options.iter().copied()),
                             spec.options
                                 .iter()
                                 .map(|o| format!("\"{o}\""))
@@ -359,6 +369,7 @@ mod tests {
         let mut v = Validator {
             diags: Vec::new(),
             broken_tables: Vec::new(),
+            source: "",
         };
         let groups = v.checkboxes(&SINGLE, Some(&ticks(&["Mellem"])));
         assert!(v.diags.is_empty());

@@ -14,7 +14,7 @@ use crate::number::format_amount;
 /// The table kinds, for help messages.
 const KINDS: &str = "\"ledger\", \"text\", \"comparison\"";
 
-impl Validator {
+impl Validator<'_> {
     /// Checks every table under `[tables]`; returns the good ones by id.
     pub(super) fn tables(
         &mut self,

@@ -112,11 +112,12 @@ pub fn case_dirs(feature: &str) -> Vec<PathBuf> {
     dirs
 }
 
-/// Writes the minimal proposal with a misspelt key (`propser`, a W001) into `dir`.
+/// Writes the minimal proposal with an unknown key close to no known one (`colour`, a W001) into
+/// `dir`. (A key close to a known one, such as `propser`, is the error E043.)
 pub fn proposal_with_typo(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(root().join("tests/good/minimal.toml"))
         .unwrap()
-        .replace("proposer = ", "propser = \"x\"\nproposer = ");
+        .replace("proposer = ", "colour = \"x\"\nproposer = ");
     let file = dir.join("typo.toml");
     std::fs::write(&file, text).unwrap();
     file

@@ -10,5 +10,6 @@ mod determinism;
 mod escaping;
 mod explain;
 mod fidelity;
+mod figures;
 mod pdf_standards;
 mod templates;
