@@ -9,5 +9,6 @@ mod determinism;
 mod escaping;
 mod explain;
 mod fidelity;
+mod output;
 mod pdf_standards;
 mod templates;

@@ -1,0 +1,96 @@
+//! The manifest of an output folder, `out/.budgetnote-manifest`: which files budgetnote wrote
+//! there and from which input. Only files it lists are ever removed as stale; any other file in
+//! the output folder is left alone.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::AppError;
+
+/// The manifest's file name inside the output folder.
+pub const FILE: &str = ".budgetnote-manifest";
+
+/// The largest manifest read (a line per PDF; 64 MB is millions of PDFs).
+const LIMIT: u64 = 64 * 1024 * 1024;
+
+/// What budgetnote wrote into one output folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    /// Format version.
+    pub version: u32,
+    /// Each written file (path relative to the output folder, `/`-separated) with the absolute
+    /// path of the input it was made from.
+    pub files: BTreeMap<String, String>,
+}
+
+/// A path relative to the output folder as the manifest writes it (`/`-separated), or `None`
+/// when a part is not UTF-8 (such a file is simply not recorded, so never removed).
+pub fn key(relative: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    parts.map(|p| p.join("/"))
+}
+
+impl Manifest {
+    /// Reads the manifest of `out_dir`; a missing or unreadable one is empty (nothing is then
+    /// removed as stale, which is the safe side).
+    pub fn load(out_dir: &Path) -> Self {
+        crate::files::read_limited(&out_dir.join(FILE), LIMIT)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the manifest atomically into `out_dir`; an empty one is removed instead, so a run
+    /// that wrote nothing leaves nothing.
+    pub fn save(&self, out_dir: &Path) -> Result<(), AppError> {
+        if self.files.is_empty() {
+            return crate::output::remove_stale(&out_dir.join(FILE)).map(|_| ());
+        }
+        let mut text = serde_json::to_string_pretty(&Manifest {
+            version: 1,
+            files: self.files.clone(),
+        })
+        .map_err(|e| AppError(format!("cannot write the output manifest: {e}")))?;
+        text.push('\n');
+        crate::output::write_atomic(&out_dir.join(FILE), text.as_bytes())
+    }
+
+    /// Records that `relative` was (or is about to be) written from `source`.
+    pub fn record(&mut self, relative: &Path, source: &Path) {
+        if let (Some(k), Some(s)) = (key(relative), source.to_str()) {
+            self.files.insert(k, s.to_owned());
+        }
+    }
+
+    /// Whether budgetnote wrote `relative`.
+    pub fn contains(&self, relative: &Path) -> bool {
+        key(relative).is_some_and(|k| self.files.contains_key(&k))
+    }
+
+    /// Forgets `relative` (it was removed).
+    pub fn forget(&mut self, relative: &Path) {
+        if let Some(k) = key(relative) {
+            self.files.remove(&k);
+        }
+    }
+
+    /// The recorded files whose input lies in one of `scopes` (folders rendered in full, or single
+    /// files) and that no input of this run writes (`current`: output key → input): their input
+    /// was deleted or renamed, or now has another output, so the file is stale. Files recorded for
+    /// inputs outside the scopes (not part of a partial run) are kept.
+    pub fn stale(&self, scopes: &[PathBuf], current: &BTreeMap<String, PathBuf>) -> Vec<PathBuf> {
+        self.files
+            .iter()
+            .filter(|(out, source)| {
+                let source = Path::new(source.as_str());
+                scopes.iter().any(|s| source.starts_with(s)) && !current.contains_key(out.as_str())
+            })
+            .map(|(out, _)| out.split('/').collect())
+            .collect()
+    }
+}
