@@ -94,3 +94,30 @@ impl Manifest {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Only files of inputs inside a rendered scope that this run no longer writes are stale.
+    #[test]
+    fn stale_files_are_those_of_rendered_scopes_only() {
+        let mut manifest = Manifest::default();
+        manifest.record(Path::new("a.pdf"), Path::new("/p/proposals/a.toml"));
+        manifest.record(Path::new("gone.pdf"), Path::new("/p/proposals/gone.toml"));
+        manifest.record(Path::new("k/x.pdf"), Path::new("/p/proposals/k/x.toml"));
+        manifest.record(Path::new("other.pdf"), Path::new("/p/arkiv/other.toml"));
+        let current: BTreeMap<String, PathBuf> =
+            [("a.pdf".to_owned(), PathBuf::from("/p/proposals/a.toml"))].into();
+        let folder = [PathBuf::from("/p/proposals")];
+        assert_eq!(
+            manifest.stale(&folder, &current),
+            [PathBuf::from("gone.pdf"), PathBuf::from("k/x.pdf")]
+        );
+        let single = [PathBuf::from("/p/proposals/a.toml")];
+        assert!(manifest.stale(&single, &current).is_empty());
+        assert!(manifest.contains(Path::new("k/x.pdf")));
+        manifest.forget(Path::new("k/x.pdf"));
+        assert!(!manifest.contains(Path::new("k/x.pdf")));
+    }
+}
