@@ -23,6 +23,34 @@ pub fn absolute(file: &Path) -> PathBuf {
     }
 }
 
+/// `path` made absolute from the current folder and `.`/`..` removed by its text alone, symlinks
+/// kept (a `proposals/` that is a symlink still names the files under it `proposals/…`).
+fn lexical(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in std::path::absolute(path).ok()?.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+/// The path of `file` below the folder `dir`: by the paths as written, else with every symlink
+/// resolved; `None` when `file` is not below `dir`.
+fn below(file: &Path, dir: &Path) -> Option<PathBuf> {
+    let written = lexical(file)
+        .zip(lexical(dir))
+        .and_then(|(f, d)| f.strip_prefix(d).ok().map(Path::to_owned));
+    written.or_else(|| {
+        let dir = dir.canonicalize().ok()?;
+        absolute(file).strip_prefix(dir).ok().map(Path::to_owned)
+    })
+}
+
 /// Where the PDF of an input file goes, relative to the output folder.
 ///
 /// Inside the project root: the file's path from the root, a leading `proposals/` dropped
@@ -30,26 +58,17 @@ pub fn absolute(file: &Path) -> PathBuf {
 /// it: the path from `base`, the folder named on the command line it was found in, or else just
 /// the file's name. Only a final `.toml` is replaced by `.pdf`.
 pub fn relative_pdf(root: &Path, file: &Path, base: Option<&Path>) -> PathBuf {
-    let file = absolute(file);
-    let from_root = root
-        .canonicalize()
-        .ok()
-        .and_then(|root| file.strip_prefix(root).ok().map(Path::to_owned))
-        .map(|rel| {
-            let mut parts = rel.components();
-            match (parts.next(), parts.clone().next()) {
-                (Some(Component::Normal(first)), Some(_)) if first == PROPOSALS_DIR => {
-                    parts.as_path().to_owned()
-                }
-                _ => rel,
+    let from_root = below(file, root).map(|rel| {
+        let mut parts = rel.components();
+        match (parts.next(), parts.clone().next()) {
+            (Some(Component::Normal(first)), Some(_)) if first == PROPOSALS_DIR => {
+                parts.as_path().to_owned()
             }
-        });
-    let from_base = || {
-        base.and_then(|b| b.canonicalize().ok())
-            .and_then(|b| file.strip_prefix(b).ok().map(Path::to_owned))
-    };
+            _ => rel,
+        }
+    });
     let rel = from_root
-        .or_else(from_base)
+        .or_else(|| base.and_then(|b| below(file, b)))
         .filter(|rel| rel.file_name().is_some())
         .unwrap_or_else(|| PathBuf::from(file.file_name().unwrap_or("proposal".as_ref())));
     let name = rel

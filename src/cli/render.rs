@@ -188,7 +188,16 @@ fn prepare_output(
 ) -> std::result::Result<Manifest, AppError> {
     output::clean_temp_files(out_dir);
     let mut manifest = Manifest::load(out_dir);
-    let scopes: Vec<PathBuf> = scopes.iter().map(|s| output::absolute(s)).collect();
+    // A folder is resolved in full (it may be a symlink), like the inputs found in it.
+    let scopes: Vec<PathBuf> = scopes
+        .iter()
+        .map(|s| {
+            s.canonicalize()
+                .ok()
+                .filter(|c| c.is_dir())
+                .unwrap_or_else(|| output::absolute(s))
+        })
+        .collect();
     let mut current = BTreeMap::new();
     for job in jobs.iter().filter(|j| j.collides_with.is_none()) {
         if let Some(key) = manifest::key(&job.relative) {

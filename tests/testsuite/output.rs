@@ -83,6 +83,10 @@ fn run_bounded(dir: &Path, args: &[&str]) -> Output {
 // is 1, with one clear line naming the file instead of a panic message.
 #[test]
 fn a_panic_costs_only_its_document() {
+    // The test hook exists in debug builds only (the CLI is built with the tests' profile).
+    if !cfg!(debug_assertions) {
+        return;
+    }
     let dir = project(&["proposals/a.toml", "proposals/b.toml", "proposals/c.toml"]);
     write(dir.path(), "out/b.pdf", "%PDF-1.7 old");
     let out = run_cli_env(dir.path(), &["render"], &[("BUDGETNOTE_TEST_PANIC", "b")]);
@@ -241,6 +245,23 @@ fn stale_pdfs_go_and_foreign_files_stay() {
         std::fs::read(out_dir.join("old.pdf")).unwrap(),
         b"%PDF-1.7 someone else's"
     );
+}
+
+// When proposals/ is a symlink to another folder, PDFs are still named by proposals/ (out/a.pdf),
+// and a deleted proposal's PDF is still removed when the folder is rendered again.
+#[cfg(unix)]
+#[test]
+fn a_symlinked_proposals_folder_keeps_names_and_stale_removal() {
+    let dir = project(&["real/a.toml", "real/b.toml"]);
+    std::os::unix::fs::symlink("real", dir.path().join("proposals")).unwrap();
+    let out = run_cli(dir.path(), &["render"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out_dir = dir.path().join("out");
+    assert_eq!(tree(&out_dir), [".budgetnote-manifest", "a.pdf", "b.pdf"]);
+    std::fs::remove_file(dir.path().join("real/b.toml")).unwrap();
+    let out = run_cli(dir.path(), &["render"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(tree(&out_dir), [".budgetnote-manifest", "a.pdf"]);
 }
 
 /// A catalogue including `entries` (TOML strings, already quoted).
