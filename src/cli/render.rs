@@ -404,13 +404,14 @@ impl Drop for QuietPanics {
     }
 }
 
-/// Test hook, compiled into debug builds only: `BUDGETNOTE_TEST_PANIC=<file stem>` makes the
-/// render of that file panic inside its per-document work, so the tests can check that a panic
-/// costs only that document. Release builds ignore the variable.
+/// Test hook, compiled into debug builds only: `BUDGETNOTE_TEST_PANIC=<file stem>[,<stem>…]`
+/// makes the render of those files panic inside their per-document work, so the tests can check
+/// that a panic costs only that document. Release builds ignore the variable.
 fn test_panic(path: &Path) {
     if cfg!(debug_assertions)
-        && let Some(stem) = std::env::var_os("BUDGETNOTE_TEST_PANIC")
-        && path.file_stem() == Some(stem.as_os_str())
+        && let Ok(stems) = std::env::var("BUDGETNOTE_TEST_PANIC")
+        && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        && stems.split(',').any(|s| s == stem)
     {
         panic!("BUDGETNOTE_TEST_PANIC asked for a panic");
     }

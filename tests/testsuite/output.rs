@@ -105,6 +105,22 @@ fn a_panic_costs_only_its_document() {
     assert!(err.contains("rendered 2 of 3 file(s), 1 failed"), "{err}");
     assert!(!err.contains("panicked at"), "{err}");
     assert!(!err.contains("RUST_BACKTRACE"), "{err}");
+
+    // Two panics at once (on both worker threads) are both caught: exit 1, not 101.
+    let out = run_cli_env(dir.path(), &["render"], &[("BUDGETNOTE_TEST_PANIC", "a,c")]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(
+        tree(&dir.path().join("out")),
+        [".budgetnote-manifest", "b.pdf"],
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("internal error while typesetting").count(),
+        2,
+        "{err}"
+    );
+    assert!(err.contains("rendered 1 of 3 file(s), 2 failed"), "{err}");
 }
 
 // Same file stem in two folders, and `plan.2025.toml` beside `plan.2026.toml`: each gets its own
