@@ -218,15 +218,7 @@ fn prepare_output(
     for job in jobs.iter().filter(|j| j.collides_with.is_none()) {
         manifest.record(&job.relative, &output::absolute(&job.path));
     }
-    if !jobs.is_empty() {
-        std::fs::create_dir_all(out_dir).map_err(|e| {
-            AppError(format!(
-                "cannot create output folder {}: {e}",
-                out_dir.display()
-            ))
-        })?;
-        manifest.save(out_dir)?;
-    }
+    manifest.save(out_dir)?;
     Ok(manifest)
 }
 
