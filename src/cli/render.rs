@@ -177,6 +177,22 @@ fn plan(root: &Path, inputs: &[files::Input]) -> Vec<Job> {
     jobs
 }
 
+/// E063 reports for inputs whose PDF another input would also write (for `check`, which
+/// refuses first whatever `render` would refuse), by input file.
+pub(super) fn collisions(
+    root: &Path,
+    inputs: &[files::Input],
+    out_dir: &Path,
+) -> HashMap<PathBuf, FileReport> {
+    plan(root, inputs)
+        .iter()
+        .filter_map(|job| {
+            let other = job.collides_with.as_ref()?;
+            Some((job.path.clone(), collision_report(job, other, out_dir)))
+        })
+        .collect()
+}
+
 /// Before anything is rendered: removes temp files of killed runs and stale PDFs (recorded in the
 /// manifest for an input of a rendered folder that this run no longer writes, or a PDF two inputs
 /// now share), and records the PDFs about to be written, so a run killed midway leaves a manifest

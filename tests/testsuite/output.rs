@@ -184,6 +184,11 @@ fn two_inputs_for_one_pdf_are_both_reported() {
         tree(&dir.path().join("out")),
         [".budgetnote-manifest", "y.pdf"]
     );
+    // `check` refuses first what `render` would refuse.
+    let out = run_cli(dir.path(), &["check", "proposals", "x.toml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert_eq!(err.matches("error[E063]: ").count(), 2, "{err}");
 }
 
 // A temp file of a killed run (its process is gone) is removed by the next run; a file that
