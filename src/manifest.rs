@@ -35,14 +35,29 @@ pub fn key(relative: &Path) -> Option<String> {
     parts.map(|p| p.join("/"))
 }
 
+/// Whether a recorded key names a file inside the output folder: only plain names, no `..`,
+/// no root, nothing empty, and not the manifest itself.
+fn inside(key: &str) -> bool {
+    key != FILE
+        && !key.is_empty()
+        && Path::new(key)
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
+}
+
 impl Manifest {
     /// Reads the manifest of `out_dir`; a missing or unreadable one is empty (nothing is then
     /// removed as stale, which is the safe side).
+    ///
+    /// Entries that do not name a file inside the output folder (`..`, an absolute path) are
+    /// dropped, so an edited manifest can never make budgetnote remove a file elsewhere.
     pub fn load(out_dir: &Path) -> Self {
-        crate::files::read_limited(&out_dir.join(FILE), LIMIT)
+        let mut manifest = crate::files::read_limited(&out_dir.join(FILE), LIMIT)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        manifest.files.retain(|out, _| inside(out));
+        manifest
     }
 
     /// Writes the manifest atomically into `out_dir`; an empty one is removed instead, so a run
@@ -98,6 +113,20 @@ impl Manifest {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    // An edited manifest naming files outside the output folder is not trusted with them.
+    #[test]
+    fn entries_outside_the_output_folder_are_dropped() {
+        let dir = std::env::temp_dir().join(format!("budgetnote-manifest-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let text = r#"{"version": 1, "files": {"../x.pdf": "/p/a.toml", "/etc/y.pdf": "/p/b.toml",
+            "a/./b.pdf": "/p/c.toml", "ok/z.pdf": "/p/d.toml", ".budgetnote-manifest": "/p/e.toml"}}"#;
+        std::fs::write(dir.join(FILE), text).unwrap();
+        let manifest = Manifest::load(&dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        let keys: Vec<&String> = manifest.files.keys().collect();
+        assert_eq!(keys, ["a/./b.pdf", "ok/z.pdf"]);
+    }
 
     // Only files of inputs inside a rendered scope that this run no longer writes are stale.
     #[test]
