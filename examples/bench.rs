@@ -47,7 +47,13 @@ fn main() {
         out.to_str().expect("utf-8 path"),
     ]);
     let seconds = started.elapsed().as_secs_f64();
-    let pdfs = std::fs::read_dir(&out).map(|d| d.count()).unwrap_or(0);
+    let pdfs = std::fs::read_dir(&out)
+        .map(|d| {
+            d.flatten()
+                .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
+                .count()
+        })
+        .unwrap_or(0);
     println!(
         "n={n} ({mode}): {pdfs} PDFs (incl. the annex) in {seconds:.2} s wall, {:.1} ms per document, peak RSS {} MB, exit {exit:?}",
         seconds * 1000.0 / pdfs.max(1) as f64,

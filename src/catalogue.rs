@@ -11,6 +11,7 @@ use toml::Spanned;
 use crate::Project;
 use crate::checked::{CheckedProposal, Unit};
 use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::files::{self, Confinement};
 use crate::model::RawAmount;
 use crate::number::read_amount;
 use crate::{AppError, Checked};
@@ -112,7 +113,7 @@ pub fn check(
     if let Some(file) = file {
         let spec = file.catalogue.get_ref();
         let base = path.parent().unwrap_or(Path::new("."));
-        let files = resolve(base, &spec.proposals, &mut diags)?;
+        let files = resolve(&project.root, base, &spec.proposals, &mut diags)?;
         let mut ids: Vec<(String, PathBuf)> = Vec::new();
         for (file_path, span) in &files {
             let result = project.check_file(file_path)?;
@@ -189,18 +190,46 @@ pub fn check(
 }
 
 /// Expands the catalogue's entries into proposal files (folders give their `*.toml`, sorted),
-/// reporting missing files and files named twice at the entry.
+/// reporting at the entry: missing files (E030), files named twice (E031), files that are not
+/// regular or too large (E060, E061), and paths outside the project root after `..` and symlinks
+/// are resolved (E062). A file outside the root is never opened.
 fn resolve(
+    root: &Path,
     base: &Path,
     entries: &[Spanned<String>],
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<(PathBuf, std::ops::Range<usize>)>, AppError> {
-    let mut files: Vec<(PathBuf, std::ops::Range<usize>)> = Vec::new();
+    let mut found_files: Vec<(PathBuf, std::ops::Range<usize>)> = Vec::new();
     // Canonical paths included so far, so one file reached by two paths counts as twice.
     let mut seen = std::collections::HashSet::new();
     for entry in entries {
         let path = base.join(entry.get_ref().trim());
-        let found: Vec<PathBuf> = if path.is_dir() {
+        let real = match files::inside_root(root, &path) {
+            Ok(real) => real,
+            Err(Confinement::Missing) => {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E030,
+                        format!("no proposal file {}", path.display()),
+                        Some(entry.span()),
+                    )
+                    .with_label("file not found")
+                    .with_help("paths are relative to the catalogue file's folder"),
+                );
+                continue;
+            }
+            Err(Confinement::Outside) => {
+                diags.push(outside(&path, entry));
+                continue;
+            }
+            Err(Confinement::NoRoot) => {
+                return Err(AppError(format!(
+                    "cannot resolve the project folder {}",
+                    root.display()
+                )));
+            }
+        };
+        let found: Vec<PathBuf> = if real.is_dir() {
             let mut list: Vec<PathBuf> = std::fs::read_dir(&path)
                 .map_err(|e| AppError(format!("cannot read folder {}: {e}", path.display())))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -208,22 +237,32 @@ fn resolve(
                 .collect();
             list.sort();
             list
-        } else if path.is_file() {
-            vec![path.clone()]
         } else {
-            diags.push(
-                Diagnostic::new(
-                    Code::E030,
-                    format!("no proposal file {}", path.display()),
-                    Some(entry.span()),
-                )
-                .with_label("file not found")
-                .with_help("paths are relative to the catalogue file's folder"),
-            );
-            continue;
+            vec![path.clone()]
         };
         for file in found {
-            let key = file.canonicalize().unwrap_or_else(|_| file.clone());
+            let key = match files::inside_root(root, &file) {
+                Ok(real) => real,
+                Err(Confinement::Outside) => {
+                    diags.push(outside(&file, entry));
+                    continue;
+                }
+                Err(_) => file.clone(),
+            };
+            if let Err(err) = files::check_regular(&key, files::TOML_LIMIT) {
+                diags.push(
+                    err.diagnostic(&file, Some(entry.span()))
+                        .unwrap_or_else(|| {
+                            Diagnostic::new(
+                                Code::E030,
+                                format!("cannot read {}: {err}", file.display()),
+                                Some(entry.span()),
+                            )
+                            .with_help("check that the file exists and can be read")
+                        }),
+                );
+                continue;
+            }
             if !seen.insert(key) {
                 diags.push(
                     Diagnostic::new(
@@ -236,10 +275,24 @@ fn resolve(
                 );
                 continue;
             }
-            files.push((file, entry.span()));
+            found_files.push((file, entry.span()));
         }
     }
-    Ok(files)
+    Ok(found_files)
+}
+
+/// E062 at a catalogue entry whose path (`file`) leads outside the project root.
+fn outside(file: &Path, entry: &Spanned<String>) -> Diagnostic {
+    Diagnostic::new(
+        Code::E062,
+        format!("{} is outside the project folder", file.display()),
+        Some(entry.span()),
+    )
+    .with_label("outside the project")
+    .with_help(
+        "a catalogue may only include proposals inside the project folder (after `..` and \
+         symlinks); copy the proposal into the project and name it relative to this catalogue",
+    )
 }
 
 /// The frame in millions of kroner; E032 for an unknown unit.

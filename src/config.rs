@@ -38,8 +38,15 @@ impl Config {
         if !path.exists() {
             return Ok(Self::default());
         }
-        let source = std::fs::read_to_string(&path)
-            .map_err(|e| AppError(format!("cannot read {}: {e}", path.display())))?;
+        let source = crate::files::read_limited(&path, crate::files::TOML_LIMIT)
+            .map_err(|e| match e.diagnostic(&path, None) {
+                Some(d) => AppError(d.message),
+                None => AppError(format!("cannot read {}: {e}", path.display())),
+            })
+            .and_then(|bytes| {
+                String::from_utf8(bytes)
+                    .map_err(|_| AppError(format!("{} is not UTF-8 text", path.display())))
+            })?;
         let (config, mut diagnostics) = crate::parse::parse_document::<Config>(&source);
         if let Some(config) = &config {
             diagnostics.extend(config.account_problems());

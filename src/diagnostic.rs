@@ -95,6 +95,14 @@ pub enum Code {
     /// An unknown key close to a known key of the same table: a typo that would silently switch a
     /// check off (`stated_nets` for `stated_net`).
     E043,
+    /// A file that is not a regular file (a folder, FIFO, device or socket).
+    E060,
+    /// A file larger than the limit (10 MB for TOML).
+    E061,
+    /// A catalogue names a proposal path outside the project root.
+    E062,
+    /// Two input files would be written to the same output file.
+    E063,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -175,6 +183,10 @@ impl Code {
             Code::E041 => "E041",
             Code::E042 => "E042",
             Code::E043 => "E043",
+            Code::E060 => "E060",
+            Code::E061 => "E061",
+            Code::E062 => "E062",
+            Code::E063 => "E063",
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",

@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 56] = [
+    pub const ALL: [Code; 60] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -57,6 +57,10 @@ impl Code {
         Code::E041,
         Code::E042,
         Code::E043,
+        Code::E060,
+        Code::E061,
+        Code::E062,
+        Code::E063,
         Code::W001,
         Code::W002,
         Code::W003,
@@ -435,6 +439,42 @@ fn explanation(code: Code) -> Explanation {
              A function of a newer kontoplan is added in budgetnote.toml under [accounts].",
             "account = \"5.57.37\"",
             "account = \"5.57.73\"   # or, in budgetnote.toml: [accounts] \"5.25.20\" = { name = \"…\", expense = \"service\" }",
+        ),
+        Code::E060 => x(
+            "a file that is not a regular file (a folder, FIFO, device or socket)",
+            "budgetnote reads only ordinary files: proposals, catalogues, the files a catalogue \
+             names and budgetnote.toml. A FIFO (named pipe) would make a run wait forever, and a \
+             device such as /dev/zero never ends, so neither is opened. A symlink is followed and \
+             judged by what it points at. Other files of the run are still checked and rendered.",
+            "# proposals/x.toml is a symlink to /dev/zero\nproposals = [\"x.toml\"]",
+            "# proposals/x.toml is an ordinary file saved by an editor\nproposals = [\"x.toml\"]",
+        ),
+        Code::E061 => x(
+            "a file larger than the limit (10 MB for TOML)",
+            "A proposal or catalogue is a few kilobytes of text. A TOML file over 10 MB is refused \
+             without being read whole, so a wrong file (an export, a disk image renamed .toml) \
+             cannot exhaust memory in a batch that reads files in parallel.",
+            "proposals = [\"export-2024.toml\"]   # 2 GB",
+            "proposals = [\"k1-dagpenge.toml\"]   # 12 kB",
+        ),
+        Code::E062 => x(
+            "a catalogue names a proposal path outside the project root",
+            "A catalogue's `proposals` paths are relative to the catalogue file and must stay inside \
+             the project folder (the --root folder), after `..` and symlinks are resolved. A file \
+             outside is never opened, so a catalogue cannot print someone else's file into an \
+             annex or an error message. Copy the proposal into the project instead.",
+            "proposals = [\"../../other-project/k1.toml\"]",
+            "proposals = [\"katalog/k1.toml\"]",
+        ),
+        Code::E063 => x(
+            "two input files would be written to the same output file",
+            "Each proposal gets out/<its path>.pdf, its path taken from the project root with a \
+             leading proposals/ dropped (files outside the project: from the folder named on the \
+             command line, or just the file name). Two inputs that still map to one PDF (x.toml \
+             at the project root and proposals/x.toml, or names differing only in upper and lower \
+             case) would overwrite each other, so neither is written.",
+            "# x.toml and proposals/x.toml, both rendered: both would be out/x.pdf",
+            "# rename one: proposals/x-2025.toml → out/x-2025.pdf",
         ),
         Code::W008 => x(
             "a budget line's expense type differs from its account's usual one",

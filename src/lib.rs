@@ -12,12 +12,14 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod explain;
+pub mod files;
 pub mod fill;
 pub mod forms;
 pub mod fte;
 pub mod glyphs;
 pub mod identity;
 pub mod logo;
+pub mod manifest;
 pub mod markdown;
 pub mod model;
 pub mod nesting;
@@ -90,7 +92,7 @@ pub fn duplicate_ids(
 ) -> std::collections::HashMap<PathBuf, diagnostic::Diagnostic> {
     let sources: Vec<(PathBuf, String)> = paths
         .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok().map(|s| (p.clone(), s)))
+        .filter_map(|p| files::read_toml_quietly(p).map(|s| (p.clone(), s)))
         .filter(|(_, s)| !catalogue::is_catalogue(s))
         .collect();
     identity::duplicate_ids(&sources)
@@ -117,10 +119,22 @@ pub fn check_file(path: &Path) -> Result<Checked, AppError> {
     }
 }
 
-/// Reads a user's file as text; a file that is not UTF-8 is the user's error (E001), not an I/O one.
+/// Reads a user's file as text; a file that is not UTF-8 (E001), not a regular file (E060) or
+/// larger than 10 MB (E061) is the user's error, reported for that file, not an I/O one.
 pub fn read_text(path: &Path) -> Result<Result<String, FileReport>, AppError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| AppError(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = match files::read_limited(path, files::TOML_LIMIT) {
+        Ok(bytes) => bytes,
+        Err(files::ReadError::Io(e)) => {
+            return Err(AppError(format!("cannot read {}: {e}", path.display())));
+        }
+        Err(err) => {
+            return Ok(Err(FileReport {
+                path: path.to_owned(),
+                source: String::new(),
+                diagnostics: err.diagnostic(path, None).into_iter().collect(),
+            }));
+        }
+    };
     match String::from_utf8(bytes) {
         Ok(text) => Ok(Ok(text)),
         Err(err) => {

@@ -1,19 +1,109 @@
-//! Writing PDFs: atomically (temp file + rename), and removing stale ones of failed proposals.
+//! Writing PDFs: where each input's PDF goes (unique by construction), atomic writes through
+//! unique temp files, and removing stale PDFs and temp files left by a killed run.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::AppError;
 
-/// The PDF path for a proposal file: `<dir>/<file stem>.pdf`.
-pub fn pdf_path(out_dir: &Path, proposal: &Path) -> PathBuf {
-    let stem = proposal
-        .file_stem()
-        .map_or_else(|| "proposal".into(), |s| s.to_os_string());
-    out_dir.join(stem).with_extension("pdf")
+/// The default folder of proposals; its name is left out of output paths.
+pub const PROPOSALS_DIR: &str = "proposals";
+
+/// The absolute path of `file` with its folders resolved (symlinks, `..`) but its own name kept
+/// (a symlinked proposal keeps its own name); `file` itself when the folder cannot be resolved.
+pub fn absolute(file: &Path) -> PathBuf {
+    let parent = match file.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    match (parent.canonicalize(), file.file_name()) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => file.to_owned(),
+    }
+}
+
+/// `path` made absolute from the current folder and `.`/`..` removed by its text alone, symlinks
+/// kept (a `proposals/` that is a symlink still names the files under it `proposals/…`).
+fn lexical(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for part in std::path::absolute(path).ok()?.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    Some(out)
+}
+
+/// The path of `file` below the folder `dir`: by the paths as written, else with every symlink
+/// resolved; `None` when `file` is not below `dir`.
+fn below(file: &Path, dir: &Path) -> Option<PathBuf> {
+    let written = lexical(file)
+        .zip(lexical(dir))
+        .and_then(|(f, d)| f.strip_prefix(d).ok().map(Path::to_owned));
+    written.or_else(|| {
+        let dir = dir.canonicalize().ok()?;
+        absolute(file).strip_prefix(dir).ok().map(Path::to_owned)
+    })
+}
+
+/// Where the PDF of an input file goes, relative to the output folder.
+///
+/// Inside the project root: the file's path from the root, a leading `proposals/` dropped
+/// (`proposals/katalog/k1.toml` → `katalog/k1.pdf`, `plan.2025.toml` → `plan.2025.pdf`). Outside
+/// it: the path from `base`, the folder named on the command line it was found in, or else just
+/// the file's name. Only a final `.toml` is replaced by `.pdf`.
+pub fn relative_pdf(root: &Path, file: &Path, base: Option<&Path>) -> PathBuf {
+    let from_root = below(file, root).map(|rel| {
+        let mut parts = rel.components();
+        match (parts.next(), parts.clone().next()) {
+            (Some(Component::Normal(first)), Some(_)) if first == PROPOSALS_DIR => {
+                parts.as_path().to_owned()
+            }
+            _ => rel,
+        }
+    });
+    let rel = from_root
+        .or_else(|| base.and_then(|b| below(file, b)))
+        .filter(|rel| rel.file_name().is_some())
+        .unwrap_or_else(|| PathBuf::from(file.file_name().unwrap_or("proposal".as_ref())));
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.strip_suffix(".toml").unwrap_or(&name);
+    rel.with_file_name(format!("{stem}.pdf"))
+}
+
+/// Temp files written by this process so far (part of each temp file's name).
+static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// The marker in every temp file's name, so that only budgetnote's own temp files are cleaned up.
+const TEMP_MARK: &str = ".budgetnote-";
+
+/// A temp file that is removed when dropped unless it was renamed into place (also when a panic
+/// unwinds through the write).
+struct TempFile {
+    /// The temp file's path.
+    path: PathBuf,
+    /// Whether it was renamed into place.
+    kept: bool,
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if !self.kept {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a part.
+/// The temp file beside it is unique per process and write (`.x.pdf.budgetnote-<pid>-<n>.tmp`).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| {
@@ -26,17 +116,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut tmp = TempFile {
+        path: dir.join(format!(".{name}{TEMP_MARK}{}-{n}.tmp", std::process::id())),
+        kept: false,
+    };
     let result = (|| {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp.path)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        std::fs::rename(&tmp.path, path)
     })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        AppError(format!("cannot write {}: {e}", path.display()))
-    })
+    match result {
+        Ok(()) => {
+            tmp.kept = true;
+            Ok(())
+        }
+        Err(e) => Err(AppError(format!("cannot write {}: {e}", path.display()))),
+    }
 }
 
 /// Removes a PDF left from an earlier run, so a failed proposal has no PDF that looks current.
@@ -48,5 +148,88 @@ pub fn remove_stale(path: &Path) -> Result<bool, AppError> {
             "cannot remove stale {}: {e}",
             path.display()
         ))),
+    }
+}
+
+/// The process id in a budgetnote temp file's name (`.x.pdf.budgetnote-<pid>-<n>.tmp`).
+fn temp_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (_, ids) = rest.rsplit_once(TEMP_MARK)?;
+    let (pid, n) = ids.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
+}
+
+/// Whether the process that wrote a temp file has ended (then its temp file is abandoned).
+/// Without `/proc`, a temp file is taken as abandoned when it is over an hour old.
+fn abandoned(pid: u32, path: &Path) -> bool {
+    if pid == std::process::id() {
+        return false;
+    }
+    if Path::new("/proc/self").exists() {
+        return !Path::new("/proc").join(pid.to_string()).exists();
+    }
+    std::fs::metadata(path)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 3600)
+}
+
+/// Removes budgetnote's temp files that a killed run left anywhere under `out_dir` (and only
+/// those: a name must match `.<file>.budgetnote-<pid>-<n>.tmp` and its process must be gone).
+/// Returns how many were removed. Symlinks are not followed.
+pub fn clean_temp_files(out_dir: &Path) -> usize {
+    let mut removed = 0;
+    let mut dirs = vec![out_dir.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let path = entry.path();
+            if kind.is_dir() {
+                dirs.push(path);
+            } else if kind.is_file()
+                && let Some(pid) = temp_pid(&entry.file_name().to_string_lossy())
+                && abandoned(pid, &path)
+                && std::fs::remove_file(&path).is_ok()
+            {
+                removed += 1;
+            }
+        }
+    }
+    removed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Output paths mirror the input's path, drop a leading proposals/, and replace only `.toml`.
+    #[test]
+    fn output_names_mirror_the_input() {
+        let root = std::env::temp_dir().join(format!("budgetnote-out-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("proposals/a")).unwrap();
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        let rel = |p: &str| relative_pdf(&root, &root.join(p), None);
+        assert_eq!(rel("proposals/x.toml"), Path::new("x.pdf"));
+        assert_eq!(rel("proposals/a/x.toml"), Path::new("a/x.pdf"));
+        assert_eq!(rel("proposals/plan.2025.toml"), Path::new("plan.2025.pdf"));
+        assert_eq!(rel("other/x.toml"), Path::new("other/x.pdf"));
+        assert_eq!(rel("x.toml"), Path::new("x.pdf"));
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    // Only names of budgetnote's own temp files yield a process id.
+    #[test]
+    fn temp_names_are_recognised() {
+        assert_eq!(temp_pid(".x.pdf.budgetnote-123-4.tmp"), Some(123));
+        assert_eq!(temp_pid(".x.pdf.123.tmp"), None);
+        assert_eq!(temp_pid("notes.tmp"), None);
+        assert_eq!(temp_pid(".x.pdf.budgetnote-abc-4.tmp"), None);
     }
 }

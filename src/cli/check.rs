@@ -40,9 +40,14 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     };
     let duplicates = crate::duplicate_ids(&paths);
     let alone: HashSet<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+    // E063: inputs that `render` would write to one PDF (with the default output folder).
+    let mut collisions = files::collect_inputs(&args.paths)
+        .map(|(inputs, _)| super::render::collisions(&cli.root, &inputs, "out".as_ref()))
+        .unwrap_or_default();
     let mut reports = Vec::new();
     let mut exit = Exit::Ok;
     for path in &paths {
+        reports.extend(collisions.remove(path));
         match check_any(&project, path, duplicates.get(path), &alone) {
             Ok(more) => reports.extend(more),
             Err(err) => {

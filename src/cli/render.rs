@@ -1,14 +1,16 @@
 //! `budgetnote render`: check, then write one PDF per proposal and one annex per catalogue,
 //! in parallel, with progress and a summary.
 
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
-use crate::diagnostic::FileReport;
+use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::manifest::{self, Manifest};
 use crate::{AppError, Project, output};
 
 /// Arguments of `render`.
@@ -29,6 +31,8 @@ enum Result {
     Skipped,
     /// Something outside the user's file failed.
     Failed(AppError),
+    /// budgetnote (or the PDF writer) panicked on this file: a bug, reported as an internal error.
+    Panicked(String),
 }
 
 /// One file's outcome: its reports (a catalogue also reports its proposals) and result.
@@ -41,6 +45,16 @@ struct Outcome {
     result: Result,
 }
 
+/// One input of the run with where its PDF goes.
+struct Job {
+    /// The input file.
+    path: PathBuf,
+    /// Its PDF, relative to the output folder.
+    relative: PathBuf,
+    /// Another input with the same output (E063): neither is rendered.
+    collides_with: Option<PathBuf>,
+}
+
 /// Documents rendered between two clears of typst's memo cache (bounds memory in long batches).
 const EVICT_EVERY: usize = 16;
 
@@ -51,8 +65,8 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 /// Runs `render`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
     let started = Instant::now();
-    let paths = match files::collect(&args.paths) {
-        Ok(paths) => paths,
+    let (inputs, scopes) = match files::collect_inputs(&args.paths) {
+        Ok(found) => found,
         Err(err) => {
             print::app_error(&err);
             return Exit::Failure;
@@ -65,8 +79,16 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let progress = Progress::new(paths.len());
-    let outcomes = match render_all(&project, &paths, &args.out, &progress) {
+    let jobs = plan(&cli.root, &inputs);
+    let mut manifest = match prepare_output(&args.out, &jobs, &scopes) {
+        Ok(manifest) => manifest,
+        Err(err) => {
+            print::app_error(&err);
+            return Exit::Failure;
+        }
+    };
+    let progress = Progress::new(jobs.len());
+    let outcomes = match render_all(&project, &jobs, &args.out, &progress) {
         Ok(outcomes) => outcomes,
         Err(err) => {
             progress.finish();
@@ -79,10 +101,13 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let mut exit = Exit::Ok;
     let mut tally = Tally::default();
     let (mut rendered, mut failed) = (0, Vec::new());
-    for outcome in &outcomes {
+    for (outcome, job) in outcomes.iter().zip(&jobs) {
         for report in &outcome.reports {
             print::human(report);
             tally.add(report);
+        }
+        if !matches!(outcome.result, Result::Written(_)) {
+            manifest.forget(&job.relative);
         }
         match &outcome.result {
             Result::Written(_) => rendered += 1,
@@ -95,19 +120,127 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
                 failed.push(format!("{}: {err}", outcome.path.display()));
                 exit = exit.max(Exit::Failure);
             }
+            Result::Panicked(message) => {
+                let line = format!(
+                    "internal error while typesetting {}: {message} — please report this",
+                    outcome.path.display()
+                );
+                eprintln!("error: {line}");
+                failed.push(format!("{}: internal error", outcome.path.display()));
+                exit = exit.max(Exit::InputErrors);
+            }
         }
+    }
+    if let Err(err) = manifest.save(&args.out) {
+        print::app_error(&err);
+        exit = exit.max(Exit::Failure);
     }
     for line in &failed {
         eprintln!("failed: {line}");
     }
+    let acknowledged = if tally.acknowledged > 0 {
+        format!(" ({} acknowledged)", tally.acknowledged)
+    } else {
+        String::new()
+    };
     eprintln!(
-        "rendered {rendered} of {} file(s), {} failed, {} warning(s), in {:.2} s",
-        paths.len(),
+        "rendered {rendered} of {} file(s), {} failed, {} warning(s){acknowledged}, in {:.2} s",
+        jobs.len(),
         failed.len(),
         tally.warnings,
         started.elapsed().as_secs_f64()
     );
     exit
+}
+
+/// Where each input's PDF goes; inputs that would share one (compared ignoring case, as on
+/// macOS and Windows) are marked, so that neither overwrites the other.
+fn plan(root: &Path, inputs: &[files::Input]) -> Vec<Job> {
+    let mut jobs: Vec<Job> = inputs
+        .iter()
+        .map(|input| Job {
+            path: input.path.clone(),
+            relative: output::relative_pdf(root, &input.path, input.base.as_deref()),
+            collides_with: None,
+        })
+        .collect();
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for i in 0..jobs.len() {
+        let key = jobs[i].relative.to_string_lossy().to_lowercase();
+        match first.get(&key) {
+            Some(&j) => {
+                jobs[i].collides_with = Some(jobs[j].path.clone());
+                if jobs[j].collides_with.is_none() {
+                    jobs[j].collides_with = Some(jobs[i].path.clone());
+                }
+            }
+            None => {
+                first.insert(key, i);
+            }
+        }
+    }
+    jobs
+}
+
+/// E063 reports for inputs whose PDF another input would also write (for `check`, which
+/// refuses first whatever `render` would refuse), by input file.
+pub(super) fn collisions(
+    root: &Path,
+    inputs: &[files::Input],
+    out_dir: &Path,
+) -> HashMap<PathBuf, FileReport> {
+    plan(root, inputs)
+        .iter()
+        .filter_map(|job| {
+            let other = job.collides_with.as_ref()?;
+            Some((job.path.clone(), collision_report(job, other, out_dir)))
+        })
+        .collect()
+}
+
+/// Before anything is rendered: removes temp files of killed runs and stale PDFs (recorded in the
+/// manifest for an input of a rendered folder that this run no longer writes, or a PDF two inputs
+/// now share), and records the PDFs about to be written, so a run killed midway leaves a manifest
+/// that still knows them.
+fn prepare_output(
+    out_dir: &Path,
+    jobs: &[Job],
+    scopes: &[PathBuf],
+) -> std::result::Result<Manifest, AppError> {
+    output::clean_temp_files(out_dir);
+    let mut manifest = Manifest::load(out_dir);
+    // A folder is resolved in full (it may be a symlink), like the inputs found in it.
+    let scopes: Vec<PathBuf> = scopes
+        .iter()
+        .map(|s| {
+            s.canonicalize()
+                .ok()
+                .filter(|c| c.is_dir())
+                .unwrap_or_else(|| output::absolute(s))
+        })
+        .collect();
+    let mut current = BTreeMap::new();
+    for job in jobs.iter().filter(|j| j.collides_with.is_none()) {
+        if let Some(key) = manifest::key(&job.relative) {
+            current.insert(key, output::absolute(&job.path));
+        }
+    }
+    let shared = jobs.iter().filter(|j| j.collides_with.is_some());
+    let mut stale = manifest.stale(&scopes, &current);
+    stale.extend(
+        shared
+            .filter(|j| manifest.contains(&j.relative))
+            .map(|j| j.relative.clone()),
+    );
+    for relative in stale {
+        output::remove_stale(&out_dir.join(&relative))?;
+        manifest.forget(&relative);
+    }
+    for job in jobs.iter().filter(|j| j.collides_with.is_none()) {
+        manifest.record(&job.relative, &output::absolute(&job.path));
+    }
+    manifest.save(out_dir)?;
+    Ok(manifest)
 }
 
 /// Renders every file on one worker thread per core, catalogues first (they take longest).
@@ -117,26 +250,28 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 /// so that memory would grow with the number of files instead of the number of cores.
 fn render_all(
     project: &Project,
-    paths: &[PathBuf],
+    jobs: &[Job],
     out_dir: &Path,
     progress: &Progress,
 ) -> std::result::Result<Vec<Outcome>, AppError> {
-    let duplicates = crate::duplicate_ids(paths);
-    let mut order: Vec<usize> = (0..paths.len()).collect();
-    order.sort_by_key(|&i| !looks_like_catalogue(&paths[i]));
+    let paths: Vec<PathBuf> = jobs.iter().map(|j| j.path.clone()).collect();
+    let duplicates = crate::duplicate_ids(&paths);
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by_key(|&i| !looks_like_catalogue(&jobs[i].path));
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
-        .min(paths.len().max(1));
+        .min(jobs.len().max(1));
     let next = AtomicUsize::new(0);
     let done = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Outcome>>> = paths.iter().map(|_| Mutex::new(None)).collect();
+    let slots: Vec<Mutex<Option<Outcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    let _quiet = QuietPanics::start();
     std::thread::scope(|scope| {
         let mut handles = Vec::new();
         for n in 0..workers {
             let worker = || {
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let outcome =
-                        render_one(project, &paths[i], out_dir, duplicates.get(&paths[i]));
+                    let job = &jobs[i];
+                    let outcome = render_isolated(project, job, out_dir, duplicates.get(&job.path));
                     progress.step(&outcome);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(outcome);
@@ -162,41 +297,164 @@ fn render_all(
     })?;
     slots
         .into_iter()
-        .zip(paths)
-        .map(|(slot, path)| {
+        .zip(jobs)
+        .map(|(slot, job)| {
             slot.into_inner()
                 .ok()
                 .flatten()
-                .ok_or_else(|| AppError(format!("{} was not rendered", path.display())))
+                .ok_or_else(|| AppError(format!("{} was not rendered", job.path.display())))
         })
         .collect()
 }
 
 /// Whether a file is a catalogue, judged cheaply from its text (for scheduling only).
 fn looks_like_catalogue(path: &Path) -> bool {
-    std::fs::read_to_string(path).is_ok_and(|text| crate::catalogue::is_catalogue(&text))
+    crate::files::read_toml_quietly(path).is_some_and(|text| crate::catalogue::is_catalogue(&text))
 }
 
-/// Checks and renders one proposal or catalogue file.
-fn render_one(
+/// Renders one job with a panic caught: a panic (a bug here or in the PDF writer) costs only this
+/// document, which then has no PDF (an old one is removed) and no temp file.
+fn render_isolated(
     project: &Project,
-    path: &Path,
+    job: &Job,
     out_dir: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
 ) -> Outcome {
-    let target = output::pdf_path(out_dir, path);
+    let target = out_dir.join(&job.relative);
+    if let Some(other) = &job.collides_with {
+        return Outcome {
+            path: job.path.clone(),
+            reports: vec![collision_report(job, other, out_dir)],
+            result: Result::Skipped,
+        };
+    }
+    let run = std::panic::AssertUnwindSafe(|| render_one(project, &job.path, &target, duplicate));
+    match std::panic::catch_unwind(run) {
+        Ok(outcome) => outcome,
+        Err(payload) => {
+            let _ = output::remove_stale(&target);
+            Outcome {
+                path: job.path.clone(),
+                reports: Vec::new(),
+                result: Result::Panicked(panic_message(payload.as_ref())),
+            }
+        }
+    }
+}
+
+/// E063 for an input whose PDF another input of the run would also write.
+fn collision_report(job: &Job, other: &Path, out_dir: &Path) -> FileReport {
+    let target = out_dir.join(&job.relative);
+    let diagnostic = Diagnostic::new(
+        Code::E063,
+        format!(
+            "{} and {} would both be written to {}",
+            job.path.display(),
+            other.display(),
+            target.display()
+        ),
+        None,
+    )
+    .with_help(
+        "rename one of the two files (or move it into another folder), so each has its own PDF; \
+         neither is written until then",
+    );
+    FileReport {
+        path: job.path.clone(),
+        source: String::new(),
+        diagnostics: vec![diagnostic],
+    }
+}
+
+/// The message a panic was raised with, and where, if the panic hook saw it.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_owned());
+    match LAST_PANIC.with(|last| last.borrow_mut().take()) {
+        Some(location) => format!("{text} (at {location})"),
+        None => text,
+    }
+}
+
+thread_local! {
+    /// Where the last panic on this thread happened, as seen by the quiet hook.
+    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Whether panics are being caught per document (the hook then prints nothing).
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// While alive, panics print nothing (each is reported as one line with its document); the hook
+/// is installed once and otherwise defers to the default one.
+struct QuietPanics;
+
+impl QuietPanics {
+    /// Silences panic messages until dropped.
+    fn start() -> Self {
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            let default = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                if QUIET.load(Ordering::SeqCst) {
+                    let location = info.location().map(|l| l.to_string());
+                    LAST_PANIC.with(|last| *last.borrow_mut() = location);
+                } else {
+                    default(info);
+                }
+            }));
+        });
+        QUIET.store(true, Ordering::SeqCst);
+        Self
+    }
+}
+
+impl Drop for QuietPanics {
+    fn drop(&mut self) {
+        QUIET.store(false, Ordering::SeqCst);
+    }
+}
+
+/// Test hook, compiled into debug builds only: `BUDGETNOTE_TEST_PANIC=<file stem>[,<stem>…]`
+/// makes the render of those files panic inside their per-document work, so the tests can check
+/// that a panic costs only that document. Release builds ignore the variable.
+fn test_panic(path: &Path) {
+    if cfg!(debug_assertions)
+        && let Ok(stems) = std::env::var("BUDGETNOTE_TEST_PANIC")
+        && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
+        && stems.split(',').any(|s| s == stem)
+    {
+        panic!("BUDGETNOTE_TEST_PANIC asked for a panic");
+    }
+}
+
+/// Checks and renders one proposal or catalogue file to `target`.
+fn render_one(
+    project: &Project,
+    path: &Path,
+    target: &Path,
+    duplicate: Option<&crate::diagnostic::Diagnostic>,
+) -> Outcome {
     let mut reports = Vec::new();
     let result = (|| -> std::result::Result<Result, AppError> {
         let source = match crate::read_text(path)? {
             Ok(source) => source,
             Err(report) => {
                 reports.push(report);
-                output::remove_stale(&target)?;
+                output::remove_stale(target)?;
                 return Ok(Result::Skipped);
             }
         };
+        // Typesetting refusals become diagnostics here exactly as in `check`.
         let bytes = if crate::catalogue::is_catalogue(&source) {
-            let (report, included, catalogue) = crate::catalogue::check(path, source, project)?;
+            let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
+            test_panic(path);
+            let bytes = match &catalogue {
+                Some(catalogue) => project.typeset_catalogue(&mut report, catalogue, &included)?,
+                None => None,
+            };
             reports.push(report);
             // Proposals with errors are reported with the catalogue; the others have no news.
             reports.extend(
@@ -205,25 +463,27 @@ fn render_one(
                     .map(|c| c.report)
                     .filter(|r| !r.diagnostics.is_empty()),
             );
-            catalogue.map(|c| project.catalogue_pdf(&c)).transpose()?
+            bytes
         } else {
-            let checked = crate::add_duplicate(project.check_source(path, source), duplicate);
+            let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);
+            test_panic(path);
+            let bytes = project.typeset(&mut checked)?;
             reports.push(checked.report);
-            checked.proposal.map(|p| project.pdf(&p)).transpose()?
+            bytes
         };
         match bytes {
             Some(bytes) => {
-                output::write_atomic(&target, &bytes)?;
-                Ok(Result::Written(target.clone()))
+                output::write_atomic(target, &bytes)?;
+                Ok(Result::Written(target.to_owned()))
             }
             None => {
-                output::remove_stale(&target)?;
+                output::remove_stale(target)?;
                 Ok(Result::Skipped)
             }
         }
     })();
     let result = result.unwrap_or_else(|err| {
-        let _ = output::remove_stale(&target);
+        let _ = output::remove_stale(target);
         Result::Failed(err)
     });
     Outcome {
@@ -267,7 +527,9 @@ impl Progress {
                         outcome.path.display()
                     )
                 }
-                Result::Failed(_) => eprintln!("failed {}", outcome.path.display()),
+                Result::Failed(_) | Result::Panicked(_) => {
+                    eprintln!("failed {}", outcome.path.display())
+                }
             },
         }
     }

@@ -13,7 +13,7 @@ pub struct Args {
 
 /// Runs `typst`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
-    let source = std::fs::read_to_string(&args.file).unwrap_or_default();
+    let source = crate::files::read_toml_quietly(&args.file).unwrap_or_default();
     if crate::catalogue::is_catalogue(&source) {
         return catalogue(cli, &args.file, source);
     }

@@ -103,7 +103,7 @@ fn render_skips_bad_proposals_and_removes_their_stale_pdf() {
     let leftovers: Vec<_> = std::fs::read_dir(&out_dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n != "good.pdf")
+        .filter(|n| n != "good.pdf" && n != ".budgetnote-manifest")
         .collect();
     assert!(leftovers.is_empty(), "no temp files left: {leftovers:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);

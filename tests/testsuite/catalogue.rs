@@ -14,16 +14,19 @@ fn render(catalogue: &str) -> (Option<i32>, String, Written) {
         &root(),
         &["render", catalogue, "-o", out_dir.path().to_str().unwrap()],
     );
-    let mut pdfs: Written = std::fs::read_dir(out_dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect();
+    // PDFs mirror the input's path under the output folder, so look in its subfolders too.
+    let mut pdfs: Written = Vec::new();
+    let mut dirs = vec![out_dir.path().to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for path in std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()) {
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "pdf") {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                pdfs.push((name, std::fs::read(&path).unwrap()));
+            }
+        }
+    }
     pdfs.sort();
     (
         out.status.code(),

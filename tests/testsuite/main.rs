@@ -11,5 +11,6 @@ mod escaping;
 mod explain;
 mod fidelity;
 mod figures;
+mod output;
 mod pdf_standards;
 mod templates;
