@@ -2,7 +2,6 @@
 //! check time, exactly as the typesetter will decode it, so a broken or oversized image is
 //! refused at the proposal's line instead of failing (or filling memory) while rendering.
 
-use std::io::Read;
 use std::path::Path;
 
 use typst::foundations::Bytes;
@@ -45,28 +44,15 @@ pub fn check(root: &Path, file: &Path) -> Result<String, Problem> {
     Ok(format!("/{}", parts.join("/")))
 }
 
-/// Reads a regular file of at most [`MAX_BYTES`].
+/// Reads the logo: a regular file (never a FIFO or device) of at most [`MAX_BYTES`].
 fn read_bounded(path: &Path) -> Result<Vec<u8>, Problem> {
-    let unusable = |why: &str| (Code::E036, why.to_owned());
-    let file = std::fs::File::open(path).map_err(|_| unusable("cannot be opened"))?;
-    let meta = file.metadata().map_err(|_| unusable("cannot be opened"))?;
-    if !meta.is_file() {
-        return Err(unusable("is not a file"));
-    }
-    if meta.len() > MAX_BYTES {
-        return Err(too_large(&format!(
-            "is {} MB; a logo may be at most 5 MB",
-            meta.len().div_ceil(1024 * 1024)
-        )));
-    }
-    let mut data = Vec::new();
-    file.take(MAX_BYTES + 1)
-        .read_to_end(&mut data)
-        .map_err(|_| unusable("cannot be read"))?;
-    if data.len() as u64 > MAX_BYTES {
-        return Err(too_large("grew beyond 5 MB while it was read"));
-    }
-    Ok(data)
+    crate::files::read_limited(path, MAX_BYTES).map_err(|e| match e {
+        crate::files::ReadError::TooLarge { .. } => {
+            too_large("is larger than 5 MB; a logo may be at most 5 MB")
+        }
+        crate::files::ReadError::NotRegular(kind) => (Code::E036, format!("is {kind}, not a file")),
+        crate::files::ReadError::Io(e) => (Code::E036, format!("cannot be read: {e}")),
+    })
 }
 
 /// Decodes the image as typst will, after checking that its pixels fit in [`MAX_PIXELS`].

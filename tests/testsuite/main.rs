@@ -11,6 +11,7 @@ mod escaping;
 mod explain;
 mod fidelity;
 mod figures;
+mod fuzz;
 mod output;
 mod pdf_standards;
 mod templates;
