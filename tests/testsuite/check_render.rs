@@ -7,23 +7,6 @@ use std::path::Path;
 use crate::common;
 use crate::common::{root, run_cli};
 
-/// The expected `CODE LINE COLUMN` triples of a case.
-fn expected(dir: &Path) -> Vec<(String, u64, u64)> {
-    std::fs::read_to_string(dir.join("expected.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let parts: Vec<&str> = l.split_whitespace().collect();
-            (
-                parts[0].to_owned(),
-                parts[1].parse().unwrap(),
-                parts[2].parse().unwrap(),
-            )
-        })
-        .collect()
-}
-
 // `check` refuses each case at the expected place with exit 1, and `render` then agrees: the same
 // exit code, a PDF exactly when check found no error, and no "failed" application error.
 #[test]
@@ -32,30 +15,11 @@ fn check_refuses_what_render_would() {
     assert!(cases.len() >= 8, "only {} cases", cases.len());
     for dir in cases {
         let file = dir.join("proposal.toml");
-        let out = run_cli(
-            &root(),
-            &["check", "--format", "json", file.to_str().unwrap()],
-        );
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{}: stdout is not JSON: {e}", dir.display()));
-        let mut got: Vec<(String, u64, u64)> = json
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap().to_owned(),
-                    d["line"].as_u64().unwrap(),
-                    d["column"].as_u64().unwrap(),
-                )
-            })
-            .collect();
-        let mut want = expected(&dir);
-        got.sort();
-        want.sort();
+        let (code, _, got) = common::check_json(&file);
+        let want = common::expected_places(&dir.join("expected.txt"));
         assert_eq!(got, want, "{}", dir.display());
         let check_exit = if want.is_empty() { 0 } else { 1 };
-        assert_eq!(out.status.code(), Some(check_exit), "{}", dir.display());
+        assert_eq!(code, Some(check_exit), "{}", dir.display());
 
         let out_dir = tempfile::tempdir().unwrap();
         let rendered = run_cli(

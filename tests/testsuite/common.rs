@@ -237,3 +237,50 @@ pub fn scaffold_project(dir: &Path) {
         }
     }
 }
+
+/// A diagnostic's place: code, line and column.
+pub type Place = (String, u64, u64);
+
+/// The `CODE LINE COLUMN` lines of a case's expectation file, sorted (text after `|` ignored).
+pub fn expected_places(file: &Path) -> Vec<Place> {
+    let mut places: Vec<Place> = std::fs::read_to_string(file)
+        .unwrap_or_else(|e| panic!("{}: {e}", file.display()))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let place = l.split('|').next().unwrap_or(l);
+            let parts: Vec<&str> = place.split_whitespace().collect();
+            (
+                parts[0].to_owned(),
+                parts[1].parse().unwrap(),
+                parts[2].parse().unwrap(),
+            )
+        })
+        .collect();
+    places.sort();
+    places
+}
+
+/// `check --format json FILE` from the project root: exit code, diagnostics, and their places
+/// sorted.
+pub fn check_json(file: &Path) -> (Option<i32>, Vec<serde_json::Value>, Vec<Place>) {
+    let out = run_cli(
+        &root(),
+        &["check", "--format", "json", file.to_str().unwrap()],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{}: stdout is not JSON: {e}", file.display()));
+    let diagnostics = json.as_array().unwrap().clone();
+    let mut places: Vec<Place> = diagnostics
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    places.sort();
+    (out.status.code(), diagnostics, places)
+}

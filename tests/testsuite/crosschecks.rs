@@ -1,27 +1,8 @@
 //! Cross-checks a controller would make: each folder under tests/crosschecks/ holds a proposal
 //! and the `CODE LINE COLUMN` of every diagnostic it must get (an empty file: none).
 
-use std::path::Path;
-
 use crate::common;
 use crate::common::{root, run_cli};
-
-/// The expected `CODE LINE COLUMN` triples of a case.
-fn expected(dir: &Path) -> Vec<(String, u64, u64)> {
-    std::fs::read_to_string(dir.join("expected.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let parts: Vec<&str> = l.split_whitespace().collect();
-            (
-                parts[0].to_owned(),
-                parts[1].parse().unwrap(),
-                parts[2].parse().unwrap(),
-            )
-        })
-        .collect()
-}
 
 // `check --format json` reports exactly the expected codes at the expected line and column (the
 // number itself, inside the TOML string), and exits 1 only when one of them is an error.
@@ -31,30 +12,12 @@ fn each_case_gets_its_diagnostics_at_the_number() {
     assert!(cases.len() >= 2, "only {} cases", cases.len());
     for dir in cases {
         let file = dir.join("proposal.toml");
-        let out = run_cli(
-            &root(),
-            &["check", "--format", "json", file.to_str().unwrap()],
-        );
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{}: stdout is not JSON: {e}", dir.display()));
-        let diagnostics = json.as_array().unwrap();
-        let mut got: Vec<(String, u64, u64)> = diagnostics
-            .iter()
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap().to_owned(),
-                    d["line"].as_u64().unwrap(),
-                    d["column"].as_u64().unwrap(),
-                )
-            })
-            .collect();
-        let mut want = expected(&dir);
-        got.sort();
-        want.sort();
+        let (code, diagnostics, got) = common::check_json(&file);
+        let want = common::expected_places(&dir.join("expected.txt"));
         assert_eq!(got, want, "{}", dir.display());
         let has_error = diagnostics.iter().any(|d| d["severity"] == "error");
         let exit = if has_error { 1 } else { 0 };
-        assert_eq!(out.status.code(), Some(exit), "{}", dir.display());
+        assert_eq!(code, Some(exit), "{}", dir.display());
     }
 }
 

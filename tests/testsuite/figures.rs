@@ -40,42 +40,15 @@ fn each_case_gets_its_diagnostics_with_their_help() {
     assert!(cases.len() >= 15, "only {} cases", cases.len());
     for dir in cases {
         let file = dir.join("proposal.toml");
-        let out = run_cli(
-            &root(),
-            &["check", "--format", "json", file.to_str().unwrap()],
-        );
-        let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{}: stdout is not JSON: {e}", dir.display()));
-        let diagnostics = json.as_array().unwrap();
-        let mut got: Vec<(String, u64, u64)> = diagnostics
-            .iter()
-            .map(|d| {
-                (
-                    d["code"].as_str().unwrap().to_owned(),
-                    d["line"].as_u64().unwrap(),
-                    d["column"].as_u64().unwrap(),
-                )
-            })
-            .collect();
+        let (code, diagnostics, got) = common::check_json(&file);
         let want = expected(&dir);
-        let mut want_places: Vec<(String, u64, u64)> = want
-            .iter()
-            .map(|(c, l, col, _)| (c.clone(), *l, *col))
-            .collect();
-        got.sort();
-        want_places.sort();
-        assert_eq!(
-            got,
-            want_places,
-            "{}: {}",
-            dir.display(),
-            String::from_utf8_lossy(&out.stdout)
-        );
-        for (code, line, column, phrase) in &want {
+        let want_places = common::expected_places(&dir.join("expected"));
+        assert_eq!(got, want_places, "{}: {diagnostics:?}", dir.display());
+        for (want_code, line, column, phrase) in &want {
             let d = diagnostics
                 .iter()
                 .find(|d| {
-                    d["code"] == code.as_str() && d["line"] == *line && d["column"] == *column
+                    d["code"] == want_code.as_str() && d["line"] == *line && d["column"] == *column
                 })
                 .unwrap();
             let text = format!(
@@ -85,13 +58,13 @@ fn each_case_gets_its_diagnostics_with_their_help() {
             );
             assert!(
                 text.contains(phrase.as_str()),
-                "{}: {code} should say `{phrase}`, says {text}",
+                "{}: {want_code} should say `{phrase}`, says {text}",
                 dir.display()
             );
         }
         let has_error = diagnostics.iter().any(|d| d["severity"] == "error");
         assert_eq!(
-            out.status.code(),
+            code,
             Some(if has_error { 1 } else { 0 }),
             "{}",
             dir.display()
