@@ -381,7 +381,7 @@ pub struct CheckedProposal {
     /// Proposal id.
     pub id: String,
     /// The form it uses.
-    pub form: &'static Form,
+    pub form: std::sync::Arc<Form>,
     /// Headline.
     pub title: String,
     /// Issuing municipality, if named.

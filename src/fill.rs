@@ -28,7 +28,7 @@ pub const SIGN_NOTE: &str = "Note: (-) = mindreudgift/merindtægt, (+) = merudgi
 #[derive(Debug, Clone, Serialize)]
 pub struct View {
     /// The form's template, whose `header` and `body` macros print the proposal.
-    pub template: &'static str,
+    pub template: String,
     /// Proposal id.
     pub id: String,
     /// Headline.
@@ -244,7 +244,7 @@ fn amounts(cells: &Cells) -> Vec<String> {
 /// Builds the view of a checked proposal.
 pub fn view(p: &CheckedProposal) -> View {
     View {
-        template: p.form.template,
+        template: p.form.template.clone(),
         id: p.id.clone(),
         title: p.title.clone(),
         subject: match p.budget_year() {
@@ -566,6 +566,34 @@ fn capitalize(text: &str) -> String {
     }
 }
 
+/// The project's own `*.typ.j2` files: `templates/X.typ.j2` and `templates/<form>/X.typ.j2`,
+/// named by their path under `templates/` (none when the folder does not exist).
+fn project_templates(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+    let mut found = Vec::new();
+    let entries = |d: &Path| -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(d)
+            .map(|e| e.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+            .unwrap_or_default()
+    };
+    let is_template = |p: &Path| p.is_file() && p.to_string_lossy().ends_with(".typ.j2");
+    for path in entries(dir) {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            continue;
+        };
+        if is_template(&path) {
+            found.push((name, path));
+        } else if path.is_dir() {
+            for inner in entries(&path).into_iter().filter(|p| is_template(p)) {
+                if let Some(file) = inner.file_name() {
+                    found.push((format!("{name}/{}", file.to_string_lossy()), inner));
+                }
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
 /// The template environment, loaded once per run and shared by every document.
 pub struct Filler {
     /// minijinja environment holding every `*.typ.j2` template.
@@ -573,7 +601,8 @@ pub struct Filler {
 }
 
 impl Filler {
-    /// Loads every `*.typ.j2` under `templates_dir`.
+    /// Loads the bundled templates and every `*.typ.j2` of the project (in `templates_dir` and
+    /// its form folders), the project's replacing bundled ones of the same path.
     pub fn load(templates_dir: &Path) -> Result<Self, String> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -596,25 +625,18 @@ impl Filler {
         env.add_filter("str", |text: Value| {
             Value::from_safe_string(markdown::typst_string(&text.to_string()))
         });
-        let entries = std::fs::read_dir(templates_dir).map_err(|e| {
-            format!(
-                "cannot read templates folder {}: {e}",
-                templates_dir.display()
-            )
-        })?;
-        let mut names: Vec<_> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.path())
-            .filter(|p| p.to_string_lossy().ends_with(".typ.j2"))
+        // The bundled templates, each replaced by the project's file of the same path.
+        let mut templates: std::collections::BTreeMap<String, String> = crate::bundle::TEMPLATES
+            .iter()
+            .filter(|(name, _)| name.ends_with(".typ.j2"))
+            .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
             .collect();
-        names.sort();
-        for path in names {
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
+        for (name, path) in project_templates(templates_dir) {
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read template {}: {e}", path.display()))?;
+            templates.insert(name, text);
+        }
+        for (name, text) in templates {
             env.add_template_owned(name.clone(), text)
                 .map_err(|e| format!("template {name} is invalid: {e:#}"))?;
         }

@@ -1,222 +1,65 @@
-//! Which forms exist: each form's template file, its sections, headings and checkbox groups.
+//! Forms as data: each form is a folder `templates/<name>/` holding `form.toml` (what the form
+//! prints: label, description, whether it has the amounts table, its sections with headings and
+//! whether they are required, its checkbox groups with options and rules) beside its template
+//! `form.typ.j2`.
 //!
-//! Adding a form means adding a `Form` here (and to `FORMS`) and a template `templates/<name>.typ.j2`.
+//! The bundled forms ship inside the binary ([`crate::bundle`]); a project adds a form, or
+//! replaces a bundled one, by putting a folder of the same shape under its own `templates/`, with
+//! no recompiling. A form description with a mistake gets spanned diagnostics like a proposal.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Code, Diagnostic, FileReport};
 
 /// One section a form prints, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SectionSpec {
     /// Key under `[sections]` in the proposal, e.g. `resume`.
-    pub key: &'static str,
+    pub key: String,
     /// Heading printed in the PDF, e.g. "1. Resumé"; `None` prints the body without a heading.
-    pub heading: Option<&'static str>,
+    pub heading: Option<String>,
     /// Whether the proposal must fill it.
     pub required: bool,
 }
 
 /// A group of checkboxes a form prints, e.g. "Kategorisering".
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckboxSpec {
     /// Key under `[checkboxes]`, e.g. `kategorisering`.
-    pub key: &'static str,
+    pub key: String,
     /// Title printed above or beside the boxes.
-    pub title: &'static str,
+    pub title: String,
     /// The options, in print order.
-    pub options: &'static [&'static str],
+    pub options: Vec<String>,
     /// Whether at most one option may be ticked.
     pub single: bool,
     /// An option that excludes every other (e.g. "Bydækkende" excludes single districts).
-    pub exclusive: Option<&'static str>,
+    pub exclusive: Option<String>,
 }
 
-/// A municipality's form: a template plus the sections and checkbox groups it has.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A form: a template plus the sections and checkbox groups it prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
-    /// Name used in `form = "…"`.
-    pub name: &'static str,
+    /// Name used in `form = "…"`: the folder's name.
+    pub name: String,
     /// What the form is called by its users.
-    pub description: &'static str,
+    pub description: String,
     /// The form's short name in PDF metadata, e.g. "Driftsforslag".
-    pub label: &'static str,
-    /// Template under `templates/`.
-    pub template: &'static str,
-    /// Whether the form has the standard amounts table (`[budget]`).
+    pub label: String,
+    /// The template's name in the template environment, e.g. `standard/form.typ.j2`.
+    pub template: String,
+    /// Whether the form has the standard amounts table (`[budget]`), and must.
     pub needs_budget: bool,
     /// Sections in print order.
-    pub sections: &'static [SectionSpec],
+    pub sections: Vec<SectionSpec>,
     /// Checkbox groups the form prints.
-    pub checkboxes: &'static [CheckboxSpec],
-}
-
-/// Shorthand for a required section with a heading.
-const fn required(key: &'static str, heading: &'static str) -> SectionSpec {
-    SectionSpec {
-        key,
-        heading: Some(heading),
-        required: true,
-    }
-}
-
-/// Shorthand for an optional section with a heading.
-const fn optional(key: &'static str, heading: &'static str) -> SectionSpec {
-    SectionSpec {
-        key,
-        heading: Some(heading),
-        required: false,
-    }
-}
-
-/// The standard budget note (seed 000): header block, amounts table, seven numbered sections.
-pub const STANDARD: Form = Form {
-    name: "standard",
-    description: "budgetforslag, standardskema (overskrift, udvalg, beløbstabel og syv afsnit)",
-    label: "Budgetforslag",
-    template: "standard.typ.j2",
-    needs_budget: true,
-    sections: &[
-        required("resume", "1. Resumé"),
-        required("status", "2. Status"),
-        required("aendringsforslag", "3. Ændringsforslag"),
-        required("konsekvens", "4. Konsekvens"),
-        required("investeringsbehov", "5. Investeringsbehov"),
-        required(
-            "relevante_dokumenter",
-            "6. Relevante dokumenter eller sammenhæng til andre bidrag",
-        ),
-        required("bemaerkninger_hu", "7. Eventuelt bemærkninger fra HU"),
-    ],
-    checkboxes: &[],
-};
-
-/// The districts of Copenhagen in the form's reading order (six per row).
-const BYDELE: &[&str] = &[
-    "Bydækkende",
-    "Bispebjerg",
-    "Indre by",
-    "Vesterbro/Kgs. Enghave",
-    "Valby",
-    "Amager Øst",
-    "Udenbys",
-    "Nørrebro",
-    "Østerbro",
-    "Brønshøj/Husum",
-    "Vanløse",
-    "Amager Vest",
-];
-
-/// Københavns Kommune's budgetnotat (seed 001): categorisation, districts, tables and agreement text.
-pub const BUDGETNOTAT: Form = Form {
-    name: "budgetnotat",
-    description: "budgetnotat (Københavns Kommune) med kategorisering, bydele, tabeller og aftaletekst",
-    label: "Budgetnotat",
-    template: "budgetnotat.typ.j2",
-    needs_budget: false,
-    sections: &[
-        required("baggrund", "Baggrund"),
-        required("indhold", "Indhold"),
-        required("forventet_effekt", "Forventet effekt og opfølgning"),
-        required("oekonomi", "Økonomi"),
-        required("risikovurdering", "Risikovurdering og proces"),
-        required(
-            "bevillingstekniske_oplysninger",
-            "Bevillingstekniske oplysninger",
-        ),
-        optional("tidligere_afsatte_midler", "Tidligere afsatte midler"),
-    ],
-    checkboxes: &[
-        CheckboxSpec {
-            key: "kategorisering",
-            title: "Kategorisering",
-            options: &[
-                "Need to",
-                "Fastholdelse/rekruttering",
-                "Rettidig omhu",
-                "Specifik udfordring",
-                "Bevillingsudløb",
-                "Henvist sag",
-                "Bestilt af politisk parti",
-                "Bestilt af fagudvalg",
-                "Bestilt administrativt",
-            ],
-            single: false,
-            exclusive: None,
-        },
-        CheckboxSpec {
-            key: "bydele",
-            title: "Bydele",
-            options: BYDELE,
-            single: false,
-            exclusive: Some("Bydækkende"),
-        },
-    ],
-};
-
-/// Slagelse Kommune's driftsforslag, Skema 2.2.1 (seed 003): prose and budgetoverslag by account.
-pub const DRIFTSFORSLAG: Form = Form {
-    name: "driftsforslag",
-    description: "driftsforslag, Skema 2.2.1 (Slagelse Kommune) med budgetoverslag pr. konto",
-    label: "Driftsforslag",
-    template: "driftsforslag.typ.j2",
-    needs_budget: false,
-    sections: &[SectionSpec {
-        key: "beskrivelse",
-        heading: None,
-        required: true,
-    }],
-    checkboxes: &[],
-};
-
-/// Ballerup Kommune's statusnotat (seed 004): municipality, title, committee and meeting, prose.
-pub const STATUSNOTAT: Form = Form {
-    name: "statusnotat",
-    description: "statusnotat til fagudvalg (Ballerup Kommune)",
-    label: "Statusnotat",
-    template: "statusnotat.typ.j2",
-    needs_budget: false,
-    sections: &[SectionSpec {
-        key: "indhold",
-        heading: None,
-        required: true,
-    }],
-    checkboxes: &[],
-};
-
-/// A short catalogue proposal (seed 002): title, target group, three headed bullet sections,
-/// a request, and in a catalogue a chart of its share of the frame.
-pub const KATALOGFORSLAG: Form = Form {
-    name: "katalogforslag",
-    description: "kort forslag til et katalog (beskrivelse, økonomi, opmærksomhedspunkter, beløb)",
-    label: "Katalogforslag",
-    template: "katalogforslag.typ.j2",
-    needs_budget: false,
-    sections: &[
-        required("beskrivelse", "BESKRIVELSE AF FORSLAG:"),
-        required("oekonomi", "ØKONOMI/RESSOURCER:"),
-        required("opmaerksomhedspunkter", "OPMÆRKSOMHEDSPUNKTER:"),
-    ],
-    checkboxes: &[],
-};
-
-/// Every form `budgetnote` knows.
-pub const FORMS: &[Form] = &[
-    STANDARD,
-    BUDGETNOTAT,
-    DRIFTSFORSLAG,
-    STATUSNOTAT,
-    KATALOGFORSLAG,
-];
-
-/// Looks a form up by its name.
-pub fn find(name: &str) -> Option<&'static Form> {
-    FORMS.iter().find(|form| form.name == name)
-}
-
-/// The names of all forms, for help messages.
-pub fn names() -> String {
-    FORMS
-        .iter()
-        .map(|f| format!("\"{}\"", f.name))
-        .collect::<Vec<_>>()
-        .join(", ")
+    pub checkboxes: Vec<CheckboxSpec>,
+    /// Where the form comes from: `None` when bundled, else the project's `form.toml`.
+    pub file: Option<PathBuf>,
 }
 
 impl Form {
@@ -224,8 +67,334 @@ impl Form {
     pub fn section_keys(&self) -> String {
         self.sections
             .iter()
-            .map(|s| s.key)
+            .map(|s| s.key.as_str())
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// `form.toml` as written.
+#[derive(Debug, Clone, Deserialize)]
+struct FormFile {
+    /// Short name in the PDF's metadata, e.g. "Budgetforslag".
+    label: Spanned<String>,
+    /// One line saying what the form is for (shown by `budgetnote forms`).
+    description: Spanned<String>,
+    /// The amounts table `[budget]`: "required" (the form prints it) or "none" (default).
+    #[serde(default)]
+    budget: Option<Spanned<String>>,
+    /// Sections in print order.
+    #[serde(default)]
+    sections: Vec<Spanned<SectionFile>>,
+    /// Checkbox groups in print order.
+    #[serde(default)]
+    checkboxes: Vec<Spanned<CheckboxFile>>,
+}
+
+/// One `[[sections]]` entry of `form.toml`.
+#[derive(Debug, Clone, Deserialize)]
+struct SectionFile {
+    /// Key under `[sections]` in a proposal.
+    key: Spanned<String>,
+    /// Heading printed above it; none prints the body alone.
+    #[serde(default)]
+    heading: Option<Spanned<String>>,
+    /// Whether a proposal must fill it (default true).
+    #[serde(default)]
+    required: Option<bool>,
+}
+
+/// One `[[checkboxes]]` entry of `form.toml`.
+#[derive(Debug, Clone, Deserialize)]
+struct CheckboxFile {
+    /// Key under `[checkboxes]` in a proposal.
+    key: Spanned<String>,
+    /// Title printed with the boxes.
+    title: Spanned<String>,
+    /// The options in print order.
+    options: Vec<Spanned<String>>,
+    /// At most one tick.
+    #[serde(default)]
+    single: bool,
+    /// An option that excludes the others.
+    #[serde(default)]
+    exclusive: Option<Spanned<String>>,
+}
+
+/// The forms available to a project: the bundled ones, with the project's own added or replacing
+/// them, in name order.
+#[derive(Debug, Clone, Default)]
+pub struct Forms {
+    /// Every form, sorted by name.
+    forms: Vec<Arc<Form>>,
+}
+
+/// The bundled forms, read once from the descriptions inside the binary.
+static BUNDLED: LazyLock<Forms> = LazyLock::new(|| {
+    let mut forms = Forms::default();
+    for (path, text) in crate::bundle::TEMPLATES {
+        if let Some(name) = path.strip_suffix("/form.toml") {
+            // A bundled description that does not read is caught by this module's tests.
+            if let (Some(form), _) = read(name, text, None) {
+                forms.insert(form);
+            }
+        }
+    }
+    forms
+});
+
+impl Forms {
+    /// The bundled forms.
+    pub fn bundled() -> &'static Forms {
+        &BUNDLED
+    }
+
+    /// The bundled forms with the project's own (`<root>/templates/<name>/form.toml`) added or
+    /// replacing bundled ones of the same name; a description with mistakes is left out and its
+    /// diagnostics returned.
+    pub fn load(root: &Path) -> (Forms, Vec<FileReport>) {
+        let mut forms = Forms::bundled().clone();
+        let mut reports = Vec::new();
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("templates"))
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.join("form.toml").is_file())
+                    .collect()
+            })
+            .unwrap_or_default();
+        dirs.sort();
+        for dir in dirs {
+            let file = dir.join("form.toml");
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let source = match crate::files::read_limited(&file, crate::files::TOML_LIMIT)
+                .map(String::from_utf8)
+            {
+                Ok(Ok(text)) => text,
+                _ => {
+                    reports.push(FileReport {
+                        path: file.clone(),
+                        source: String::new(),
+                        diagnostics: vec![Diagnostic::new(
+                            Code::E001,
+                            "the form description cannot be read as UTF-8 text",
+                            None,
+                        )],
+                    });
+                    continue;
+                }
+            };
+            // The repository's own copy of a bundled form is the bundled form.
+            if crate::bundle::template(&format!("{name}/form.toml")) == Some(source.as_str()) {
+                continue;
+            }
+            let (form, mut diagnostics) = read(&name, &source, Some(&file));
+            if !dir.join("form.typ.j2").is_file() {
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::E003,
+                        format!("the form \"{name}\" has no template: form.typ.j2 is missing beside form.toml"),
+                        Some(0..0),
+                    )
+                    .with_help("copy a bundled form's form.typ.j2 (see `budgetnote forms`) and change it"),
+                );
+            }
+            let failed = diagnostics
+                .iter()
+                .any(|d| d.severity() == crate::diagnostic::Severity::Error);
+            if !diagnostics.is_empty() {
+                let mut report = FileReport {
+                    path: file.clone(),
+                    source,
+                    diagnostics,
+                };
+                report.sort();
+                reports.push(report);
+            }
+            if let (Some(form), false) = (form, failed) {
+                forms.insert(form);
+            }
+        }
+        (forms, reports)
+    }
+
+    /// Adds a form, replacing one of the same name.
+    fn insert(&mut self, form: Form) {
+        self.forms.retain(|f| f.name != form.name);
+        self.forms.push(Arc::new(form));
+        self.forms.sort_by(|a, b| a.name.cmp(&b.name));
+    }
+
+    /// Looks a form up by its name.
+    pub fn find(&self, name: &str) -> Option<Arc<Form>> {
+        self.forms.iter().find(|f| f.name == name).cloned()
+    }
+
+    /// Every form, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Form>> {
+        self.forms.iter()
+    }
+
+    /// The names of all forms, quoted, for help messages.
+    pub fn names(&self) -> String {
+        self.forms
+            .iter()
+            .map(|f| format!("\"{}\"", f.name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Reads a form description; `file` is where a project's form lives (`None` when bundled).
+fn read(name: &str, source: &str, file: Option<&Path>) -> (Option<Form>, Vec<Diagnostic>) {
+    let (parsed, mut diagnostics) = crate::parse::parse_document::<FormFile>(source);
+    let Some(parsed) = parsed else {
+        return (None, diagnostics);
+    };
+    let needs_budget = match parsed.budget.as_ref().map(|b| b.get_ref().as_str()) {
+        None | Some("none") => false,
+        Some("required") => true,
+        Some(other) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!("`budget` is \"{other}\"; a form's budget is \"required\" or \"none\""),
+                    parsed.budget.as_ref().map(Spanned::span),
+                )
+                .with_help("write budget = \"required\" when the form prints the amounts table"),
+            );
+            false
+        }
+    };
+    let mut sections: Vec<SectionSpec> = Vec::new();
+    for s in &parsed.sections {
+        let s = s.get_ref();
+        let key = s.key.get_ref().trim().to_owned();
+        if !is_key(&key) || sections.iter().any(|o| o.key == key) {
+            diagnostics.push(bad_key(
+                &s.key,
+                "section",
+                sections.iter().any(|o| o.key == key),
+            ));
+            continue;
+        }
+        sections.push(SectionSpec {
+            key,
+            heading: s.heading.as_ref().map(|h| h.get_ref().clone()),
+            required: s.required.unwrap_or(true),
+        });
+    }
+    let mut checkboxes: Vec<CheckboxSpec> = Vec::new();
+    for c in &parsed.checkboxes {
+        let c = c.get_ref();
+        let key = c.key.get_ref().trim().to_owned();
+        if !is_key(&key) || checkboxes.iter().any(|o| o.key == key) {
+            diagnostics.push(bad_key(
+                &c.key,
+                "checkbox group",
+                checkboxes.iter().any(|o| o.key == key),
+            ));
+            continue;
+        }
+        let options: Vec<String> = c.options.iter().map(|o| o.get_ref().clone()).collect();
+        if let Some(exclusive) = &c.exclusive
+            && !options.contains(exclusive.get_ref())
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E021,
+                    format!(
+                        "the exclusive option \"{}\" is not one of the group's options",
+                        exclusive.get_ref()
+                    ),
+                    Some(exclusive.span()),
+                )
+                .with_help("name one of `options` exactly as written there"),
+            );
+        }
+        checkboxes.push(CheckboxSpec {
+            key,
+            title: c.title.get_ref().clone(),
+            options,
+            single: c.single,
+            exclusive: c.exclusive.as_ref().map(|e| e.get_ref().clone()),
+        });
+    }
+    let form = Form {
+        name: name.to_owned(),
+        description: parsed.description.get_ref().trim().to_owned(),
+        label: parsed.label.get_ref().trim().to_owned(),
+        template: format!("{name}/form.typ.j2"),
+        needs_budget,
+        sections,
+        checkboxes,
+        file: file.map(Path::to_owned),
+    };
+    (Some(form), diagnostics)
+}
+
+/// Whether `key` can be written unquoted as a TOML key: letters, digits, `_` and `-`.
+fn is_key(key: &str) -> bool {
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+}
+
+/// E002 for a section or checkbox key that is repeated or not a plain key.
+fn bad_key(key: &Spanned<String>, what: &str, repeated: bool) -> Diagnostic {
+    let message = if repeated {
+        format!("the {what} `{}` is listed twice", key.get_ref())
+    } else {
+        format!(
+            "the {what} key \"{}\" must be letters a-z, digits, `_` or `-`",
+            key.get_ref()
+        )
+    };
+    Diagnostic::new(Code::E002, message, Some(key.span()))
+        .with_help("give each section and checkbox group its own plain key, e.g. `resume`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Every bundled form description reads without a diagnostic, and each has its template.
+    #[test]
+    fn bundled_forms_read_cleanly() {
+        let mut names = Vec::new();
+        for (path, text) in crate::bundle::TEMPLATES {
+            if let Some(name) = path.strip_suffix("/form.toml") {
+                let (form, diagnostics) = read(name, text, None);
+                assert!(diagnostics.is_empty(), "{name}: {diagnostics:#?}");
+                let form = form.unwrap();
+                assert!(crate::bundle::template(&form.template).is_some(), "{name}");
+                names.push(name);
+            }
+        }
+        assert_eq!(
+            names.len(),
+            Forms::bundled().iter().count(),
+            "every description becomes a form"
+        );
+        assert!(
+            Forms::bundled()
+                .find("standard")
+                .is_some_and(|f| f.needs_budget)
+        );
+    }
+
+    // Mistakes in a description are spanned: a repeated key, an unknown budget value, a typo.
+    #[test]
+    fn mistakes_in_a_description_are_reported() {
+        let source = "label = \"X\"\ndescription = \"x\"\nbudget = \"ja\"\n[[sections]]\nkey = \"a\"\n[[sections]]\nkey = \"a\"\nheadng = \"A\"\n";
+        let (_, diagnostics) = read("x", source, None);
+        let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&Code::E002), "{codes:?}");
+        assert!(diagnostics.iter().all(|d| d.span.is_some()));
     }
 }

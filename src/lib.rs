@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod acknowledge;
+pub mod bundle;
 pub mod catalogue;
 pub mod checked;
 pub mod cli;
@@ -59,12 +60,17 @@ pub struct Checked {
     pub proposal: Option<CheckedProposal>,
 }
 
-/// Parses and validates one proposal's source text.
+/// Parses and validates one proposal's source text against the bundled forms.
 pub fn check_source(path: &Path, source: String) -> Checked {
+    check_source_with(path, source, forms::Forms::bundled())
+}
+
+/// Parses and validates one proposal's source text against `forms`.
+pub fn check_source_with(path: &Path, source: String, forms: &forms::Forms) -> Checked {
     let (model, mut diagnostics) = parse::parse_document::<model::Proposal>(&source);
     diagnostics.extend(content::check(&source));
     let proposal = model.and_then(|m| {
-        let (checked, more) = validate::validate(&m, &source);
+        let (checked, more) = validate::validate(&m, &source, forms);
         diagnostics.extend(more);
         if let Some(proposal) = &checked {
             let strings = prose::strings(&source);
@@ -169,12 +175,17 @@ pub struct Project {
     config: config::Config,
     /// The chart of accounts: the bundled one with the project's additions.
     chart: accounts::Chart,
+    /// The forms: the bundled ones with the project's own under `templates/<name>/`.
+    forms: forms::Forms,
+    /// Mistakes in the project's own form descriptions (those forms are left out).
+    form_reports: Vec<FileReport>,
 }
 
 impl Project {
     /// Opens the project at `root`, loading templates and fonts.
     pub fn open(root: &Path) -> Result<Self, AppError> {
         let filler = fill::Filler::load(&root.join("templates")).map_err(AppError)?;
+        let (forms, form_reports) = forms::Forms::load(root);
         let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
         let glyphs = glyphs::Glyphs::new(typesetter.fonts());
         let config = config::Config::load(root)?;
@@ -186,13 +197,25 @@ impl Project {
             filler,
             typesetter,
             glyphs,
+            forms,
+            form_reports,
         })
+    }
+
+    /// The forms available in this project.
+    pub fn forms(&self) -> &forms::Forms {
+        &self.forms
+    }
+
+    /// Diagnostics of the project's own form descriptions; a form with errors is not available.
+    pub fn form_reports(&self) -> &[FileReport] {
+        &self.form_reports
     }
 
     /// Parses and validates a proposal's source, including that the fonts can print its text
     /// and that its logo is an image inside the project.
     pub fn check_source(&self, path: &Path, source: String) -> Checked {
-        self.project_checks(path, check_source(path, source))
+        self.project_checks(path, check_source_with(path, source, &self.forms))
     }
 
     /// What the bundled fonts can print.
@@ -202,7 +225,16 @@ impl Project {
 
     /// Reads and checks a proposal file, including that the fonts can print its text.
     pub fn check_file(&self, path: &Path) -> Result<Checked, AppError> {
-        check_file(path).map(|checked| self.project_checks(path, checked))
+        match read_text(path)? {
+            Ok(source) => Ok(self.check_source(path, source)),
+            Err(report) => Ok(self.project_checks(
+                path,
+                Checked {
+                    report,
+                    proposal: None,
+                },
+            )),
+        }
     }
 
     /// E038/E039: each line's committee abbreviation is in the register of `budgetnote.toml`

@@ -51,7 +51,7 @@ pub struct Job<'a> {
 }
 
 impl Typesetter {
-    /// Loads the standard library and every font under `<root>/fonts`.
+    /// Loads the standard library, the bundled fonts and the project's own under `<root>/fonts`.
     pub fn new(root: &Path) -> Result<Arc<Self>, String> {
         let root = root
             .canonicalize()
@@ -157,6 +157,13 @@ fn date_of((year, month, day): (u16, u8, u8)) -> Option<Datetime> {
     Datetime::from_ymd(i32::from(year), month, day)
 }
 
+/// The bundled template at `path` (inside `<root>/templates/`), if there is one.
+fn bundled(root: &Path, path: &Path) -> Option<Bytes> {
+    let relative = path.strip_prefix(root.join("templates")).ok()?;
+    let name = relative.to_str()?.replace('\\', "/");
+    crate::bundle::template(&name).map(|text| Bytes::new(text.as_bytes()))
+}
+
 /// Reads the file `id` names, refusing anything that resolves outside `root`.
 fn read_inside(root: &Path, id: FileId) -> FileResult<Bytes> {
     if !matches!(id.root(), VirtualRoot::Project) {
@@ -168,9 +175,13 @@ fn read_inside(root: &Path, id: FileId) -> FileResult<Bytes> {
         .vpath()
         .realize(root)
         .map_err(|_| FileError::AccessDenied)?;
-    let real = path
-        .canonicalize()
-        .map_err(|e| FileError::from_io(e, &path))?;
+    let real = match path.canonicalize() {
+        Ok(real) => real,
+        // A shared template the project does not have comes from the binary.
+        Err(e) => {
+            return bundled(root, &path).ok_or_else(|| FileError::from_io(e, &path));
+        }
+    };
     if !real.starts_with(root) {
         return Err(FileError::AccessDenied);
     }
@@ -182,24 +193,29 @@ fn read_inside(root: &Path, id: FileId) -> FileResult<Bytes> {
         .map_err(|e| FileError::from_io(e, &real))
 }
 
-/// Loads every font file under `dir`, in name order so font indices are stable.
+/// The bundled fonts, then every font file under `dir` (if it exists) that is not one of them
+/// by name, in name order so font indices (and so the PDF bytes) are stable.
 fn load_fonts(dir: &Path) -> Result<Vec<Font>, String> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| format!("cannot read fonts folder {}: {e}", dir.display()))?;
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| {
-            p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+    let mut fonts: Vec<Font> = crate::bundle::FONTS
+        .iter()
+        .flat_map(|(_, data)| Font::iter(Bytes::new(*data)))
+        .collect();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.retain(|p| {
+        let bundled = p
+            .file_name()
+            .is_some_and(|n| crate::bundle::FONTS.iter().any(|(name, _)| n == *name));
+        !bundled
+            && p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
                 matches!(
                     e.to_ascii_lowercase().as_str(),
                     "ttf" | "otf" | "ttc" | "otc"
                 )
             })
-        })
-        .collect();
+    });
     paths.sort();
-    let mut fonts = Vec::new();
     for path in paths {
         let data = std::fs::read(&path)
             .map_err(|e| format!("cannot read font {}: {e}", path.display()))?;

@@ -44,7 +44,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let mut collisions = files::collect_inputs(&args.paths)
         .map(|(inputs, _)| super::render::collisions(&cli.root, &inputs, "out".as_ref()))
         .unwrap_or_default();
-    let mut reports = Vec::new();
+    // Mistakes in the project's own form descriptions come first.
+    let mut reports: Vec<FileReport> = project.form_reports().to_vec();
     let mut exit = Exit::Ok;
     for path in &paths {
         reports.extend(collisions.remove(path));

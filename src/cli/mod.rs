@@ -3,6 +3,7 @@
 mod check;
 mod explain;
 mod files;
+mod forms;
 mod print;
 mod render;
 mod typst;
@@ -56,6 +57,8 @@ enum Command {
     Typst(typst::Args),
     /// Explain a diagnostic code, with a wrong and a right example.
     Explain(explain::Args),
+    /// List the forms of the project, or show the fields one form takes.
+    Forms(forms::Args),
 }
 
 /// Output format of diagnostics.
@@ -103,5 +106,6 @@ where
         Command::Render(args) => render::run(&cli, args),
         Command::Typst(args) => typst::run(&cli, args),
         Command::Explain(args) => explain::run(&cli, args),
+        Command::Forms(args) => forms::run(&cli, args),
     }
 }

@@ -100,6 +100,14 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 
     let mut exit = Exit::Ok;
     let mut tally = Tally::default();
+    // Mistakes in the project's own form descriptions (those forms were left out).
+    for report in project.form_reports() {
+        print::human(report);
+        tally.add(report);
+        if report.has_errors() {
+            exit = exit.max(Exit::InputErrors);
+        }
+    }
     let (mut rendered, mut failed) = (0, Vec::new());
     for (outcome, job) in outcomes.iter().zip(&jobs) {
         for report in &outcome.reports {

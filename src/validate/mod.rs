@@ -12,24 +12,30 @@ mod tables;
 
 use crate::checked::{Cells, CheckedProposal};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::forms::{self, Form};
+use std::sync::Arc;
+
+use crate::forms::{Form, Forms};
 use crate::model::{Proposal, RawAmount, YearAmounts};
 use crate::number::{AmountError, read_amount};
 
 /// Validates a parsed proposal read from `source`; returns it checked only if no error was found.
-pub fn validate(proposal: &Proposal, source: &str) -> (Option<CheckedProposal>, Vec<Diagnostic>) {
+pub fn validate(
+    proposal: &Proposal,
+    source: &str,
+    forms: &Forms,
+) -> (Option<CheckedProposal>, Vec<Diagnostic>) {
     let mut v = Validator {
         diags: Vec::new(),
         broken_tables: Vec::new(),
         source,
     };
-    let form = v.form(&proposal.form);
+    let form = v.form(&proposal.form, forms);
     let title = v.text(&proposal.title, "title");
     let id = v.text(&proposal.id, "id");
     let proposer = v.text(&proposal.proposer, "proposer");
     let committees = v.committees(&proposal.committees);
     let date = proposal.date.as_ref().and_then(|d| v.date(d));
-    let budget = match (&proposal.budget, form) {
+    let budget = match (&proposal.budget, &form) {
         (Some(budget), _) => v.table(budget),
         (None, Some(form)) if form.needs_budget => {
             v.push(
@@ -48,7 +54,7 @@ pub fn validate(proposal: &Proposal, source: &str) -> (Option<CheckedProposal>, 
     };
     let tables = v.tables(&proposal.tables);
     let request = proposal.request.as_ref().and_then(|r| v.request(r));
-    let (sections, checkboxes) = match form {
+    let (sections, checkboxes) = match &form {
         Some(form) => {
             let sections = v.sections(form, &proposal.sections, &tables);
             let checkboxes = v.checkboxes(form, proposal.checkboxes.as_ref());
@@ -168,8 +174,8 @@ impl Validator<'_> {
     }
 
     /// The form named by `form = "…"`.
-    fn form(&mut self, name: &Spanned<String>) -> Option<&'static Form> {
-        let form = forms::find(name.get_ref().trim());
+    fn form(&mut self, name: &Spanned<String>, forms: &Forms) -> Option<Arc<Form>> {
+        let form = forms.find(name.get_ref().trim());
         if form.is_none() {
             self.push(
                 Diagnostic::new(
@@ -180,8 +186,11 @@ impl Validator<'_> {
                 .with_label("no form has this name")
                 .with_help(format!(
                     "{}use one of: {}",
-                    crate::parse::did_you_mean(name.get_ref(), forms::FORMS.iter().map(|f| f.name)),
-                    forms::names()
+                    crate::parse::did_you_mean(
+                        name.get_ref(),
+                        forms.iter().map(|f| f.name.as_str())
+                    ),
+                    forms.names()
                 )),
             );
         }

@@ -14,12 +14,12 @@ impl Validator<'_> {
     /// Sections in the form's order; unknown keys and missing required ones are errors.
     pub(super) fn sections(
         &mut self,
-        form: &'static Form,
+        form: &Form,
         sections: &Spanned<BTreeMap<String, Spanned<SectionBody>>>,
         tables: &BTreeMap<String, Table>,
     ) -> Vec<Section> {
         for (key, body) in sections.get_ref() {
-            if !form.sections.iter().any(|s| s.key == key) {
+            if !form.sections.iter().any(|s| s.key == *key) {
                 self.push(
                     Diagnostic::new(
                         Code::E017,
@@ -29,21 +29,24 @@ impl Validator<'_> {
                     .with_label("this text would not be printed")
                     .with_help(format!(
                         "{}the form's sections are: {}",
-                        crate::parse::did_you_mean(key, form.sections.iter().map(|s| s.key))
-                            .replace('"', "`"),
+                        crate::parse::did_you_mean(
+                            key,
+                            form.sections.iter().map(|s| s.key.as_str())
+                        )
+                        .replace('"', "`"),
                         form.section_keys()
                     )),
                 );
             }
         }
         let mut out = Vec::new();
-        for spec in form.sections {
-            let body = sections.get_ref().get(spec.key);
+        for spec in &form.sections {
+            let body = sections.get_ref().get(&spec.key);
             let blocks = body.map(|b| self.blocks(b, tables)).unwrap_or_default();
             if blocks.is_empty() {
                 if spec.required {
                     let span = body.map_or(sections.span(), |b| b.span());
-                    let name = spec.heading.unwrap_or("the body");
+                    let name = spec.heading.as_deref().unwrap_or("the body");
                     self.push(
                         Diagnostic::new(
                             Code::E016,
@@ -61,7 +64,7 @@ impl Validator<'_> {
             }
             out.push(Section {
                 key: spec.key.to_owned(),
-                heading: spec.heading.map(str::to_owned),
+                heading: spec.heading.clone(),
                 blocks,
             });
         }
@@ -165,14 +168,14 @@ impl Validator<'_> {
     /// The form's checkbox groups with the ticked options; unknown groups and options are errors.
     pub(super) fn checkboxes(
         &mut self,
-        form: &'static Form,
+        form: &Form,
         given: Option<&Spanned<model::Ticks>>,
     ) -> Vec<CheckboxGroup> {
         let empty = BTreeMap::new();
         let map = given.map_or(&empty, |g| g.get_ref());
         for (key, ticks) in map {
-            if !form.checkboxes.iter().any(|c| c.key == key) {
-                let keys: Vec<&str> = form.checkboxes.iter().map(|c| c.key).collect();
+            if !form.checkboxes.iter().any(|c| c.key == *key) {
+                let keys: Vec<&str> = form.checkboxes.iter().map(|c| c.key.as_str()).collect();
                 self.push(
                     Diagnostic::new(
                         Code::E023,
@@ -195,13 +198,13 @@ impl Validator<'_> {
             }
         }
         let mut out = Vec::new();
-        for spec in form.checkboxes {
-            let ticks = map.get(spec.key);
+        for spec in &form.checkboxes {
+            let ticks = map.get(&spec.key);
             let mut ticked: Vec<&str> = Vec::new();
             for tick in ticks.map(|t| t.get_ref().as_slice()).unwrap_or_default() {
                 let name = tick.get_ref().trim();
                 match spec.options.iter().find(|o| o.eq_ignore_ascii_case(name)) {
-                    Some(option) if ticked.contains(option) => self.push(
+                    Some(option) if ticked.contains(&option.as_str()) => self.push(
                         Diagnostic::new(
                             Code::E022,
                             format!("\"{name}\" is ticked twice"),
@@ -209,7 +212,7 @@ impl Validator<'_> {
                         )
                         .with_help("list each option once"),
                     ),
-                    Some(option) => ticked.push(option),
+                    Some(option) => ticked.push(option.as_str()),
                     None => self.push(
                         Diagnostic::new(
                             Code::E021,
@@ -219,7 +222,10 @@ impl Validator<'_> {
                         .with_label("unknown option")
                         .with_help(format!(
                             "{}the options are: {}",
-                            crate::parse::did_you_mean(name, spec.options.iter().copied()),
+                            crate::parse::did_you_mean(
+                                name,
+                                spec.options.iter().map(String::as_str)
+                            ),
                             spec.options
                                 .iter()
                                 .map(|o| format!("\"{o}\""))
@@ -233,6 +239,7 @@ impl Validator<'_> {
                 let too_many = spec.single && ticked.len() > 1;
                 let exclusive = spec
                     .exclusive
+                    .as_deref()
                     .filter(|e| ticked.contains(e) && ticked.len() > 1);
                 if too_many || exclusive.is_some() {
                     let message = match exclusive {
@@ -255,7 +262,7 @@ impl Validator<'_> {
                 options: spec
                     .options
                     .iter()
-                    .map(|o| (o.to_string(), ticked.contains(o)))
+                    .map(|o| (o.to_string(), ticked.contains(&o.as_str())))
                     .collect(),
             });
         }
@@ -338,19 +345,22 @@ impl Validator<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::forms::{CheckboxSpec, STANDARD};
+    use crate::forms::{CheckboxSpec, Forms};
 
     /// A form with one single-choice group, for the checkbox rules.
-    static SINGLE: Form = Form {
-        checkboxes: &[CheckboxSpec {
-            key: "niveau",
-            title: "Niveau",
-            options: &["Lav", "Mellem", "Høj"],
-            single: true,
-            exclusive: None,
-        }],
-        ..STANDARD
-    };
+    fn single() -> Form {
+        let standard = Forms::bundled().find("standard").unwrap();
+        Form {
+            checkboxes: vec![CheckboxSpec {
+                key: "niveau".into(),
+                title: "Niveau".into(),
+                options: vec!["Lav".into(), "Mellem".into(), "Høj".into()],
+                single: true,
+                exclusive: None,
+            }],
+            ..(*standard).clone()
+        }
+    }
 
     /// Ticks for group `niveau`, each with a made-up span.
     fn ticks(options: &[&str]) -> Spanned<model::Ticks> {
@@ -371,12 +381,12 @@ mod tests {
             broken_tables: Vec::new(),
             source: "",
         };
-        let groups = v.checkboxes(&SINGLE, Some(&ticks(&["Mellem"])));
+        let groups = v.checkboxes(&single(), Some(&ticks(&["Mellem"])));
         assert!(v.diags.is_empty());
         assert_eq!(groups[0].options[1], ("Mellem".to_owned(), true));
         assert_eq!(groups[0].options[0], ("Lav".to_owned(), false));
 
-        v.checkboxes(&SINGLE, Some(&ticks(&["Lav", "Høj"])));
+        v.checkboxes(&single(), Some(&ticks(&["Lav", "Høj"])));
         assert_eq!(v.diags.len(), 1);
         assert_eq!(v.diags[0].code, Code::E022);
         assert_eq!(v.diags[0].span, Some(0..50));

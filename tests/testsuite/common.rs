@@ -225,17 +225,10 @@ pub fn seed_tokens(name: &str) -> Vec<String> {
     tokens(&text)
 }
 
-/// Copies the project's templates/ and fonts/ into `dir`, making it a project root.
+/// Makes `dir` a project root. A project needs no files of its own: the forms, their
+/// templates and the fonts are bundled in the binary, so this only makes sure the folder exists.
 pub fn scaffold_project(dir: &Path) {
-    for sub in ["templates", "fonts"] {
-        let from = root().join(sub);
-        let to = dir.join(sub);
-        std::fs::create_dir_all(&to).unwrap();
-        for entry in std::fs::read_dir(&from).unwrap() {
-            let path = entry.unwrap().path();
-            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
-        }
-    }
+    std::fs::create_dir_all(dir).unwrap();
 }
 
 /// A diagnostic's place: code, line and column.

@@ -119,7 +119,7 @@ fn walk(doc: &Document, kids: &Object, nodes: &mut Vec<Node>) {
 }
 
 /// The standards, metadata and structure every output must have, for the PDF of `title`.
-fn assert_publishable(pdf: &[u8], title: &str, what: &Path) {
+pub fn assert_publishable(pdf: &[u8], title: &str, what: &Path) {
     let doc = Document::load_mem(pdf).unwrap();
     let catalog = doc.catalog().unwrap();
     let name = what.display();

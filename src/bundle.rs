@@ -1,0 +1,93 @@
+//! What ships inside the binary: the bundled forms and shared templates, and the fonts, so a
+//! project needs neither `templates/` nor `fonts/` of its own. A project's own file of the same
+//! path (`templates/standard/form.typ.j2`, `templates/budgetnote.typ`) is used instead of the
+//! bundled one; a project's own fonts are added to the bundled ones.
+
+/// Every bundled template file, by its path under `templates/`.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "_blocks.typ.j2",
+        include_str!("../templates/_blocks.typ.j2"),
+    ),
+    (
+        "budgetnote.typ",
+        include_str!("../templates/budgetnote.typ"),
+    ),
+    (
+        "catalogue.typ.j2",
+        include_str!("../templates/catalogue.typ.j2"),
+    ),
+    (
+        "document.typ.j2",
+        include_str!("../templates/document.typ.j2"),
+    ),
+    (
+        "budgetnotat/form.toml",
+        include_str!("../templates/budgetnotat/form.toml"),
+    ),
+    (
+        "budgetnotat/form.typ.j2",
+        include_str!("../templates/budgetnotat/form.typ.j2"),
+    ),
+    (
+        "driftsforslag/form.toml",
+        include_str!("../templates/driftsforslag/form.toml"),
+    ),
+    (
+        "driftsforslag/form.typ.j2",
+        include_str!("../templates/driftsforslag/form.typ.j2"),
+    ),
+    (
+        "katalogforslag/form.toml",
+        include_str!("../templates/katalogforslag/form.toml"),
+    ),
+    (
+        "katalogforslag/form.typ.j2",
+        include_str!("../templates/katalogforslag/form.typ.j2"),
+    ),
+    (
+        "standard/form.toml",
+        include_str!("../templates/standard/form.toml"),
+    ),
+    (
+        "standard/form.typ.j2",
+        include_str!("../templates/standard/form.typ.j2"),
+    ),
+    (
+        "statusnotat/form.toml",
+        include_str!("../templates/statusnotat/form.toml"),
+    ),
+    (
+        "statusnotat/form.typ.j2",
+        include_str!("../templates/statusnotat/form.typ.j2"),
+    ),
+];
+
+/// The bundled fonts (Carlito, SIL Open Font License), by file name, in name order so font
+/// indices (and so the PDF bytes) are stable.
+pub const FONTS: &[(&str, &[u8])] = &[
+    (
+        "Carlito-Bold.ttf",
+        include_bytes!("../fonts/Carlito-Bold.ttf"),
+    ),
+    (
+        "Carlito-BoldItalic.ttf",
+        include_bytes!("../fonts/Carlito-BoldItalic.ttf"),
+    ),
+    (
+        "Carlito-Italic.ttf",
+        include_bytes!("../fonts/Carlito-Italic.ttf"),
+    ),
+    (
+        "Carlito-Regular.ttf",
+        include_bytes!("../fonts/Carlito-Regular.ttf"),
+    ),
+];
+
+/// The bundled template at `path` under `templates/`.
+pub fn template(path: &str) -> Option<&'static str> {
+    TEMPLATES
+        .iter()
+        .find(|(name, _)| *name == path)
+        .map(|(_, text)| *text)
+}

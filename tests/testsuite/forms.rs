@@ -1,0 +1,201 @@
+//! Forms as data: the bundled forms ship inside the binary, a project adds its own form as a
+//! folder `templates/<name>/` (form.toml + form.typ.j2) without recompiling, and the form's
+//! description decides what `check` accepts. The fixture project is tests/forms/own-form/.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{pdf_text, root, run_cli};
+
+/// The fixture project with its own form "tilskud".
+fn own_project() -> PathBuf {
+    root().join("tests/forms/own-form")
+}
+
+/// Copies the fixture project into a temp folder, to change it.
+fn copy_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&own_project(), dir.path());
+    dir
+}
+
+/// Copies a folder tree.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+// Every file under templates/ and fonts/ is bundled into the binary, so a project without its
+// own templates/ and fonts/ works, and the bundle cannot drift from the files in the repository.
+#[test]
+fn the_bundle_holds_every_template_and_font() {
+    let mut on_disk = Vec::new();
+    let mut dirs = vec![root().join("templates")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                let name = path.strip_prefix(root().join("templates")).unwrap();
+                on_disk.push(name.to_str().unwrap().replace('\\', "/"));
+            }
+        }
+    }
+    on_disk.sort();
+    let mut bundled: Vec<String> = budgetnote::bundle::TEMPLATES
+        .iter()
+        .map(|(name, _)| (*name).to_owned())
+        .collect();
+    bundled.sort();
+    assert_eq!(bundled, on_disk);
+    for (name, text) in budgetnote::bundle::TEMPLATES {
+        let disk = std::fs::read_to_string(root().join("templates").join(name)).unwrap();
+        assert_eq!(*text, disk, "{name}");
+    }
+    let fonts: Vec<String> = std::fs::read_dir(root().join("fonts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".ttf"))
+        .collect();
+    assert_eq!(fonts.len(), budgetnote::bundle::FONTS.len());
+}
+
+// `forms` lists the bundled forms and the project's own, marked as such; `forms NAME` shows the
+// sections and checkbox options a proposal of that form takes.
+#[test]
+fn forms_lists_bundled_and_own_forms() {
+    let out = run_cli(&own_project(), &["forms"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    for name in [
+        "standard",
+        "budgetnotat",
+        "driftsforslag",
+        "statusnotat",
+        "katalogforslag",
+    ] {
+        assert!(
+            stdout
+                .lines()
+                .any(|l| l.starts_with(name) && !l.contains("own:")),
+            "{stdout}"
+        );
+    }
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("tilskud") && l.contains("own:")),
+        "{stdout}"
+    );
+    let out = run_cli(&own_project(), &["forms", "tilskud"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("formaal") && stdout.contains("\"Formål\""),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("bemaerkninger") && stdout.contains("optional"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("\"Beskæftigelsespuljen\""), "{stdout}");
+    let out = run_cli(&own_project(), &["forms", "tilskudd"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean \"tilskud\"?"));
+}
+
+// A proposal of the project's own form renders to a PDF/UA-1 + PDF/A-2a PDF that prints the
+// form's own headings and the proposal's text and table.
+#[test]
+fn own_form_renders_a_publishable_pdf() {
+    let project = own_project();
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = run_cli(
+        &project,
+        &[
+            "render",
+            "-o",
+            out_dir.path().to_str().unwrap(),
+            "proposals",
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let pdf = std::fs::read(out_dir.path().join("ansoegning.pdf")).unwrap();
+    crate::pdf_standards::assert_publishable(
+        &pdf,
+        "Værested for unge ledige",
+        Path::new("ansoegning"),
+    );
+    let text = pdf_text(&pdf);
+    for words in [
+        "Formål",
+        "Målgruppe",
+        "Budget for projektet",
+        "Husleje",
+        "120.000 kr.",
+        "Foreningen Fællesskab",
+    ] {
+        assert!(text.contains(words), "{words} missing from:\n{text}");
+    }
+    assert!(
+        !text.contains("Bemærkninger"),
+        "an optional section left out has no heading"
+    );
+}
+
+// `check` takes what the own form prints from its description: a section it does not have, a
+// missing required one and an option it does not offer are errors at the proposal's keys.
+#[test]
+fn own_form_decides_what_check_accepts() {
+    let dir = copy_project();
+    let file = dir.path().join("proposals/ansoegning.toml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("maalgruppe = ", "status = ")
+        .replace("[\"Socialpuljen\"]", "[\"Kulturpuljen\"]");
+    std::fs::write(&file, text).unwrap();
+    let out = run_cli(dir.path(), &["check", "--format", "json", "proposals"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    for code in ["E016", "E017", "E021"] {
+        assert!(codes.contains(&code), "{code} missing: {json:#}");
+    }
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["line"].as_u64().unwrap() > 0)
+    );
+}
+
+// A mistake in a project's form description is reported at its line in form.toml, the form is
+// left out (its proposals get "unknown form"), and the run exits 1.
+#[test]
+fn a_broken_form_description_is_spanned() {
+    let dir = copy_project();
+    let form = dir.path().join("templates/tilskud/form.toml");
+    let text = std::fs::read_to_string(&form)
+        .unwrap()
+        .replace("key = \"budget\"", "key = \"formaal\"");
+    std::fs::write(&form, text).unwrap();
+    let out = run_cli(dir.path(), &["check", "proposals"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("form.toml:14:7"), "{stderr}");
+    assert!(stderr.contains("listed twice"), "{stderr}");
+    assert!(stderr.contains("E004"), "{stderr}");
+}
