@@ -42,6 +42,9 @@ pub fn apply(source: &str, diagnostics: &mut Vec<Diagnostic>) {
     };
     let mut problems = Vec::new();
     let entries = entries(section.get_ref(), section.span(), &mut problems);
+    // An error stops the cross-checks, so a warning an entry was written for may simply not
+    // have been looked for: W011 waits until the file has no errors.
+    let errors = diagnostics.iter().any(|d| d.severity() == Severity::Error);
     for entry in &entries {
         let places: Vec<Range<usize>> = match &entry.at {
             Some(at) if !at.is_empty() => source
@@ -67,7 +70,7 @@ pub fn apply(source: &str, diagnostics: &mut Vec<Diagnostic>) {
                 used = true;
             }
         }
-        if !used {
+        if !used && !errors {
             let place = entry
                 .at
                 .as_ref()
@@ -106,10 +109,17 @@ fn entries(value: &DeValue<'_>, span: Range<usize>, problems: &mut Vec<Diagnosti
         let code = Code::parse(key.get_ref());
         let code = match code {
             Some(code) if code.severity() == Severity::Warning && code != Code::W011 => code,
+            Some(Code::W011) => {
+                problems.push(malformed(
+                    "W011 cannot be acknowledged: remove or correct the stale acknowledgement instead",
+                    key.span(),
+                ));
+                continue;
+            }
             Some(code) => {
                 problems.push(malformed(
                     &format!(
-                        "{} cannot be acknowledged: only warnings can, and errors must be fixed",
+                        "{} is an error and cannot be acknowledged: errors must be fixed",
                         code.as_str()
                     ),
                     key.span(),
@@ -223,5 +233,16 @@ mod tests {
         apply(source, &mut d);
         let codes: Vec<Code> = d.iter().map(|d| d.code).collect();
         assert_eq!(codes, vec![Code::E058, Code::E058, Code::E058]);
+    }
+
+    // While the file has errors (which stop the cross-checks), an unmatched acknowledgement is
+    // not called stale.
+    #[test]
+    fn no_stale_warning_while_errors_stop_the_checks() {
+        let source =
+            "[acknowledged]\nW003 = { at = \"9,9 mio. kr.\", reason = \"fra regnskabet\" }\n";
+        let mut d = vec![Diagnostic::new(Code::E002, "wrong type", Some(0..1))];
+        apply(source, &mut d);
+        assert_eq!(d.len(), 1);
     }
 }

@@ -13,7 +13,6 @@ use crate::checked::{CheckedProposal, Unit};
 use crate::diagnostic::{Code, Diagnostic, FileReport};
 use crate::files::{self, Confinement};
 use crate::model::RawAmount;
-use crate::number::read_amount;
 use crate::{AppError, Checked};
 
 /// A catalogue file: just the `[catalogue]` table.
@@ -150,7 +149,7 @@ pub fn check(
             }
             included.push(result);
         }
-        let frame = frame_in_millions(spec.frame.get_ref(), &mut diags);
+        let frame = frame_in_millions(spec.frame.get_ref(), &source, &mut diags);
         let group_by = group_by(spec.group_by.as_ref(), &mut diags);
         let has_errors = diags
             .iter()
@@ -296,7 +295,7 @@ fn outside(file: &Path, entry: &Spanned<String>) -> Diagnostic {
 }
 
 /// The frame in millions of kroner; E032 for an unknown unit.
-fn frame_in_millions(frame: &Frame, diags: &mut Vec<Diagnostic>) -> Option<Decimal> {
+fn frame_in_millions(frame: &Frame, source: &str, diags: &mut Vec<Diagnostic>) -> Option<Decimal> {
     let unit = Unit::from_key(frame.unit.get_ref());
     if unit.is_none() {
         diags.push(
@@ -309,9 +308,14 @@ fn frame_in_millions(frame: &Frame, diags: &mut Vec<Diagnostic>) -> Option<Decim
             .with_help("write the frame in \"mio. kr.\" (e.g. amount = \"21\") or \"1.000 kr.\""),
         );
     }
-    let amount = match read_amount(frame.amount.get_ref()) {
+    let amount = match crate::validate::spanned_amount(&frame.amount, source) {
         Ok(a) if a > Decimal::ZERO => Some(a),
-        _ => {
+        // A float such as 21.000 or a broken number: the amount's own diagnostic says why.
+        Err(found) => {
+            diags.extend(found);
+            None
+        }
+        Ok(_) => {
             diags.push(
                 Diagnostic::new(Code::E011, "the frame must be a positive amount", Some(frame.amount.span()))
                     .with_help("write the amount as an integer or a string with a decimal comma, e.g. \"21\" or \"21,5\""),

@@ -257,10 +257,59 @@ fn check_markdown(text: &Text, raw: &str, found: &mut Vec<Diagnostic>) {
             Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
                 printed.push_str(&t);
             }
+            Event::InlineMath(t) | Event::DisplayMath(t) => printed.push_str(&t),
             _ => printed.push(' '),
         }
     }
     check_words(text, &printed, raw, found);
+    check_entities(text, &printed, raw, found);
+}
+
+/// E050 for an invisible character that Markdown made from a character reference (`&#7;`,
+/// `&#xFEFF;`), which the string itself does not hold; at the reference.
+fn check_entities(text: &Text, printed: &str, raw: &str, found: &mut Vec<Diagnostic>) {
+    let mut reported: Vec<char> = Vec::new();
+    for c in printed.chars() {
+        let Some(name) = forbidden(c) else { continue };
+        if text.text.contains(c) || reported.contains(&c) {
+            continue;
+        }
+        reported.push(c);
+        let at = entity_span(raw, c).map_or(text.span.clone(), |r| {
+            text.span.start + r.start..text.span.start + r.end
+        });
+        found.push(
+            Diagnostic::new(
+                Code::E050,
+                format!(
+                    "the character reference stands for the invisible character {name} (U+{:04X}), which a PDF cannot print",
+                    u32::from(c)
+                ),
+                Some(at),
+            )
+            .with_label("invisible character")
+            .with_help("delete the reference; write the character itself if it is a visible one"),
+        );
+    }
+}
+
+/// Where a character reference for `c` (`&#7;`, `&#x7;`, `&#X07;`) stands in a literal.
+pub fn entity_span(raw: &str, c: char) -> Option<Range<usize>> {
+    let mut from = 0;
+    while let Some(i) = raw[from..].find("&#").map(|i| from + i) {
+        let rest = &raw[i + 2..];
+        let end = rest.find(';')?;
+        let body = &rest[..end];
+        let value = match body.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok(),
+            None => body.parse().ok(),
+        };
+        if value == Some(u32::from(c)) {
+            return Some(i..i + 2 + end + 1);
+        }
+        from = i + 2;
+    }
+    None
 }
 
 /// E052 for a link without an address, or with one longer than [`MAX_URL`].
@@ -354,5 +403,20 @@ mod tests {
                 .any(|(c, _)| *c == Code::E053)
         );
         assert!(found("[sections]\nresume = \"**fed *kursiv* tekst**\"").is_empty());
+    }
+
+    // A character reference in Markdown that makes an invisible character is found at the
+    // reference; a visible one is not an error.
+    #[test]
+    fn character_references_are_checked() {
+        assert_eq!(
+            found("[sections]\nresume = \"a &#7; b\""),
+            vec![(Code::E050, "&#7;".to_owned())]
+        );
+        assert_eq!(
+            found("[sections]\nresume = \"a &#xFEFF; b\""),
+            vec![(Code::E050, "&#xFEFF;".to_owned())]
+        );
+        assert!(found("[sections]\nresume = \"&#230;ble\"").is_empty());
     }
 }

@@ -107,10 +107,23 @@ impl Glyphs {
         span: std::ops::Range<usize>,
         found: &mut Vec<Diagnostic>,
     ) {
+        let raw = source.get(span.clone()).unwrap_or("");
+        // Markdown turns character references (`&#xE000;`) into characters the text itself
+        // does not hold; each is checked at its reference.
+        if text.contains("&#") {
+            let mut reported = Vec::new();
+            for c in referenced(text) {
+                if !self.covers(c) && !text.contains(c) && !reported.contains(&c) {
+                    reported.push(c);
+                    let at = crate::content::entity_span(raw, c)
+                        .map_or(span.clone(), |r| span.start + r.start..span.start + r.end);
+                    found.push(self.unprintable(c, at));
+                }
+            }
+        }
         if text.chars().all(|c| self.covers(c)) {
             return;
         }
-        let raw = source.get(span.clone()).unwrap_or("");
         let mut reported = Vec::new();
         for (offset, c) in raw.char_indices() {
             if !self.covers(c) {
@@ -144,6 +157,18 @@ impl Glyphs {
              an accessible, archivable PDF may not show it as an empty box",
         )
     }
+}
+
+/// The characters of a Markdown text after its character references are decoded.
+fn referenced(text: &str) -> Vec<char> {
+    use pulldown_cmark::{Event, Options, Parser};
+    let mut chars = Vec::new();
+    for event in Parser::new_ext(text, Options::empty()) {
+        if let Event::Text(t) = event {
+            chars.extend(t.chars());
+        }
+    }
+    chars
 }
 
 /// Format characters that are never drawn: soft hyphen, zero-width spaces and joiners, word

@@ -240,14 +240,18 @@ fn type_error(source: &str, table: &Spanned<DeTable<'_>>, err: &toml::de::Error)
         "a number of årsværk such as 4 or \"0,5\"".to_owned()
     } else {
         let unit = unit.unwrap_or_else(|| "the table's unit".to_owned());
-        format!("a whole number of {unit}, or a string such as \"-2,8\"")
+        format!("a whole number of {unit} such as -2800, or a string such as \"-2.800,5\"")
     };
     let table_path = keys.join(".");
     let wanted = |expected: &str| -> (String, Option<String>) {
         let by_key = match (key, element) {
+            (Some(k), false) if year_key && keys.contains(&"fte") => Some((
+                amount.clone(),
+                format!("{k} = 4, or {k} = \"0,5\" with a decimal comma"),
+            )),
             (Some(k), false) if year_key => Some((
                 amount.clone(),
-                format!("{k} = -2800, or {k} = \"-2,8\" with a decimal comma"),
+                format!("{k} = -2800, or {k} = \"-2.800,5\" with a decimal comma"),
             )),
             (Some(k), false) => expected_for_key(k, parent, &amount, &table_path),
             (Some(k), true) => expected_for_element(k),
@@ -270,13 +274,20 @@ fn type_error(source: &str, table: &Spanned<DeTable<'_>>, err: &toml::de::Error)
     } else {
         format!("`{dotted}`")
     };
+    // TOML hands a date to serde as a table: say "a date" when the value is written as one.
+    let written_date = err
+        .span()
+        .and_then(|span| source.get(span))
+        .is_some_and(looks_like_date);
     let (text, help) = if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         let (what, example) = wanted(expected);
-        (
-            format!("{subject} must be {what}, not {}", plain_found(found)),
-            example,
-        )
+        let found = if written_date {
+            "a date".to_owned()
+        } else {
+            plain_found(found)
+        };
+        (format!("{subject} must be {what}, not {found}"), example)
     } else if let Some(rest) = message.strip_prefix("invalid value: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
         let (what, example) = wanted(expected);
@@ -353,6 +364,17 @@ fn serde_words(message: &str) -> bool {
         || message.contains("invalid type")
 }
 
+/// Whether a value as written is a TOML date or date-time (`2024-01-01`, `2024-01-01T10:00:00`).
+fn looks_like_date(written: &str) -> bool {
+    let bytes = written.trim().as_bytes();
+    bytes.len() >= 10
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && bytes[4] == b'-'
+        && bytes[5..7].iter().all(u8::is_ascii_digit)
+        && bytes[7] == b'-'
+        && bytes[8..10].iter().all(u8::is_ascii_digit)
+}
+
 /// What serde found, in plain words: "integer `5`" → "the number 5".
 fn plain_found(found: &str) -> String {
     let quoted = |prefix: &str| {
@@ -420,7 +442,7 @@ fn expected_for_key(
         let example = if key == "fte" {
             format!("{key} = {{ 2025 = 4, 2026 = \"0,5\" }}")
         } else {
-            format!("{key} = {{ 2025 = -2800, 2026 = \"-2,8\" }}")
+            format!("{key} = {{ 2025 = -2800, 2026 = \"-2.800,5\" }}")
         };
         Some((format!("amounts per year, each {amount}"), example))
     };
@@ -491,7 +513,7 @@ fn expected_for_key(
         "amounts" | "current" | "fte" | "stated_totals" => per_year(),
         "amount" | "stated_total" | "stated_grand_total" | "rounding" | "alternative" => Some((
             amount.to_owned(),
-            format!("{key} = \"2,8\" or {key} = 2800"),
+            format!("{key} = 2800 or {key} = \"2.800,5\""),
         )),
         "own_prices" => Some(("true or false".to_owned(), "own_prices = true".to_owned())),
         "logo" => Some((
@@ -514,16 +536,16 @@ fn expected_for_key(
             "a table of tables by id".to_owned(),
             "[tables.tabel2] with kind = \"ledger\"".to_owned(),
         )),
-        "budget"
-        | "request"
-        | "agreement"
-        | "staff"
-        | "catalogue"
-        | "frame"
-        | "committees_register" => Some((
-            "a table with its keys below a heading".to_owned(),
-            format!("[{key}] on a line of its own, with its keys below it (see README)"),
+        "frame" => Some((
+            "a table with the amount and its unit".to_owned(),
+            "frame = { amount = 21, unit = \"mio. kr.\" }".to_owned(),
         )),
+        "budget" | "request" | "agreement" | "staff" | "catalogue" | "committees_register" => {
+            Some((
+                "a table with its keys below a heading".to_owned(),
+                format!("[{key}] on a line of its own, with its keys below it (see README)"),
+            ))
+        }
         "rows" | "lines" | "areas" | "parts" => Some((
             "a list of tables, one per entry".to_owned(),
             format!("[[{table_path}]] on a line of its own before each entry's keys"),

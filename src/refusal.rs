@@ -78,7 +78,8 @@ pub fn catalogue_diagnostic(
 }
 
 /// The span in `source` of the user's text nearest to `range` of the generated source: the
-/// string literal holding it, those inside it, then the next ones after it.
+/// string literal holding it, then those inside it (never a later one, which would point at
+/// text that is fine).
 pub fn locate(generated: &str, range: &Range<usize>, source: &str) -> Option<Range<usize>> {
     let literals = string_literals(generated);
     let holding = literals
@@ -87,10 +88,8 @@ pub fn locate(generated: &str, range: &Range<usize>, source: &str) -> Option<Ran
     let inside = literals
         .iter()
         .filter(|l| range.start <= l.start && l.start < range.end.max(range.start + 1));
-    let after = literals.iter().filter(|l| l.start >= range.end).take(3);
     holding
         .chain(inside)
-        .chain(after)
         .filter_map(|l| generated.get(l.clone()))
         .find_map(|literal| find_text(&decode(literal), source))
 }
@@ -151,26 +150,41 @@ fn decode(literal: &str) -> String {
     out
 }
 
-/// Where a piece of `text` (its first non-blank line, at most 40 characters) stands in `source`.
+/// Where a piece of `text` (its first non-blank line, at most 40 characters) stands in `source`;
+/// when the whole piece is not there (Markdown changed it), its longest leading part of at least
+/// eight characters that is.
 fn find_text(text: &str, source: &str) -> Option<Range<usize>> {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
-    let piece: String = line.chars().take(40).collect();
-    let start = source.find(piece.as_str())?;
-    Some(start..start + piece.len())
+    let chars: Vec<char> = line.chars().take(40).collect();
+    (8.min(chars.len())..=chars.len()).rev().find_map(|n| {
+        let piece: String = chars[..n].iter().collect();
+        source
+            .find(piece.as_str())
+            .map(|start| start..start + piece.len())
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    // A refusal inside a literal is found at the same text in the TOML source, joiners removed.
+    // A refusal of a call is found at the text of the literal inside it, joiners removed; a
+    // refusal of an empty literal after which other text follows is not put on that text.
     #[test]
     fn locates_the_literal_in_the_source() {
         let generated = "#link(\"\")[#\"step up-\u{2060}indsats\"]";
         let source = "resume = \"[step up-indsats]()\"";
-        let range = 6..8;
-        let span = locate(generated, &range, source).unwrap();
+        let span = locate(generated, &(0..generated.len()), source).unwrap();
         assert_eq!(&source[span], "step up-indsats");
+        assert_eq!(locate(generated, &(6..8), source), None);
+    }
+
+    // Text Markdown changed (a character reference decoded) is found by its leading part.
+    #[test]
+    fn finds_text_by_its_leading_part() {
+        let source = "resume = \"Se budgetaftalen &#7; her\"";
+        let span = find_text("Se budgetaftalen \u{7} her", source).unwrap();
+        assert_eq!(&source[span], "Se budgetaftalen ");
     }
 
     // Escapes in a literal decode to the text they stand for.

@@ -108,6 +108,30 @@ pub fn validate(
 }
 
 /// Collects diagnostics while checking one proposal.
+/// Reads one amount as written in `source`, with the same diagnostics a table's amount gets
+/// (E010 naming both readings of `2.800`, E011 for text that is no Danish number).
+pub fn spanned_amount(raw: &Spanned<RawAmount>, source: &str) -> Result<Decimal, Vec<Diagnostic>> {
+    let mut v = Validator {
+        diags: Vec::new(),
+        broken_tables: Vec::new(),
+        source,
+    };
+    v.amount(raw).ok_or(v.diags)
+}
+
+/// The known units a misspelt unit may be a typo of: only those of the magnitude it names
+/// ("1.000 kr" → "1.000 kr.", "mio kr" → "mio. kr."; "mia. kr." → none).
+fn same_magnitude(written: &str) -> &'static [&'static str] {
+    let folded = written.to_lowercase().replace([' ', '.', '\u{a0}'], "");
+    if folded.starts_with("mio") {
+        &["mio. kr."]
+    } else if folded.starts_with("1000") || folded.starts_with("tkr") || folded.starts_with("t") {
+        &["1.000 kr."]
+    } else {
+        &[]
+    }
+}
+
 struct Validator<'s> {
     /// Everything found so far.
     diags: Vec<Diagnostic>,
@@ -378,9 +402,14 @@ impl Validator<'_> {
                     format!("unknown unit \"{}\"", value.get_ref()),
                     Some(value.span()),
                 )
+                // "Did you mean" only within the same magnitude: "mia. kr." is not a typo of
+                // "mio. kr.", and guessing it would print figures 1000 times off.
                 .with_help(format!(
-                    "{}use \"1.000 kr.\" or \"mio. kr.\"",
-                    crate::parse::did_you_mean(value.get_ref(), ["1.000 kr.", "mio. kr."])
+                    "{}use \"1.000 kr.\" or \"mio. kr.\", whichever the figures are written in",
+                    crate::parse::did_you_mean(
+                        value.get_ref(),
+                        same_magnitude(value.get_ref()).iter().copied()
+                    )
                 )),
             );
         }
@@ -468,4 +497,19 @@ pub fn sum_column(cells: impl Iterator<Item = Option<Decimal>>) -> Option<Decima
     cells
         .flatten()
         .fold(None, |acc, v| Some(acc.unwrap_or(Decimal::ZERO) + v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A misspelt unit is only ever matched to a unit of the magnitude it names, never one
+    // 1000 times larger or smaller.
+    #[test]
+    fn unit_suggestions_keep_the_magnitude() {
+        assert_eq!(same_magnitude("1.000 kr"), &["1.000 kr."]);
+        assert_eq!(same_magnitude("Mio kr"), &["mio. kr."]);
+        assert!(same_magnitude("mia. kr.").is_empty());
+        assert!(same_magnitude("kr.").is_empty());
+    }
 }

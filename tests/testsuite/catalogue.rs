@@ -124,6 +124,7 @@ fn bad_catalogues_are_reported_and_not_written() {
         "named-twice",
         "frame-unit",
         "frame-too-small",
+        "frame-float",
         "duplicate-id",
         "proposal-with-errors",
     ] {

@@ -69,7 +69,17 @@ fn nasty_text(rng: &mut Rng) -> String {
         18 => "# Overskrift\\n\\n> citat\\n\\n```kode```".into(),
         19 => "1. a\\n   1. b\\n      1. c\\n         1. d".repeat(1 + rng.below(3)),
         20 => "[a [b [c](https://x.dk)](https://y.dk)](https://z.dk)".into(),
-        21 => "~~~".repeat(rng.below(100)),
+        21 => rng
+            .pick(&[
+                "&#7;",
+                "&#xE000;",
+                "&#x1F600;",
+                "&#65279;",
+                "&#0;",
+                "&amp;",
+                "&#230;",
+            ])
+            .to_string(),
         22 => " ".repeat(rng.below(5_000)),
         _ => "ÆØÅ æøå – — “ ” ‘ ’ … • ½ € §".into(),
     }
