@@ -11,7 +11,6 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
-pub mod explain;
 pub mod files;
 pub mod fill;
 pub mod forms;
