@@ -21,7 +21,7 @@ pub struct Explanation {
 }
 
 /// Lines of an example that tell the test how to run it and are not shown by `explain`.
-const HIDDEN_DIRECTIVES: [&str; 1] = ["# base:"];
+const HIDDEN_DIRECTIVES: [&str; 2] = ["# base:", "# without:"];
 
 impl Explanation {
     /// Reads an explanation file; a part the file lacks is empty (a test checks every file).
