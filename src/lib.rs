@@ -12,7 +12,6 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
-pub mod explain;
 pub mod files;
 pub mod fill;
 pub mod forms;

@@ -1,7 +1,7 @@
 //! `budgetnote explain CODE`: the long explanation of a diagnostic code, with examples.
 
 use super::{Cli, Exit};
-use crate::diagnostic::Code;
+use crate::diagnostic::{Code, Explanation};
 
 /// Arguments of `explain`.
 #[derive(Debug, clap::Args)]
@@ -38,7 +38,7 @@ pub fn text(code: Code) -> String {
         code.as_str(),
         e.summary,
         e.text,
-        indent(e.wrong),
-        indent(e.right)
+        indent(&Explanation::shown(e.wrong)),
+        indent(&Explanation::shown(e.right))
     )
 }

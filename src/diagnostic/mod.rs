@@ -15,214 +15,170 @@ pub enum Severity {
     Error,
 }
 
-/// The stable codes `budgetnote` reports; README lists them with an explanation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub enum Code {
-    /// The file is not valid TOML.
-    E001,
-    /// A value has the wrong type or an invalid value.
-    E002,
-    /// A required field is missing.
-    E003,
-    /// The proposal names a form that does not exist.
-    E004,
-    /// An amount is written as a TOML float.
-    E010,
-    /// An amount string cannot be read as a Danish number.
-    E011,
-    /// The table's years are not strictly increasing (or repeat).
-    E012,
-    /// A line has an amount for a year the table does not have.
-    E013,
-    /// A figure stated in the file differs from the computed one.
-    E014,
-    /// The FTE change per area does not add up to the stated total.
-    E015,
-    /// A section the form requires is missing or empty.
-    E016,
-    /// A section key the form does not know.
-    E017,
-    /// A year key that is not a year.
-    E018,
-    /// A budget table has no lines.
-    E019,
-    /// A section places a table that is not defined.
-    E020,
-    /// A ticked checkbox option the group does not have.
-    E021,
-    /// Too many ticks in a group (single choice, exclusive option, or a repeat).
-    E022,
-    /// A checkbox group the form does not have.
-    E023,
-    /// A section block without exactly one of text, heading, table.
-    E024,
-    /// A table of unknown kind or with keys its kind does not use.
-    E025,
-    /// The agreement's amounts come from something that is not a ledger table.
-    E026,
-    /// A request without exactly one of amount or parts.
-    E027,
-    /// Lists nested deeper than the typesetter allows.
-    E028,
-    /// A character the bundled fonts cannot print.
-    E029,
-    /// A catalogue names a proposal file that does not exist.
-    E030,
-    /// A catalogue names the same proposal twice.
-    E031,
-    /// A catalogue's frame has a unit budgetnote does not know.
-    E032,
-    /// Two proposals in one catalogue share an id.
-    E033,
-    /// A proposal in the catalogue has errors, so the annex is not written.
-    E034,
-    /// A logo without alt text.
-    E035,
-    /// A logo file that is missing, outside the project, or not an image.
-    E036,
-    /// An amount against its line's sign convention (a saving with a plus).
-    E037,
-    /// A line's committee abbreviation is not in the register.
-    E038,
-    /// A line's committee is not among the proposal's committees.
-    E039,
-    /// A proposal id used by another file of the run.
-    E040,
-    /// A stated Udgiftstype that differs from the lines' expense types.
-    E041,
-    /// An account number that is malformed or not in the chart of accounts.
-    E042,
-    /// An unknown key close to a known key of the same table: a typo that would silently switch a
-    /// check off (`stated_nets` for `stated_net`).
-    E043,
-    /// A file that is not a regular file (a folder, FIFO, device or socket).
-    E060,
-    /// A file larger than the limit (10 MB for TOML).
-    E061,
-    /// A catalogue names a proposal path outside the project root.
-    E062,
-    /// Two input files would be written to the same output file.
-    E063,
-    /// A key `budgetnote` does not know (it would be silently ignored).
-    W001,
-    /// A table is defined but placed in no section.
-    W002,
-    /// An amount in the text that matches no figure in the tables.
-    W003,
-    /// An årsværk figure in the text that the staff table does not explain.
-    W004,
-    /// A period stated in the text that no table covers.
-    W005,
-    /// A budget table with fewer than four years.
-    W006,
-    /// A table in another price basis than the proposal's, or without one.
-    W007,
-    /// A budget line whose expense type differs from its account's usual one.
-    W008,
-    /// A control character, NUL, byte-order mark or other invisible code point in a text.
-    E050,
-    /// A word too long to break into lines, or a one-line field too long for the PDF.
-    E051,
-    /// A Markdown link without an address, or with one too long for a PDF.
-    E052,
-    /// Emphasis, bold and links nested deeper than the typesetter parses.
-    E053,
-    /// The typesetter or the PDF standard refused the file's content (found by typesetting during check).
-    E056,
-    /// budgetnote itself failed while typesetting the file (a fault in budgetnote, not in the file).
-    E057,
-    /// A logo image too large to typeset (file size or pixels).
-    E054,
-    /// A catalogue frame too small to measure proposals against.
-    E055,
-    /// An acknowledgement of a warning that is malformed: no reason, or not a warning code.
-    E058,
-    /// An acknowledgement that matches no warning of the file.
-    W011,
+mod explain;
+
+pub use explain::Explanation;
+
+/// Declares the codes: one line per code gives its variant, its severity and (by its name) the
+/// file `codes/<CODE>.md` that explains it; `as_str`, `severity`, `ALL` and `source` follow.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])+ $code:ident => $severity:ident,)+) => {
+        /// The stable codes `budgetnote` reports; each is explained in `src/diagnostic/codes/`.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+        pub enum Code {
+            $($(#[doc = $doc])+ $code,)+
+        }
+
+        impl Code {
+            /// Every code, errors then warnings, in number order.
+            pub const ALL: [Code; [$(stringify!($code)),+].len()] = [$(Code::$code),+];
+
+            /// The code as printed, e.g. `E012`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code),)+
+                }
+            }
+
+            /// The severity a code always has.
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$code => Severity::$severity,)+
+                }
+            }
+
+            /// The text of the code's explanation file, `codes/<CODE>.md`.
+            pub fn source(self) -> &'static str {
+                match self {
+                    $(Code::$code => include_str!(concat!("codes/", stringify!($code), ".md")),)+
+                }
+            }
+        }
+    };
 }
 
-impl Code {
-    /// The code as printed, e.g. `E012`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Code::E001 => "E001",
-            Code::E002 => "E002",
-            Code::E003 => "E003",
-            Code::E004 => "E004",
-            Code::E010 => "E010",
-            Code::E011 => "E011",
-            Code::E012 => "E012",
-            Code::E013 => "E013",
-            Code::E014 => "E014",
-            Code::E015 => "E015",
-            Code::E016 => "E016",
-            Code::E017 => "E017",
-            Code::E018 => "E018",
-            Code::E019 => "E019",
-            Code::E020 => "E020",
-            Code::E021 => "E021",
-            Code::E022 => "E022",
-            Code::E023 => "E023",
-            Code::E024 => "E024",
-            Code::E025 => "E025",
-            Code::E026 => "E026",
-            Code::E027 => "E027",
-            Code::E028 => "E028",
-            Code::E029 => "E029",
-            Code::E030 => "E030",
-            Code::E031 => "E031",
-            Code::E032 => "E032",
-            Code::E033 => "E033",
-            Code::E034 => "E034",
-            Code::E035 => "E035",
-            Code::E036 => "E036",
-            Code::E037 => "E037",
-            Code::E038 => "E038",
-            Code::E039 => "E039",
-            Code::E040 => "E040",
-            Code::E041 => "E041",
-            Code::E042 => "E042",
-            Code::E043 => "E043",
-            Code::E060 => "E060",
-            Code::E061 => "E061",
-            Code::E062 => "E062",
-            Code::E063 => "E063",
-            Code::W001 => "W001",
-            Code::W002 => "W002",
-            Code::W003 => "W003",
-            Code::W004 => "W004",
-            Code::W005 => "W005",
-            Code::W006 => "W006",
-            Code::W007 => "W007",
-            Code::W008 => "W008",
-            Code::E050 => "E050",
-            Code::E051 => "E051",
-            Code::E052 => "E052",
-            Code::E053 => "E053",
-            Code::E056 => "E056",
-            Code::E057 => "E057",
-            Code::E054 => "E054",
-            Code::E055 => "E055",
-            Code::E058 => "E058",
-            Code::W011 => "W011",
-        }
-    }
-
-    /// The severity a code always has.
-    pub fn severity(self) -> Severity {
-        match self {
-            Code::W001
-            | Code::W002
-            | Code::W003
-            | Code::W004
-            | Code::W005
-            | Code::W006
-            | Code::W007
-            | Code::W008
-            | Code::W011 => Severity::Warning,
-            _ => Severity::Error,
-        }
-    }
+codes! {
+    /// The file is not valid TOML.
+    E001 => Error,
+    /// A value has the wrong type or an invalid value.
+    E002 => Error,
+    /// A required field is missing.
+    E003 => Error,
+    /// The proposal names a form that does not exist.
+    E004 => Error,
+    /// An amount is written as a TOML float.
+    E010 => Error,
+    /// An amount string cannot be read as a Danish number.
+    E011 => Error,
+    /// The table's years are not strictly increasing (or repeat).
+    E012 => Error,
+    /// A line has an amount for a year the table does not have.
+    E013 => Error,
+    /// A figure stated in the file differs from the computed one.
+    E014 => Error,
+    /// The FTE change per area does not add up to the stated total.
+    E015 => Error,
+    /// A section the form requires is missing or empty.
+    E016 => Error,
+    /// A section key the form does not know.
+    E017 => Error,
+    /// A year key that is not a year.
+    E018 => Error,
+    /// A budget table has no lines.
+    E019 => Error,
+    /// A section places a table that is not defined.
+    E020 => Error,
+    /// A ticked checkbox option the group does not have.
+    E021 => Error,
+    /// Too many ticks in a group (single choice, exclusive option, or a repeat).
+    E022 => Error,
+    /// A checkbox group the form does not have.
+    E023 => Error,
+    /// A section block without exactly one of text, heading, table.
+    E024 => Error,
+    /// A table of unknown kind or with keys its kind does not use.
+    E025 => Error,
+    /// The agreement's amounts come from something that is not a ledger table.
+    E026 => Error,
+    /// A request without exactly one of amount or parts.
+    E027 => Error,
+    /// Lists nested deeper than the typesetter allows.
+    E028 => Error,
+    /// A character the bundled fonts cannot print.
+    E029 => Error,
+    /// A catalogue names a proposal file that does not exist.
+    E030 => Error,
+    /// A catalogue names the same proposal twice.
+    E031 => Error,
+    /// A catalogue's frame has a unit budgetnote does not know.
+    E032 => Error,
+    /// Two proposals in one catalogue share an id.
+    E033 => Error,
+    /// A proposal in the catalogue has errors, so the annex is not written.
+    E034 => Error,
+    /// A logo without alt text.
+    E035 => Error,
+    /// A logo file that is missing, outside the project, or not an image.
+    E036 => Error,
+    /// An amount against its line's sign convention (a saving with a plus).
+    E037 => Error,
+    /// A line's committee abbreviation is not in the register.
+    E038 => Error,
+    /// A line's committee is not among the proposal's committees.
+    E039 => Error,
+    /// A proposal id used by another file of the run.
+    E040 => Error,
+    /// A stated Udgiftstype that differs from the lines' expense types.
+    E041 => Error,
+    /// An account number that is malformed or not in the chart of accounts.
+    E042 => Error,
+    /// An unknown key close to a known key of the same table: a typo that would silently switch a
+    /// check off (`stated_nets` for `stated_net`).
+    E043 => Error,
+    /// A control character, NUL, byte-order mark or other invisible code point in a text.
+    E050 => Error,
+    /// A word too long to break into lines, or a one-line field too long for the PDF.
+    E051 => Error,
+    /// A Markdown link without an address, or with one too long for a PDF.
+    E052 => Error,
+    /// Emphasis, bold and links nested deeper than the typesetter parses.
+    E053 => Error,
+    /// A logo image too large to typeset (file size or pixels).
+    E054 => Error,
+    /// A catalogue frame too small to measure proposals against.
+    E055 => Error,
+    /// The typesetter or the PDF standard refused the file's content (found by typesetting during check).
+    E056 => Error,
+    /// budgetnote itself failed while typesetting the file (a fault in budgetnote, not in the file).
+    E057 => Error,
+    /// An acknowledgement of a warning that is malformed: no reason, or not a warning code.
+    E058 => Error,
+    /// A file that is not a regular file (a folder, FIFO, device or socket).
+    E060 => Error,
+    /// A file larger than the limit (10 MB for TOML).
+    E061 => Error,
+    /// A catalogue names a proposal path outside the project root.
+    E062 => Error,
+    /// Two input files would be written to the same output file.
+    E063 => Error,
+    /// A key `budgetnote` does not know (it would be silently ignored).
+    W001 => Warning,
+    /// A table is defined but placed in no section.
+    W002 => Warning,
+    /// An amount in the text that matches no figure in the tables.
+    W003 => Warning,
+    /// An årsværk figure in the text that the staff table does not explain.
+    W004 => Warning,
+    /// A period stated in the text that no table covers.
+    W005 => Warning,
+    /// A budget table with fewer than four years.
+    W006 => Warning,
+    /// A table in another price basis than the proposal's, or without one.
+    W007 => Warning,
+    /// A budget line whose expense type differs from its account's usual one.
+    W008 => Warning,
+    /// An acknowledgement that matches no warning of the file.
+    W011 => Warning,
 }
 
 /// One problem in one file, with the byte span it is about.
