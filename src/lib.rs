@@ -323,12 +323,36 @@ impl Project {
             return checked;
         };
         let file = path.parent().unwrap_or(Path::new(".")).join(&logo.file);
-        match logo::check(&self.root, &file) {
+        let checked_logo = logo::check(&self.root, &file).and_then(|vpath| {
+            // Typeset the logo alone, as the document will: an SVG's text in a font the
+            // project lacks, or a file it links, is refused here at the logo's line.
+            let job = typeset::Job {
+                source: format!(
+                    "#import \"/templates/budgetnote.typ\": *\n#show: note.with(title: \"Logo\", author: (), description: \"\", keywords: (), footer-left: [])\n#logo({}, alt: \"Logo\")\n",
+                    markdown::typst_string(&vpath)
+                ),
+                date: (2000, 1, 1),
+                ident: "logo",
+            };
+            match self.typesetter.typeset(&job) {
+                Ok(_) => Ok(vpath),
+                Err(refusals) => Err((
+                    diagnostic::Code::E036,
+                    format!("cannot be printed: {}", join(&refusals)),
+                )),
+            }
+        });
+        match checked_logo {
             Ok(vpath) => logo.file = vpath,
             Err((code, why)) => {
-                let help = if code == diagnostic::Code::E054 {
+                let help = if why.contains("could not be displayed") {
+                    "convert the logo's text to outlines (paths) in the drawing program, or export the logo as PNG"
+                } else if code == diagnostic::Code::E054 {
                     "export the logo smaller (a few hundred pixels across is plenty), or as SVG"
-                } else if why.starts_with("is a broken") || why.starts_with("cannot be read") {
+                } else if why.starts_with("is a broken")
+                    || why.starts_with("cannot be read")
+                    || why.starts_with("cannot be printed")
+                {
                     "open the image in an image program and save it again as PNG, JPEG or SVG"
                 } else {
                     "give the path, relative to this proposal file, of an SVG, PNG or JPEG image inside the project folder"

@@ -77,6 +77,15 @@ fn decode(data: Vec<u8>) -> Result<(), Problem> {
                 .map(|_| ())
                 .map_err(|e| unusable(format!("is a broken image: {e}")))
         }
+        // An SVG may carry raster images (embedded or linked) of any size: refused, so the
+        // pixel limit holds for every logo.
+        Some(ImageFormat::Vector(VectorFormat::Svg))
+            if String::from_utf8_lossy(&data).contains("<image") =>
+        {
+            Err(unusable(
+                "is an SVG that holds a raster image (<image>); export the logo as a plain SVG, or as PNG".to_owned(),
+            ))
+        }
         Some(ImageFormat::Vector(VectorFormat::Svg)) => SvgImage::new(Bytes::new(data))
             .map(|_| ())
             .map_err(|_| unusable("is a broken SVG image: it cannot be parsed (an SVG that defines entities, or text that is not SVG)".to_owned())),
@@ -141,5 +150,7 @@ mod tests {
         laughs.push_str("]>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><text>&j;</text></svg>\n");
         assert_eq!(decode(laughs.into_bytes()).unwrap_err().0, Code::E036);
         assert_eq!(decode(b"hello".to_vec()).unwrap_err().0, Code::E036);
+        let linked = b"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><image href=\"big.png\" width=\"10\" height=\"10\"/></svg>";
+        assert_eq!(decode(linked.to_vec()).unwrap_err().0, Code::E036);
     }
 }
