@@ -414,6 +414,8 @@ pub struct CheckedProposal {
     pub request: Option<Request>,
     /// Amounts the text names on purpose that no table holds, as written ("16,4 mio. kr.").
     pub external_amounts: Vec<String>,
+    /// The profile's footer text, printed first in every page's footer.
+    pub footer: Option<String>,
 }
 
 /// A checked logo.

@@ -17,9 +17,34 @@ use crate::diagnostic::{Code, Diagnostic};
 /// The file name of the project settings.
 pub const FILE: &str = "budgetnote.toml";
 
+/// The municipality's profile, `[profile]` in `budgetnote.toml`: what every proposal of the
+/// project shares unless it says otherwise.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Profile {
+    /// The municipality, printed by every form (a proposal's own `municipality` wins).
+    #[serde(default)]
+    pub municipality: Option<Spanned<String>>,
+    /// The municipality's logo, path from the project root (a proposal's own `logo` wins).
+    #[serde(default)]
+    pub logo: Option<Spanned<crate::model::Logo>>,
+    /// Forslagsstiller for proposals that name none, e.g. "Administrationen".
+    #[serde(default)]
+    pub proposer: Option<Spanned<String>>,
+    /// Text printed first in every page's footer, e.g. "Testkommune · Økonomi og Analyse".
+    #[serde(default)]
+    pub footer: Option<Spanned<String>>,
+    /// Section headings of a form renamed for this municipality: form → section key → heading,
+    /// e.g. `[profile.headings.standard] bemaerkninger_hu = "7. Eventuelt bemærkninger fra HU"`.
+    #[serde(default)]
+    pub headings: BTreeMap<String, BTreeMap<String, Spanned<String>>>,
+}
+
 /// `budgetnote.toml` as written.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Config {
+    /// The municipality's profile.
+    #[serde(default)]
+    pub profile: Profile,
     /// The register of committees: abbreviation = full name, e.g. `SU = "Socialudvalget"`.
     #[serde(default)]
     pub committees: BTreeMap<String, Spanned<String>>,
@@ -33,7 +58,7 @@ impl Config {
     /// Reads `<root>/budgetnote.toml`; a project without one has an empty register (no committee
     /// checks). Any problem in the file, even an unknown key, stops the run with the file's
     /// diagnostics: every proposal depends on it.
-    pub fn load(root: &Path) -> Result<Self, AppError> {
+    pub fn load(root: &Path, forms: &crate::forms::Forms) -> Result<Self, AppError> {
         let path = root.join(FILE);
         if !path.exists() {
             return Ok(Self::default());
@@ -50,6 +75,7 @@ impl Config {
         let (config, mut diagnostics) = crate::parse::parse_document::<Config>(&source);
         if let Some(config) = &config {
             diagnostics.extend(config.account_problems());
+            diagnostics.extend(config.heading_problems(forms));
         }
         if !diagnostics.is_empty() {
             let text: Vec<String> = diagnostics
@@ -63,6 +89,38 @@ impl Config {
             )));
         }
         Ok(config.unwrap_or_default())
+    }
+
+    /// E004/E017 for a renamed heading of a form or section that does not exist.
+    fn heading_problems(&self, forms: &crate::forms::Forms) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for (name, headings) in &self.profile.headings {
+            let Some(form) = forms.find(name) else {
+                let span = headings.values().next().map(Spanned::span);
+                found.push(
+                    Diagnostic::new(
+                        Code::E004,
+                        format!("[profile.headings.{name}]: no form is called \"{name}\""),
+                        span,
+                    )
+                    .with_help(format!("the forms are {}", forms.names())),
+                );
+                continue;
+            };
+            for (key, heading) in headings {
+                if !form.sections.iter().any(|s| s.key == *key) {
+                    found.push(
+                        Diagnostic::new(
+                            Code::E017,
+                            format!("form \"{name}\" has no section `{key}`"),
+                            Some(heading.span()),
+                        )
+                        .with_help(format!("the form's sections are: {}", form.section_keys())),
+                    );
+                }
+            }
+        }
+        found
     }
 
     /// E042 for an `[accounts]` entry whose number is not hovedkonto.hovedfunktion.funktion or

@@ -257,9 +257,15 @@ pub fn view(p: &CheckedProposal) -> View {
         keywords: std::iter::once(p.id.clone())
             .chain(p.committees.iter().cloned())
             .collect(),
-        footer: match p.budget_year() {
-            Some(year) => format!("{} · Budget {year}", p.id),
-            None => p.id.clone(),
+        footer: {
+            let own = match p.budget_year() {
+                Some(year) => format!("{} · Budget {year}", p.id),
+                None => p.id.clone(),
+            };
+            match &p.footer {
+                Some(profile) => format!("{profile} · {own}"),
+                None => own,
+            }
         },
         municipality: p.municipality.clone(),
         logo: p.logo.as_ref().map(|l| LogoView {

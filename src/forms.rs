@@ -229,6 +229,21 @@ impl Forms {
         self.forms.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
+    /// Renames section headings, form → section key → heading (the profile's `headings`).
+    pub fn rename_headings<'a>(
+        &mut self,
+        renamed: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) {
+        for (name, key, heading) in renamed {
+            if let Some(form) = self.forms.iter_mut().find(|f| f.name == name) {
+                let form = Arc::make_mut(form);
+                for section in form.sections.iter_mut().filter(|s| s.key == key) {
+                    section.heading = Some(heading.to_owned());
+                }
+            }
+        }
+    }
+
     /// Looks a form up by its name.
     pub fn find(&self, name: &str) -> Option<Arc<Form>> {
         self.forms.iter().find(|f| f.name == name).cloned()

@@ -59,17 +59,28 @@ pub struct Checked {
     pub proposal: Option<CheckedProposal>,
 }
 
-/// Parses and validates one proposal's source text against the bundled forms.
+/// Parses and validates one proposal's source text against the bundled forms, without a profile.
 pub fn check_source(path: &Path, source: String) -> Checked {
-    check_source_with(path, source, forms::Forms::bundled())
+    check_source_with(
+        path,
+        source,
+        forms::Forms::bundled(),
+        &config::Profile::default(),
+    )
 }
 
-/// Parses and validates one proposal's source text against `forms`.
-pub fn check_source_with(path: &Path, source: String, forms: &forms::Forms) -> Checked {
+/// Parses and validates one proposal's source text against `forms`, with the defaults of
+/// `profile`.
+pub fn check_source_with(
+    path: &Path,
+    source: String,
+    forms: &forms::Forms,
+    profile: &config::Profile,
+) -> Checked {
     let (model, mut diagnostics) = parse::parse_document::<model::Proposal>(&source);
     diagnostics.extend(content::check(&source));
     let proposal = model.and_then(|m| {
-        let (checked, more) = validate::validate(&m, &source, forms);
+        let (checked, more) = validate::validate(&m, &source, forms, profile);
         diagnostics.extend(more);
         if let Some(proposal) = &checked {
             let strings = prose::strings(&source);
@@ -178,17 +189,28 @@ pub struct Project {
     forms: forms::Forms,
     /// Mistakes in the project's own form descriptions (those forms are left out).
     form_reports: Vec<FileReport>,
+    /// The profile's logo with the path typst reads, for proposals without their own.
+    profile_logo: Option<checked::Logo>,
 }
 
 impl Project {
     /// Opens the project at `root`, loading templates and fonts.
     pub fn open(root: &Path) -> Result<Self, AppError> {
         let filler = fill::Filler::load(&root.join("templates")).map_err(AppError)?;
-        let (forms, form_reports) = forms::Forms::load(root);
+        let (mut forms, form_reports) = forms::Forms::load(root);
         let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
         let glyphs = glyphs::Glyphs::new(typesetter.fonts());
-        let config = config::Config::load(root)?;
+        let config = config::Config::load(root, &forms)?;
+        forms.rename_headings(config.profile.headings.iter().flat_map(|(form, headings)| {
+            headings.iter().map(move |(key, heading)| {
+                (form.as_str(), key.as_str(), heading.get_ref().as_str())
+            })
+        }));
         let chart = config.chart();
+        let profile_logo = match &config.profile.logo {
+            Some(logo) => Some(profile_logo(root, logo.get_ref())?),
+            None => None,
+        };
         Ok(Self {
             config,
             chart,
@@ -198,6 +220,7 @@ impl Project {
             glyphs,
             forms,
             form_reports,
+            profile_logo,
         })
     }
 
@@ -214,7 +237,10 @@ impl Project {
     /// Parses and validates a proposal's source, including that the fonts can print its text
     /// and that its logo is an image inside the project.
     pub fn check_source(&self, path: &Path, source: String) -> Checked {
-        self.project_checks(path, check_source_with(path, source, &self.forms))
+        self.project_checks(
+            path,
+            check_source_with(path, source, &self.forms, &self.config.profile),
+        )
     }
 
     /// What the bundled fonts can print.
@@ -319,6 +345,13 @@ impl Project {
         let mut checked = self.glyphs.check(checked);
         self.check_committees(&mut checked);
         accounts::check(&self.chart, &mut checked);
+        if let Some(proposal) = checked.proposal.as_mut()
+            && proposal.logo.is_none()
+        {
+            // The profile's logo, checked once when the project was opened.
+            proposal.logo = self.profile_logo.clone();
+            return checked;
+        }
         let Some(logo) = checked.proposal.as_mut().and_then(|p| p.logo.as_mut()) else {
             return checked;
         };
@@ -479,6 +512,35 @@ impl Project {
             ))
         })
     }
+}
+
+/// The profile's logo (path from the project root), checked like a proposal's; a problem stops
+/// the run, since every proposal would print it.
+fn profile_logo(root: &Path, logo: &model::Logo) -> Result<checked::Logo, AppError> {
+    let file = logo.file.get_ref();
+    let alt = logo
+        .alt
+        .as_ref()
+        .map(|a| a.get_ref().trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| {
+            AppError(format!(
+                "{}: the profile's logo needs alt text: logo = {{ file = \"{file}\", alt = \"…\" }} (E035)",
+                config::FILE
+            ))
+        })?;
+    let vpath = logo::check(root, &root.join(file)).map_err(|(code, why)| {
+        AppError(format!(
+            "{}: the profile's logo \"{file}\" {why} ({})",
+            config::FILE,
+            code.as_str()
+        ))
+    })?;
+    Ok(checked::Logo {
+        file: vpath,
+        alt,
+        span: 0..0,
+    })
 }
 
 /// Refusals as one message.

@@ -26,8 +26,10 @@ pub struct Proposal {
     pub logo: Option<Spanned<Logo>>,
     /// Committees ("Udvalg") the proposal goes to, in the order printed.
     pub committees: Spanned<Vec<Spanned<String>>>,
-    /// Who proposes it ("Forslagsstiller"), e.g. "Administrationen".
-    pub proposer: Spanned<String>,
+    /// Who proposes it ("Forslagsstiller"), e.g. "Administrationen"; required unless the
+    /// profile in `budgetnote.toml` names a default.
+    #[serde(default)]
+    pub proposer: Option<Spanned<String>>,
     /// Date of the proposal or meeting; also pins the PDF's timestamp.
     #[serde(default)]
     pub date: Option<Spanned<toml::value::Datetime>>,

@@ -23,6 +23,7 @@ pub fn validate(
     proposal: &Proposal,
     source: &str,
     forms: &Forms,
+    profile: &crate::config::Profile,
 ) -> (Option<CheckedProposal>, Vec<Diagnostic>) {
     let mut v = Validator {
         diags: Vec::new(),
@@ -32,7 +33,26 @@ pub fn validate(
     let form = v.form(&proposal.form, forms);
     let title = v.text(&proposal.title, "title");
     let id = v.text(&proposal.id, "id");
-    let proposer = v.text(&proposal.proposer, "proposer");
+    let proposer = match (&proposal.proposer, &profile.proposer) {
+        (Some(proposer), _) => v.text(proposer, "proposer"),
+        (None, Some(default)) => default.get_ref().trim().to_owned(),
+        (None, None) => {
+            v.push(
+                Diagnostic::new(
+                    Code::E003,
+                    "missing required field `proposer`",
+                    // Where serde puts a missing field of the top table: its first key.
+                    Some(proposal.id.span()),
+                )
+                .with_label("Forslagsstiller is missing")
+                .with_help(
+                    "add `proposer = \"…\"` (Forslagsstiller), or name a default proposer under \
+                     [profile] in budgetnote.toml",
+                ),
+            );
+            String::new()
+        }
+    };
     let committees = v.committees(&proposal.committees);
     let date = proposal.date.as_ref().and_then(|d| v.date(d));
     let budget = match (&proposal.budget, &form) {
@@ -82,7 +102,9 @@ pub fn validate(
             id,
             form,
             title,
-            municipality: optional(&proposal.municipality),
+            municipality: optional(&proposal.municipality)
+                .or_else(|| optional(&profile.municipality)),
+            footer: optional(&profile.footer),
             logo,
             committees,
             proposer,

@@ -15,4 +15,5 @@ mod forms;
 mod fuzz;
 mod output;
 pub mod pdf_standards;
+mod profile;
 mod templates;

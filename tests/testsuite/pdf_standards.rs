@@ -80,17 +80,17 @@ fn entry(doc: &Document, d: &Dictionary, key: &[u8]) -> String {
 
 /// One structure element in reading order: its type, alt text, and depth.
 #[derive(Debug)]
-struct Node {
+pub struct Node {
     /// Structure type, e.g. "H1", "Table", "Figure".
-    kind: String,
+    pub kind: String,
     /// Alt text, if any.
-    alt: Option<String>,
+    pub alt: Option<String>,
     /// Attribute dictionaries flattened into text (for /Scope and the like).
-    attributes: String,
+    pub attributes: String,
 }
 
 /// The structure tree in reading order.
-fn structure(doc: &Document) -> Vec<Node> {
+pub fn structure(doc: &Document) -> Vec<Node> {
     let catalog = doc.catalog().unwrap();
     let tree = dict(doc, catalog.get(b"StructTreeRoot").unwrap()).unwrap();
     let mut nodes = Vec::new();

@@ -12,7 +12,7 @@ fn generated_typst_matches_snapshots() {
     let dirs = common::case_dirs("templates");
     assert!(dirs.len() >= 2);
     for dir in dirs {
-        let checked = budgetnote::check_file(&dir.join("proposal.toml")).unwrap();
+        let checked = project.check_file(&dir.join("proposal.toml")).unwrap();
         let proposal = checked
             .proposal
             .unwrap_or_else(|| panic!("{}: {:#?}", dir.display(), checked.report.diagnostics));

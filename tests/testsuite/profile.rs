@@ -1,0 +1,108 @@
+//! The municipality's profile (`[profile]` in budgetnote.toml): its municipality, logo, default
+//! proposer, footer line and renamed headings reach every proposal of the project that does not
+//! say otherwise, and mistakes in it stop the run with the settings file's line.
+
+use std::path::Path;
+
+use crate::common::{pdf_text, root, run_cli};
+
+/// A temp project with a profile and one standard proposal that names no proposer,
+/// municipality or logo of its own.
+fn project_with_profile(profile: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/good/logo/logo.svg"),
+        dir.path().join("logo.svg"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("budgetnote.toml"), profile).unwrap();
+    let proposal = std::fs::read_to_string(root().join("tests/good/minimal.toml"))
+        .unwrap()
+        .replace("proposer = \"Administrationen\"\n", "")
+        .replace("id = \"T01\"", "id = \"T01\"\ndate = 2025-03-14");
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    std::fs::write(dir.path().join("proposals/forslag.toml"), proposal).unwrap();
+    dir
+}
+
+/// A complete profile.
+const PROFILE: &str = r#"[profile]
+municipality = "Testkommune"
+proposer = "Økonomi og Analyse"
+footer = "Testkommune · Økonomiforvaltningen"
+logo = { file = "logo.svg", alt = "Testkommunes logo" }
+
+[profile.headings.standard]
+bemaerkninger_hu = "7. Bemærkninger fra Socialudvalget"
+"#;
+
+// Every part of the profile reaches the PDF of a proposal that does not name its own: the
+// municipality and date in the header, the proposer, the footer line, the renamed heading, and
+// the logo with its alt text.
+#[test]
+fn the_profile_reaches_the_pdf() {
+    let dir = project_with_profile(PROFILE);
+    let out = run_cli(dir.path(), &["render"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let pdf = std::fs::read(dir.path().join("out/forslag.pdf")).unwrap();
+    let text = pdf_text(&pdf);
+    for words in [
+        "Testkommune, 14. marts 2025",
+        "Økonomi og Analyse",
+        "Testkommune · Økonomiforvaltningen · T01",
+        "7. Bemærkninger fra Socialudvalget",
+    ] {
+        assert!(text.contains(words), "{words:?} missing from:\n{text}");
+    }
+    crate::pdf_standards::assert_publishable(&pdf, "Testforslag", Path::new("forslag"));
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let figure = crate::pdf_standards::structure(&doc)
+        .into_iter()
+        .find(|n| n.kind == "Figure");
+    assert_eq!(
+        figure.and_then(|n| n.alt).as_deref(),
+        Some("Testkommunes logo")
+    );
+}
+
+// Without a profile, a bundled form uses no municipality's own wording and a proposal must name
+// its proposer (E003).
+#[test]
+fn without_a_profile_the_forms_are_neutral() {
+    let dir = project_with_profile("");
+    let out = run_cli(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        json.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "E003" && d["message"].as_str().unwrap().contains("proposer")),
+        "{json:#}"
+    );
+    let out = run_cli(dir.path(), &["forms", "standard"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(!stdout.contains("fra HU"), "{stdout}");
+    assert!(
+        stdout.contains("7. Eventuelle bemærkninger fra udvalget"),
+        "{stdout}"
+    );
+}
+
+// A renamed heading of a section the form does not have stops the run with the line in
+// budgetnote.toml.
+#[test]
+fn a_heading_for_no_section_is_an_error() {
+    let dir = project_with_profile(
+        "[profile]\nproposer = \"X\"\n\n[profile.headings.standard]\nbemaerkninger = \"7. X\"\n",
+    );
+    let out = run_cli(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("budgetnote.toml:5:17"), "{stderr}");
+    assert!(
+        stderr.contains("has no section `bemaerkninger`"),
+        "{stderr}"
+    );
+}
