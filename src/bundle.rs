@@ -3,7 +3,8 @@
 //! path (`templates/standard/form.typ.j2`, `templates/budgetnote.typ`) is used instead of the
 //! bundled one; a project's own fonts are added to the bundled ones.
 
-/// Every bundled template file, by its path under `templates/`.
+/// Every bundled template file, by its path under `templates/` (a test keeps this list equal to
+/// the folder): the shared templates, and per form its description, template and an example.
 pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "_blocks.typ.j2",
@@ -22,12 +23,20 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/document.typ.j2"),
     ),
     (
+        "budgetnotat/example.toml",
+        include_str!("../templates/budgetnotat/example.toml"),
+    ),
+    (
         "budgetnotat/form.toml",
         include_str!("../templates/budgetnotat/form.toml"),
     ),
     (
         "budgetnotat/form.typ.j2",
         include_str!("../templates/budgetnotat/form.typ.j2"),
+    ),
+    (
+        "driftsforslag/example.toml",
+        include_str!("../templates/driftsforslag/example.toml"),
     ),
     (
         "driftsforslag/form.toml",
@@ -38,6 +47,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/driftsforslag/form.typ.j2"),
     ),
     (
+        "katalogforslag/example.toml",
+        include_str!("../templates/katalogforslag/example.toml"),
+    ),
+    (
         "katalogforslag/form.toml",
         include_str!("../templates/katalogforslag/form.toml"),
     ),
@@ -46,12 +59,20 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/katalogforslag/form.typ.j2"),
     ),
     (
+        "standard/example.toml",
+        include_str!("../templates/standard/example.toml"),
+    ),
+    (
         "standard/form.toml",
         include_str!("../templates/standard/form.toml"),
     ),
     (
         "standard/form.typ.j2",
         include_str!("../templates/standard/form.typ.j2"),
+    ),
+    (
+        "statusnotat/example.toml",
+        include_str!("../templates/statusnotat/example.toml"),
     ),
     (
         "statusnotat/form.toml",

@@ -4,6 +4,7 @@ mod check;
 mod explain;
 mod files;
 mod forms;
+mod init;
 mod print;
 mod render;
 mod typst;
@@ -59,6 +60,8 @@ enum Command {
     Explain(explain::Args),
     /// List the forms of the project, or show the fields one form takes.
     Forms(forms::Args),
+    /// Make a working project: profile, one example proposal per form, .gitignore.
+    Init(init::Args),
 }
 
 /// Output format of diagnostics.
@@ -107,5 +110,6 @@ where
         Command::Typst(args) => typst::run(&cli, args),
         Command::Explain(args) => explain::run(&cli, args),
         Command::Forms(args) => forms::run(&cli, args),
+        Command::Init(args) => init::run(&cli, args),
     }
 }

@@ -13,6 +13,7 @@ mod fidelity;
 mod figures;
 mod forms;
 mod fuzz;
+mod init;
 mod output;
 pub mod pdf_standards;
 mod profile;

@@ -1,0 +1,72 @@
+//! `budgetnote init`: an empty folder becomes a project that renders at once, with the profile,
+//! one example per bundled form and a .gitignore; an existing project is never overwritten.
+
+use std::path::Path;
+
+use crate::common::{pdf_text, run_cli};
+
+// `init` then `render` in an empty folder gives one publishable PDF per bundled form, printing
+// the profile's municipality; `check --deny warnings` finds nothing to say about the examples.
+#[test]
+fn init_then_render_works_in_an_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("budget");
+    let out = run_cli(dir.path(), &["init", "budget"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.join(".gitignore")).unwrap(),
+        "out/\n"
+    );
+    let check = run_cli(&project, &["check", "--deny", "warnings"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let render = run_cli(&project, &["render"]);
+    let stderr = String::from_utf8_lossy(&render.stderr);
+    assert_eq!(render.status.code(), Some(0), "{stderr}");
+    let forms = budgetnote::forms::Forms::bundled();
+    for form in forms.iter() {
+        let pdf = std::fs::read(project.join(format!("out/{}-eksempel.pdf", form.name)))
+            .unwrap_or_else(|e| panic!("{}: {e}\n{stderr}", form.name));
+        let title = toml::from_str::<toml::Table>(
+            &std::fs::read_to_string(
+                project.join(format!("proposals/{}-eksempel.toml", form.name)),
+            )
+            .unwrap(),
+        )
+        .unwrap()["title"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        crate::pdf_standards::assert_publishable(&pdf, &title, Path::new(&form.name));
+        // (the statusnotat prints it in capitals, as Ballerup Kommune does)
+        assert!(
+            pdf_text(&pdf).to_lowercase().contains("testkommune"),
+            "{}",
+            form.name
+        );
+    }
+}
+
+// `init` on a folder that is a project already writes nothing and says which files it kept.
+#[test]
+fn init_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("budgetnote.toml"), "# mine\n").unwrap();
+    let out = run_cli(dir.path(), &["init"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("budgetnote.toml"));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("budgetnote.toml")).unwrap(),
+        "# mine\n"
+    );
+    assert!(!dir.path().join("proposals").exists());
+}
