@@ -387,7 +387,7 @@ fn resolve<'c>(
                     "the nearest valid accounts are {}; a function of a newer kontoplan is added \
                      under [accounts] in {}",
                     nearest.join(", "),
-                    crate::config::FILE
+                    crate::files::SETTINGS_FILE
                 )),
             );
             None

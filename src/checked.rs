@@ -485,7 +485,7 @@ impl CheckedProposal {
                 .iter()
                 .enumerate()
                 .filter_map(|(i, y)| {
-                    let sum = crate::validate::sum_column(b.nets.iter().map(|n| n.cells[i]));
+                    let sum = crate::number::sum_column(b.nets.iter().map(|n| n.cells[i]));
                     sum.map(|s| (*y, b.unit.to_millions(s)))
                 })
                 .collect();

@@ -15,7 +15,7 @@ use crate::diagnostic::render_human;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// The file name of the project settings.
-pub const FILE: &str = "budgetnote.toml";
+pub use crate::files::SETTINGS_FILE as FILE;
 
 /// The municipality's profile, `[profile]` in `budgetnote.toml`: what every proposal of the
 /// project shares unless it says otherwise.

@@ -10,6 +10,9 @@ use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Code, Diagnostic};
 
+/// The project's settings file at the project root (the profile, committees, accounts).
+pub const SETTINGS_FILE: &str = "budgetnote.toml";
+
 /// The largest TOML file read (10 MB): far above any real proposal (the largest bundled one is
 /// about 20 kB), far below what would strain memory when a batch is read in parallel.
 pub const TOML_LIMIT: u64 = 10 * 1024 * 1024;

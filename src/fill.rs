@@ -744,7 +744,7 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
     }
     let column_sums = |members: &[&CheckedProposal]| -> Vec<Option<Decimal>> {
         (0..years.len())
-            .map(|i| crate::validate::sum_column(members.iter().map(|p| amounts_of(p)[i])))
+            .map(|i| crate::number::sum_column(members.iter().map(|p| amounts_of(p)[i])))
             .collect()
     };
     let all: Vec<&CheckedProposal> = c.proposals.iter().map(|(_, p)| p).collect();

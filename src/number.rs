@@ -381,6 +381,13 @@ fn group_thousands(digits: &str) -> String {
     out
 }
 
+/// Sum of a column's cells; blank if every cell is blank.
+pub fn sum_column(cells: impl Iterator<Item = Option<Decimal>>) -> Option<Decimal> {
+    cells
+        .flatten()
+        .fold(None, |acc, v| Some(acc.unwrap_or(Decimal::ZERO) + v))
+}
+
 /// Joins items the Danish way: "A", "A og B", "A, B og C".
 pub fn join_danish(items: &[String]) -> String {
     match items {

@@ -13,8 +13,8 @@ use toml::de::{DeTable, DeValue};
 
 use crate::checked::{Block, CheckedProposal, Table, Unit};
 use crate::diagnostic::{Code, Diagnostic};
+use crate::number::sum_column;
 use crate::number::{format_amount, round};
-use crate::validate::sum_column;
 
 /// Keys of the proposal whose strings are prose to check.
 const PROSE_KEYS: &[&str] = &["sections", "agreement", "tables", "target_group"];

@@ -5,10 +5,11 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use toml::Spanned;
 
-use super::{Validator, sum_column};
+use super::Validator;
 use crate::checked::{AmountsTable, Cells, ExpenseType, Line, LineKind, Net, StaffChange};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{BudgetTable, YearAmounts};
+use crate::number::sum_column;
 use crate::number::{format_amount, format_signed, read_amount};
 
 /// Years a budget table covers: the budget year and three overslagsår.

@@ -514,13 +514,6 @@ impl Validator<'_> {
     }
 }
 
-/// Sum of a column's cells; blank if every cell is blank.
-pub fn sum_column(cells: impl Iterator<Item = Option<Decimal>>) -> Option<Decimal> {
-    cells
-        .flatten()
-        .fold(None, |acc, v| Some(acc.unwrap_or(Decimal::ZERO) + v))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,10 +2,11 @@
 
 use toml::Spanned;
 
-use super::{Validator, sum_column};
+use super::Validator;
 use crate::checked::Request;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model;
+use crate::number::sum_column;
 
 impl Validator<'_> {
     /// Checks `[request]`: a unit, a plausible year, and exactly one of `amount` or `parts`.

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use toml::Spanned;
 
-use super::{Validator, sum_column};
+use super::Validator;
 use crate::checked::{Ledger, LedgerRow, Table, TextCell, TextRow, TextTable};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{self, RawAmount};
 use crate::number::format_amount;
+use crate::number::sum_column;
 
 /// The table kinds, for help messages.
 const KINDS: &str = "\"ledger\", \"text\", \"comparison\"";
