@@ -99,10 +99,12 @@ pub enum Code {
     E060,
     /// A file larger than the limit (10 MB for TOML).
     E061,
-    /// A catalogue names a proposal path outside the project root.
+    /// A catalogue entry, or a symlink found in a folder, leads outside the project root.
     E062,
     /// Two input files would be written to the same output file.
     E063,
+    /// An input's file name is too long for its PDF (and the temp file it is written through).
+    E064,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001,
     /// A table is defined but placed in no section.
@@ -187,6 +189,7 @@ impl Code {
             Code::E061 => "E061",
             Code::E062 => "E062",
             Code::E063 => "E063",
+            Code::E064 => "E064",
             Code::W001 => "W001",
             Code::W002 => "W002",
             Code::W003 => "W003",

@@ -18,7 +18,7 @@ pub struct Explanation {
 
 impl Code {
     /// Every code, in order.
-    pub const ALL: [Code; 60] = [
+    pub const ALL: [Code; 61] = [
         Code::E001,
         Code::E002,
         Code::E003,
@@ -61,6 +61,7 @@ impl Code {
         Code::E061,
         Code::E062,
         Code::E063,
+        Code::E064,
         Code::W001,
         Code::W002,
         Code::W003,
@@ -458,11 +459,14 @@ fn explanation(code: Code) -> Explanation {
             "proposals = [\"k1-dagpenge.toml\"]   # 12 kB",
         ),
         Code::E062 => x(
-            "a catalogue names a proposal path outside the project root",
+            "a catalogue entry, or a symlink found in a folder, leads outside the project root",
             "A catalogue's `proposals` paths are relative to the catalogue file and must stay inside \
              the project folder (the --root folder), after `..` and symlinks are resolved. A file \
              outside is never opened, so a catalogue cannot print someone else's file into an \
-             annex or an error message. Copy the proposal into the project instead.",
+             annex or an error message. Copy the proposal into the project instead. The same holds \
+             for a symlink that `check` or `render` finds in a folder: if it points outside both \
+             the project and the folder named on the command line, it is reported and not read \
+             (a file named on the command line itself is read wherever it is).",
             "proposals = [\"../../other-project/k1.toml\"]",
             "proposals = [\"katalog/k1.toml\"]",
         ),
@@ -472,9 +476,22 @@ fn explanation(code: Code) -> Explanation {
              leading proposals/ dropped (files outside the project: from the folder named on the \
              command line, or just the file name). Two inputs that still map to one PDF (x.toml \
              at the project root and proposals/x.toml, or names differing only in upper and lower \
-             case) would overwrite each other, so neither is written.",
+             case) would overwrite each other, so neither is written. Likewise a PDF that the \
+             output folder's manifest gives to another input that still exists is not replaced \
+             by a newcomer (a file outside the project with the same name): render that one \
+             with -o to another folder, or delete the PDF if its owner should no longer have it.",
             "# x.toml and proposals/x.toml, both rendered: both would be out/x.pdf",
             "# rename one: proposals/x-2025.toml → out/x-2025.pdf",
+        ),
+        Code::E064 => x(
+            "an input's file name is too long for its PDF",
+            "A file name may have at most 255 bytes (ext4, APFS, NTFS). budgetnote writes each PDF \
+             through a temp file beside it whose name adds 48 bytes (`.x.pdf.budgetnote-<process>-<n>.tmp`), \
+             so a PDF's name may have at most 207 bytes, and the proposal's file name without \
+             `.toml` at most 203 (letters such as æ, ø and å take two bytes each). `check` \
+             refuses such a file first, and nothing is written for it.",
+            "# proposals/forslag-om-…-(240 characters).toml",
+            "# proposals/forslag-om-styrket-indsats.toml",
         ),
         Code::W008 => x(
             "a budget line's expense type differs from its account's usual one",
