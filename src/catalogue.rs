@@ -112,7 +112,7 @@ pub fn check(
     if let Some(file) = file {
         let spec = file.catalogue.get_ref();
         let base = path.parent().unwrap_or(Path::new("."));
-        let files = resolve(&project.root, base, &spec.proposals, &mut diags)?;
+        let files = resolve(&project.root, path, base, &spec.proposals, &mut diags)?;
         let mut ids: Vec<(String, PathBuf)> = Vec::new();
         for (file_path, span) in &files {
             let result = project.check_file(file_path)?;
@@ -188,12 +188,14 @@ pub fn check(
     Ok((report, included, checked))
 }
 
-/// Expands the catalogue's entries into proposal files (folders give their `*.toml`, sorted),
-/// reporting at the entry: missing files (E030), files named twice (E031), files that are not
-/// regular or too large (E060, E061), and paths outside the project root after `..` and symlinks
-/// are resolved (E062). A file outside the root is never opened.
+/// Expands the catalogue's entries into proposal files (folders give their `*.toml`, sorted,
+/// without the catalogue file itself), reporting at the entry: missing files (E030), files named
+/// twice or the catalogue itself (E031), files that are not regular or too large (E060, E061),
+/// and paths outside the project root after `..` and symlinks are resolved (E062). A file
+/// outside the root is never opened.
 fn resolve(
     root: &Path,
+    catalogue: &Path,
     base: &Path,
     entries: &[Spanned<String>],
     diags: &mut Vec<Diagnostic>,
@@ -201,6 +203,8 @@ fn resolve(
     let mut found_files: Vec<(PathBuf, std::ops::Range<usize>)> = Vec::new();
     // Canonical paths included so far, so one file reached by two paths counts as twice.
     let mut seen = std::collections::HashSet::new();
+    // The catalogue's own file, never one of its proposals.
+    let own = catalogue.canonicalize().ok();
     for entry in entries {
         let path = base.join(entry.get_ref().trim());
         let real = match files::inside_root(root, &path) {
@@ -233,9 +237,21 @@ fn resolve(
                 .map_err(|e| AppError(format!("cannot read folder {}: {e}", path.display())))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+                .filter(|p| own.is_none() || p.canonicalize().ok() != own)
                 .collect();
             list.sort();
             list
+        } else if own.as_ref() == Some(&real) {
+            diags.push(
+                Diagnostic::new(
+                    Code::E031,
+                    "the catalogue includes itself",
+                    Some(entry.span()),
+                )
+                .with_label("this is the catalogue's own file")
+                .with_help("list the proposal files (or their folder), not the catalogue"),
+            );
+            continue;
         } else {
             vec![path.clone()]
         };

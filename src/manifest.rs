@@ -1,8 +1,12 @@
 //! The manifest of an output folder, `out/.budgetnote-manifest`: which files budgetnote wrote
 //! there and from which input. Only files it lists are ever removed as stale; any other file in
 //! the output folder is left alone.
+//!
+//! Inputs are stored relative to the project root (outputs relative to the output folder), so a
+//! manifest stays right when the project is moved or checked out elsewhere; inputs outside the
+//! project are stored absolute. A manifest of format 1 (every input absolute) is still read.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -15,14 +19,32 @@ pub const FILE: &str = ".budgetnote-manifest";
 /// The largest manifest read (a line per PDF; 64 MB is millions of PDFs).
 const LIMIT: u64 = 64 * 1024 * 1024;
 
+/// The format written: 2 stores inputs relative to the project root, 1 stored them absolute.
+const VERSION: u32 = 2;
+
 /// What budgetnote wrote into one output folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
     /// Format version.
     pub version: u32,
-    /// Each written file (path relative to the output folder, `/`-separated) with the absolute
-    /// path of the input it was made from.
+    /// Each written file (path relative to the output folder, `/`-separated) with the input it
+    /// was made from: in memory always absolute; on disk relative to the project root (`/`-
+    /// separated) when inside it.
     pub files: BTreeMap<String, String>,
+    /// The project root (absolute) that stored inputs are relative to.
+    #[serde(skip)]
+    root: PathBuf,
+    /// Files recorded by a format-1 manifest for an input outside the current root: perhaps the
+    /// same project at its old place, so their owner is not trusted to refuse another input.
+    #[serde(skip)]
+    legacy: BTreeSet<String>,
+}
+
+/// The real path of the project root, or its absolute path when it cannot be resolved.
+fn absolute_root(root: &Path) -> PathBuf {
+    root.canonicalize()
+        .or_else(|_| std::path::absolute(root))
+        .unwrap_or_else(|_| root.to_owned())
 }
 
 /// A path relative to the output folder as the manifest writes it (`/`-separated), or `None`
@@ -46,40 +68,80 @@ fn inside(key: &str) -> bool {
 }
 
 impl Manifest {
-    /// Reads the manifest of `out_dir`; a missing or unreadable one is empty (nothing is then
-    /// removed as stale, which is the safe side).
+    /// Reads the manifest of `out_dir` for the project at `root`; a missing or unreadable one is
+    /// empty (nothing is then removed as stale, which is the safe side).
     ///
     /// Entries that do not name a file inside the output folder (`..`, an absolute path) are
     /// dropped, so an edited manifest can never make budgetnote remove a file elsewhere.
-    pub fn load(out_dir: &Path) -> Self {
+    pub fn load(out_dir: &Path, root: &Path) -> Self {
         let mut manifest = crate::files::read_limited(&out_dir.join(FILE), LIMIT)
             .ok()
             .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
             .unwrap_or_default();
         manifest.files.retain(|out, _| inside(out));
+        manifest.root = absolute_root(root);
+        let old_format = manifest.version < VERSION;
+        for (out, source) in &mut manifest.files {
+            let path = Path::new(source.as_str());
+            if path.is_absolute() {
+                if old_format && !path.starts_with(&manifest.root) {
+                    manifest.legacy.insert(out.clone());
+                }
+            } else if let Some(joined) = manifest.root.join(path).to_str() {
+                *source = joined.to_owned();
+            }
+        }
+        manifest.version = VERSION;
         manifest
     }
 
     /// Writes the manifest atomically into `out_dir`; an empty one is removed instead, so a run
-    /// that wrote nothing leaves nothing.
+    /// that wrote nothing leaves nothing. Inputs inside the project root are written relative
+    /// to it.
     pub fn save(&self, out_dir: &Path) -> Result<(), AppError> {
         if self.files.is_empty() {
             return crate::output::remove_stale(&out_dir.join(FILE)).map(|_| ());
         }
+        let files = self
+            .files
+            .iter()
+            .map(|(out, source)| {
+                let relative = Path::new(source.as_str())
+                    .strip_prefix(&self.root)
+                    .ok()
+                    .filter(|_| !self.root.as_os_str().is_empty())
+                    .and_then(key)
+                    .filter(|k| !k.is_empty());
+                (out.clone(), relative.unwrap_or_else(|| source.clone()))
+            })
+            .collect();
         let mut text = serde_json::to_string_pretty(&Manifest {
-            version: 1,
-            files: self.files.clone(),
+            version: VERSION,
+            files,
+            ..Manifest::default()
         })
         .map_err(|e| AppError(format!("cannot write the output manifest: {e}")))?;
         text.push('\n');
         crate::output::write_atomic(&out_dir.join(FILE), text.as_bytes())
     }
 
-    /// Records that `relative` was (or is about to be) written from `source`.
+    /// Records that `relative` was (or is about to be) written from `source` (absolute).
     pub fn record(&mut self, relative: &Path, source: &Path) {
         if let (Some(k), Some(s)) = (key(relative), source.to_str()) {
+            self.legacy.remove(&k);
             self.files.insert(k, s.to_owned());
         }
+    }
+
+    /// The input that `relative` was written from, if the manifest trusts it to own the file
+    /// (entries of a format-1 manifest for inputs outside the current root are not trusted: they
+    /// may be this very project at its old place).
+    pub fn owner(&self, relative: &Path) -> Option<&Path> {
+        let k = key(relative)?;
+        if self.legacy.contains(&k) {
+            return None;
+        }
+        self.files.get(&k).map(|s| Path::new(s.as_str()))
     }
 
     /// Whether budgetnote wrote `relative`.
@@ -91,6 +153,19 @@ impl Manifest {
     pub fn forget(&mut self, relative: &Path) {
         if let Some(k) = key(relative) {
             self.files.remove(&k);
+            self.legacy.remove(&k);
+        }
+    }
+
+    /// Forgets `relative` if it was recorded for `source` (and not for another input).
+    pub fn forget_owned(&mut self, relative: &Path, source: &Path) {
+        if let Some(k) = key(relative)
+            && self
+                .files
+                .get(&k)
+                .is_some_and(|s| Path::new(s.as_str()) == source)
+        {
+            self.forget(relative);
         }
     }
 
@@ -122,7 +197,7 @@ mod tests {
         let text = r#"{"version": 1, "files": {"../x.pdf": "/p/a.toml", "/etc/y.pdf": "/p/b.toml",
             "a/./b.pdf": "/p/c.toml", "ok/z.pdf": "/p/d.toml", ".budgetnote-manifest": "/p/e.toml"}}"#;
         std::fs::write(dir.join(FILE), text).unwrap();
-        let manifest = Manifest::load(&dir);
+        let manifest = Manifest::load(&dir, &dir);
         std::fs::remove_dir_all(&dir).unwrap();
         let keys: Vec<&String> = manifest.files.keys().collect();
         assert_eq!(keys, ["a/./b.pdf", "ok/z.pdf"]);
@@ -148,5 +223,45 @@ mod tests {
         assert!(manifest.contains(Path::new("k/x.pdf")));
         manifest.forget(Path::new("k/x.pdf"));
         assert!(!manifest.contains(Path::new("k/x.pdf")));
+    }
+
+    // Inputs inside the project are saved relative to its root and read back against the root
+    // of the day (a moved project); a format-1 manifest's absolute inputs are still read, and
+    // those outside the root are not trusted as owners.
+    #[test]
+    fn inputs_are_stored_relative_to_the_project_root() {
+        let base = std::env::temp_dir().join(format!("budgetnote-rel-{}", std::process::id()));
+        let (old, new, out) = (base.join("old"), base.join("new"), base.join("out"));
+        for dir in [&old, &new, &out] {
+            std::fs::create_dir_all(dir).unwrap();
+        }
+        let mut manifest = Manifest::load(&out, &old);
+        let old = old.canonicalize().unwrap();
+        manifest.record(Path::new("a.pdf"), &old.join("proposals/a.toml"));
+        manifest.record(Path::new("b.pdf"), Path::new("/elsewhere/b.toml"));
+        manifest.save(&out).unwrap();
+        let text = std::fs::read_to_string(out.join(FILE)).unwrap();
+        assert!(text.contains("\"a.pdf\": \"proposals/a.toml\""), "{text}");
+        assert!(text.contains("\"b.pdf\": \"/elsewhere/b.toml\""), "{text}");
+        let moved = Manifest::load(&out, &new);
+        let new = new.canonicalize().unwrap();
+        assert_eq!(
+            moved.owner(Path::new("a.pdf")),
+            Some(new.join("proposals/a.toml").as_path())
+        );
+        assert_eq!(
+            moved.owner(Path::new("b.pdf")),
+            Some(Path::new("/elsewhere/b.toml"))
+        );
+        let v1 = format!(
+            r#"{{"version": 1, "files": {{"a.pdf": "{}", "b.pdf": "/elsewhere/b.toml"}}}}"#,
+            new.join("proposals/a.toml").display()
+        );
+        std::fs::write(out.join(FILE), v1).unwrap();
+        let legacy = Manifest::load(&out, &new);
+        std::fs::remove_dir_all(&base).unwrap();
+        assert!(legacy.owner(Path::new("a.pdf")).is_some());
+        assert_eq!(legacy.owner(Path::new("b.pdf")), None);
+        assert!(legacy.contains(Path::new("b.pdf")));
     }
 }

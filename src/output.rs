@@ -85,6 +85,19 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// The marker in every temp file's name, so that only budgetnote's own temp files are cleaned up.
 const TEMP_MARK: &str = ".budgetnote-";
 
+/// The longest temp file name budgetnote adds to a PDF's name: `.` before it and
+/// `.budgetnote-<pid>-<n>.tmp` after it, with a 10-digit process id and a 20-digit counter.
+const TEMP_EXTRA: usize = 1 + TEMP_MARK.len() + 10 + 1 + 20 + ".tmp".len();
+
+/// The longest PDF file name (in bytes) that budgetnote writes: its temp file's name must still
+/// fit the 255 bytes a file name may have on common file systems (ext4, APFS, NTFS).
+pub const MAX_PDF_NAME: usize = 255 - TEMP_EXTRA;
+
+/// The temp file's name for the PDF named `name`, the `n`th write of process `pid`.
+fn temp_name(name: &str, pid: u32, n: u64) -> String {
+    format!(".{name}{TEMP_MARK}{pid}-{n}.tmp")
+}
+
 /// A temp file that is removed when dropped unless it was renamed into place (also when a panic
 /// unwinds through the write).
 struct TempFile {
@@ -118,7 +131,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         .unwrap_or_default();
     let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let mut tmp = TempFile {
-        path: dir.join(format!(".{name}{TEMP_MARK}{}-{n}.tmp", std::process::id())),
+        path: dir.join(temp_name(&name, std::process::id(), n)),
         kept: false,
     };
     let result = (|| {
@@ -222,6 +235,15 @@ mod tests {
         assert_eq!(rel("other/x.toml"), Path::new("other/x.pdf"));
         assert_eq!(rel("x.toml"), Path::new("x.pdf"));
         std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    // A PDF name of the largest allowed length still has a temp name within 255 bytes, whatever
+    // the process id and counter.
+    #[test]
+    fn the_longest_pdf_name_has_a_temp_name_that_fits() {
+        let name = format!("{}.pdf", "x".repeat(MAX_PDF_NAME - 4));
+        assert_eq!(name.len(), MAX_PDF_NAME);
+        assert_eq!(temp_name(&name, u32::MAX, u64::MAX).len(), 255);
     }
 
     // Only names of budgetnote's own temp files yield a process id.

@@ -23,8 +23,15 @@ pub struct Args {
 
 /// Runs `check`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
-    let paths = match files::collect(&args.paths) {
-        Ok(paths) => paths,
+    // The output folder `render` would use by default: never searched, and its manifest
+    // tells which input owns each PDF (E063).
+    let out_dir = Path::new("out");
+    let walk = files::Walk {
+        root: &cli.root,
+        out: out_dir,
+    };
+    let inputs = match files::collect_inputs(&args.paths, walk) {
+        Ok((inputs, _)) => inputs,
         Err(err) => {
             print::app_error(&err);
             return Exit::Failure;
@@ -38,16 +45,34 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
+    // Inputs refused before they are opened (a symlink leading outside, a name too long).
+    let refused: Vec<Option<FileReport>> = inputs
+        .iter()
+        .map(|input| {
+            let relative =
+                crate::output::relative_pdf(&cli.root, &input.path, input.base.as_deref());
+            files::refusal(input, &relative)
+        })
+        .collect();
+    let paths: Vec<PathBuf> = inputs
+        .iter()
+        .zip(&refused)
+        .filter(|(_, r)| r.is_none())
+        .map(|(i, _)| i.path.clone())
+        .collect();
     let duplicates = crate::duplicate_ids(&paths);
     let alone: HashSet<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
     // E063: inputs that `render` would write to one PDF (with the default output folder).
-    let mut collisions = files::collect_inputs(&args.paths)
-        .map(|(inputs, _)| super::render::collisions(&cli.root, &inputs, "out".as_ref()))
-        .unwrap_or_default();
+    let mut collisions = super::render::collisions(&cli.root, &inputs, out_dir);
     // Mistakes in the project's own form descriptions come first.
     let mut reports: Vec<FileReport> = project.form_reports().to_vec();
     let mut exit = Exit::Ok;
-    for path in &paths {
+    for (input, refusal) in inputs.iter().zip(refused) {
+        let path = &input.path;
+        if let Some(report) = refusal {
+            reports.push(report);
+            continue;
+        }
         reports.extend(collisions.remove(path));
         match check_any(&project, path, duplicates.get(path), &alone) {
             Ok(more) => reports.extend(more),
@@ -68,7 +93,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         };
         eprintln!(
             "checked {} file(s): {} error(s), {} warning(s){acknowledged}",
-            paths.len(),
+            inputs.len(),
             tally.errors,
             tally.warnings
         );

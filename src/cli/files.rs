@@ -1,12 +1,24 @@
 //! Which proposal files a command works on.
+//!
+//! Folders are walked for `*.toml` files, leaving out what is not a proposal: the project's
+//! settings file `budgetnote.toml`, its `templates/`, `fonts/` and `target/` folders, the output
+//! folder and hidden folders (`.git`). A symlink found in a folder that leads outside both the
+//! project root and the folder named on the command line is reported (E062) and never opened.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::AppError;
+use crate::diagnostic::{Code, Diagnostic, FileReport};
 
 /// The default folder of proposals.
 pub const DEFAULT_DIR: &str = crate::output::PROPOSALS_DIR;
+
+/// The project's settings file, never a proposal.
+const SETTINGS_FILE: &str = "budgetnote.toml";
+
+/// Folders of a project (beside its `budgetnote.toml`, or at the root) that hold no proposals.
+const PROJECT_FOLDERS: [&str; 3] = ["templates", "fonts", "target"];
 
 /// One input file and the folder named on the command line it was found in.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -15,21 +27,42 @@ pub struct Input {
     pub path: PathBuf,
     /// The folder argument it was found in; `None` for a file named directly.
     pub base: Option<PathBuf>,
+    /// A symlink found in a folder that leads outside the project and that folder: it is
+    /// reported (E062) and never opened.
+    pub outside: bool,
 }
 
-/// Expands files and folders into the sorted list of `*.toml` files they hold.
-pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, AppError> {
-    Ok(collect_inputs(paths)?
-        .0
-        .into_iter()
-        .map(|i| i.path)
-        .collect())
+/// What a folder walk needs to know about the project: its root and its output folder.
+#[derive(Debug, Clone, Copy)]
+pub struct Walk<'a> {
+    /// The project root (`--root`).
+    pub root: &'a Path,
+    /// The output folder (`out/` or `-o`), never searched for proposals.
+    pub out: &'a Path,
+}
+
+/// The state of one folder argument's walk.
+struct Walker {
+    /// The real path of the project root.
+    root: Option<PathBuf>,
+    /// The real path of the folder named on the command line.
+    base: Option<PathBuf>,
+    /// The real path of the output folder.
+    out: Option<PathBuf>,
+    /// Real folders entered so far, so that a symlink loop ends.
+    seen: HashSet<PathBuf>,
+    /// What was found: paths, and whether each leads outside.
+    found: Vec<(PathBuf, bool)>,
 }
 
 /// Expands files and folders into sorted inputs, and returns the arguments as given (the default
-/// folder when none is). A file named directly is taken whatever it is (reading it reports a FIFO
-/// or a device for that file alone); folders are walked without following a symlink loop twice.
-pub fn collect_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<PathBuf>), AppError> {
+/// folder when none is). A file named directly is taken whatever it is and wherever it is
+/// (reading it reports a FIFO or a device for that file alone); folders are walked without
+/// following a symlink loop twice.
+pub fn collect_inputs(
+    paths: &[PathBuf],
+    project: Walk<'_>,
+) -> Result<(Vec<Input>, Vec<PathBuf>), AppError> {
     let defaults = [PathBuf::from(DEFAULT_DIR)];
     let paths = if paths.is_empty() {
         &defaults[..]
@@ -40,17 +73,24 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<PathBuf>), A
     for path in paths {
         match std::fs::metadata(path) {
             Ok(meta) if meta.is_dir() => {
-                let mut seen = HashSet::new();
-                let mut found = Vec::new();
-                walk(path, &mut found, &mut seen)?;
-                out.extend(found.into_iter().map(|p| Input {
+                let mut walker = Walker {
+                    root: project.root.canonicalize().ok(),
+                    base: path.canonicalize().ok(),
+                    out: project.out.canonicalize().ok(),
+                    seen: HashSet::new(),
+                    found: Vec::new(),
+                };
+                walker.walk(path)?;
+                out.extend(walker.found.into_iter().map(|(p, outside)| Input {
                     path: p,
                     base: Some(path.clone()),
+                    outside,
                 }));
             }
             Ok(_) => out.push(Input {
                 path: path.clone(),
                 base: None,
+                outside: false,
             }),
             Err(_) => {
                 return Err(AppError(format!(
@@ -65,31 +105,133 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<(Vec<Input>, Vec<PathBuf>), A
     Ok((out, paths.to_vec()))
 }
 
-/// Adds every `*.toml` below `dir` (whatever kind of file; reading it decides), entering each
-/// real folder once so that a symlink loop ends.
-fn walk(dir: &Path, out: &mut Vec<PathBuf>, seen: &mut HashSet<PathBuf>) -> Result<(), AppError> {
-    let real = dir
-        .canonicalize()
-        .map_err(|e| AppError(format!("cannot read folder {}: {e}", dir.display())))?;
-    if !seen.insert(real) {
-        return Ok(());
+impl Walker {
+    /// Whether a real path lies inside the project root or the folder named on the command line.
+    fn allowed(&self, real: &Path) -> bool {
+        [&self.root, &self.base]
+            .into_iter()
+            .flatten()
+            .any(|inside| real.starts_with(inside))
     }
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| AppError(format!("cannot read folder {}: {e}", dir.display())))?;
-    for entry in entries {
-        let entry =
-            entry.map_err(|e| AppError(format!("cannot read folder {}: {e}", dir.display())))?;
-        let path = entry.path();
-        let is_dir = match entry.file_type() {
-            Ok(kind) if kind.is_symlink() => std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
-            Ok(kind) => kind.is_dir(),
-            Err(_) => false,
-        };
-        if is_dir {
-            walk(&path, out, seen)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
+
+    /// Whether the folder `dir` (real path `real`) holds no proposals: the output folder, a
+    /// hidden folder, or a project's `templates/`, `fonts/` or `target/`.
+    fn skipped(&self, dir: &Path, real: &Path) -> bool {
+        let name = dir.file_name().map(|n| n.to_string_lossy());
+        if name.as_deref().is_some_and(|n| n.starts_with('.')) {
+            return true;
         }
+        if self.out.as_deref() == Some(real) {
+            return true;
+        }
+        let project_folder = name
+            .as_deref()
+            .is_some_and(|n| PROJECT_FOLDERS.contains(&n));
+        project_folder
+            && dir.parent().is_some_and(|parent| {
+                parent.join(SETTINGS_FILE).exists()
+                    || parent.canonicalize().ok().as_ref() == self.root.as_ref()
+            })
     }
-    Ok(())
+
+    /// Adds every `*.toml` below `dir` (whatever kind of file; reading it decides), entering each
+    /// real folder once so that a symlink loop ends. A symlink leading outside is recorded as
+    /// such and not followed.
+    fn walk(&mut self, dir: &Path) -> Result<(), AppError> {
+        let real = dir
+            .canonicalize()
+            .map_err(|e| AppError(format!("cannot read folder {}: {e}", dir.display())))?;
+        if !self.seen.insert(real) {
+            return Ok(());
+        }
+        let entries = std::fs::read_dir(dir)
+            .map_err(|e| AppError(format!("cannot read folder {}: {e}", dir.display())))?;
+        let mut entries: Vec<_> = entries
+            .map(|entry| entry.map(|e| (e.path(), e.file_type())))
+            .collect::<Result<_, _>>()
+            .map_err(|e| AppError(format!("cannot read folder {}: {e}", dir.display())))?;
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, kind) in entries {
+            let symlink = kind.as_ref().is_ok_and(|k| k.is_symlink());
+            // The real path is found without opening anything; a dangling link has none.
+            let target = if symlink {
+                path.canonicalize().ok()
+            } else {
+                None
+            };
+            let is_dir = match &kind {
+                Ok(_) if symlink => std::fs::metadata(&path).is_ok_and(|m| m.is_dir()),
+                Ok(kind) => kind.is_dir(),
+                Err(_) => false,
+            };
+            let is_toml = path.extension().is_some_and(|e| e == "toml");
+            if is_dir {
+                let real = target.clone().or_else(|| path.canonicalize().ok());
+                if real.as_deref().is_some_and(|r| self.skipped(&path, r)) {
+                    continue;
+                }
+            } else if !is_toml || path.file_name().is_some_and(|n| n == SETTINGS_FILE) {
+                continue;
+            }
+            if let Some(target) = &target
+                && !self.allowed(target)
+            {
+                self.found.push((path, true));
+            } else if is_dir {
+                self.walk(&path)?;
+            } else {
+                self.found.push((path, false));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The report for an input that is refused before it is opened: a symlink leading outside the
+/// project (E062), or a file whose PDF name (`relative`, below the output folder) would be too
+/// long for the file system (E064). `None` when the input may be read.
+pub fn refusal(input: &Input, relative: &Path) -> Option<FileReport> {
+    let diagnostic = if input.outside {
+        Diagnostic::new(
+            Code::E062,
+            format!(
+                "{} is a symlink that points outside the project folder, so it is not read",
+                input.path.display()
+            ),
+            None,
+        )
+        .with_label("outside the project")
+        .with_help(
+            "a folder is searched only for files inside the project (the --root folder) and the \
+             folder named on the command line; copy the file into the project, or name the file \
+             itself on the command line if you mean to check it",
+        )
+    } else {
+        let name = relative.file_name()?;
+        if name.len() <= crate::output::MAX_PDF_NAME {
+            return None;
+        }
+        Diagnostic::new(
+            Code::E064,
+            format!(
+                "the file name of {} is too long for its PDF: {} is {} bytes, at most {} fit",
+                input.path.display(),
+                name.to_string_lossy(),
+                name.len(),
+                crate::output::MAX_PDF_NAME
+            ),
+            None,
+        )
+        .with_label("file name too long")
+        .with_help(format!(
+            "shorten the file name (without .toml) to at most {} bytes; a file name may have 255 \
+             bytes, and budgetnote writes each PDF through a temp file with a longer name",
+            crate::output::MAX_PDF_NAME - ".pdf".len()
+        ))
+    };
+    Some(FileReport {
+        path: input.path.clone(),
+        source: String::new(),
+        diagnostics: vec![diagnostic],
+    })
 }

@@ -53,6 +53,18 @@ struct Job {
     relative: PathBuf,
     /// Another input with the same output (E063): neither is rendered.
     collides_with: Option<PathBuf>,
+    /// Refused before it is opened (E062 a symlink leading outside, E064 a name too long).
+    refusal: Option<FileReport>,
+    /// The input the manifest says owns this PDF, which still exists (E063): not rendered, and
+    /// the owner's PDF is left alone.
+    owned_by: Option<PathBuf>,
+}
+
+impl Job {
+    /// Whether this job's PDF is to be written (nothing refused it before rendering).
+    fn writes(&self) -> bool {
+        self.collides_with.is_none() && self.refusal.is_none() && self.owned_by.is_none()
+    }
 }
 
 /// Documents rendered between two clears of typst's memo cache (bounds memory in long batches).
@@ -65,7 +77,11 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 /// Runs `render`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
     let started = Instant::now();
-    let (inputs, scopes) = match files::collect_inputs(&args.paths) {
+    let walk = files::Walk {
+        root: &cli.root,
+        out: &args.out,
+    };
+    let (inputs, scopes) = match files::collect_inputs(&args.paths, walk) {
         Ok(found) => found,
         Err(err) => {
             print::app_error(&err);
@@ -79,8 +95,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let jobs = plan(&cli.root, &inputs);
-    let mut manifest = match prepare_output(&args.out, &jobs, &scopes) {
+    let mut jobs = plan(&cli.root, &inputs);
+    let mut manifest = match prepare_output(&cli.root, &args.out, &mut jobs, &scopes) {
         Ok(manifest) => manifest,
         Err(err) => {
             print::app_error(&err);
@@ -115,7 +131,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             tally.add(report);
         }
         if !matches!(outcome.result, Result::Written(_)) {
-            manifest.forget(&job.relative);
+            manifest.forget_owned(&job.relative, &output::absolute(&job.path));
         }
         match &outcome.result {
             Result::Written(_) => rendered += 1,
@@ -161,19 +177,28 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     exit
 }
 
-/// Where each input's PDF goes; inputs that would share one (compared ignoring case, as on
-/// macOS and Windows) are marked, so that neither overwrites the other.
+/// Where each input's PDF goes; inputs refused before they are opened (E062, E064) are marked,
+/// and so are inputs that would share one PDF (compared ignoring case, as on macOS and Windows),
+/// so that neither overwrites the other.
 fn plan(root: &Path, inputs: &[files::Input]) -> Vec<Job> {
     let mut jobs: Vec<Job> = inputs
         .iter()
-        .map(|input| Job {
-            path: input.path.clone(),
-            relative: output::relative_pdf(root, &input.path, input.base.as_deref()),
-            collides_with: None,
+        .map(|input| {
+            let relative = output::relative_pdf(root, &input.path, input.base.as_deref());
+            Job {
+                path: input.path.clone(),
+                refusal: files::refusal(input, &relative),
+                relative,
+                collides_with: None,
+                owned_by: None,
+            }
         })
         .collect();
     let mut first: HashMap<String, usize> = HashMap::new();
     for i in 0..jobs.len() {
+        if jobs[i].refusal.is_some() {
+            continue;
+        }
         let key = jobs[i].relative.to_string_lossy().to_lowercase();
         match first.get(&key) {
             Some(&j) => {
@@ -190,33 +215,92 @@ fn plan(root: &Path, inputs: &[files::Input]) -> Vec<Job> {
     jobs
 }
 
-/// E063 reports for inputs whose PDF another input would also write (for `check`, which
-/// refuses first whatever `render` would refuse), by input file.
+/// E063 reports for inputs whose PDF another input would also write, or whose PDF in
+/// `out_dir` the manifest gives to another input that still exists (for `check`, which refuses
+/// first whatever `render` would refuse), by input file.
 pub(super) fn collisions(
     root: &Path,
     inputs: &[files::Input],
     out_dir: &Path,
 ) -> HashMap<PathBuf, FileReport> {
-    plan(root, inputs)
-        .iter()
-        .filter_map(|job| {
-            let other = job.collides_with.as_ref()?;
-            Some((job.path.clone(), collision_report(job, other, out_dir)))
-        })
+    let mut jobs = plan(root, inputs);
+    claim_owners(&mut jobs, &Manifest::load(out_dir, root), out_dir);
+    jobs.iter()
+        .filter_map(|job| Some((job.path.clone(), blocked_report(job, out_dir)?)))
         .collect()
+}
+
+/// Marks the jobs whose PDF exists in `out_dir` and was written, as the manifest says, for
+/// another input that still exists: the newcomer would silently replace that input's PDF.
+fn claim_owners(jobs: &mut [Job], manifest: &Manifest, out_dir: &Path) {
+    for job in jobs.iter_mut().filter(|j| j.writes()) {
+        if let Some(owner) = manifest.owner(&job.relative)
+            && owner != output::absolute(&job.path)
+            && owner.is_file()
+            && out_dir.join(&job.relative).exists()
+        {
+            job.owned_by = Some(owner.to_owned());
+        }
+    }
+}
+
+/// The report for a job refused before rendering (E062, E063, E064), if it is.
+fn blocked_report(job: &Job, out_dir: &Path) -> Option<FileReport> {
+    if let Some(report) = &job.refusal {
+        return Some(report.clone());
+    }
+    if let Some(other) = &job.collides_with {
+        return Some(collision_report(job, other, out_dir));
+    }
+    let owner = job.owned_by.as_ref()?;
+    let target = out_dir.join(&job.relative);
+    let owner = shown(owner);
+    let diagnostic = Diagnostic::new(
+        Code::E063,
+        format!(
+            "{} is the PDF of {owner}, which still exists; {} would replace it",
+            target.display(),
+            job.path.display(),
+        ),
+        None,
+    )
+    .with_label("PDF of another input")
+    .with_help(format!(
+        "rename one of the two files, or render this one to another folder with -o; if {owner} \
+         should no longer have a PDF there, delete {} and render again",
+        target.display()
+    ));
+    Some(FileReport {
+        path: job.path.clone(),
+        source: String::new(),
+        diagnostics: vec![diagnostic],
+    })
+}
+
+/// An absolute path as the user would write it: relative to the current folder when below it.
+fn shown(path: &Path) -> String {
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| cwd.canonicalize().ok())
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_owned))
+        .unwrap_or_else(|| path.to_owned())
+        .display()
+        .to_string()
 }
 
 /// Before anything is rendered: removes temp files of killed runs and stale PDFs (recorded in the
 /// manifest for an input of a rendered folder that this run no longer writes, or a PDF two inputs
-/// now share), and records the PDFs about to be written, so a run killed midway leaves a manifest
-/// that still knows them.
+/// now share), marks the jobs whose PDF belongs to another input that still exists, and records
+/// the PDFs about to be written, so a run killed midway leaves a manifest that still knows them.
 fn prepare_output(
+    root: &Path,
     out_dir: &Path,
-    jobs: &[Job],
+    jobs: &mut [Job],
     scopes: &[PathBuf],
 ) -> std::result::Result<Manifest, AppError> {
     output::clean_temp_files(out_dir);
-    let mut manifest = Manifest::load(out_dir);
+    let mut manifest = Manifest::load(out_dir, root);
+    claim_owners(jobs, &manifest, out_dir);
     // A folder is resolved in full (it may be a symlink), like the inputs found in it.
     let scopes: Vec<PathBuf> = scopes
         .iter()
@@ -227,8 +311,9 @@ fn prepare_output(
                 .unwrap_or_else(|| output::absolute(s))
         })
         .collect();
+    // The PDFs this run writes, and those it leaves to their owner.
     let mut current = BTreeMap::new();
-    for job in jobs.iter().filter(|j| j.collides_with.is_none()) {
+    for job in jobs.iter().filter(|j| j.writes() || j.owned_by.is_some()) {
         if let Some(key) = manifest::key(&job.relative) {
             current.insert(key, output::absolute(&job.path));
         }
@@ -244,7 +329,7 @@ fn prepare_output(
         output::remove_stale(&out_dir.join(&relative))?;
         manifest.forget(&relative);
     }
-    for job in jobs.iter().filter(|j| j.collides_with.is_none()) {
+    for job in jobs.iter().filter(|j| j.writes()) {
         manifest.record(&job.relative, &output::absolute(&job.path));
     }
     manifest.save(out_dir)?;
@@ -262,10 +347,15 @@ fn render_all(
     out_dir: &Path,
     progress: &Progress,
 ) -> std::result::Result<Vec<Outcome>, AppError> {
-    let paths: Vec<PathBuf> = jobs.iter().map(|j| j.path.clone()).collect();
+    // A refused input is never opened, not even to look for duplicate ids.
+    let paths: Vec<PathBuf> = jobs
+        .iter()
+        .filter(|j| j.refusal.is_none())
+        .map(|j| j.path.clone())
+        .collect();
     let duplicates = crate::duplicate_ids(&paths);
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| !looks_like_catalogue(&jobs[i].path));
+    order.sort_by_key(|&i| !(jobs[i].writes() && looks_like_catalogue(&jobs[i].path)));
     let workers = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(jobs.len().max(1));
@@ -329,10 +419,10 @@ fn render_isolated(
     duplicate: Option<&crate::diagnostic::Diagnostic>,
 ) -> Outcome {
     let target = out_dir.join(&job.relative);
-    if let Some(other) = &job.collides_with {
+    if let Some(report) = blocked_report(job, out_dir) {
         return Outcome {
             path: job.path.clone(),
-            reports: vec![collision_report(job, other, out_dir)],
+            reports: vec![report],
             result: Result::Skipped,
         };
     }

@@ -157,10 +157,12 @@ codes! {
     E060 => Error,
     /// A file larger than the limit (10 MB for TOML).
     E061 => Error,
-    /// A catalogue names a proposal path outside the project root.
+    /// A catalogue entry, or a symlink found in a folder, leads outside the project root.
     E062 => Error,
-    /// Two input files would be written to the same output file.
+    /// Two inputs would be written to one output file, or a PDF belongs to another input.
     E063 => Error,
+    /// An input's file name is too long for its PDF and temp file.
+    E064 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.

@@ -1,6 +1,9 @@
 //! One bad file never costs the others: a panic is caught per document, output names never
 //! collide, stale PDFs go and foreign files stay (the manifest), catalogue paths stay inside the
-//! project, and only regular files of bounded size are read.
+//! project, and only regular files of bounded size are read. Folder walks leave out what is not a
+//! proposal and never follow a symlink out of the project; a PDF is never taken from another
+//! input that still exists; the manifest survives moving the project; a name too long for its PDF
+//! is the user's error.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -367,8 +370,9 @@ fn only_regular_files_of_bounded_size_are_read() {
         err.contains("error[E060]: proposals/pipe.toml is a FIFO (named pipe), not a regular file"),
         "{err}"
     );
+    // /dev/zero lies outside the project: the link is refused before anything is looked at.
     assert!(
-        err.contains("error[E060]: proposals/zero.toml is a device, not a regular file"),
+        err.contains("error[E062]: proposals/zero.toml is a symlink that points outside"),
         "{err}"
     );
     assert!(
@@ -400,4 +404,261 @@ fn only_regular_files_of_bounded_size_are_read() {
             "{code} at line {line}: {err}"
         );
     }
+}
+
+// A symlink found in a walked folder that points outside the project (to a file or a folder) is
+// E062 for the link, without the target ever being opened: its first line appears nowhere. The
+// other files still run; a file outside named on the command line is still read, and a symlink
+// inside a folder named on the command line that stays in that folder is followed.
+#[cfg(unix)]
+#[test]
+fn symlinks_in_a_folder_leading_outside_are_refused_unread() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.toml"), "SECRET-LINE-4711 = [\n").unwrap();
+    write(outside.path(), "d/x.toml", "SECRET-LINE-4712 = [\n");
+    let dir = project(&["proposals/a.toml"]);
+    let proposals = dir.path().join("proposals");
+    std::os::unix::fs::symlink(outside.path().join("secret.toml"), proposals.join("s.toml"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("d"), proposals.join("d")).unwrap();
+    for command in ["check", "render"] {
+        let out = run_bounded(dir.path(), &[command]);
+        let (text, err) = (String::from_utf8_lossy(&out.stdout), stderr(&out));
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        assert!(
+            !text.contains("SECRET") && !err.contains("SECRET"),
+            "{command}: {err}"
+        );
+        for link in ["proposals/s.toml", "proposals/d"] {
+            assert!(
+                err.contains(&format!(
+                    "error[E062]: {link} is a symlink that points outside the project folder"
+                )),
+                "{command}: {err}"
+            );
+        }
+        assert_eq!(err.matches("error[").count(), 2, "{command}: {err}");
+    }
+    assert_eq!(
+        tree(&dir.path().join("out")),
+        [".budgetnote-manifest", "a.pdf"]
+    );
+
+    // Outside the project, what the command line names is read: a file itself, and a folder
+    // with a symlink that stays inside it.
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(elsewhere.path(), "in/b.toml", &minimal("T02"));
+    std::os::unix::fs::symlink("b.toml", elsewhere.path().join("in/c.toml")).unwrap();
+    let out = run_cli(
+        dir.path(),
+        &["check", elsewhere.path().join("in").to_str().unwrap()],
+    );
+    let err = stderr(&out);
+    assert!(err.contains("checked 2 file(s)"), "{err}");
+    assert!(!err.contains("E062"), "{err}");
+    let file = outside.path().join("secret.toml");
+    let out = run_cli(dir.path(), &["check", file.to_str().unwrap()]);
+    assert!(!stderr(&out).contains("E062"), "{}", stderr(&out));
+}
+
+// After `render` wrote out/x.pdf for proposals/x.toml, rendering another input that maps to the
+// same PDF (a file outside the project named x.toml) is E063 naming both, and nothing is written
+// for it: the PDF and the manifest still belong to proposals/x.toml. `check` says so first. Once
+// the owner is gone, the PDF is free.
+#[test]
+fn an_outside_file_never_replaces_another_proposals_pdf() {
+    let dir = project(&["proposals/x.toml"]);
+    let out = run_cli(dir.path(), &["render"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let pdf = dir.path().join("out/x.pdf");
+    let before = std::fs::read(&pdf).unwrap();
+    let manifest = dir.path().join("out/.budgetnote-manifest");
+    let listed = std::fs::read_to_string(&manifest).unwrap();
+
+    let elsewhere = tempfile::tempdir().unwrap();
+    write(elsewhere.path(), "a/x.toml", &minimal("T02"));
+    let newcomer = elsewhere.path().join("a/x.toml");
+    let newcomer = newcomer.to_str().unwrap();
+    for command in ["check", "render"] {
+        let out = run_cli(dir.path(), &[command, newcomer]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        assert!(
+            err.contains(&format!(
+                "error[E063]: out/x.pdf is the PDF of proposals/x.toml, which still exists; \
+                 {newcomer} would replace it"
+            )),
+            "{command}: {err}"
+        );
+    }
+    assert_eq!(std::fs::read(&pdf).unwrap(), before);
+    assert_eq!(std::fs::read_to_string(&manifest).unwrap(), listed);
+    assert_eq!(
+        tree(&dir.path().join("out")),
+        [".budgetnote-manifest", "x.pdf"]
+    );
+
+    std::fs::remove_file(dir.path().join("proposals/x.toml")).unwrap();
+    let out = run_cli(dir.path(), &["render", newcomer]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_ne!(std::fs::read(&pdf).unwrap(), before);
+}
+
+/// Copies the folder `from` into `to` (files and folders only).
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().map(|e| e.unwrap()) {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+// The manifest names inputs relative to the project root, so after the project is copied
+// elsewhere the PDF of a deleted proposal is still removed; a manifest of the old format (inputs
+// absolute) is still read and its stale PDFs removed.
+#[test]
+fn stale_pdfs_go_after_the_project_moved() {
+    let dir = project(&["proposals/a.toml", "proposals/b.toml"]);
+    let out = run_cli(dir.path(), &["render"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let manifest = std::fs::read_to_string(dir.path().join("out/.budgetnote-manifest")).unwrap();
+    assert!(
+        manifest.contains("\"a.pdf\": \"proposals/a.toml\""),
+        "{manifest}"
+    );
+    assert!(
+        !manifest.contains(dir.path().file_name().unwrap().to_str().unwrap()),
+        "{manifest}"
+    );
+
+    let moved = tempfile::tempdir().unwrap();
+    copy_tree(dir.path(), moved.path());
+    drop(dir);
+    std::fs::remove_file(moved.path().join("proposals/b.toml")).unwrap();
+    let out = run_cli(moved.path(), &["render"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out_dir = moved.path().join("out");
+    assert_eq!(tree(&out_dir), [".budgetnote-manifest", "a.pdf"]);
+
+    // Format 1: absolute inputs.
+    let real = moved.path().canonicalize().unwrap();
+    let old = format!(
+        "{{\"version\": 1, \"files\": {{\"a.pdf\": \"{}\", \"gone.pdf\": \"{}\"}}}}",
+        real.join("proposals/a.toml").display(),
+        real.join("proposals/gone.toml").display()
+    );
+    std::fs::write(out_dir.join(".budgetnote-manifest"), old).unwrap();
+    write(moved.path(), "out/gone.pdf", "%PDF-1.7 old");
+    let out = run_cli(moved.path(), &["render"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(tree(&out_dir), [".budgetnote-manifest", "a.pdf"]);
+}
+
+// A file name too long for its PDF and temp file (a 240-character stem) is the user's error in
+// both `check` and `render` (E064 naming the file and the limit, exit 1, never exit 2); the other
+// file still renders, and a stem at the limit (203 bytes) renders.
+#[test]
+fn a_file_name_too_long_for_its_pdf_is_the_users_error() {
+    let long = format!("proposals/{}.toml", "x".repeat(240));
+    let at_limit = format!("proposals/{}.toml", "y".repeat(203));
+    let dir = project(&[long.as_str(), at_limit.as_str(), "proposals/ok.toml"]);
+    for command in ["check", "render"] {
+        let out = run_cli(dir.path(), &[command]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {err}");
+        assert!(
+            err.contains(&format!("error[E064]: the file name of {long} is too long")),
+            "{command}: {err}"
+        );
+        assert!(err.contains("at most 203 bytes"), "{command}: {err}");
+        assert_eq!(err.matches("error[").count(), 1, "{command}: {err}");
+    }
+    let mut written = tree(&dir.path().join("out"));
+    written.retain(|f| f.ends_with(".pdf"));
+    assert_eq!(
+        written,
+        ["ok.pdf".to_owned(), format!("{}.pdf", "y".repeat(203))]
+    );
+}
+
+// `check .` on a copy of the repository's proposals, budgetnote.toml and templates (with a form
+// description templates/x/form.toml), an output folder and hidden and target folders holding
+// TOML files checks the proposals alone: no error for the settings, templates or other files.
+#[test]
+fn a_folder_walk_skips_settings_templates_output_and_hidden_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("proposals"), &dir.path().join("proposals"));
+    copy_tree(&root().join("templates"), &dir.path().join("templates"));
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
+    copy_tree(
+        &root().join("templates/standard"),
+        &dir.path().join("templates/x"),
+    );
+    for junk in [".git/config.toml", "target/x.toml", "out/y.toml"] {
+        write(dir.path(), junk, "not = \"a proposal\"\n");
+    }
+    let proposals = tree(&dir.path().join("proposals")).len();
+    let out = run_cli(dir.path(), &["check", "."]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!("checked {proposals} file(s): 0 error(s)")),
+        "{err}"
+    );
+    // The -o folder of `render` is left out too.
+    std::fs::rename(dir.path().join("out"), dir.path().join("build")).unwrap();
+    let out = run_cli(dir.path(), &["render", ".", "-o", "build"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(&format!("rendered {proposals} of {proposals} file(s)")),
+        "{err}"
+    );
+}
+
+// A catalogue that includes its own folder skips its own file (its proposals are checked, no
+// "has errors" about itself); one that names itself gets E031 "the catalogue includes itself" at
+// that entry.
+#[test]
+fn a_catalogue_never_includes_itself() {
+    let dir = project(&["proposals/a.toml"]);
+    write(
+        dir.path(),
+        "proposals/c.toml",
+        &catalogue("\"a.toml\", \".\""),
+    );
+    let out = run_cli(dir.path(), &["check", "proposals/c.toml"]);
+    let err = stderr(&out);
+    // a.toml is named twice (once by itself, once in the folder): that is the only error.
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
+    assert!(
+        err.contains("error[E031]: proposals/./a.toml is included twice"),
+        "{err}"
+    );
+    write(dir.path(), "proposals/c.toml", &catalogue("\".\""));
+    let out = run_cli(dir.path(), &["check", "proposals/c.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+    write(
+        dir.path(),
+        "proposals/c.toml",
+        &catalogue("\"a.toml\",\n  \"c.toml\""),
+    );
+    let out = run_cli(dir.path(), &["check", "proposals/c.toml"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error[E031]: the catalogue includes itself"),
+        "{err}"
+    );
+    assert!(err.contains("--> proposals/c.toml:6:3"), "{err}");
+    assert_eq!(err.matches("error[").count(), 1, "{err}");
 }
