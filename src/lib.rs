@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod export;
 pub mod files;
 pub mod fill;
 pub mod forms;
@@ -366,6 +367,7 @@ impl Project {
                 ),
                 date: (2000, 1, 1),
                 ident: "logo",
+                format: export::Format::Pdf,
             };
             match self.typesetter.typeset(&job) {
                 Ok(_) => Ok(vpath),
@@ -429,6 +431,7 @@ impl Project {
             source: self.typst_source(proposal)?,
             date: document_date(proposal.date, proposal.budget_year()),
             ident: &proposal.id,
+            format: export::Format::Pdf,
         };
         let refused = match self.typesetter.typeset(&job) {
             Ok(bytes) => return Ok(Some(bytes)),
@@ -459,6 +462,7 @@ impl Project {
             source: self.catalogue_source(catalogue)?,
             date: document_date(None, Some(catalogue.year)),
             ident: &ident,
+            format: export::Format::Pdf,
         };
         match self.typesetter.typeset(&job) {
             Ok(bytes) => Ok(Some(bytes)),
@@ -485,6 +489,7 @@ impl Project {
             source,
             date: document_date(None, Some(catalogue.year)),
             ident: &ident,
+            format: export::Format::Pdf,
         };
         self.typesetter.typeset(&job).map_err(|refusals| {
             AppError(format!(
@@ -503,6 +508,7 @@ impl Project {
             source,
             date: document_date(proposal.date, proposal.budget_year()),
             ident: &proposal.id,
+            format: export::Format::Pdf,
         };
         self.typesetter.typeset(&job).map_err(|refusals| {
             AppError(format!(

@@ -9,13 +9,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Feature, Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 /// The one file id every generated document uses as its main file (ids are never freed).
 static MAIN_ID: LazyLock<Option<FileId>> = LazyLock::new(|| {
@@ -48,6 +47,8 @@ pub struct Job<'a> {
     pub date: (u16, u8, u8),
     /// Stable identifier of the document (the proposal id).
     pub ident: &'a str,
+    /// The output format.
+    pub format: crate::export::Format,
 }
 
 impl Typesetter {
@@ -110,22 +111,7 @@ impl Typesetter {
         let document = typst::compile::<PagedDocument>(&world)
             .output
             .map_err(|errors| refusals(&world, &errors))?;
-        let timestamp = date_of(job.date).map(Timestamp::new_utc);
-        let standards =
-            PdfStandards::new(&[PdfStandard::A_2a, PdfStandard::Ua_1]).map_err(|e| {
-                vec![Refusal::internal(&format!(
-                    "cannot select PDF/A-2a and PDF/UA-1: {}",
-                    e.message()
-                ))]
-            })?;
-        let options = PdfOptions {
-            standards,
-            ident: Smart::Custom(format!("budgetnote/{}", job.ident)),
-            creator: Smart::Custom(Some("budgetnote".into())),
-            timestamp,
-            ..PdfOptions::default()
-        };
-        typst_pdf::pdf(&document, &options).map_err(|errors| refusals(&world, &errors))
+        crate::export::export(&document, job).map_err(|errors| refusals(&world, &errors))
     }
 
     /// Parses a Typst file from inside the root, once.
