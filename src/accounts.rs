@@ -10,9 +10,8 @@ use std::sync::OnceLock;
 
 use serde::Deserialize;
 
-use crate::Checked;
 use crate::checked::{AccountRef, CheckedProposal, ExpenseType};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Diagnostic};
 
 /// The bundled chart: hovedkonto 5 and 6 with names and usual expense types.
 const BUNDLED: &str = include_str!("kontoplan.toml");
@@ -262,26 +261,8 @@ fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
-/// E042 for account numbers that are malformed or not in the chart, W008 for a budget line whose
-/// expense type differs from its account's usual one. An E042 withholds the PDF.
-pub fn check(chart: &Chart, checked: &mut Checked) {
-    let Some(proposal) = &checked.proposal else {
-        return;
-    };
-    let found = diagnostics(chart, proposal, &checked.report.source);
-    if found.is_empty() {
-        return;
-    }
-    let errors = found.iter().any(|d| d.severity() == Severity::Error);
-    checked.report.diagnostics.extend(found);
-    checked.report.sort();
-    if errors {
-        checked.proposal = None;
-    }
-}
-
 /// The account diagnostics of one proposal.
-fn diagnostics(chart: &Chart, proposal: &CheckedProposal, source: &str) -> Vec<Diagnostic> {
+pub fn diagnostics(chart: &Chart, proposal: &CheckedProposal, source: &str) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     let at = |account: &AccountRef| Some(number_span(source, account));
     for line in proposal.budget.iter().flat_map(|b| &b.lines) {

@@ -14,7 +14,7 @@
 
 use std::ops::Range;
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 
@@ -33,11 +33,12 @@ struct Entry {
 
 /// Marks the warnings of `diagnostics` that the file acknowledges, and adds E058 for malformed
 /// acknowledgements and W011 for ones that match no warning.
-pub fn apply(source: &str, diagnostics: &mut Vec<Diagnostic>) {
-    let Ok(table) = DeTable::parse(source) else {
+pub fn apply(view: &crate::source::SourceView<'_>, diagnostics: &mut Vec<Diagnostic>) {
+    let source = view.text;
+    let Some(table) = view.table() else {
         return;
     };
-    let Some(section) = table.get_ref().get("acknowledged") else {
+    let Some(section) = table.get("acknowledged") else {
         return;
     };
     let mut problems = Vec::new();
@@ -217,7 +218,7 @@ mod tests {
             warning(source, Code::W003, "3,1"),
             warning(source, Code::W005, "x"),
         ];
-        apply(source, &mut d);
+        apply(&crate::source::SourceView::new(source), &mut d);
         assert_eq!(d[0].acknowledged, None);
         assert_eq!(d[1].acknowledged.as_deref(), Some("fra regnskabet"));
         assert_eq!(d[2].acknowledged.as_deref(), Some("gammel plan"));
@@ -230,7 +231,7 @@ mod tests {
     fn errors_and_empty_reasons_are_refused() {
         let source = "[acknowledged]\nE014 = \"stemmer ikke\"\nW003 = \"\"\nX1 = \"?\"\n";
         let mut d = Vec::new();
-        apply(source, &mut d);
+        apply(&crate::source::SourceView::new(source), &mut d);
         let codes: Vec<Code> = d.iter().map(|d| d.code).collect();
         assert_eq!(codes, vec![Code::E058, Code::E058, Code::E058]);
     }
@@ -242,7 +243,7 @@ mod tests {
         let source =
             "[acknowledged]\nW003 = { at = \"9,9 mio. kr.\", reason = \"fra regnskabet\" }\n";
         let mut d = vec![Diagnostic::new(Code::E002, "wrong type", Some(0..1))];
-        apply(source, &mut d);
+        apply(&crate::source::SourceView::new(source), &mut d);
         assert_eq!(d.len(), 1);
     }
 }

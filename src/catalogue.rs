@@ -102,10 +102,11 @@ pub fn check(
     source: String,
     project: &Project,
 ) -> Result<(FileReport, Vec<Checked>, Option<CheckedCatalogue>), AppError> {
-    let (file, mut diags) = crate::parse::parse_document::<CatalogueFile>(&source);
-    diags.extend(crate::content::check(&source));
+    let view = crate::source::SourceView::new(&source);
+    let (file, mut diags) = crate::parse::parse_view::<CatalogueFile>(&view);
+    diags.extend(crate::checks::content::check(&view));
     if file.is_some() {
-        diags.extend(project.glyphs().diagnostics(&source));
+        diags.extend(project.glyphs().diagnostics(&view));
     }
     let mut included = Vec::new();
     let mut checked = None;

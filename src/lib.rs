@@ -8,17 +8,14 @@ pub mod acknowledge;
 pub mod bundle;
 pub mod catalogue;
 pub mod checked;
+pub mod checks;
 pub mod cli;
 pub mod config;
-pub mod content;
 pub mod diagnostic;
 pub mod export;
 pub mod files;
 pub mod fill;
 pub mod forms;
-pub mod fte;
-pub mod glyphs;
-pub mod identity;
 pub mod logo;
 pub mod manifest;
 pub mod markdown;
@@ -27,9 +24,8 @@ pub mod nesting;
 pub mod number;
 pub mod output;
 pub mod parse;
-pub mod period;
-pub mod prose;
 pub mod refusal;
+pub mod source;
 pub mod typeset;
 pub mod validate;
 
@@ -60,38 +56,41 @@ pub struct Checked {
     pub proposal: Option<CheckedProposal>,
 }
 
-/// Parses and validates one proposal's source text against the bundled forms, without a profile.
+/// Parses and validates one proposal's source text against the bundled forms, without a profile
+/// or a project.
 pub fn check_source(path: &Path, source: String) -> Checked {
     check_source_with(
         path,
         source,
         forms::Forms::bundled(),
         &config::Profile::default(),
+        None,
     )
 }
 
-/// Parses and validates one proposal's source text against `forms`, with the defaults of
-/// `profile`.
+/// Reads a proposal's text into its spanned view once, parses and validates it against `forms`
+/// with the defaults of `profile`, runs every registered check (those that need the project only
+/// when `project` is given), and applies the file's acknowledgements.
 pub fn check_source_with(
     path: &Path,
     source: String,
     forms: &forms::Forms,
     profile: &config::Profile,
+    project: Option<&checks::ProjectData<'_>>,
 ) -> Checked {
-    let (model, mut diagnostics) = parse::parse_document::<model::Proposal>(&source);
-    diagnostics.extend(content::check(&source));
+    let view = source::SourceView::new(&source);
+    let (model, mut diagnostics) = parse::parse_view::<model::Proposal>(&view);
     let proposal = model.and_then(|m| {
         let (checked, more) = validate::validate(&m, &source, forms, profile);
         diagnostics.extend(more);
-        if let Some(proposal) = &checked {
-            let strings = prose::strings(&source);
-            diagnostics.extend(prose::check(&source, &strings, proposal));
-            diagnostics.extend(fte::check(&source, &strings, proposal));
-            diagnostics.extend(period::check(&source, &strings, proposal));
-            diagnostics.extend(identity::check_prices(&source));
-        }
         checked
     });
+    diagnostics.extend(checks::run(&checks::Context {
+        view: &view,
+        proposal: proposal.as_ref(),
+        project,
+    }));
+    acknowledge::apply(&view, &mut diagnostics);
     let mut report = FileReport {
         path: path.to_owned(),
         source,
@@ -112,7 +111,7 @@ pub fn duplicate_ids(
         .filter_map(|p| files::read_toml_quietly(p).map(|s| (p.clone(), s)))
         .filter(|(_, s)| !catalogue::is_catalogue(s))
         .collect();
-    identity::duplicate_ids(&sources)
+    checks::identity::duplicate_ids(&sources)
 }
 
 /// Adds an E040 (a duplicate id found across files) to a checked file, withholding its PDF.
@@ -181,7 +180,7 @@ pub struct Project {
     /// Shared typst library and fonts.
     typesetter: Arc<typeset::Typesetter>,
     /// What the bundled fonts can print.
-    glyphs: glyphs::Glyphs,
+    glyphs: checks::glyphs::Glyphs,
     /// The project's settings (`budgetnote.toml`).
     config: config::Config,
     /// The chart of accounts: the bundled one with the project's additions.
@@ -200,7 +199,7 @@ impl Project {
         let filler = fill::Filler::load(&root.join("templates")).map_err(AppError)?;
         let (mut forms, form_reports) = forms::Forms::load(root);
         let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
-        let glyphs = glyphs::Glyphs::new(typesetter.fonts());
+        let glyphs = checks::glyphs::Glyphs::new(typesetter.fonts());
         let config = config::Config::load(root, &forms)?;
         forms.rename_headings(config.profile.headings.iter().flat_map(|(form, headings)| {
             headings.iter().map(move |(key, heading)| {
@@ -238,14 +237,18 @@ impl Project {
     /// Parses and validates a proposal's source, including that the fonts can print its text
     /// and that its logo is an image inside the project.
     pub fn check_source(&self, path: &Path, source: String) -> Checked {
-        self.project_checks(
-            path,
-            check_source_with(path, source, &self.forms, &self.config.profile),
-        )
+        let data = checks::ProjectData {
+            glyphs: &self.glyphs,
+            committees: &self.config.committees,
+            chart: &self.chart,
+        };
+        let checked =
+            check_source_with(path, source, &self.forms, &self.config.profile, Some(&data));
+        self.resolve_logo(path, checked)
     }
 
     /// What the bundled fonts can print.
-    pub fn glyphs(&self) -> &glyphs::Glyphs {
+    pub fn glyphs(&self) -> &checks::glyphs::Glyphs {
         &self.glyphs
     }
 
@@ -253,99 +256,16 @@ impl Project {
     pub fn check_file(&self, path: &Path) -> Result<Checked, AppError> {
         match read_text(path)? {
             Ok(source) => Ok(self.check_source(path, source)),
-            Err(report) => Ok(self.project_checks(
-                path,
-                Checked {
-                    report,
-                    proposal: None,
-                },
-            )),
+            Err(report) => Ok(Checked {
+                report,
+                proposal: None,
+            }),
         }
     }
 
-    /// E038/E039: each line's committee abbreviation is in the register of `budgetnote.toml`
-    /// and names one of the proposal's committees.
-    fn check_committees(&self, checked: &mut Checked) {
-        if self.config.committees.is_empty() {
-            return;
-        }
-        let Some(proposal) = &checked.proposal else {
-            return;
-        };
-        let register = || {
-            self.config
-                .committees
-                .iter()
-                .map(|(abbreviation, name)| format!("{abbreviation} = {}", name.get_ref()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        let mut found = Vec::new();
-        for line in proposal.budget.iter().flat_map(|b| &b.lines) {
-            let span = Some(line.committee_span.clone());
-            match self.config.committee(&line.committee) {
-                None => found.push(
-                    diagnostic::Diagnostic::new(
-                        diagnostic::Code::E038,
-                        format!(
-                            "committee \"{}\" is not in the register of committees",
-                            line.committee
-                        ),
-                        span,
-                    )
-                    .with_label("unknown abbreviation")
-                    .with_help(format!(
-                        "{}use one of the register's abbreviations ({}), or add it to {}",
-                        self.config
-                            .nearest_committee(&line.committee)
-                            .map_or_else(String::new, |c| format!("did you mean \"{c}\"? ")),
-                        register(),
-                        config::FILE
-                    )),
-                ),
-                Some(name) if !proposal.committees.iter().any(|c| c == name) => found.push(
-                    diagnostic::Diagnostic::new(
-                        diagnostic::Code::E039,
-                        format!(
-                            "{} ({name}) is not one of this proposal's committees",
-                            line.committee
-                        ),
-                        span,
-                    )
-                    .with_label("not in `committees`")
-                    .with_help(format!(
-                        "add \"{name}\" to `committees`, or give the line one of: {}",
-                        proposal.committees.join(", ")
-                    )),
-                ),
-                Some(_) => {}
-            }
-        }
-        if !found.is_empty() {
-            checked.report.diagnostics.extend(found);
-            checked.report.sort();
-            checked.proposal = None;
-        }
-    }
-
-    /// The checks that need the project: printable characters, committees, accounts, and the
-    /// logo file, whose path becomes the root-relative one typst reads.
-    fn project_checks(&self, path: &Path, checked: Checked) -> Checked {
-        let mut checked = self.project_checks_inner(path, checked);
-        let report = &mut checked.report;
-        acknowledge::apply(&report.source, &mut report.diagnostics);
-        report.sort();
-        if report.has_errors() {
-            checked.proposal = None;
-        }
-        checked
-    }
-
-    /// [`Self::project_checks`] before acknowledgements are applied.
-    fn project_checks_inner(&self, path: &Path, checked: Checked) -> Checked {
-        let mut checked = self.glyphs.check(checked);
-        self.check_committees(&mut checked);
-        accounts::check(&self.chart, &mut checked);
+    /// The logo: the proposal's own, checked and decoded and typeset alone (E036, E054), its path
+    /// made the root-relative one typst reads; or the profile's, checked when the project opened.
+    fn resolve_logo(&self, path: &Path, mut checked: Checked) -> Checked {
         if let Some(proposal) = checked.proposal.as_mut()
             && proposal.logo.is_none()
         {

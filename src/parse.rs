@@ -26,9 +26,17 @@ const MAX_TYPE_ERRORS: usize = 50;
 /// document deserialized again, so every wrong value in a file is reported. A required field
 /// that was set aside is not reported again as missing.
 pub fn parse_document<T: DeserializeOwned>(source: &str) -> (Option<T>, Vec<Diagnostic>) {
-    let original = match DeTable::parse(source) {
-        Ok(table) => table,
-        Err(err) => return (None, vec![syntax_error(source, &err)]),
+    parse_view(&crate::source::SourceView::new(source))
+}
+
+/// [`parse_document`] of a file already parsed into a spanned view.
+pub fn parse_view<T: DeserializeOwned>(
+    view: &crate::source::SourceView<'_>,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let source = view.text;
+    let original = match &view.parsed {
+        Ok(table) => table.clone(),
+        Err(err) => return (None, vec![syntax_error(source, err)]),
     };
     let mut table = original.clone();
     let mut ignored: Vec<Vec<Step>> = Vec::new();

@@ -9,9 +9,9 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::checked::CheckedProposal;
+use crate::checks::prose::{Prose, after_word, is_approximate};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::number::format_amount;
-use crate::prose::{Prose, after_word, is_approximate};
 
 /// Most distinct stated figures combined when looking for parts of a table figure.
 const MAX_PARTS: usize = 12;

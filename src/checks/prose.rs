@@ -9,7 +9,7 @@ use std::ops::Range;
 
 use regex::Regex;
 use rust_decimal::Decimal;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use crate::checked::{Block, CheckedProposal, Table, Unit};
 use crate::diagnostic::{Code, Diagnostic};
@@ -292,12 +292,12 @@ impl Cursor {
 
 /// Every prose string of a proposal (sections, agreement, tables' text, target group), in
 /// source order, skipping table units and price bases.
-pub fn strings(source: &str) -> Vec<Prose> {
-    let Ok(table) = DeTable::parse(source) else {
+pub fn strings(view: &crate::source::SourceView<'_>) -> Vec<Prose> {
+    let Some(table) = view.table() else {
         return Vec::new();
     };
     let mut found = Vec::new();
-    for (key, value) in table.get_ref() {
+    for (key, value) in table {
         if PROSE_KEYS.contains(&key.get_ref().as_ref()) {
             collect(value.get_ref(), value.span(), &mut found);
         }

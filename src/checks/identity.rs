@@ -14,11 +14,10 @@ type Declared = (String, Option<(String, Range<usize>)>, Range<usize>);
 
 /// W007 where a table's price basis differs from the proposal's first one, or a ledger has none
 /// while others have one; tables with `own_prices = true` are exempt.
-pub fn check_prices(source: &str) -> Vec<Diagnostic> {
-    let Ok(table) = DeTable::parse(source) else {
+pub fn check_prices(view: &crate::source::SourceView<'_>) -> Vec<Diagnostic> {
+    let Some(root) = view.table() else {
         return Vec::new();
     };
-    let root = table.get_ref();
     let mut declared: Vec<Declared> = Vec::new();
     if let Some(budget) = root.get("budget")
         && let DeValue::Table(b) = budget.get_ref()

@@ -9,7 +9,9 @@
 use std::ops::Range;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
+
+use crate::source::SourceView;
 
 use crate::diagnostic::{Code, Diagnostic};
 
@@ -39,12 +41,12 @@ pub struct Text {
 }
 
 /// Every string value of a TOML source, in source order; nothing when it is not TOML.
-pub fn strings(source: &str) -> Vec<Text> {
-    let Ok(table) = DeTable::parse(source) else {
+pub fn strings(view: &SourceView<'_>) -> Vec<Text> {
+    let Some(table) = view.table() else {
         return Vec::new();
     };
     let mut found = Vec::new();
-    for (key, value) in table.get_ref() {
+    for (key, value) in table {
         let markdown = matches!(key.get_ref().as_ref(), "sections" | "agreement");
         collect(value.get_ref(), value.span(), markdown, &mut found);
     }
@@ -83,9 +85,10 @@ fn collect(value: &DeValue<'_>, span: Range<usize>, markdown: bool, found: &mut 
 }
 
 /// Every E050–E053 of a proposal's or catalogue's source.
-pub fn check(source: &str) -> Vec<Diagnostic> {
+pub fn check(view: &SourceView<'_>) -> Vec<Diagnostic> {
+    let source = view.text;
     let mut found = Vec::new();
-    for text in strings(source) {
+    for text in strings(view) {
         let raw = source.get(text.span.clone()).unwrap_or("");
         check_characters(&text, raw, &mut found);
         if text.markdown {
@@ -345,7 +348,7 @@ mod tests {
 
     /// The codes and the text at their spans for a TOML source.
     fn found(source: &str) -> Vec<(Code, String)> {
-        check(source)
+        check(&SourceView::new(source))
             .into_iter()
             .map(|d| {
                 let span = d.span.unwrap_or(0..0);

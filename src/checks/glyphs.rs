@@ -6,7 +6,6 @@
 use toml::de::{DeTable, DeValue};
 use typst::text::{Coverage, Font};
 
-use crate::Checked;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// Which characters the bundled fonts can print.
@@ -40,34 +39,13 @@ impl Glyphs {
             || self.fonts.iter().any(|f| f.contains(u32::from(c)))
     }
 
-    /// Adds E029 for every unprintable character in the file's strings; a proposal with such an
-    /// error is withheld from rendering.
-    pub fn check(&self, mut checked: Checked) -> Checked {
-        let unreadable = checked
-            .report
-            .diagnostics
-            .iter()
-            .any(|d| d.code == Code::E001);
-        if unreadable {
-            return checked;
-        }
-        let found = self.diagnostics(&checked.report.source);
-        if found.is_empty() {
-            return checked;
-        }
-        checked.report.diagnostics.extend(found);
-        checked.report.sort();
-        checked.proposal = None;
-        checked
-    }
-
     /// E029 for each unprintable character in the string values of a TOML source.
-    pub fn diagnostics(&self, source: &str) -> Vec<Diagnostic> {
-        let Ok(table) = DeTable::parse(source) else {
+    pub fn diagnostics(&self, view: &crate::source::SourceView<'_>) -> Vec<Diagnostic> {
+        let Some(table) = view.table() else {
             return Vec::new();
         };
         let mut found = Vec::new();
-        self.visit_table(source, table.get_ref(), &mut found);
+        self.visit_table(view.text, table, &mut found);
         found
     }
 
@@ -115,7 +93,7 @@ impl Glyphs {
             for c in referenced(text) {
                 if !self.covers(c) && !text.contains(c) && !reported.contains(&c) {
                     reported.push(c);
-                    let at = crate::content::entity_span(raw, c)
+                    let at = crate::checks::content::entity_span(raw, c)
                         .map_or(span.clone(), |r| span.start + r.start..span.start + r.end);
                     found.push(self.unprintable(c, at));
                 }

@@ -6,8 +6,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::checked::{Block, CheckedProposal, Table};
+use crate::checks::prose::Prose;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::prose::Prose;
 
 /// A period stated in prose.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +110,7 @@ fn periods(text: &str) -> Vec<(Stated, std::ops::Range<usize>)> {
             let (Some(all), Some(n)) = (caps.get(0), caps.get(1)) else {
                 continue;
             };
-            if crate::prose::after_word(text, all.start()) {
+            if crate::checks::prose::after_word(text, all.start()) {
                 continue;
             }
             if let Some(n) = number_word(n.as_str()) {
