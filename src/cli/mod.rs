@@ -4,9 +4,12 @@ mod check;
 mod explain;
 mod files;
 mod forms;
+mod new;
 mod print;
 mod render;
+mod schema;
 mod typst;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -59,6 +62,12 @@ enum Command {
     Explain(explain::Args),
     /// List the forms of the project, or show the fields one form takes.
     Forms(forms::Args),
+    /// Print a JSON Schema of a form's proposals (for Taplo / Even Better TOML).
+    Schema(schema::Args),
+    /// Write a proposal skeleton of a form, with the schema directive for editors.
+    New(new::Args),
+    /// Re-check and re-render what changes on save, until Ctrl-C.
+    Watch(watch::Args),
 }
 
 /// Output format of diagnostics.
@@ -107,5 +116,8 @@ where
         Command::Typst(args) => typst::run(&cli, args),
         Command::Explain(args) => explain::run(&cli, args),
         Command::Forms(args) => forms::run(&cli, args),
+        Command::Schema(args) => schema::run(&cli, args),
+        Command::New(args) => new::run(&cli, args),
+        Command::Watch(args) => watch::run(&cli, args),
     }
 }
