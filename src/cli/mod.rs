@@ -5,9 +5,12 @@ mod explain;
 mod files;
 mod forms;
 mod init;
+mod new;
 mod print;
 mod render;
+mod schema;
 mod typst;
+mod watch;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +65,12 @@ enum Command {
     Forms(forms::Args),
     /// Make a working project: profile, one example proposal per form, .gitignore.
     Init(init::Args),
+    /// Print a JSON Schema of a form's proposals (for Taplo / Even Better TOML).
+    Schema(schema::Args),
+    /// Write a proposal skeleton of a form, with the schema directive for editors.
+    New(new::Args),
+    /// Re-check and re-render what changes on save, until Ctrl-C.
+    Watch(watch::Args),
 }
 
 /// Output format of diagnostics.
@@ -111,5 +120,8 @@ where
         Command::Explain(args) => explain::run(&cli, args),
         Command::Forms(args) => forms::run(&cli, args),
         Command::Init(args) => init::run(&cli, args),
+        Command::Schema(args) => schema::run(&cli, args),
+        Command::New(args) => new::run(&cli, args),
+        Command::Watch(args) => watch::run(&cli, args),
     }
 }

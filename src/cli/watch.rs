@@ -1,0 +1,339 @@
+//! `budgetnote watch [PATHS]`: renders once, then re-checks and re-renders what changes on save
+//! (with `notify` and a short debounce) until Ctrl-C.
+//!
+//! Each round runs `render` itself, so diagnostics and the one line per file are printed exactly
+//! as `render` prints them, and the project (budgetnote.toml, forms, templates, fonts) is opened
+//! afresh. A changed proposal is rendered with every catalogue of the watched files (a catalogue
+//! prints its proposals); a change to the project's files, a removed file or an image renders
+//! everything watched, so stale PDFs are removed as `render` removes them.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode, Watcher};
+
+use super::{Cli, Exit, files};
+
+/// Arguments of `watch`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Proposal or catalogue files, or folders of them (default: proposals/).
+    paths: Vec<PathBuf>,
+    /// Output folder.
+    #[arg(short, long, default_value = "out")]
+    out: PathBuf,
+}
+
+/// Quiet time after the last change before a round starts (editors save in several steps).
+const DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// Longest a round waits for changes to settle, so that a busy folder still renders.
+const SETTLE_AT_MOST: Duration = Duration::from_secs(2);
+
+/// What the watch loop looks at: the project root, the output folder, the watched inputs, all
+/// absolute.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    /// The project root.
+    root: PathBuf,
+    /// The output folder (changes there are budgetnote's own).
+    out: PathBuf,
+    /// The files and folders named on the command line (default `proposals/`).
+    inputs: Vec<PathBuf>,
+    /// The inputs as named on the command line, passed to `render` for a full round.
+    named: Vec<PathBuf>,
+}
+
+/// Which files a round renders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Round {
+    /// Everything watched (the paths as named on the command line).
+    All,
+    /// These files (changed proposals and the watched catalogues).
+    Files(Vec<PathBuf>),
+}
+
+/// Runs `watch`.
+pub fn run(cli: &Cli, args: &Args) -> Exit {
+    let named = if args.paths.is_empty() {
+        vec![PathBuf::from(files::DEFAULT_DIR)]
+    } else {
+        args.paths.clone()
+    };
+    let absolute = |p: &Path| {
+        p.canonicalize()
+            .unwrap_or_else(|_| crate::output::absolute(p))
+    };
+    let scope = Scope {
+        root: absolute(&cli.root),
+        out: absolute(&args.out),
+        inputs: named.iter().map(|p| absolute(p)).collect(),
+        named,
+    };
+    let (sender, receiver) = channel();
+    let mut watcher = match notify::recommended_watcher(sender) {
+        Ok(watcher) => watcher,
+        Err(err) => {
+            eprintln!("error: cannot watch for changes: {err}");
+            return Exit::Failure;
+        }
+    };
+    let mut watched = scope.inputs.clone();
+    for dir in ["templates", "fonts"] {
+        let dir = scope.root.join(dir);
+        if dir.is_dir() {
+            watched.push(dir);
+        }
+    }
+    for path in &watched {
+        if let Err(err) = watcher.watch(path, RecursiveMode::Recursive) {
+            eprintln!("error: cannot watch {}: {err}", path.display());
+            return Exit::Failure;
+        }
+    }
+    // The root itself, not recursively: budgetnote.toml, and templates/ or fonts/ made later.
+    if let Err(err) = watcher.watch(&scope.root, RecursiveMode::NonRecursive) {
+        eprintln!("error: cannot watch {}: {err}", scope.root.display());
+        return Exit::Failure;
+    }
+    let render = |round: &Round| {
+        let mut argv: Vec<std::ffi::OsString> = vec!["budgetnote".into(), "--root".into()];
+        argv.push(cli.root.clone().into_os_string());
+        argv.extend([
+            "render".into(),
+            "-o".into(),
+            args.out.clone().into_os_string(),
+        ]);
+        match round {
+            Round::All => argv.extend(scope.named.iter().map(|p| p.clone().into_os_string())),
+            Round::Files(files) => argv.extend(files.iter().map(|p| p.clone().into_os_string())),
+        }
+        super::run_with(argv)
+    };
+    eprintln!(
+        "watching {} (Ctrl-C stops)",
+        scope
+            .named
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    render(&Round::All);
+    watch_loop(&receiver, &scope, render);
+    // The watcher stopped sending (it cannot while it lives, so this is an error of the platform).
+    drop(watcher);
+    Exit::Failure
+}
+
+/// Waits for changes and runs `render` once per settled batch of them, until `events` closes.
+pub fn watch_loop<F>(events: &Receiver<notify::Result<notify::Event>>, scope: &Scope, mut render: F)
+where
+    F: FnMut(&Round) -> Exit,
+{
+    while let Some(changed) = next_batch(events) {
+        if let Some(round) = plan(scope, &changed) {
+            eprintln!("change detected; rendering again");
+            render(&round);
+        }
+    }
+}
+
+/// The paths of the next batch of changes: the first event, then every event until none came for
+/// [`DEBOUNCE`] (at most [`SETTLE_AT_MOST`]); `None` when the channel is closed.
+fn next_batch(events: &Receiver<notify::Result<notify::Event>>) -> Option<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    loop {
+        let event = events.recv().ok()?;
+        add(&mut paths, event);
+        if !paths.is_empty() {
+            break;
+        }
+    }
+    let started = Instant::now();
+    while started.elapsed() < SETTLE_AT_MOST {
+        match events.recv_timeout(DEBOUNCE) {
+            Ok(event) => add(&mut paths, event),
+            Err(RecvTimeoutError::Timeout) => break,
+            Err(RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    paths.sort();
+    paths.dedup();
+    Some(paths)
+}
+
+/// Adds the paths of an event that changes a file (not a mere read) to `paths`.
+fn add(paths: &mut Vec<PathBuf>, event: notify::Result<notify::Event>) {
+    let Ok(event) = event else {
+        return;
+    };
+    let writes = match event.kind {
+        EventKind::Access(notify::event::AccessKind::Close(notify::event::AccessMode::Write)) => {
+            true
+        }
+        EventKind::Access(_) => false,
+        _ => true,
+    };
+    if writes {
+        paths.extend(event.paths);
+    }
+}
+
+/// What a batch of changed paths calls for: `None` when none of them is an input of the render.
+pub fn plan(scope: &Scope, changed: &[PathBuf]) -> Option<Round> {
+    let mut files = Vec::new();
+    let mut all = false;
+    for path in changed {
+        if path.starts_with(&scope.out) || path.components().any(|c| c.as_os_str() == ".budgetnote")
+        {
+            continue;
+        }
+        let extension = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let hidden = path
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if hidden {
+            continue;
+        }
+        let project_file = path == &scope.root.join("budgetnote.toml")
+            || ["templates", "fonts"]
+                .iter()
+                .any(|dir| path.starts_with(scope.root.join(dir)));
+        let input = scope.inputs.iter().any(|i| path.starts_with(i));
+        match extension.as_str() {
+            "toml" | "j2" | "typ" | "ttf" | "otf" | "ttc" | "svg" | "png" | "jpg" | "jpeg"
+                if project_file =>
+            {
+                all = true
+            }
+            _ if project_file => {}
+            "toml" if input && path.is_file() && path.starts_with(&scope.root) => {
+                files.push(path.clone())
+            }
+            // A removed or renamed proposal, or one outside the project: render all, so that
+            // outputs mirror the inputs and a stale PDF goes.
+            "toml" if input => all = true,
+            // A logo or other image a proposal may show.
+            "svg" | "png" | "jpg" | "jpeg" if input => all = true,
+            _ => {}
+        }
+    }
+    if all {
+        return Some(Round::All);
+    }
+    if files.is_empty() {
+        return None;
+    }
+    // Every catalogue watched prints its proposals, so it is rendered again with them.
+    let walk = files::Walk {
+        root: &scope.root,
+        out: &scope.out,
+    };
+    if let Ok((inputs, _)) = files::collect_inputs(&scope.named, walk) {
+        for input in inputs.into_iter().filter(|i| !i.outside) {
+            let text = crate::files::read_toml_quietly(&input.path);
+            if text.is_some_and(|t| crate::catalogue::is_catalogue(&t)) {
+                files.push(crate::output::absolute(&input.path));
+            }
+        }
+    }
+    let here = std::env::current_dir().and_then(|d| d.canonicalize()).ok();
+    let mut files: Vec<PathBuf> = files
+        .into_iter()
+        .map(|f| match &here {
+            Some(here) => f.strip_prefix(here).map(Path::to_owned).unwrap_or(f),
+            None => f,
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    Some(Round::Files(files))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scope over a temp project with proposals/ watched and out/ as output.
+    fn project(name: &str) -> (PathBuf, Scope) {
+        let dir = std::env::temp_dir().join(format!("bn-watch-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("proposals/katalog")).unwrap();
+        let dir = dir.canonicalize().unwrap();
+        let scope = Scope {
+            root: dir.clone(),
+            out: dir.join("out"),
+            inputs: vec![dir.join("proposals")],
+            named: vec![dir.join("proposals")],
+        };
+        (dir, scope)
+    }
+
+    /// A changed proposal renders that file; one that is gone, a template or budgetnote.toml
+    /// renders everything; output, hidden and unrelated files render nothing.
+    #[test]
+    fn plans_rounds() {
+        let (dir, scope) = project("plan");
+        let a = dir.join("proposals/a.toml");
+        std::fs::write(&a, "id = \"A\"\n").unwrap();
+        assert_eq!(
+            plan(&scope, std::slice::from_ref(&a)),
+            Some(Round::Files(vec![a.clone()]))
+        );
+        assert_eq!(
+            plan(&scope, &[dir.join("proposals/gone.toml")]),
+            Some(Round::All)
+        );
+        assert_eq!(
+            plan(&scope, &[dir.join("templates/standard/form.toml")]),
+            Some(Round::All)
+        );
+        assert_eq!(
+            plan(&scope, &[dir.join("budgetnote.toml")]),
+            Some(Round::All)
+        );
+        assert_eq!(plan(&scope, &[dir.join("out/a.pdf")]), None);
+        assert_eq!(plan(&scope, &[dir.join("proposals/.a.toml.swp")]), None);
+        assert_eq!(plan(&scope, &[dir.join("proposals/notes.txt")]), None);
+        // A catalogue watched is rendered with a changed proposal.
+        let k = dir.join("proposals/katalog.toml");
+        std::fs::write(&k, "[catalogue]\ntitle = \"K\"\n").unwrap();
+        assert_eq!(
+            plan(&scope, std::slice::from_ref(&a)),
+            Some(Round::Files(vec![a.clone(), k.clone()]))
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// The loop renders once per settled batch, ignores reads, and ends when the events end.
+    #[test]
+    fn loop_renders_per_batch() {
+        let (dir, scope) = project("loop");
+        let a = dir.join("proposals/a.toml");
+        std::fs::write(&a, "id = \"A\"\n").unwrap();
+        let (sender, receiver) = channel();
+        let modify = |path: &Path| {
+            Ok(
+                notify::Event::new(EventKind::Modify(notify::event::ModifyKind::Any))
+                    .add_path(path.to_owned()),
+            )
+        };
+        let read = notify::Event::new(EventKind::Access(notify::event::AccessKind::Read))
+            .add_path(a.clone());
+        sender.send(Ok(read)).unwrap();
+        sender.send(modify(&a)).unwrap();
+        sender.send(modify(&a)).unwrap();
+        drop(sender);
+        let mut rounds = Vec::new();
+        watch_loop(&receiver, &scope, |round| {
+            rounds.push(round.clone());
+            Exit::Ok
+        });
+        assert_eq!(rounds, vec![Round::Files(vec![a.clone()])]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,87 @@
+//! `budgetnote watch`: renders at start, then a saved change to a proposal produces a new PDF,
+//! and a new proposal gets its PDF, while the command keeps running.
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::{root, scaffold_project};
+
+/// The watch process, killed when the test ends (also when it fails).
+struct Watching(Child);
+
+impl Drop for Watching {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Polls every 50 ms, for at most 20 s, until `done` holds; whether it did.
+fn wait_for(mut done: impl FnMut() -> bool) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(20) {
+        if done() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    done()
+}
+
+/// The log the watch process wrote so far, for failure messages.
+fn log(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("watch.log")).unwrap_or_default()
+}
+
+/// A change saved to a proposal re-renders its PDF; a proposal added later is rendered too.
+#[test]
+fn a_saved_change_renders_a_new_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    scaffold_project(dir.path());
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    let minimal = std::fs::read_to_string(root().join("tests/good/minimal.toml")).unwrap();
+    let proposal = dir.path().join("proposals/a.toml");
+    std::fs::write(&proposal, &minimal).unwrap();
+    let log_file = std::fs::File::create(dir.path().join("watch.log")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_budgetnote"))
+        .current_dir(dir.path())
+        .arg("watch")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .spawn()
+        .expect("budgetnote watch starts");
+    let _watching = Watching(child);
+    let pdf = dir.path().join("out/a.pdf");
+    // The first round renders everything (the watcher is set up before it).
+    assert!(
+        wait_for(|| std::fs::read(&pdf).is_ok_and(|b| b.starts_with(b"%PDF"))),
+        "no first PDF: {}",
+        log(dir.path())
+    );
+    let first = std::fs::read(&pdf).unwrap();
+    let changed = minimal.replace("title = \"Testforslag\"", "title = \"Ændret forslag\"");
+    assert_ne!(changed, minimal);
+    std::fs::write(&proposal, &changed).unwrap();
+    assert!(
+        wait_for(|| std::fs::read(&pdf).is_ok_and(|b| b != first && b.starts_with(b"%PDF"))),
+        "the PDF did not change: {}",
+        log(dir.path())
+    );
+    // A proposal added while watching gets its PDF.
+    std::fs::write(
+        dir.path().join("proposals/b.toml"),
+        minimal.replace("id = \"T01\"", "id = \"T02\""),
+    )
+    .unwrap();
+    assert!(
+        wait_for(|| dir.path().join("out/b.pdf").is_file()),
+        "no PDF of the new proposal: {}",
+        log(dir.path())
+    );
+    let text = log(dir.path());
+    assert!(text.contains("wrote out/a.pdf"), "{text}");
+}
