@@ -52,13 +52,20 @@ pub struct Config {
     /// `"5.25.20" = { name = "…", expense = "service" }`.
     #[serde(default)]
     pub accounts: BTreeMap<String, Spanned<accounts::Entry>>,
+    /// The profile's logo, checked, with the path typst reads (filled in by `load`).
+    #[serde(skip)]
+    pub profile_logo: Option<crate::checked::Logo>,
 }
 
 impl Config {
     /// Reads `<root>/budgetnote.toml`; a project without one has an empty register (no committee
     /// checks). Any problem in the file, even an unknown key, stops the run with the file's
     /// diagnostics: every proposal depends on it.
-    pub fn load(root: &Path, forms: &crate::forms::Forms) -> Result<Self, AppError> {
+    pub fn load(
+        root: &Path,
+        forms: &crate::forms::Forms,
+        glyphs: &crate::checks::glyphs::Glyphs,
+    ) -> Result<Self, AppError> {
         let path = root.join(FILE);
         if !path.exists() {
             return Ok(Self::default());
@@ -72,10 +79,20 @@ impl Config {
                 String::from_utf8(bytes)
                     .map_err(|_| AppError(format!("{} is not UTF-8 text", path.display())))
             })?;
-        let (config, mut diagnostics) = crate::parse::parse_document::<Config>(&source);
-        if let Some(config) = &config {
+        let view = crate::source::SourceView::new(&source);
+        let (mut config, mut diagnostics) = crate::parse::parse_view::<Config>(&view);
+        // The profile's text is printed in every PDF: it gets the same text checks as a proposal.
+        diagnostics.extend(crate::checks::content::check(&view));
+        diagnostics.extend(glyphs.diagnostics(&view));
+        if let Some(config) = &mut config {
             diagnostics.extend(config.account_problems());
             diagnostics.extend(config.heading_problems(forms));
+            if let Some(logo) = &config.profile.logo {
+                match profile_logo(root, logo) {
+                    Ok(checked) => config.profile_logo = Some(checked),
+                    Err(problem) => diagnostics.push(problem),
+                }
+            }
         }
         if !diagnostics.is_empty() {
             let text: Vec<String> = diagnostics
@@ -196,4 +213,44 @@ impl Config {
             .get(abbreviation.trim())
             .map(|name| name.get_ref().trim())
     }
+}
+
+/// The profile's logo (path from the project root), checked like a proposal's: alt text (E035),
+/// a usable image inside the project (E036, E054), at the logo's line.
+fn profile_logo(
+    root: &Path,
+    logo: &Spanned<crate::model::Logo>,
+) -> Result<crate::checked::Logo, Diagnostic> {
+    let written = logo.get_ref();
+    let file = written.file.get_ref();
+    let alt = written
+        .alt
+        .as_ref()
+        .map(|a| a.get_ref().trim().to_owned())
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| {
+            Diagnostic::new(
+                Code::E035,
+                "the profile's logo has no alt text",
+                Some(logo.span()),
+            )
+            .with_help(format!(
+                "write logo = {{ file = \"{file}\", alt = \"what the logo shows\" }}"
+            ))
+        })?;
+    let vpath = crate::logo::check(root, &root.join(file)).map_err(|(code, why)| {
+        Diagnostic::new(
+            code,
+            format!("the profile's logo \"{file}\" {why}"),
+            Some(written.file.span()),
+        )
+        .with_help(
+            "give the path, from the project root, of an SVG, PNG or JPEG image inside the project",
+        )
+    })?;
+    Ok(crate::checked::Logo {
+        file: vpath,
+        alt,
+        span: 0..0,
+    })
 }

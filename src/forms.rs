@@ -152,7 +152,7 @@ impl Forms {
     /// The bundled forms with the project's own (`<root>/templates/<name>/form.toml`) added or
     /// replacing bundled ones of the same name; a description with mistakes is left out and its
     /// diagnostics returned.
-    pub fn load(root: &Path) -> (Forms, Vec<FileReport>) {
+    pub fn load(root: &Path, glyphs: &crate::checks::glyphs::Glyphs) -> (Forms, Vec<FileReport>) {
         let mut forms = Forms::bundled().clone();
         let mut reports = Vec::new();
         let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("templates"))
@@ -193,7 +193,14 @@ impl Forms {
                 continue;
             }
             let (form, mut diagnostics) = read(&name, &source, Some(&file));
-            if !dir.join("form.typ.j2").is_file() {
+            // Its headings and titles are printed: the same text checks as a proposal's.
+            let view = crate::source::SourceView::new(&source);
+            diagnostics.extend(crate::checks::content::check(&view));
+            diagnostics.extend(glyphs.diagnostics(&view));
+            // A replacement of a bundled form may keep the bundled template.
+            let bundled_template =
+                crate::bundle::template(&format!("{name}/form.typ.j2")).is_some();
+            if !dir.join("form.typ.j2").is_file() && !bundled_template {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::E003,
@@ -215,8 +222,11 @@ impl Forms {
                 report.sort();
                 reports.push(report);
             }
-            if let (Some(form), false) = (form, failed) {
-                forms.insert(form);
+            match (form, failed) {
+                (Some(form), false) => forms.insert(form),
+                // A broken replacement must not fall back to the bundled form silently: the
+                // form is unavailable until its description is fixed.
+                _ => forms.forms.retain(|f| f.name != name),
             }
         }
         (forms, reports)

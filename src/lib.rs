@@ -197,20 +197,17 @@ impl Project {
     /// Opens the project at `root`, loading templates and fonts.
     pub fn open(root: &Path) -> Result<Self, AppError> {
         let filler = fill::Filler::load(&root.join("templates")).map_err(AppError)?;
-        let (mut forms, form_reports) = forms::Forms::load(root);
         let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
         let glyphs = checks::glyphs::Glyphs::new(typesetter.fonts());
-        let config = config::Config::load(root, &forms)?;
+        let (mut forms, form_reports) = forms::Forms::load(root, &glyphs);
+        let config = config::Config::load(root, &forms, &glyphs)?;
         forms.rename_headings(config.profile.headings.iter().flat_map(|(form, headings)| {
             headings.iter().map(move |(key, heading)| {
                 (form.as_str(), key.as_str(), heading.get_ref().as_str())
             })
         }));
         let chart = config.chart();
-        let profile_logo = match &config.profile.logo {
-            Some(logo) => Some(profile_logo(root, logo.get_ref())?),
-            None => None,
-        };
+        let profile_logo = config.profile_logo.clone();
         Ok(Self {
             config,
             chart,
@@ -438,35 +435,6 @@ impl Project {
             ))
         })
     }
-}
-
-/// The profile's logo (path from the project root), checked like a proposal's; a problem stops
-/// the run, since every proposal would print it.
-fn profile_logo(root: &Path, logo: &model::Logo) -> Result<checked::Logo, AppError> {
-    let file = logo.file.get_ref();
-    let alt = logo
-        .alt
-        .as_ref()
-        .map(|a| a.get_ref().trim().to_owned())
-        .filter(|a| !a.is_empty())
-        .ok_or_else(|| {
-            AppError(format!(
-                "{}: the profile's logo needs alt text: logo = {{ file = \"{file}\", alt = \"…\" }} (E035)",
-                config::FILE
-            ))
-        })?;
-    let vpath = logo::check(root, &root.join(file)).map_err(|(code, why)| {
-        AppError(format!(
-            "{}: the profile's logo \"{file}\" {why} ({})",
-            config::FILE,
-            code.as_str()
-        ))
-    })?;
-    Ok(checked::Logo {
-        file: vpath,
-        alt,
-        span: 0..0,
-    })
 }
 
 /// Refusals as one message.

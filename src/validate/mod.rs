@@ -56,6 +56,25 @@ pub fn validate(
     let committees = v.committees(&proposal.committees);
     let date = proposal.date.as_ref().and_then(|d| v.date(d));
     let budget = match (&proposal.budget, &form) {
+        // A form that does not print the amounts table would drop it without a word.
+        (Some(budget), Some(form)) if !form.needs_budget => {
+            v.push(
+                Diagnostic::new(
+                    Code::E017,
+                    format!(
+                        "form \"{}\" does not print the amounts table `[budget]`",
+                        form.name
+                    ),
+                    Some(budget.span()),
+                )
+                .with_label("would not be printed")
+                .with_help(
+                    "put the figures in a table under [tables] placed in a section, or use a form \
+                     that prints [budget] (`budgetnote forms` shows which)",
+                ),
+            );
+            None
+        }
         (Some(budget), _) => v.table(budget),
         (None, Some(form)) if form.needs_budget => {
             v.push(

@@ -199,3 +199,31 @@ fn a_broken_form_description_is_spanned() {
     assert!(stderr.contains("listed twice"), "{stderr}");
     assert!(stderr.contains("E004"), "{stderr}");
 }
+
+// A project's broken replacement of a bundled form does not fall back to the bundled form: its
+// proposals get no PDF (E004), and its form.toml error is reported at its line; a text in a form
+// description gets the proposal's text checks (E050 at the character).
+#[test]
+fn a_broken_replacement_of_a_bundled_form_is_not_silently_bundled() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("templates/standard")).unwrap();
+    let form = std::fs::read_to_string(root().join("templates/standard/form.toml"))
+        .unwrap()
+        .replace("heading = \"1. Resumé\"", "heading = \"1. Res\\u0007umé\"");
+    std::fs::write(dir.path().join("templates/standard/form.toml"), form).unwrap();
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    std::fs::copy(
+        root().join("tests/good/minimal.toml"),
+        dir.path().join("proposals/m.toml"),
+    )
+    .unwrap();
+    let out = run_cli(dir.path(), &["render"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("E050") && stderr.contains("form.toml:"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("E004"), "{stderr}");
+    assert!(!dir.path().join("out/m.pdf").exists());
+}

@@ -106,3 +106,29 @@ fn a_heading_for_no_section_is_an_error() {
         "{stderr}"
     );
 }
+
+// The profile's text is printed in every PDF, so it gets a proposal's text checks: a NUL in the
+// default proposer (which once made a PDF whose metadata broke PDF/A) and a missing logo file
+// stop the run at their line and column in budgetnote.toml.
+#[test]
+fn the_profiles_text_and_logo_are_checked_at_their_line() {
+    let dir = project_with_profile("[profile]\nproposer = \"A\\u0000\"\n");
+    let out = run_cli(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("budgetnote.toml:2:14") && stderr.contains("E050"),
+        "{stderr}"
+    );
+    let dir = project_with_profile(
+        "[profile]\nproposer = \"X\"\nlogo = { file = \"nope.svg\", alt = \"Logo\" }\n",
+    );
+    let out = run_cli(dir.path(), &["render"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("budgetnote.toml:3:17") && stderr.contains("E036"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing rendered");
+}
