@@ -90,7 +90,7 @@ impl Config {
             if let Some(logo) = &config.profile.logo {
                 match profile_logo(root, logo) {
                     Ok(checked) => config.profile_logo = Some(checked),
-                    Err(problem) => diagnostics.push(problem),
+                    Err(problem) => diagnostics.push(*problem),
                 }
             }
         }
@@ -220,7 +220,7 @@ impl Config {
 fn profile_logo(
     root: &Path,
     logo: &Spanned<crate::model::Logo>,
-) -> Result<crate::checked::Logo, Diagnostic> {
+) -> Result<crate::checked::Logo, Box<Diagnostic>> {
     let written = logo.get_ref();
     let file = written.file.get_ref();
     let alt = written
@@ -229,24 +229,26 @@ fn profile_logo(
         .map(|a| a.get_ref().trim().to_owned())
         .filter(|a| !a.is_empty())
         .ok_or_else(|| {
-            Diagnostic::new(
-                Code::E035,
-                "the profile's logo has no alt text",
-                Some(logo.span()),
+            Box::new(
+                Diagnostic::new(
+                    Code::E035,
+                    "the profile's logo has no alt text",
+                    Some(logo.span()),
+                )
+                .with_help(format!(
+                    "write logo = {{ file = \"{file}\", alt = \"what the logo shows\" }}"
+                )),
             )
-            .with_help(format!(
-                "write logo = {{ file = \"{file}\", alt = \"what the logo shows\" }}"
-            ))
         })?;
     let vpath = crate::logo::check(root, &root.join(file)).map_err(|(code, why)| {
-        Diagnostic::new(
+        Box::new(Diagnostic::new(
             code,
             format!("the profile's logo \"{file}\" {why}"),
             Some(written.file.span()),
         )
         .with_help(
             "give the path, from the project root, of an SVG, PNG or JPEG image inside the project",
-        )
+        ))
     })?;
     Ok(crate::checked::Logo {
         file: vpath,
