@@ -25,7 +25,7 @@ pub struct Args {
 pub fn run(cli: &Cli, args: &Args) -> Exit {
     // The output folder `render` would use by default: never searched, and its manifest
     // tells which input owns each PDF (E063).
-    let out_dir = Path::new("out");
+    let out_dir = &super::in_project(&cli.root, "out");
     let walk = files::Walk {
         root: &cli.root,
         out: out_dir,

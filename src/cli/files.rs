@@ -63,7 +63,12 @@ pub fn collect_inputs(
     paths: &[PathBuf],
     project: Walk<'_>,
 ) -> Result<(Vec<Input>, Vec<PathBuf>), AppError> {
-    let defaults = [PathBuf::from(DEFAULT_DIR)];
+    // The default folder is the project's, wherever the command runs from.
+    let defaults = [if project.root == Path::new(".") {
+        PathBuf::from(DEFAULT_DIR)
+    } else {
+        project.root.join(DEFAULT_DIR)
+    }];
     let paths = if paths.is_empty() {
         &defaults[..]
     } else {

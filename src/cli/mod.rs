@@ -91,6 +91,16 @@ pub enum Deny {
     Warnings,
 }
 
+/// `path` inside the project root: as written when the root is the current folder (so printed
+/// paths stay short), else under the root (`--root x render` writes to `x/out/`).
+pub fn in_project(root: &std::path::Path, path: &str) -> PathBuf {
+    if root == std::path::Path::new(".") {
+        PathBuf::from(path)
+    } else {
+        root.join(path)
+    }
+}
+
 /// Parses the process's arguments, runs the command, and returns its exit code.
 pub fn main() -> ExitCode {
     run_with(std::env::args_os()).into()

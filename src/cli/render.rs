@@ -18,9 +18,9 @@ use crate::{AppError, Project, output};
 pub struct Args {
     /// Proposal or catalogue files, or folders of them (default: proposals/).
     paths: Vec<PathBuf>,
-    /// Output folder.
-    #[arg(short, long, default_value = "out")]
-    out: PathBuf,
+    /// Output folder (default: out/ in the project).
+    #[arg(short, long)]
+    out: Option<PathBuf>,
 }
 
 /// How one file's render ended.
@@ -77,9 +77,13 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 /// Runs `render`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
     let started = Instant::now();
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::in_project(&cli.root, "out"));
     let walk = files::Walk {
         root: &cli.root,
-        out: &args.out,
+        out: &out,
     };
     let (inputs, scopes) = match files::collect_inputs(&args.paths, walk) {
         Ok(found) => found,
@@ -96,7 +100,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     };
     let mut jobs = plan(&cli.root, &inputs);
-    let mut manifest = match prepare_output(&cli.root, &args.out, &mut jobs, &scopes) {
+    let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes) {
         Ok(manifest) => manifest,
         Err(err) => {
             print::app_error(&err);
@@ -104,7 +108,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     };
     let progress = Progress::new(jobs.len());
-    let outcomes = match render_all(&project, &jobs, &args.out, &progress) {
+    let outcomes = match render_all(&project, &jobs, &out, &progress) {
         Ok(outcomes) => outcomes,
         Err(err) => {
             progress.finish();
@@ -155,7 +159,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             }
         }
     }
-    if let Err(err) = manifest.save(&args.out) {
+    if let Err(err) = manifest.save(&out) {
         print::app_error(&err);
         exit = exit.max(Exit::Failure);
     }

@@ -20,9 +20,9 @@ use super::{Cli, Exit, files};
 pub struct Args {
     /// Proposal or catalogue files, or folders of them (default: proposals/).
     paths: Vec<PathBuf>,
-    /// Output folder.
-    #[arg(short, long, default_value = "out")]
-    out: PathBuf,
+    /// Output folder (default: out/ in the project).
+    #[arg(short, long)]
+    out: Option<PathBuf>,
 }
 
 /// Quiet time after the last change before a round starts (editors save in several steps).
@@ -57,17 +57,21 @@ pub enum Round {
 /// Runs `watch`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
     let named = if args.paths.is_empty() {
-        vec![PathBuf::from(files::DEFAULT_DIR)]
+        vec![super::in_project(&cli.root, files::DEFAULT_DIR)]
     } else {
         args.paths.clone()
     };
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| super::in_project(&cli.root, "out"));
     let absolute = |p: &Path| {
         p.canonicalize()
             .unwrap_or_else(|_| crate::output::absolute(p))
     };
     let scope = Scope {
         root: absolute(&cli.root),
-        out: absolute(&args.out),
+        out: absolute(&out),
         inputs: named.iter().map(|p| absolute(p)).collect(),
         named,
     };
@@ -100,11 +104,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let render = |round: &Round| {
         let mut argv: Vec<std::ffi::OsString> = vec!["budgetnote".into(), "--root".into()];
         argv.push(cli.root.clone().into_os_string());
-        argv.extend([
-            "render".into(),
-            "-o".into(),
-            args.out.clone().into_os_string(),
-        ]);
+        argv.extend(["render".into(), "-o".into(), out.clone().into_os_string()]);
         match round {
             Round::All => argv.extend(scope.named.iter().map(|p| p.clone().into_os_string())),
             Round::Files(files) => argv.extend(files.iter().map(|p| p.clone().into_os_string())),

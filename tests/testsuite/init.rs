@@ -70,3 +70,24 @@ fn init_never_overwrites() {
     );
     assert!(!dir.path().join("proposals").exists());
 }
+
+// `--root DIR` makes DIR's proposals/ and out/ the defaults, wherever the command runs from.
+#[test]
+fn root_names_the_projects_proposals_and_output() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(run_cli(dir.path(), &["init", "p"]).status.code(), Some(0));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let root = dir.path().join("p");
+    let out = run_cli(
+        elsewhere.path(),
+        &["--root", root.to_str().unwrap(), "render"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(root.join("out/standard-eksempel.pdf").is_file());
+    assert!(!elsewhere.path().join("out").exists());
+}
