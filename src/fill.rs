@@ -15,6 +15,7 @@ use rust_decimal::Decimal;
 use crate::checked::{
     Agreement, AmountsTable, Block, Cells, CheckedProposal, Ledger, Table, TextRow, TextTable, Unit,
 };
+use crate::diagnostic::{Code, Diagnostic, FileReport};
 use crate::markdown;
 use crate::number::{format_amount, format_signed, join_danish, round};
 
@@ -600,6 +601,36 @@ fn project_templates(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
     found
 }
 
+/// A minijinja error in a sentence: its kind and detail, without the debug dump.
+fn describe_error(e: &Error) -> String {
+    match e.detail() {
+        Some(detail) => format!("{} ({detail})", e.kind()),
+        None => e.kind().to_string(),
+    }
+}
+
+/// A template file's diagnostic (E056: the form cannot be filled), at `line` when known.
+fn template_report(path: &Path, source: String, message: &str, line: Option<usize>) -> FileReport {
+    let span = line.map(|l| {
+        let start = source
+            .split_inclusive('\n')
+            .take(l.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>();
+        let start = start.min(source.len());
+        let len = source[start..].find('\n').unwrap_or(source.len() - start);
+        start..start + len
+    });
+    FileReport {
+        path: path.to_owned(),
+        diagnostics: vec![
+            Diagnostic::new(Code::E056, message.to_owned(), span.or(Some(0..0)))
+                .with_help("fix the template; the proposals of its form get no PDF until then"),
+        ],
+        source,
+    }
+}
+
 /// The template environment, loaded once per run and shared by every document.
 pub struct Filler {
     /// minijinja environment holding every `*.typ.j2` template.
@@ -609,7 +640,7 @@ pub struct Filler {
 impl Filler {
     /// Loads the bundled templates and every `*.typ.j2` of the project (in `templates_dir` and
     /// its form folders), the project's replacing bundled ones of the same path.
-    pub fn load(templates_dir: &Path) -> Result<Self, String> {
+    pub fn load(templates_dir: &Path) -> Result<(Self, Vec<FileReport>), String> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
@@ -637,16 +668,55 @@ impl Filler {
             .filter(|(name, _)| name.ends_with(".typ.j2"))
             .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
             .collect();
+        // The project's own templates: read only when inside the project (a symlink leading
+        // out is refused unread); a broken one is reported at its line and left out.
+        let mut reports: Vec<FileReport> = Vec::new();
+        let root = templates_dir.parent().and_then(|r| r.canonicalize().ok());
+        let mut files: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
         for (name, path) in project_templates(templates_dir) {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| format!("cannot read template {}: {e}", path.display()))?;
-            templates.insert(name, text);
+            let inside = match (&root, path.canonicalize()) {
+                (Some(root), Ok(real)) => real.starts_with(root),
+                _ => false,
+            };
+            if !inside {
+                reports.push(template_report(
+                    &path,
+                    String::new(),
+                    "the template leads outside the project folder (a symlink?) and is not read",
+                    None,
+                ));
+                templates.remove(&name);
+                continue;
+            }
+            match crate::files::read_limited(&path, crate::files::TOML_LIMIT).map(String::from_utf8)
+            {
+                Ok(Ok(text)) => {
+                    templates.insert(name.clone(), text);
+                    files.insert(name, path);
+                }
+                _ => reports.push(template_report(
+                    &path,
+                    String::new(),
+                    "the template cannot be read as UTF-8 text of at most 10 MB",
+                    None,
+                )),
+            }
         }
         for (name, text) in templates {
-            env.add_template_owned(name.clone(), text)
-                .map_err(|e| format!("template {name} is invalid: {e:#}"))?;
+            if let Err(e) = env.add_template_owned(name.clone(), text.clone()) {
+                let Some(path) = files.get(&name) else {
+                    return Err(format!("bundled template {name} is invalid: {e:#}"));
+                };
+                let line = e.line();
+                reports.push(template_report(
+                    path,
+                    text,
+                    &format!("the template is not valid: {}", describe_error(&e)),
+                    line,
+                ));
+            }
         }
-        Ok(Self { env })
+        Ok((Self { env }, reports))
     }
 
     /// Renders the proposal's form template to Typst source.
@@ -656,13 +726,18 @@ impl Filler {
             template.render(minijinja::context! { p => Value::from_serialize(view(proposal)) })
         };
         render().map_err(|e| match e.kind() {
-            ErrorKind::TemplateNotFound => {
-                format!(
-                    "template {} is missing from templates/",
-                    proposal.form.template
-                )
-            }
-            _ => format!("filling template {} failed: {e:#}", proposal.form.template),
+            ErrorKind::TemplateNotFound => format!(
+                "the form's template {} cannot be used: {}",
+                proposal.form.template,
+                describe_error(&e)
+            ),
+            _ => format!(
+                "the form's template {}{} cannot be filled: {}",
+                e.name().unwrap_or(&proposal.form.template),
+                e.line()
+                    .map_or_else(String::new, |l| format!(" (line {l})")),
+                describe_error(&e)
+            ),
         })
     }
 }

@@ -196,10 +196,12 @@ pub struct Project {
 impl Project {
     /// Opens the project at `root`, loading templates and fonts.
     pub fn open(root: &Path) -> Result<Self, AppError> {
-        let filler = fill::Filler::load(&root.join("templates")).map_err(AppError)?;
+        let (filler, template_reports) =
+            fill::Filler::load(&root.join("templates")).map_err(AppError)?;
         let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
         let glyphs = checks::glyphs::Glyphs::new(typesetter.fonts());
-        let (mut forms, form_reports) = forms::Forms::load(root, &glyphs);
+        let (mut forms, mut form_reports) = forms::Forms::load(root, &glyphs);
+        form_reports.extend(template_reports);
         let config = config::Config::load(root, &forms, &glyphs)?;
         forms.rename_headings(config.profile.headings.iter().flat_map(|(form, headings)| {
             headings.iter().map(move |(key, heading)| {
@@ -344,8 +346,27 @@ impl Project {
         let Some(proposal) = &checked.proposal else {
             return Ok(None);
         };
+        // A form's template that cannot be filled is the project's error, reported with the
+        // proposal (exit 1), never a bare application failure.
+        let source = match self.filler.fill(proposal) {
+            Ok(source) => source,
+            Err(why) => {
+                let report = &mut checked.report;
+                report.diagnostics.push(
+                    diagnostic::Diagnostic::new(
+                        diagnostic::Code::E056,
+                        format!("the PDF cannot be made: {why}"),
+                        Some(0..0),
+                    )
+                    .with_help("fix the form's template (`budgetnote forms` names where the form comes from)"),
+                );
+                report.sort();
+                checked.proposal = None;
+                return Ok(None);
+            }
+        };
         let job = typeset::Job {
-            source: self.typst_source(proposal)?,
+            source,
             date: document_date(proposal.date, proposal.budget_year()),
             ident: &proposal.id,
             format: export::Format::Pdf,

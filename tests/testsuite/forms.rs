@@ -227,3 +227,78 @@ fn a_broken_replacement_of_a_bundled_form_is_not_silently_bundled() {
     assert!(stderr.contains("E004"), "{stderr}");
     assert!(!dir.path().join("out/m.pdf").exists());
 }
+
+// A template that does not parse is reported at its line and left out, and a template that
+// cannot be filled (an undefined value) is the proposal's error with exit 1, never a bare exit 2;
+// the proposals of other forms still render.
+#[test]
+fn broken_templates_are_the_projects_errors_not_failures() {
+    let dir = copy_project();
+    std::fs::write(
+        dir.path().join("templates/tilskud/extra.typ.j2"),
+        "ok\n{{ oops\n",
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/good/minimal.toml"),
+        dir.path().join("proposals/m.toml"),
+    )
+    .unwrap();
+    let out = run_cli(dir.path(), &["render"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("extra.typ.j2:2:1"), "{stderr}");
+    assert!(dir.path().join("out/m.pdf").is_file(), "{stderr}");
+    assert!(dir.path().join("out/ansoegning.pdf").is_file(), "{stderr}");
+
+    std::fs::remove_file(dir.path().join("templates/tilskud/extra.typ.j2")).unwrap();
+    let template = dir.path().join("templates/tilskud/form.typ.j2");
+    let text = std::fs::read_to_string(&template)
+        .unwrap()
+        .replace("{{ p.proposer }}", "{{ p.no_such_field }}");
+    std::fs::write(&template, text).unwrap();
+    let out = run_cli(
+        dir.path(),
+        &["check", "--format", "json", "proposals/ansoegning.toml"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json.as_array().unwrap()[0];
+    assert_eq!(d["code"], "E056");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("tilskud/form.typ.j2"),
+        "{d}"
+    );
+    assert!(
+        d["message"].as_str().unwrap().len() < 400,
+        "no debug dump: {d}"
+    );
+}
+
+// A template that is a symlink leading outside the project is refused unread: its content never
+// reaches a PDF or a message.
+#[test]
+fn a_template_leading_outside_the_project_is_not_read() {
+    let dir = copy_project();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "SECRET-TOKEN-123").unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        dir.path().join("templates/tilskud/leak.typ.j2"),
+    )
+    .unwrap();
+    let out = run_cli(dir.path(), &["render"]);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1), "{all}");
+    assert!(all.contains("leads outside the project"), "{all}");
+    assert!(!all.contains("SECRET-TOKEN-123"), "{all}");
+    let pdf = std::fs::read(dir.path().join("out/ansoegning.pdf")).unwrap();
+    assert!(!pdf_text(&pdf).contains("SECRET"));
+}
