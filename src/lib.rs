@@ -28,6 +28,7 @@ pub mod refusal;
 pub mod source;
 pub mod typeset;
 pub mod validate;
+pub mod view;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

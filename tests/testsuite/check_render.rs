@@ -74,9 +74,9 @@ fn walk_pdfs(dir: &Path) -> usize {
 fn share_chart_survives_absurd_frames() {
     use rust_decimal::Decimal;
     let tiny = Decimal::new(1, 28);
-    let chart = budgetnote::fill::chart("c", "Råderum", tiny, Decimal::from(1_000_000_000));
+    let chart = budgetnote::view::chart("c", "Råderum", tiny, Decimal::from(1_000_000_000));
     assert_eq!(chart.share_permille, 1000);
     assert_eq!(chart.share_label, "over 100 pct.");
-    let empty = budgetnote::fill::chart("c", "Råderum", Decimal::ZERO, Decimal::from(5));
+    let empty = budgetnote::view::chart("c", "Råderum", Decimal::ZERO, Decimal::from(5));
     assert_eq!(empty.share_permille, 0);
 }
