@@ -41,10 +41,17 @@ pub fn validate(
                 Diagnostic::new(
                     Code::E003,
                     "missing required field `proposer`",
-                    // Where serde puts a missing field of the top table: its first key.
-                    Some(proposal.id.span()),
+                    // Where serde puts a missing field of the top table: at its first key.
+                    {
+                        let at = proposal.id.span().start;
+                        let line = source
+                            .get(..at)
+                            .and_then(|b| b.rfind('\n'))
+                            .map_or(0, |i| i + 1);
+                        Some(line..line)
+                    },
                 )
-                .with_label("Forslagsstiller is missing")
+                .with_label("`proposer` is missing in this table")
                 .with_help(
                     "add `proposer = \"…\"` (Forslagsstiller), or name a default proposer under \
                      [profile] in budgetnote.toml",

@@ -233,3 +233,22 @@ fn unprintable_character_is_reported_at_the_character() {
         "{first}"
     );
 }
+
+// What a finance officer reads: the human diagnostics of every bad case (code, message, the line
+// with its caret, label and help) match the reviewed snapshot beside the case
+// (`tests/bad/<case>/diagnostics.snap`).
+#[test]
+fn human_diagnostics_match_their_snapshots() {
+    for dir in common::case_dirs("bad") {
+        let file = dir.strip_prefix(root()).unwrap().join("proposal.toml");
+        let out = run_cli(&root(), &["check", file.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr).replace('\\', "/");
+        insta::with_settings!({
+            snapshot_path => dir.clone(),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!("diagnostics", stderr);
+        });
+    }
+}
