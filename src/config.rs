@@ -14,6 +14,9 @@ use crate::checked::ExpenseType;
 use crate::diagnostic::render_human;
 use crate::diagnostic::{Code, Diagnostic};
 
+/// The colours of the shared layout a profile may set.
+const COLOURS: [&str; 2] = ["accent", "table-head"];
+
 /// The file name of the project settings.
 pub use crate::files::SETTINGS_FILE as FILE;
 
@@ -33,6 +36,10 @@ pub struct Profile {
     /// Text printed first in every page's footer, e.g. "Testkommune · Økonomi og Analyse".
     #[serde(default)]
     pub footer: Option<Spanned<String>>,
+    /// The municipality's colours, `#rrggbb`: `accent` (headings, links, the title) and
+    /// `table-head` (the fill of table header rows).
+    #[serde(default)]
+    pub colours: BTreeMap<String, Spanned<String>>,
     /// Section headings of a form renamed for this municipality: form → section key → heading,
     /// e.g. `[profile.headings.standard] bemaerkninger_hu = "7. Eventuelt bemærkninger fra HU"`.
     #[serde(default)]
@@ -87,6 +94,7 @@ impl Config {
         if let Some(config) = &mut config {
             diagnostics.extend(config.account_problems());
             diagnostics.extend(config.heading_problems(forms));
+            diagnostics.extend(config.colour_problems());
             if let Some(logo) = &config.profile.logo {
                 match profile_logo(root, logo) {
                     Ok(checked) => config.profile_logo = Some(checked),
@@ -106,6 +114,50 @@ impl Config {
             )));
         }
         Ok(config.unwrap_or_default())
+    }
+
+    /// The profile's colours as `sys.inputs` for the shared layout.
+    pub fn colour_inputs(&self) -> Vec<(&'static str, String)> {
+        COLOURS
+            .iter()
+            .filter_map(|name| {
+                self.profile
+                    .colours
+                    .get(*name)
+                    .map(|c| (*name, c.get_ref().trim().to_owned()))
+            })
+            .collect()
+    }
+
+    /// E002 for a colour the layout does not have, or that is not written `#rrggbb`.
+    fn colour_problems(&self) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for (name, value) in &self.profile.colours {
+            let text = value.get_ref().trim();
+            let hex = text.len() == 7
+                && text.starts_with('#')
+                && text[1..].chars().all(|c| c.is_ascii_hexdigit());
+            if !COLOURS.contains(&name.as_str()) {
+                found.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        format!("the layout has no colour `{name}`"),
+                        Some(value.span()),
+                    )
+                    .with_help(format!("the colours are: {}", COLOURS.join(", "))),
+                );
+            } else if !hex {
+                found.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        format!("colour `{name}` is \"{text}\", not a colour written #rrggbb"),
+                        Some(value.span()),
+                    )
+                    .with_help("write it as in the municipality's design guide, e.g. \"#1f3864\""),
+                );
+            }
+        }
+        found
     }
 
     /// E004/E017 for a renamed heading of a form or section that does not exist.

@@ -204,6 +204,13 @@ impl Project {
         let (mut forms, mut form_reports) = forms::Forms::load(root, &glyphs);
         form_reports.extend(template_reports);
         let config = config::Config::load(root, &forms, &glyphs)?;
+        // The profile's colours reach the shared layout as `sys.inputs`.
+        let colours = config.colour_inputs();
+        let typesetter = if colours.is_empty() {
+            typesetter
+        } else {
+            typeset::Typesetter::with_inputs(root, &colours).map_err(AppError)?
+        };
         forms.rename_headings(config.profile.headings.iter().flat_map(|(form, headings)| {
             headings.iter().map(move |(key, heading)| {
                 (form.as_str(), key.as_str(), heading.get_ref().as_str())

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration};
+use typst::foundations::{Bytes, Datetime, Duration, IntoValue};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
@@ -54,6 +54,12 @@ pub struct Job<'a> {
 impl Typesetter {
     /// Loads the standard library, the bundled fonts and the project's own under `<root>/fonts`.
     pub fn new(root: &Path) -> Result<Arc<Self>, String> {
+        Self::with_inputs(root, &[])
+    }
+
+    /// [`Self::new`] with `sys.inputs` for the templates, e.g. the profile's colours
+    /// (`("accent", "#1f3864")`).
+    pub fn with_inputs(root: &Path, inputs: &[(&str, String)]) -> Result<Arc<Self>, String> {
         let root = root
             .canonicalize()
             .map_err(|e| format!("cannot open project root {}: {e}", root.display()))?;
@@ -63,6 +69,12 @@ impl Typesetter {
             library: LazyHash::new(
                 Library::builder()
                     .with_features([Feature::A11yExtras].into_iter().collect())
+                    .with_inputs(
+                        inputs
+                            .iter()
+                            .map(|(k, v)| ((*k).into(), v.as_str().into_value()))
+                            .collect(),
+                    )
                     .build(),
             ),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),

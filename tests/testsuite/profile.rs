@@ -132,3 +132,36 @@ fn the_profiles_text_and_logo_are_checked_at_their_line() {
     );
     assert!(!dir.path().join("out").exists(), "nothing rendered");
 }
+
+// The profile's colours reach the layout (the PDF differs from the same project without them,
+// and stays publishable); a colour not written #rrggbb, or one the layout does not have, stops
+// the run at its line.
+#[test]
+fn the_profiles_colours_reach_the_layout() {
+    let plain = project_with_profile(PROFILE);
+    let coloured = project_with_profile(&PROFILE.replace(
+        "[profile]\n",
+        "[profile]\ncolours = { accent = \"#8b0000\", table-head = \"#f5e6c8\" }\n",
+    ));
+    for dir in [&plain, &coloured] {
+        let out = run_cli(dir.path(), &["render"]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let a = std::fs::read(plain.path().join("out/forslag.pdf")).unwrap();
+    let b = std::fs::read(coloured.path().join("out/forslag.pdf")).unwrap();
+    assert_ne!(a, b, "the colours changed nothing");
+    crate::pdf_standards::assert_publishable(&b, "Testforslag", Path::new("forslag"));
+    let bad = project_with_profile("[profile]\nproposer = \"X\"\ncolours = { accent = \"rød\" }\n");
+    let out = run_cli(bad.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("budgetnote.toml:3:22") && stderr.contains("#rrggbb"),
+        "{stderr}"
+    );
+}
