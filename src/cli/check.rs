@@ -38,12 +38,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     };
     // The project's fonts decide which characters can be printed (E029).
-    let project = match crate::Project::open(&cli.root) {
-        Ok(project) => project,
-        Err(err) => {
-            print::app_error(&err);
-            return Exit::Failure;
-        }
+    let Some(project) = super::open_project(cli) else {
+        return Exit::Failure;
     };
     // Inputs refused before they are opened (a symlink leading outside, a name too long).
     let refused: Vec<Option<FileReport>> = inputs

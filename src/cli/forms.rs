@@ -1,8 +1,7 @@
 //! `budgetnote forms [NAME]`: the forms available in the project (bundled and own), or the
 //! fields a proposal of one form takes.
 
-use super::{Cli, Exit, print};
-use crate::Project;
+use super::{Cli, Exit};
 use crate::forms::Form;
 
 /// Arguments of `forms`.
@@ -14,14 +13,9 @@ pub struct Args {
 
 /// Runs `forms`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
-    let project = match Project::open(&cli.root) {
-        Ok(project) => project,
-        Err(err) => {
-            print::app_error(&err);
-            return Exit::Failure;
-        }
+    let Some(project) = super::open_project_with_forms(cli) else {
+        return Exit::Failure;
     };
-    project.form_reports().iter().for_each(print::human);
     let broken = project.form_reports().iter().any(|r| r.has_errors());
     let exit = if broken { Exit::InputErrors } else { Exit::Ok };
     let forms = project.forms();

@@ -91,6 +91,21 @@ pub enum Deny {
     Warnings,
 }
 
+/// Opens the project at `--root`, printing why when it cannot be opened.
+fn open_project(cli: &Cli) -> Option<crate::Project> {
+    crate::Project::open(&cli.root)
+        .map_err(|err| print::app_error(&err))
+        .ok()
+}
+
+/// Opens the project at `--root` and prints the diagnostics of its own forms and templates
+/// (for the commands that list or use forms rather than check proposals).
+fn open_project_with_forms(cli: &Cli) -> Option<crate::Project> {
+    let project = open_project(cli)?;
+    project.form_reports().iter().for_each(print::human);
+    Some(project)
+}
+
 /// `path` inside the project root: as written when the root is the current folder (so printed
 /// paths stay short), else under the root (`--root x render` writes to `x/out/`).
 pub fn in_project(root: &std::path::Path, path: &str) -> PathBuf {

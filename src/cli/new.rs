@@ -10,8 +10,7 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use super::{Cli, Exit, print, schema};
-use crate::Project;
+use super::{Cli, Exit, schema};
 use crate::forms::Form;
 
 /// Where `new` writes a form's schema, relative to the project root.
@@ -31,14 +30,9 @@ pub struct Args {
 
 /// Runs `new`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
-    let project = match Project::open(&cli.root) {
-        Ok(project) => project,
-        Err(err) => {
-            print::app_error(&err);
-            return Exit::Failure;
-        }
+    let Some(project) = super::open_project_with_forms(cli) else {
+        return Exit::Failure;
     };
-    project.form_reports().iter().for_each(print::human);
     let form = match schema::find(project.forms(), &args.form) {
         Ok(form) => form,
         Err(message) => {

@@ -92,12 +92,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let project = match Project::open(&cli.root) {
-        Ok(project) => project,
-        Err(err) => {
-            print::app_error(&err);
-            return Exit::Failure;
-        }
+    let Some(project) = super::open_project(cli) else {
+        return Exit::Failure;
     };
     let mut jobs = plan(&cli.root, &inputs);
     let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes) {

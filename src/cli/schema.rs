@@ -9,8 +9,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::{Cli, Exit, print};
-use crate::Project;
+use super::{Cli, Exit};
 use crate::forms::{Form, Forms};
 
 /// Arguments of `schema`.
@@ -22,14 +21,9 @@ pub struct Args {
 
 /// Runs `schema`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
-    let project = match Project::open(&cli.root) {
-        Ok(project) => project,
-        Err(err) => {
-            print::app_error(&err);
-            return Exit::Failure;
-        }
+    let Some(project) = super::open_project_with_forms(cli) else {
+        return Exit::Failure;
     };
-    project.form_reports().iter().for_each(print::human);
     let forms = project.forms();
     let schema = match &args.form {
         None => any_form(forms),

@@ -17,12 +17,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     if crate::catalogue::is_catalogue(&source) {
         return catalogue(cli, &args.file, source);
     }
-    let project = match crate::Project::open(&cli.root) {
-        Ok(project) => project,
-        Err(err) => {
-            print::app_error(&err);
-            return Exit::Failure;
-        }
+    let Some(project) = super::open_project(cli) else {
+        return Exit::Failure;
     };
     let checked = match project.check_file(&args.file) {
         Ok(checked) => checked,
@@ -54,12 +50,8 @@ fn print_source(source: Result<String, crate::AppError>) -> Exit {
 
 /// Prints the Typst source of a catalogue annex.
 fn catalogue(cli: &Cli, path: &std::path::Path, source: String) -> Exit {
-    let project = match crate::Project::open(&cli.root) {
-        Ok(project) => project,
-        Err(err) => {
-            print::app_error(&err);
-            return Exit::Failure;
-        }
+    let Some(project) = super::open_project(cli) else {
+        return Exit::Failure;
     };
     let (report, included, checked) = match crate::catalogue::check(path, source, &project) {
         Ok(result) => result,
