@@ -36,6 +36,10 @@ pub struct Profile {
     /// Text printed first in every page's footer, e.g. "Testkommune · Økonomi og Analyse".
     #[serde(default)]
     pub footer: Option<Spanned<String>>,
+    /// The language of the PDF (`da` by default): its text language and metadata, and the
+    /// headings of forms that offer them in this language (`headings = { en = "…" }`).
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
     /// The municipality's colours, `#rrggbb`: `accent` (headings, links, the title) and
     /// `table-head` (the fill of table header rows).
     #[serde(default)]
@@ -95,6 +99,19 @@ impl Config {
             diagnostics.extend(config.account_problems());
             diagnostics.extend(config.heading_problems(forms));
             diagnostics.extend(config.colour_problems());
+            if let Some(language) = &config.profile.language {
+                let code = language.get_ref();
+                if code.len() != 2 || !code.chars().all(|c| c.is_ascii_lowercase()) {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::E002,
+                            format!("language \"{code}\" is not a two-letter language code"),
+                            Some(language.span()),
+                        )
+                        .with_help("write the ISO 639-1 code in lower case, e.g. \"da\" or \"en\""),
+                    );
+                }
+            }
             if let Some(logo) = &config.profile.logo {
                 match profile_logo(root, logo) {
                     Ok(checked) => config.profile_logo = Some(checked),
@@ -116,9 +133,9 @@ impl Config {
         Ok(config.unwrap_or_default())
     }
 
-    /// The profile's colours as `sys.inputs` for the shared layout.
-    pub fn colour_inputs(&self) -> Vec<(&'static str, String)> {
-        COLOURS
+    /// The profile's colours and language as `sys.inputs` for the shared layout.
+    pub fn layout_inputs(&self) -> Vec<(&'static str, String)> {
+        let mut inputs: Vec<(&'static str, String)> = COLOURS
             .iter()
             .filter_map(|name| {
                 self.profile
@@ -126,7 +143,11 @@ impl Config {
                     .get(*name)
                     .map(|c| (*name, c.get_ref().trim().to_owned()))
             })
-            .collect()
+            .collect();
+        if let Some(language) = &self.profile.language {
+            inputs.push(("lang", language.get_ref().clone()));
+        }
+        inputs
     }
 
     /// E002 for a colour the layout does not have, or that is not written `#rrggbb`.

@@ -24,6 +24,8 @@ pub struct SectionSpec {
     pub heading: Option<String>,
     /// Whether the proposal must fill it.
     pub required: bool,
+    /// The heading in other languages, by language code (`en` → "1. Summary").
+    pub translations: std::collections::BTreeMap<String, String>,
 }
 
 /// A group of checkboxes a form prints, e.g. "Kategorisering".
@@ -102,6 +104,10 @@ struct SectionFile {
     /// Whether a proposal must fill it (default true).
     #[serde(default)]
     required: Option<bool>,
+    /// The heading in other languages, by language code, e.g. `{ en = "1. Summary" }`; a
+    /// profile's `language` picks one.
+    #[serde(default)]
+    headings: std::collections::BTreeMap<String, Spanned<String>>,
 }
 
 /// One `[[checkboxes]]` entry of `form.toml`.
@@ -239,6 +245,18 @@ impl Forms {
         self.forms.sort_by(|a, b| a.name.cmp(&b.name));
     }
 
+    /// Puts every heading a form offers in `language` in place of its default one.
+    pub fn use_language(&mut self, language: &str) {
+        for form in &mut self.forms {
+            let form = Arc::make_mut(form);
+            for section in &mut form.sections {
+                if let Some(heading) = section.translations.get(language) {
+                    section.heading = Some(heading.clone());
+                }
+            }
+        }
+    }
+
     /// Renames section headings, form → section key → heading (the profile's `headings`).
     pub fn rename_headings<'a>(
         &mut self,
@@ -311,6 +329,11 @@ fn read(name: &str, source: &str, file: Option<&Path>) -> (Option<Form>, Vec<Dia
             key,
             heading: s.heading.as_ref().map(|h| h.get_ref().clone()),
             required: s.required.unwrap_or(true),
+            translations: s
+                .headings
+                .iter()
+                .map(|(lang, h)| (lang.clone(), h.get_ref().clone()))
+                .collect(),
         });
     }
     let mut checkboxes: Vec<CheckboxSpec> = Vec::new();

@@ -204,13 +204,16 @@ impl Project {
         let (mut forms, mut form_reports) = forms::Forms::load(root, &glyphs);
         form_reports.extend(template_reports);
         let config = config::Config::load(root, &forms, &glyphs)?;
-        // The profile's colours reach the shared layout as `sys.inputs`.
-        let colours = config.colour_inputs();
-        let typesetter = if colours.is_empty() {
+        // The profile's colours and language reach the shared layout as `sys.inputs`.
+        let inputs = config.layout_inputs();
+        let typesetter = if inputs.is_empty() {
             typesetter
         } else {
-            typeset::Typesetter::with_inputs(root, &colours).map_err(AppError)?
+            typeset::Typesetter::with_inputs(root, &inputs).map_err(AppError)?
         };
+        if let Some(language) = &config.profile.language {
+            forms.use_language(language.get_ref());
+        }
         forms.rename_headings(config.profile.headings.iter().flat_map(|(form, headings)| {
             headings.iter().map(move |(key, heading)| {
                 (form.as_str(), key.as_str(), heading.get_ref().as_str())

@@ -165,3 +165,42 @@ fn the_profiles_colours_reach_the_layout() {
         "{stderr}"
     );
 }
+
+// A profile's `language` gives the PDF that language (its metadata and text) and the headings
+// a form offers in it; explicit renames under [profile.headings] still win.
+#[test]
+fn the_profiles_language_picks_the_forms_headings() {
+    let dir =
+        project_with_profile(&PROFILE.replace("[profile]\n", "[profile]\nlanguage = \"en\"\n"));
+    let out = run_cli(dir.path(), &["render"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = std::fs::read(dir.path().join("out/forslag.pdf")).unwrap();
+    let text = pdf_text(&pdf);
+    assert!(
+        text.contains("1. Summary") && text.contains("3. Proposed change"),
+        "{text}"
+    );
+    assert!(
+        text.contains("7. Bemærkninger fra Socialudvalget"),
+        "the rename wins: {text}"
+    );
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    let lang = doc
+        .catalog()
+        .unwrap()
+        .get(b"Lang")
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_vec();
+    assert_eq!(String::from_utf8_lossy(&lang), "en");
+    let bad = project_with_profile("[profile]\nproposer = \"X\"\nlanguage = \"dansk\"\n");
+    let out = run_cli(bad.path(), &["check"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("budgetnote.toml:3:12"));
+}
