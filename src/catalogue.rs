@@ -233,7 +233,8 @@ fn resolve(
                 )));
             }
         };
-        let found: Vec<PathBuf> = if real.is_dir() {
+        let from_folder = real.is_dir();
+        let found: Vec<PathBuf> = if from_folder {
             let mut list: Vec<PathBuf> = std::fs::read_dir(&path)
                 .map_err(|e| AppError(format!("cannot read folder {}: {e}", path.display())))?
                 .filter_map(|e| e.ok().map(|e| e.path()))
@@ -277,6 +278,11 @@ fn resolve(
                             .with_help("check that the file exists and can be read")
                         }),
                 );
+                continue;
+            }
+            // Another catalogue in a listed folder is not one of its proposals (checked only
+            // once the file is known to be a regular file inside the project).
+            if from_folder && files::read_toml_quietly(&key).is_some_and(|t| is_catalogue(&t)) {
                 continue;
             }
             if !seen.insert(key) {

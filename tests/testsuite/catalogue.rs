@@ -181,3 +181,29 @@ fn catalogue_names_the_proposal_with_errors() {
     );
     assert!(stderr.contains("error[E010]"), "{stderr}");
 }
+
+// A catalogue that lists a folder holding another catalogue takes only the folder's proposals:
+// the other catalogue is not read as a proposal (which gave "missing required field `id`").
+#[test]
+fn a_catalogue_in_a_listed_folder_is_not_a_proposal() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("proposals/katalog");
+    std::fs::create_dir_all(&folder).unwrap();
+    let k1 = root().join("proposals/katalog/k1-fremrykket-jobsoegningsindsats-for-dagpe.toml");
+    std::fs::copy(&k1, folder.join("k1.toml")).unwrap();
+    let catalogue =
+        std::fs::read_to_string(root().join("proposals/katalog-med-forslag.toml")).unwrap();
+    std::fs::write(
+        folder.join("andet-katalog.toml"),
+        catalogue.replace("\"katalog/\"", "\".\""),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("proposals/katalog.toml"), &catalogue).unwrap();
+    let out = run_cli(
+        dir.path(),
+        &["check", "--format", "json", "proposals/katalog.toml"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{json:#}");
+    assert!(json.as_array().unwrap().is_empty(), "{json:#}");
+}
