@@ -113,7 +113,15 @@ fn kind_of(meta: &std::fs::Metadata) -> Option<&'static str> {
 /// Checks, without opening it, that `path` (after following symlinks) is a regular file of at
 /// most `limit` bytes.
 pub fn check_regular(path: &Path, limit: u64) -> Result<(), ReadError> {
-    let meta = std::fs::metadata(path).map_err(ReadError::Io)?;
+    let meta = std::fs::metadata(path).map_err(|e| {
+        // A symlink whose target is gone (an editor's lock file `.#x.toml`, a moved file) is the
+        // user's file to fix, not an I/O failure of the run.
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            ReadError::NotRegular("a symlink that leads nowhere")
+        } else {
+            ReadError::Io(e)
+        }
+    })?;
     if let Some(kind) = kind_of(&meta) {
         return Err(ReadError::NotRegular(kind));
     }

@@ -2,7 +2,7 @@
 //!
 //! Folders are walked for `*.toml` files, leaving out what is not a proposal: the project's
 //! settings file `budgetnote.toml`, its `templates/`, `fonts/` and `target/` folders, the output
-//! folder and hidden folders (`.git`). A symlink found in a folder that leads outside both the
+//! folder, hidden folders (`.git`) and hidden files (an editor's `.#x.toml`). A symlink found in a folder that leads outside both the
 //! project root and the folder named on the command line is reported (E062) and never opened.
 
 use std::collections::HashSet;
@@ -175,7 +175,12 @@ impl Walker {
                 if real.as_deref().is_some_and(|r| self.skipped(&path, r)) {
                     continue;
                 }
-            } else if !is_toml || path.file_name().is_some_and(|n| n == SETTINGS_FILE) {
+            } else if !is_toml
+                || path.file_name().is_some_and(|n| {
+                    // Hidden files are editors' lock and backup files (`.#x.toml`), not proposals.
+                    n == SETTINGS_FILE || n.to_string_lossy().starts_with('.')
+                })
+            {
                 continue;
             }
             if let Some(target) = &target

@@ -662,3 +662,22 @@ fn a_catalogue_never_includes_itself() {
     assert!(err.contains("--> proposals/c.toml:6:3"), "{err}");
     assert_eq!(err.matches("error[").count(), 1, "{err}");
 }
+
+// A symlink whose target is gone is the user's file to fix (E060, exit 1), not an I/O failure
+// (exit 2) that stops the run; an editor's hidden lock file `.#x.toml` is not a proposal at all.
+#[test]
+fn dangling_links_and_editor_lock_files_do_not_stop_the_run() {
+    let dir = project(&["proposals/a.toml"]);
+    std::os::unix::fs::symlink(
+        dir.path().join("gone.toml"),
+        dir.path().join("proposals/b.toml"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("user@host.1234", dir.path().join("proposals/.#a.toml")).unwrap();
+    let out = run_cli(dir.path(), &["render"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("E060") && err.contains("b.toml"), "{err}");
+    assert!(!err.contains(".#a.toml"), "{err}");
+    assert!(dir.path().join("out/a.pdf").is_file(), "{err}");
+}
