@@ -14,6 +14,36 @@ use crate::checked::ExpenseType;
 use crate::diagnostic::render_human;
 use crate::diagnostic::{Code, Diagnostic};
 
+/// Why the project settings cannot be used: the file's diagnostics, or a failure to read it.
+#[derive(Debug)]
+pub enum SettingsError {
+    /// Problems in `budgetnote.toml`, with their spans.
+    Report(crate::diagnostic::FileReport),
+    /// The file could not be read.
+    App(AppError),
+}
+
+impl SettingsError {
+    /// As an application error, the diagnostics written out as text.
+    pub fn into_app_error(self) -> AppError {
+        match self {
+            SettingsError::App(err) => err,
+            SettingsError::Report(report) => {
+                let text: Vec<String> = report
+                    .diagnostics
+                    .iter()
+                    .map(|d| render_human(&report.path, &report.source, d, false))
+                    .collect();
+                AppError(format!(
+                    "the project settings {} have problems:\n\n{}",
+                    report.path.display(),
+                    text.join("\n\n")
+                ))
+            }
+        }
+    }
+}
+
 /// The colours of the shared layout a profile may set.
 const COLOURS: [&str; 2] = ["accent", "table-head"];
 
@@ -76,7 +106,7 @@ impl Config {
         root: &Path,
         forms: &crate::forms::Forms,
         glyphs: &crate::checks::glyphs::Glyphs,
-    ) -> Result<Self, AppError> {
+    ) -> Result<Self, SettingsError> {
         let path = root.join(FILE);
         if !path.exists() {
             return Ok(Self::default());
@@ -89,7 +119,8 @@ impl Config {
             .and_then(|bytes| {
                 String::from_utf8(bytes)
                     .map_err(|_| AppError(format!("{} is not UTF-8 text", path.display())))
-            })?;
+            })
+            .map_err(SettingsError::App)?;
         let view = crate::source::SourceView::new(&source);
         let (mut config, mut diagnostics) = crate::parse::parse_view::<Config>(&view);
         // The profile's text is printed in every PDF: it gets the same text checks as a proposal.
@@ -120,15 +151,13 @@ impl Config {
             }
         }
         if !diagnostics.is_empty() {
-            let text: Vec<String> = diagnostics
-                .iter()
-                .map(|d| render_human(&path, &source, d, false))
-                .collect();
-            return Err(AppError(format!(
-                "the project settings {} have problems:\n\n{}",
-                path.display(),
-                text.join("\n\n")
-            )));
+            let mut report = crate::diagnostic::FileReport {
+                path,
+                source,
+                diagnostics,
+            };
+            report.sort();
+            return Err(SettingsError::Report(report));
         }
         Ok(config.unwrap_or_default())
     }

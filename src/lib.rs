@@ -197,9 +197,16 @@ pub struct Project {
 impl Project {
     /// Opens the project at `root`, loading templates and fonts.
     pub fn open(root: &Path) -> Result<Self, AppError> {
+        Self::open_or_report(root).map_err(|e| e.into_app_error())
+    }
+
+    /// [`Self::open`], keeping the diagnostics of a `budgetnote.toml` with problems as a report,
+    /// so that `check --format json|github` can print them like a proposal's.
+    pub fn open_or_report(root: &Path) -> Result<Self, config::SettingsError> {
+        let app = config::SettingsError::App;
         let (filler, template_reports) =
-            fill::Filler::load(&root.join("templates")).map_err(AppError)?;
-        let typesetter = typeset::Typesetter::new(root).map_err(AppError)?;
+            fill::Filler::load(&root.join("templates")).map_err(|e| app(AppError(e)))?;
+        let typesetter = typeset::Typesetter::new(root).map_err(|e| app(AppError(e)))?;
         let glyphs = checks::glyphs::Glyphs::new(typesetter.fonts());
         let (mut forms, mut form_reports) = forms::Forms::load(root, &glyphs);
         form_reports.extend(template_reports);
@@ -209,7 +216,7 @@ impl Project {
         let typesetter = if inputs.is_empty() {
             typesetter
         } else {
-            typeset::Typesetter::with_inputs(root, &inputs).map_err(AppError)?
+            typeset::Typesetter::with_inputs(root, &inputs).map_err(|e| app(AppError(e)))?
         };
         if let Some(language) = &config.profile.language {
             forms.use_language(language.get_ref());

@@ -37,9 +37,21 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
-    // The project's fonts decide which characters can be printed (E029).
-    let Some(project) = super::open_project(cli) else {
-        return Exit::Failure;
+    // The project's fonts decide which characters can be printed (E029). Problems in
+    // budgetnote.toml stop the run (exit 2), printed in the format asked for.
+    let project = match crate::Project::open_or_report(&cli.root) {
+        Ok(project) => project,
+        Err(crate::config::SettingsError::Report(report)) => {
+            print::reports(args.format, std::slice::from_ref(&report));
+            if args.format == Format::Human {
+                eprintln!("the project settings have problems; nothing else was checked");
+            }
+            return Exit::Failure;
+        }
+        Err(crate::config::SettingsError::App(err)) => {
+            print::app_error(&err);
+            return Exit::Failure;
+        }
     };
     // Inputs refused before they are opened (a symlink leading outside, a name too long).
     let refused: Vec<Option<FileReport>> = inputs

@@ -239,3 +239,27 @@ fn deny_warnings_passes_acknowledged_ones() {
     );
     assert_eq!(plain.status.code(), Some(1));
 }
+
+// Problems in budgetnote.toml come out in the format asked for, so a CI annotation marks the
+// settings file's line too (the run still stops, exit 2).
+#[test]
+fn settings_problems_are_printed_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    common::scaffold_project(dir.path());
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    std::fs::write(
+        dir.path().join("budgetnote.toml"),
+        "[comittees]\nSU = \"Socialudvalget\"\n",
+    )
+    .unwrap();
+    let out = run_cli(dir.path(), &["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(2));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &json.as_array().unwrap()[0];
+    assert_eq!(d["code"], "E043");
+    assert!(d["file"].as_str().unwrap().ends_with("budgetnote.toml"));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(2))
+    );
+}
