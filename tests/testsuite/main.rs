@@ -13,6 +13,7 @@ mod fidelity;
 mod figures;
 mod forms;
 mod fuzz;
+mod golden;
 mod init;
 mod new;
 mod output;
