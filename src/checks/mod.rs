@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod committees;
 pub mod content;
+pub mod decimal_point;
 pub mod fte;
 pub mod glyphs;
 pub mod identity;
@@ -91,6 +92,12 @@ pub const CHECKS: &[Check] = &[
                 prose::check(cx.view.text, &prose::strings(cx.view), p)
             })
         },
+    },
+    Check {
+        name: "amounts in the text written with a decimal point",
+        codes: &[Code::W012],
+        needs: Needs::Source,
+        run: decimal_point::check,
     },
     Check {
         name: "årsværk in the text against the staff table",

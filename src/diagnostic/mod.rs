@@ -181,6 +181,8 @@ codes! {
     W008 => Warning,
     /// An acknowledgement that matches no warning of the file.
     W011 => Warning,
+    /// An amount of money in the text written with a decimal point ("2.5 mio. kr.").
+    W012 => Warning,
 }
 
 /// One problem in one file, with the byte span it is about.
