@@ -502,12 +502,27 @@ fn text_table(t: &TextTable) -> TextTableView {
                         .iter()
                         .map(|c| TextCellView {
                             heading: c.heading.clone(),
-                            body: c.body.clone(),
+                            body: true_minus(&c.body),
                         })
                         .collect(),
                 },
             })
             .collect(),
+    }
+}
+
+/// A text cell that is a negative figure ("-1.200", "-2,5 mio. kr.") printed with a true minus
+/// sign, as every figure of the amounts tables is; any other text is left as written.
+fn true_minus(body: &str) -> String {
+    let trimmed = body.trim();
+    let Some(rest) = trimmed.strip_prefix('-') else {
+        return body.to_owned();
+    };
+    let number = rest.split_whitespace().next().unwrap_or("");
+    if crate::number::parse_danish(number).is_some() {
+        format!("\u{2212}{rest}")
+    } else {
+        body.to_owned()
     }
 }
 
@@ -563,5 +578,21 @@ fn capitalize(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A negative figure in a text cell gets a true minus; text and positive figures stay as
+    // written.
+    #[test]
+    fn text_cells_print_a_true_minus() {
+        assert_eq!(true_minus("-1.200"), "\u{2212}1.200");
+        assert_eq!(true_minus("-2,5 mio. kr."), "\u{2212}2,5 mio. kr.");
+        assert_eq!(true_minus("- punkt"), "- punkt");
+        assert_eq!(true_minus("-ikke et tal"), "-ikke et tal");
+        assert_eq!(true_minus("1.200"), "1.200");
     }
 }

@@ -302,3 +302,24 @@ fn a_template_leading_outside_the_project_is_not_read() {
     let pdf = std::fs::read(dir.path().join("out/ansoegning.pdf")).unwrap();
     assert!(!pdf_text(&pdf).contains("SECRET"));
 }
+
+// A negative figure typed with a hyphen in a text table prints with a true minus, like every
+// figure of the amounts tables.
+#[test]
+fn text_table_figures_print_a_true_minus() {
+    let dir = copy_project();
+    let file = dir.path().join("proposals/ansoegning.toml");
+    let text = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("\"80.000 kr.\"", "\"-80.000 kr.\"");
+    std::fs::write(&file, text).unwrap();
+    let out = run_cli(dir.path(), &["render"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf_text = pdf_text(&std::fs::read(dir.path().join("out/ansoegning.pdf")).unwrap());
+    assert!(pdf_text.contains("\u{2212}80.000 kr."), "{pdf_text}");
+}
