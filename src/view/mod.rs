@@ -228,11 +228,22 @@ pub struct AgreementView {
 }
 
 /// Formats optional cells, "" for blank.
-fn amounts(cells: &Cells) -> Vec<String> {
+fn amounts(cells: &Cells, decimals: Option<u32>) -> Vec<String> {
     cells
         .iter()
-        .map(|c| c.map(|v| format_amount(v, None)).unwrap_or_default())
+        .map(|c| c.map(|v| format_amount(v, decimals)).unwrap_or_default())
         .collect()
+}
+
+/// The decimals every figure of a table prints with: those of its most precise figure as written
+/// (a stated 1,250 keeps its three), so a table never mixes precisions; `None` for whole figures.
+fn table_decimals<'a>(cells: impl Iterator<Item = &'a Cells>) -> Option<u32> {
+    let most = cells
+        .flat_map(|c| c.iter().flatten())
+        .map(|v| v.scale())
+        .max()
+        .unwrap_or(0);
+    (most > 0).then_some(most)
 }
 
 /// Builds the view of a checked proposal.
@@ -388,17 +399,23 @@ fn amounts_table(t: &AmountsTable) -> TableView {
         label: label.to_owned(),
         cells,
     };
+    let decimals = table_decimals(
+        t.current
+            .iter()
+            .chain(t.lines.iter().map(|l| &l.cells))
+            .chain(t.nets.iter().map(|n| &n.cells)),
+    );
     let mut rows = Vec::new();
     if let Some(current) = &t.current {
-        rows.push(row("plain", "Nuværende budget", amounts(current)));
+        rows.push(row("plain", "Nuværende budget", amounts(current, decimals)));
     }
     rows.push(row("group", "Budgetændring – drift", vec![]));
     for line in &t.lines {
-        rows.push(row("line", &line.label, amounts(&line.cells)));
+        rows.push(row("line", &line.label, amounts(&line.cells, decimals)));
     }
     for net in &t.nets {
         let label = format!("Samlet ændring (Netto) {}", net.expense.short());
-        rows.push(row("total", &label, amounts(&net.cells)));
+        rows.push(row("total", &label, amounts(&net.cells, decimals)));
     }
     if let Some(staff) = &t.staff {
         rows.push(row("group", "Personalekonsekvenser", vec![]));

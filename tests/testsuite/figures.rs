@@ -491,3 +491,33 @@ fn a_misspelt_key_withholds_the_pdf() {
         "{written:?}"
     );
 }
+
+// A figure keeps the precision it was written with, and the amounts table never mixes
+// precisions: a stated 1,250 prints 1,250 (not 1,25), and a whole 2 in the same table 2,000.
+#[test]
+fn amounts_keep_the_precision_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(crate::common::root().join("tests/good/minimal.toml"))
+        .unwrap()
+        .replace("unit = \"1.000 kr.\"", "unit = \"mio. kr.\"")
+        .replace(
+            "amounts = { 2024 = -500, 2025 = -500, 2026 = -500, 2027 = -500 }",
+            "amounts = { 2024 = \"-1,250\", 2025 = -2, 2026 = -2, 2027 = -2 }",
+        )
+        .replace(
+            "amounts = { 2024 = 200, 2025 = 200, 2026 = 200, 2027 = 200 }",
+            "amounts = { 2024 = 1, 2025 = 1, 2026 = 1, 2027 = 1 }",
+        )
+        .replace(
+            "service = { 2024 = -300, 2025 = -300, 2026 = -300, 2027 = -300 }",
+            "service = { 2024 = \"-0,25\", 2025 = -1, 2026 = -1, 2027 = -1 }",
+        );
+    let file = dir.path().join("precision.toml");
+    std::fs::write(&file, text).unwrap();
+    let pdf = crate::common::render(&file);
+    let text = crate::common::pdf_text(&pdf);
+    assert!(text.contains("\u{2212}1,250"), "{text}");
+    assert!(text.contains("\u{2212}2,000"), "{text}");
+    assert!(text.contains("1,000"), "{text}");
+    assert!(!text.contains("\u{2212}1,25 "), "{text}");
+}
