@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod committees;
 pub mod content;
+pub mod cross_table;
 pub mod decimal_point;
 pub mod fte;
 pub mod glyphs;
@@ -124,6 +125,12 @@ pub const CHECKS: &[Check] = &[
         codes: &[Code::W007],
         needs: Needs::Proposal,
         run: |cx| with_proposal(cx, |_| identity::check_prices(cx.view)),
+    },
+    Check {
+        name: "the same row in two tables",
+        codes: &[Code::E065],
+        needs: Needs::Proposal,
+        run: cross_table::check,
     },
     Check {
         name: "committees against the register",

@@ -163,6 +163,8 @@ codes! {
     E063 => Error,
     /// An input's file name is too long for its PDF and temp file.
     E064 => Error,
+    /// A row with the same label in two tables of one unit shows other amounts.
+    E065 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.
