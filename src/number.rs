@@ -338,10 +338,16 @@ pub fn format_amount(value: Decimal, decimals: Option<u32>) -> String {
     };
     let negative = value.is_sign_negative() && !value.is_zero();
     let abs = value.abs();
-    let text = match decimals {
-        Some(dp) => format!("{abs:.prec$}", prec = dp as usize),
-        None => abs.to_string(),
-    };
+    // The decimals are padded by hand: formatting a decimal with a precision panics in
+    // rust_decimal when the text outgrows its buffer (a large figure shown with many decimals).
+    let mut text = abs.to_string();
+    if let Some(dp) = decimals.filter(|dp| *dp > 0) {
+        let have = text.split_once('.').map_or(0, |(_, f)| f.len());
+        if have == 0 {
+            text.push('.');
+        }
+        text.extend(std::iter::repeat_n('0', (dp as usize).saturating_sub(have)));
+    }
     let (int_part, frac_part) = match text.split_once('.') {
         Some((i, f)) => (i, Some(f)),
         None => (text.as_str(), None),
@@ -415,6 +421,14 @@ mod tests {
         assert_eq!(format_amount(d("2.8"), None), "2,8");
         assert_eq!(format_amount(d("1234567.50"), None), "1.234.567,5");
         assert_eq!(format_amount(d("16.04"), Some(1)), "16,0");
+        assert_eq!(format_amount(d("2"), Some(3)), "2,000");
+        assert_eq!(format_amount(d("-1.25"), Some(3)), "\u{2212}1,250");
+        // A large figure with the most decimals a decimal holds does not panic.
+        let big = format_amount(d("999999999999"), Some(28));
+        assert!(
+            big.starts_with("999.999.999.999,") && big.ends_with('0'),
+            "{big}"
+        );
         assert_eq!(format_amount(d("0"), None), "0");
         assert_eq!(format_amount(d("-0"), None), "0");
     }
