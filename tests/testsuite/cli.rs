@@ -38,18 +38,12 @@ fn bad_usage_exits_2() {
 // when saved at the project root.
 #[test]
 fn typst_subcommand_prints_compilable_source() {
-    let out = run_cli(
+    let out = crate::common::run_ok(
         &root(),
         &[
             "typst",
             "proposals/flere-udsatte-borgere-i-beskaeftigelse.toml",
         ],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let source = String::from_utf8(out.stdout).unwrap();
     assert!(

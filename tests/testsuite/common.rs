@@ -277,3 +277,26 @@ pub fn check_json(file: &Path) -> (Option<i32>, Vec<serde_json::Value>, Vec<Plac
     places.sort();
     (out.status.code(), diagnostics, places)
 }
+
+/// Replaces each `(from, to)` in the file at `path`, failing when a `from` is not there (so a
+/// fixture that changed cannot make a test pass without testing anything).
+pub fn edit(path: &Path, replacements: &[(&str, &str)]) {
+    let mut text = std::fs::read_to_string(path).unwrap();
+    for (from, to) in replacements {
+        assert!(text.contains(from), "{} has no {from:?}", path.display());
+        text = text.replace(from, to);
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+/// Runs the binary in `dir` and asserts it exits 0, showing its stderr otherwise.
+pub fn run_ok(dir: &Path, args: &[&str]) -> Output {
+    let out = run_cli(dir, args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}

@@ -157,11 +157,13 @@ fn own_form_renders_a_publishable_pdf() {
 fn own_form_decides_what_check_accepts() {
     let dir = copy_project();
     let file = dir.path().join("proposals/ansoegning.toml");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("maalgruppe = ", "status = ")
-        .replace("[\"Socialpuljen\"]", "[\"Kulturpuljen\"]");
-    std::fs::write(&file, text).unwrap();
+    crate::common::edit(
+        &file,
+        &[
+            ("maalgruppe = ", "status = "),
+            ("[\"Socialpuljen\"]", "[\"Kulturpuljen\"]"),
+        ],
+    );
     let out = run_cli(dir.path(), &["check", "--format", "json", "proposals"]);
     assert_eq!(out.status.code(), Some(1));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -188,10 +190,7 @@ fn own_form_decides_what_check_accepts() {
 fn a_broken_form_description_is_spanned() {
     let dir = copy_project();
     let form = dir.path().join("templates/tilskud/form.toml");
-    let text = std::fs::read_to_string(&form)
-        .unwrap()
-        .replace("key = \"budget\"", "key = \"formaal\"");
-    std::fs::write(&form, text).unwrap();
+    crate::common::edit(&form, &[("key = \"budget\"", "key = \"formaal\"")]);
     let out = run_cli(dir.path(), &["check", "proposals"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
@@ -253,10 +252,7 @@ fn broken_templates_are_the_projects_errors_not_failures() {
 
     std::fs::remove_file(dir.path().join("templates/tilskud/extra.typ.j2")).unwrap();
     let template = dir.path().join("templates/tilskud/form.typ.j2");
-    let text = std::fs::read_to_string(&template)
-        .unwrap()
-        .replace("{{ p.proposer }}", "{{ p.no_such_field }}");
-    std::fs::write(&template, text).unwrap();
+    crate::common::edit(&template, &[("{{ p.proposer }}", "{{ p.no_such_field }}")]);
     let out = run_cli(
         dir.path(),
         &["check", "--format", "json", "proposals/ansoegning.toml"],
@@ -309,17 +305,8 @@ fn a_template_leading_outside_the_project_is_not_read() {
 fn text_table_figures_print_a_true_minus() {
     let dir = copy_project();
     let file = dir.path().join("proposals/ansoegning.toml");
-    let text = std::fs::read_to_string(&file)
-        .unwrap()
-        .replace("\"80.000 kr.\"", "\"-80.000 kr.\"");
-    std::fs::write(&file, text).unwrap();
-    let out = run_cli(dir.path(), &["render"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::edit(&file, &[("\"80.000 kr.\"", "\"-80.000 kr.\"")]);
+    crate::common::run_ok(dir.path(), &["render"]);
     let pdf_text = pdf_text(&std::fs::read(dir.path().join("out/ansoegning.pdf")).unwrap());
     assert!(pdf_text.contains("\u{2212}80.000 kr."), "{pdf_text}");
 }

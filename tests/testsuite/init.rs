@@ -11,24 +11,12 @@ use crate::common::{pdf_text, run_cli};
 fn init_then_render_works_in_an_empty_folder() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("budget");
-    let out = run_cli(dir.path(), &["init", "budget"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::run_ok(dir.path(), &["init", "budget"]);
     assert_eq!(
         std::fs::read_to_string(project.join(".gitignore")).unwrap(),
         "out/\n"
     );
-    let check = run_cli(&project, &["check", "--deny", "warnings"]);
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stderr)
-    );
+    crate::common::run_ok(&project, &["check", "--deny", "warnings"]);
     let render = run_cli(&project, &["render"]);
     let stderr = String::from_utf8_lossy(&render.stderr);
     assert_eq!(render.status.code(), Some(0), "{stderr}");
@@ -78,15 +66,9 @@ fn root_names_the_projects_proposals_and_output() {
     assert_eq!(run_cli(dir.path(), &["init", "p"]).status.code(), Some(0));
     let elsewhere = tempfile::tempdir().unwrap();
     let root = dir.path().join("p");
-    let out = run_cli(
+    crate::common::run_ok(
         elsewhere.path(),
         &["--root", root.to_str().unwrap(), "render"],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     assert!(root.join("out/standard-eksempel.pdf").is_file());
     assert!(!elsewhere.path().join("out").exists());

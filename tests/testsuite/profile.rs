@@ -144,13 +144,7 @@ fn the_profiles_colours_reach_the_layout() {
         "[profile]\ncolours = { accent = \"#8b0000\", table-head = \"#f5e6c8\" }\n",
     ));
     for dir in [&plain, &coloured] {
-        let out = run_cli(dir.path(), &["render"]);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        crate::common::run_ok(dir.path(), &["render"]);
     }
     let a = std::fs::read(plain.path().join("out/forslag.pdf")).unwrap();
     let b = std::fs::read(coloured.path().join("out/forslag.pdf")).unwrap();
@@ -172,13 +166,7 @@ fn the_profiles_colours_reach_the_layout() {
 fn the_profiles_language_picks_the_forms_headings() {
     let dir =
         project_with_profile(&PROFILE.replace("[profile]\n", "[profile]\nlanguage = \"en\"\n"));
-    let out = run_cli(dir.path(), &["render"]);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    crate::common::run_ok(dir.path(), &["render"]);
     let pdf = std::fs::read(dir.path().join("out/forslag.pdf")).unwrap();
     let text = pdf_text(&pdf);
     assert!(
