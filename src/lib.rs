@@ -86,8 +86,10 @@ pub fn check_source_with(
         diagnostics.extend(more);
         checked
     });
+    let prose = checks::prose::strings(&view);
     diagnostics.extend(checks::run(&checks::Context {
         view: &view,
+        prose: &prose,
         proposal: proposal.as_ref(),
         project,
     }));
@@ -192,6 +194,8 @@ pub struct Project {
     form_reports: Vec<FileReport>,
     /// The profile's logo with the path typst reads, for proposals without their own.
     profile_logo: Option<checked::Logo>,
+    /// Logos checked so far (by real path), so a shared logo is decoded and typeset once.
+    logos: std::sync::Mutex<std::collections::HashMap<PathBuf, Result<String, logo::Problem>>>,
 }
 
 impl Project {
@@ -238,6 +242,7 @@ impl Project {
             forms,
             form_reports,
             profile_logo,
+            logos: std::sync::Mutex::new(std::collections::HashMap::new()),
         })
     }
 
@@ -294,26 +299,24 @@ impl Project {
             return checked;
         };
         let file = path.parent().unwrap_or(Path::new(".")).join(&logo.file);
-        let checked_logo = logo::check(&self.root, &file).and_then(|vpath| {
-            // Typeset the logo alone, as the document will: an SVG's text in a font the
-            // project lacks, or a file it links, is refused here at the logo's line.
-            let job = typeset::Job {
-                source: format!(
-                    "#import \"/templates/budgetnote.typ\": *\n#show: note.with(title: \"Logo\", author: (), description: \"\", keywords: (), footer-left: [])\n#logo({}, alt: \"Logo\")\n",
-                    markdown::typst_string(&vpath)
-                ),
-                date: (2000, 1, 1),
-                ident: "logo",
-                format: export::Format::Pdf,
-            };
-            match self.typesetter.typeset(&job) {
-                Ok(_) => Ok(vpath),
-                Err(refusals) => Err((
-                    diagnostic::Code::E036,
-                    format!("cannot be printed: {}", join(&refusals)),
-                )),
-            }
+        // A logo shared by many proposals (a catalogue's) is read, decoded and typeset once.
+        let key = file.canonicalize().ok();
+        let cached = key.as_ref().and_then(|k| {
+            self.logos
+                .lock()
+                .ok()
+                .and_then(|logos| logos.get(k).cloned())
         });
+        let checked_logo = match cached {
+            Some(result) => result,
+            None => {
+                let result = self.check_logo(&file);
+                if let (Some(k), Ok(mut logos)) = (key, self.logos.lock()) {
+                    logos.insert(k, result.clone());
+                }
+                result
+            }
+        };
         match checked_logo {
             Ok(vpath) => logo.file = vpath,
             Err((code, why)) => {
@@ -341,6 +344,29 @@ impl Project {
             }
         }
         checked
+    }
+
+    /// The logo at `file` checked, decoded and typeset alone, as the document will typeset it
+    /// (an SVG's text in a font the project lacks is refused here, at the logo's line).
+    fn check_logo(&self, file: &Path) -> Result<String, logo::Problem> {
+        logo::check(&self.root, file).and_then(|vpath| {
+            let job = typeset::Job {
+                source: format!(
+                    "#import \"/templates/budgetnote.typ\": *\n#show: note.with(title: \"Logo\", author: (), description: \"\", keywords: (), footer-left: [])\n#logo({}, alt: \"Logo\")\n",
+                    markdown::typst_string(&vpath)
+                ),
+                date: (2000, 1, 1),
+                ident: "logo",
+                format: export::Format::Pdf,
+            };
+            match self.typesetter.typeset(&job) {
+                Ok(_) => Ok(vpath),
+                Err(refusals) => Err((
+                    diagnostic::Code::E036,
+                    format!("cannot be printed: {}", join(&refusals)),
+                )),
+            }
+        })
     }
 
     /// The Typst source generated for a proposal.

@@ -7,7 +7,6 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::Context;
-use super::prose::strings;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// A number with a dot not followed by exactly three digits, before a unit of money.
@@ -24,7 +23,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
         return Vec::new();
     };
     let mut found = Vec::new();
-    for prose in strings(cx.view) {
+    for prose in cx.prose {
         let mut cursor = prose.cursor();
         for caps in pattern.captures_iter(&prose.text) {
             let (Some(num), Some(int), Some(frac), Some(unit)) = (
@@ -76,8 +75,10 @@ mod tests {
     fn found(text: &str) -> Vec<String> {
         let source = format!("[sections]\nresume = \"{text}\"\n");
         let view = SourceView::new(&source);
+        let prose = crate::checks::prose::strings(&view);
         let cx = Context {
             view: &view,
+            prose: &prose,
             proposal: None,
             project: None,
         };

@@ -26,6 +26,8 @@ use crate::source::SourceView;
 pub struct Context<'a> {
     /// The file's text and its spanned TOML, parsed once.
     pub view: &'a SourceView<'a>,
+    /// The file's prose strings (sections, agreement, tables' text), collected once.
+    pub prose: &'a [prose::Prose],
     /// The proposal, when it has passed validation.
     pub proposal: Option<&'a CheckedProposal>,
     /// The project's data, for checks that compare against it (`None` outside a project).
@@ -88,11 +90,7 @@ pub const CHECKS: &[Check] = &[
         name: "amounts in the text against the tables",
         codes: &[Code::W003],
         needs: Needs::Proposal,
-        run: |cx| {
-            with_proposal(cx, |p| {
-                prose::check(cx.view.text, &prose::strings(cx.view), p)
-            })
-        },
+        run: |cx| with_proposal(cx, |p| prose::check(cx.view.text, cx.prose, p)),
     },
     Check {
         name: "amounts in the text written with a decimal point",
@@ -104,21 +102,13 @@ pub const CHECKS: &[Check] = &[
         name: "årsværk in the text against the staff table",
         codes: &[Code::W004],
         needs: Needs::Proposal,
-        run: |cx| {
-            with_proposal(cx, |p| {
-                fte::check(cx.view.text, &prose::strings(cx.view), p)
-            })
-        },
+        run: |cx| with_proposal(cx, |p| fte::check(cx.view.text, cx.prose, p)),
     },
     Check {
         name: "periods in the text against the tables' years",
         codes: &[Code::W005],
         needs: Needs::Proposal,
-        run: |cx| {
-            with_proposal(cx, |p| {
-                period::check(cx.view.text, &prose::strings(cx.view), p)
-            })
-        },
+        run: |cx| with_proposal(cx, |p| period::check(cx.view.text, cx.prose, p)),
     },
     Check {
         name: "one price basis per proposal",
