@@ -3,7 +3,6 @@
 //! PDF/A and PDF/UA forbid a character drawn as an empty box, so a character the fonts lack is
 //! the user's error (E029), reported at the character itself before anything is typeset.
 
-use toml::de::{DeTable, DeValue};
 use typst::text::{Coverage, Font};
 
 use crate::diagnostic::{Code, Diagnostic};
@@ -39,41 +38,14 @@ impl Glyphs {
             || self.fonts.iter().any(|f| f.contains(u32::from(c)))
     }
 
-    /// E029 for each unprintable character in the string values of a TOML source.
+    /// E029 for each unprintable character in the string values of a TOML source (the same
+    /// strings the other text checks read, `content::strings`).
     pub fn diagnostics(&self, view: &crate::source::SourceView<'_>) -> Vec<Diagnostic> {
-        let Some(table) = view.table() else {
-            return Vec::new();
-        };
         let mut found = Vec::new();
-        self.visit_table(view.text, table, &mut found);
+        for text in crate::checks::content::strings(view) {
+            self.visit_string(view.text, &text.text, text.span, &mut found);
+        }
         found
-    }
-
-    /// Checks every value of a table.
-    fn visit_table(&self, source: &str, table: &DeTable<'_>, found: &mut Vec<Diagnostic>) {
-        for value in table.values() {
-            self.visit_value(source, value.get_ref(), value.span(), found);
-        }
-    }
-
-    /// Checks one value: a string character by character, arrays and tables recursively.
-    fn visit_value(
-        &self,
-        source: &str,
-        value: &DeValue<'_>,
-        span: std::ops::Range<usize>,
-        found: &mut Vec<Diagnostic>,
-    ) {
-        match value {
-            DeValue::String(text) => self.visit_string(source, text, span, found),
-            DeValue::Array(items) => {
-                for item in items {
-                    self.visit_value(source, item.get_ref(), item.span(), found);
-                }
-            }
-            DeValue::Table(table) => self.visit_table(source, table, found),
-            _ => {}
-        }
     }
 
     /// Reports each unprintable character of a string at its own place in the source; one
