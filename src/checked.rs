@@ -143,6 +143,8 @@ impl LineKind {
 /// The unit every amount of a table is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Unit {
+    /// "kr." (kroner).
+    Kroner,
     /// "1.000 kr." (thousands of kroner).
     Thousands,
     /// "mio. kr." (millions of kroner).
@@ -155,6 +157,7 @@ impl Unit {
         match key.trim() {
             "1.000 kr." | "1000 kr." | "t.kr." => Some(Self::Thousands),
             "mio. kr." => Some(Self::Millions),
+            "kr." => Some(Self::Kroner),
             _ => None,
         }
     }
@@ -162,6 +165,7 @@ impl Unit {
     /// The unit as printed.
     pub fn label(self) -> &'static str {
         match self {
+            Self::Kroner => "kr.",
             Self::Thousands => "1.000 kr.",
             Self::Millions => "mio. kr.",
         }
@@ -448,12 +452,27 @@ pub struct Request {
 }
 
 impl Unit {
+    /// How many kroner one of this unit is.
+    pub fn kroner(self) -> rust_decimal::Decimal {
+        match self {
+            Unit::Kroner => rust_decimal::Decimal::ONE,
+            Unit::Thousands => rust_decimal::Decimal::from(1000),
+            Unit::Millions => rust_decimal::Decimal::from(1_000_000),
+        }
+    }
+
+    /// An amount in this unit, converted exactly to `other` (no rounding: rust_decimal keeps
+    /// 28 digits, far more than any budget figure has).
+    pub fn convert(self, value: rust_decimal::Decimal, other: Unit) -> rust_decimal::Decimal {
+        if self == other {
+            return value;
+        }
+        (value * self.kroner() / other.kroner()).normalize()
+    }
+
     /// An amount in this unit, in millions of kroner.
     pub fn to_millions(self, value: rust_decimal::Decimal) -> rust_decimal::Decimal {
-        match self {
-            Unit::Thousands => value / rust_decimal::Decimal::from(1000),
-            Unit::Millions => value,
-        }
+        self.convert(value, Unit::Millions)
     }
 }
 
@@ -532,5 +551,24 @@ impl CheckedProposal {
                 .join(", "),
             None => String::new(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    // Units convert exactly both ways, with no rounding, so a figure in kr. compares with the
+    // same figure in mio. kr.
+    #[test]
+    fn units_convert_exactly() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(Unit::Kroner.convert(d("1250000"), Unit::Millions), d("1.25"));
+        assert_eq!(Unit::Thousands.convert(d("-2800"), Unit::Millions), d("-2.8"));
+        assert_eq!(Unit::Millions.convert(d("0.0005"), Unit::Kroner), d("500"));
+        assert_eq!(Unit::Thousands.convert(d("1.333"), Unit::Kroner), d("1333"));
+        assert_eq!(Unit::Kroner.convert(d("1"), Unit::Millions), d("0.000001"));
     }
 }

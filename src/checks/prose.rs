@@ -169,10 +169,7 @@ fn parse_written(text: &str) -> Option<(Decimal, u32)> {
 pub fn figures(p: &CheckedProposal) -> Vec<Decimal> {
     let mut all = Vec::new();
     let mut add = |unit: Unit, values: &mut dyn Iterator<Item = Decimal>| {
-        let scale = match unit {
-            Unit::Thousands => Decimal::from(1000),
-            Unit::Millions => Decimal::from(1_000_000),
-        };
+        let scale = unit.kroner();
         all.extend(values.map(|v| (v * scale).abs()));
     };
     if let Some(b) = &p.budget {

@@ -175,6 +175,8 @@ fn same_magnitude(written: &str) -> &'static [&'static str] {
         &["mio. kr."]
     } else if folded.starts_with("1000") || folded.starts_with("tkr") || folded.starts_with("t") {
         &["1.000 kr."]
+    } else if folded == "kr" || folded == "kroner" {
+        &["kr."]
     } else {
         &[]
     }
@@ -453,7 +455,7 @@ impl Validator<'_> {
                 // "Did you mean" only within the same magnitude: "mia. kr." is not a typo of
                 // "mio. kr.", and guessing it would print figures 1000 times off.
                 .with_help(format!(
-                    "{}use \"1.000 kr.\" or \"mio. kr.\", whichever the figures are written in",
+                    "{}use \"kr.\", \"1.000 kr.\" or \"mio. kr.\", whichever the figures are written in",
                     crate::parse::did_you_mean(
                         value.get_ref(),
                         same_magnitude(value.get_ref()).iter().copied()
@@ -551,6 +553,7 @@ mod tests {
         assert_eq!(same_magnitude("1.000 kr"), &["1.000 kr."]);
         assert_eq!(same_magnitude("Mio kr"), &["mio. kr."]);
         assert!(same_magnitude("mia. kr.").is_empty());
-        assert!(same_magnitude("kr.").is_empty());
+        assert_eq!(same_magnitude("kr"), &["kr."]);
+        assert!(same_magnitude("mia kr").is_empty());
     }
 }

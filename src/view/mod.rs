@@ -11,7 +11,7 @@ use serde::Serialize;
 use rust_decimal::Decimal;
 
 use crate::checked::{
-    Agreement, AmountsTable, Block, Cells, CheckedProposal, Ledger, Table, TextRow, TextTable, Unit,
+    Agreement, AmountsTable, Block, Cells, CheckedProposal, Ledger, Table, TextRow, TextTable,
 };
 use crate::number::{format_amount, format_signed, join_danish, round};
 
@@ -545,10 +545,7 @@ fn true_minus(body: &str) -> String {
 
 /// The agreement's bullet: "8,1 mio. kr. på service i 2025, … og 18,1 mio. kr. på service i 2028 <purpose>".
 fn agreement(a: &Agreement) -> AgreementView {
-    let millions = |v: Decimal| match a.unit {
-        Unit::Thousands => v / Decimal::from(1000),
-        Unit::Millions => v,
-    };
+    let millions = |v: Decimal| a.unit.to_millions(v);
     let expense = a.expense.short().to_lowercase();
     let parts: Vec<String> = a
         .amounts
