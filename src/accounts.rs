@@ -296,7 +296,7 @@ pub fn diagnostics(chart: &Chart, proposal: &CheckedProposal, source: &str) -> V
     }
     for account in proposal
         .ledgers()
-        .flat_map(|l| &l.rows)
+        .flat_map(|l| l.rows())
         .filter_map(|r| r.account.as_ref())
     {
         resolve(chart, account, at(account), &mut found);

@@ -271,32 +271,7 @@ pub enum Table {
     Comparison(TextTable),
 }
 
-/// A ledger: amounts per year by row, with computed totals.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Ledger {
-    /// Caption above the table.
-    pub caption: Option<String>,
-    /// Unit of the amounts.
-    pub unit: Unit,
-    /// Price basis, if stated.
-    pub prices: Option<String>,
-    /// Header of the label column instead of "<unit>, <prices>".
-    pub label_header: Option<String>,
-    /// Headers of the text columns.
-    pub columns: Vec<String>,
-    /// The years.
-    pub years: Vec<i64>,
-    /// Header of the row-total column, if the table has one.
-    pub row_total: Option<String>,
-    /// The rows.
-    pub rows: Vec<LedgerRow>,
-    /// Label of the column-total row, if the table has one.
-    pub total_label: Option<String>,
-    /// Column totals (computed).
-    pub totals: Cells,
-    /// Grand total (computed).
-    pub grand_total: Option<rust_decimal::Decimal>,
-}
+pub use crate::ledger::{Ledger, LedgerRow};
 
 /// An account number as written, with its span, for the check against the chart of accounts.
 #[derive(Debug, Clone, PartialEq)]
@@ -305,21 +280,6 @@ pub struct AccountRef {
     pub text: String,
     /// The span of the TOML string that holds it (quotes included).
     pub span: std::ops::Range<usize>,
-}
-
-/// A ledger row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LedgerRow {
-    /// Printed label (account number first, if any).
-    pub label: String,
-    /// The account number, if given.
-    pub account: Option<AccountRef>,
-    /// Text column values.
-    pub values: Vec<String>,
-    /// Amounts per year.
-    pub cells: Cells,
-    /// Row total (computed).
-    pub total: Option<rust_decimal::Decimal>,
 }
 
 /// A table of text cells.
@@ -517,10 +477,9 @@ impl CheckedProposal {
         ledgers
             .first()
             .map(|l| {
-                l.years
-                    .iter()
-                    .zip(&l.totals)
-                    .filter_map(|(y, t)| t.map(|t| (*y, l.unit.to_millions(t))))
+                l.year_totals()
+                    .into_iter()
+                    .map(|(y, t)| (y, l.unit.to_millions(t)))
                     .collect()
             })
             .unwrap_or_default()
@@ -565,8 +524,14 @@ mod tests {
     #[test]
     fn units_convert_exactly() {
         let d = |s: &str| Decimal::from_str(s).unwrap();
-        assert_eq!(Unit::Kroner.convert(d("1250000"), Unit::Millions), d("1.25"));
-        assert_eq!(Unit::Thousands.convert(d("-2800"), Unit::Millions), d("-2.8"));
+        assert_eq!(
+            Unit::Kroner.convert(d("1250000"), Unit::Millions),
+            d("1.25")
+        );
+        assert_eq!(
+            Unit::Thousands.convert(d("-2800"), Unit::Millions),
+            d("-2.8")
+        );
         assert_eq!(Unit::Millions.convert(d("0.0005"), Unit::Kroner), d("500"));
         assert_eq!(Unit::Thousands.convert(d("1.333"), Unit::Kroner), d("1333"));
         assert_eq!(Unit::Kroner.convert(d("1"), Unit::Millions), d("0.000001"));

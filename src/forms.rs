@@ -56,6 +56,8 @@ pub struct Form {
     pub template: String,
     /// Whether the form has the standard amounts table (`[budget]`), and must.
     pub needs_budget: bool,
+    /// How a zero prints in its ledgers unless a table says: "0" (default) or "-".
+    pub zero: crate::ledger::Zero,
     /// Sections in print order.
     pub sections: Vec<SectionSpec>,
     /// Checkbox groups the form prints.
@@ -85,6 +87,9 @@ struct FormFile {
     /// The amounts table `[budget]`: "required" (the form prints it) or "none" (default).
     #[serde(default)]
     budget: Option<Spanned<String>>,
+    /// How a zero prints in the form's ledgers: "0" (default) or "-".
+    #[serde(default)]
+    zero: Option<Spanned<String>>,
     /// Sections in print order.
     #[serde(default)]
     sections: Vec<Spanned<SectionFile>>,
@@ -313,6 +318,23 @@ fn read(name: &str, source: &str, file: Option<&Path>) -> (Option<Form>, Vec<Dia
             false
         }
     };
+    let zero = match &parsed.zero {
+        None => crate::ledger::Zero::Digit,
+        Some(z) => crate::ledger::Zero::from_key(z.get_ref()).unwrap_or_else(|| {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!(
+                        "`zero` is \"{}\"; a form prints a zero as \"0\" or \"-\"",
+                        z.get_ref()
+                    ),
+                    Some(z.span()),
+                )
+                .with_help("write zero = \"-\" for a dash, or leave it out for 0"),
+            );
+            crate::ledger::Zero::Digit
+        }),
+    };
     let mut sections: Vec<SectionSpec> = Vec::new();
     for s in &parsed.sections {
         let s = s.get_ref();
@@ -378,6 +400,7 @@ fn read(name: &str, source: &str, file: Option<&Path>) -> (Option<Form>, Vec<Dia
         label: parsed.label.get_ref().trim().to_owned(),
         template: format!("{name}/form.typ.j2"),
         needs_budget,
+        zero,
         sections,
         checkboxes,
         file: file.map(Path::to_owned),

@@ -16,6 +16,7 @@ pub mod export;
 pub mod files;
 pub mod fill;
 pub mod forms;
+pub mod ledger;
 pub mod logo;
 pub mod manifest;
 pub mod markdown;

@@ -126,9 +126,34 @@ pub struct Table {
     /// Ledger: header of the label column instead of "<unit>, <prices>" (e.g. "Budgetoverslag").
     #[serde(default)]
     pub label_header: Option<Spanned<String>>,
-    /// Ledger: headers of the text columns between label and years (e.g. "Udvalg", "Bevilling").
+    /// Ledger: the columns after the label, in print order: a text such as "Udvalg" is a text
+    /// column (its values in each row's `values`); a table such as
+    /// `{ key = "korrigeret", header = "Korrigeret budget" }` is an amount column, or a computed
+    /// one with `sum`, `difference` or `percent`. Year columns from `years` come before the first
+    /// amount column.
     #[serde(default)]
-    pub columns: Vec<Spanned<String>>,
+    pub columns: Vec<Spanned<Column>>,
+    /// Ledger: decimals every figure prints with (0–3); by default as many as the most precise
+    /// figure written.
+    #[serde(default)]
+    pub decimals: Option<Spanned<i64>>,
+    /// Ledger: how a zero prints, "0" or "-"; by default as the form says.
+    #[serde(default)]
+    pub zero: Option<Spanned<String>>,
+    /// Ledger: the row keys the rows are grouped by, outermost first, e.g. `["committee", "area"]`;
+    /// each group gets a subtotal row.
+    #[serde(default)]
+    pub group_by: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Ledger: label of a group's subtotal row, "{group}" standing for the group's name; by
+    /// default "{group} i alt".
+    #[serde(default)]
+    pub subtotal: Option<Spanned<String>>,
+    /// Ledger: subtotals per group name as transcribed (checked against the computed ones).
+    #[serde(default)]
+    pub stated_subtotals: Option<Spanned<BTreeMap<String, Spanned<YearAmounts>>>>,
+    /// Ledger: a bar chart of some of the table's columns, printed below it.
+    #[serde(default)]
+    pub chart: Option<Spanned<Chart>>,
     /// Ledger: the years, strictly increasing.
     #[serde(default)]
     pub years: Option<Spanned<Vec<Spanned<i64>>>>,
@@ -157,6 +182,54 @@ pub struct Table {
     pub rows: Vec<Spanned<Row>>,
 }
 
+/// A ledger column as declared: a text column (a header alone) or an amount column.
+#[derive(Debug, Clone)]
+pub enum Column {
+    /// `"Udvalg"`: a text column.
+    Text(String),
+    /// `{ key = "…", header = "…", … }`.
+    Spec(Box<ColumnSpec>),
+}
+
+/// A declared column of a ledger.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ColumnSpec {
+    /// The key rows use for the column's amounts, e.g. `korrigeret`.
+    pub key: Spanned<String>,
+    /// Printed header, e.g. "Korrigeret budget"; the key if absent.
+    #[serde(default)]
+    pub header: Option<Spanned<String>>,
+    /// A text column: its values come from each row's `values`.
+    #[serde(default)]
+    pub text: Option<Spanned<bool>>,
+    /// Computed: the sum of these columns.
+    #[serde(default)]
+    pub sum: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Computed: the first column minus the second, e.g. `["forventet", "korrigeret"]`.
+    #[serde(default)]
+    pub difference: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Computed: the first column in per cent of the second, e.g. `["afvigelse", "korrigeret"]`.
+    #[serde(default)]
+    pub percent: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Percent columns: "signed" (a fall is negative) or "unsigned" (the size alone).
+    #[serde(default)]
+    pub sign: Option<Spanned<String>>,
+    /// Decimals of this column's figures (0–3); percent columns default to 1.
+    #[serde(default)]
+    pub decimals: Option<Spanned<i64>>,
+}
+
+/// A bar chart of a ledger's figures.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Chart {
+    /// The columns (keys or years) drawn as bars; all amount columns if absent.
+    #[serde(default)]
+    pub columns: Option<Spanned<Vec<Spanned<String>>>>,
+    /// Caption printed above the chart, e.g. "Figur 1. Budget og forventet regnskab".
+    #[serde(default)]
+    pub caption: Option<Spanned<String>>,
+}
+
 /// A row of any table kind.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Row {
@@ -169,15 +242,26 @@ pub struct Row {
     /// Ledger: the text columns' values.
     #[serde(default)]
     pub values: Vec<Spanned<String>>,
-    /// Ledger: amounts per year.
+    /// Ledger: amounts per year or column key; a computed column's figure written here is a
+    /// stated one, checked against the computed.
     #[serde(default)]
     pub amounts: Option<Spanned<YearAmounts>>,
     /// Ledger: the row total as transcribed (checked).
     #[serde(default)]
     pub stated_total: Option<Spanned<RawAmount>>,
-    /// Text tables: a group row spanning all columns instead of cells.
+    /// Text tables: a group row spanning all columns instead of cells. Ledgers: the row's free
+    /// group label (used by `group_by = ["group"]`).
     #[serde(default)]
     pub group: Option<Spanned<String>>,
+    /// Ledger: the committee the row belongs to (used by `group_by = ["committee"]`).
+    #[serde(default)]
+    pub committee: Option<Spanned<String>>,
+    /// Ledger: the area ("bevillingsområde", "politikområde") the row belongs to.
+    #[serde(default)]
+    pub area: Option<Spanned<String>>,
+    /// Ledger: the row's expense type ("service", "overførsel", …).
+    #[serde(default)]
+    pub expense: Option<Spanned<String>>,
     /// Text and comparison tables: the cells.
     #[serde(default)]
     pub cells: Vec<Spanned<Cell>>,
@@ -427,5 +511,34 @@ impl<'de> Deserialize<'de> for RawAmount {
         }
 
         deserializer.deserialize_any(AmountVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Column {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// Accepts a header text or a column table.
+        struct ColumnVisitor;
+
+        impl<'de> Visitor<'de> for ColumnVisitor {
+            type Value = Column;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a column: a text column's header such as \"Udvalg\", or \
+                     { key = \"korrigeret\", header = \"Korrigeret budget\" }",
+                )
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Column, E> {
+                Ok(Column::Text(v.to_owned()))
+            }
+
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<Column, A::Error> {
+                ColumnSpec::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|spec| Column::Spec(Box::new(spec)))
+            }
+        }
+
+        deserializer.deserialize_any(ColumnVisitor)
     }
 }

@@ -77,7 +77,11 @@ fn spans_with_amounts(p: &CheckedProposal) -> Vec<(i64, i64)> {
         if let Block::Table(table) = block
             && let Table::Ledger(l) = table.as_ref()
         {
-            add(&l.years, &|i| l.rows.iter().any(|r| r.cells[i].is_some()));
+            let columns = l.year_columns();
+            let years: Vec<i64> = columns.iter().map(|(_, y)| *y).collect();
+            add(&years, &|i| {
+                l.rows().any(|r| r.cells[columns[i].0].is_some())
+            });
         }
     }
     spans

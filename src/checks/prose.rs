@@ -196,16 +196,16 @@ pub fn figures(p: &CheckedProposal) -> Vec<Decimal> {
         let Table::Ledger(l) = table.as_ref() else {
             continue;
         };
-        for row in &l.rows {
-            add(l.unit, &mut row.cells.iter().flatten().copied());
-            add(l.unit, &mut row.total.into_iter());
+        add(l.unit, &mut l.amounts().into_iter());
+        // A row's or the total's sum over the years, which the text may name without the
+        // table printing it.
+        let years: Vec<usize> = l.year_columns().iter().map(|(i, _)| *i).collect();
+        for cells in l.rows().map(|r| &r.cells).chain(std::iter::once(&l.totals)) {
             add(
                 l.unit,
-                &mut sum_column(row.cells.iter().copied()).into_iter(),
+                &mut sum_column(years.iter().map(|i| cells[*i])).into_iter(),
             );
         }
-        add(l.unit, &mut l.totals.iter().flatten().copied());
-        add(l.unit, &mut l.grand_total.into_iter());
     }
     if let Some(a) = &p.agreement {
         add(a.unit, &mut a.amounts.iter().map(|(_, v)| *v));

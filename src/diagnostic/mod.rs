@@ -165,6 +165,13 @@ codes! {
     E064 => Error,
     /// A row with the same label in two tables of one unit shows other amounts.
     E065 => Error,
+    /// A ledger column is declared wrongly: a duplicate key, or a formula naming no usable column.
+    E066 => Error,
+    /// A ledger's rows are grouped wrongly: an unknown level, a row without its group, a stated
+    /// subtotal of no group.
+    E067 => Error,
+    /// A figure has more decimals than its table prints.
+    E068 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.

@@ -6,6 +6,7 @@ use rust_decimal::Decimal;
 use toml::Spanned;
 
 mod budget;
+mod ledger;
 mod request;
 mod sections;
 mod tables;

@@ -292,12 +292,7 @@ impl Validator<'_> {
                 None
             }
         }?;
-        let amounts: Vec<(i64, rust_decimal::Decimal)> = ledger
-            .years
-            .iter()
-            .zip(&ledger.totals)
-            .filter_map(|(year, total)| total.map(|t| (*year, t)))
-            .collect();
+        let amounts = ledger.year_totals();
         Some(Agreement {
             intro: a.intro.get_ref().trim().to_owned(),
             lead: a.lead.get_ref().trim().to_owned(),

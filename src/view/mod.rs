@@ -3,6 +3,7 @@
 //! [`catalogue`].
 
 pub mod catalogue;
+pub mod ledger;
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,9 @@ use serde::Serialize;
 use rust_decimal::Decimal;
 
 use crate::checked::{
-    Agreement, AmountsTable, Block, Cells, CheckedProposal, Ledger, Table, TextRow, TextTable,
+    Agreement, AmountsTable, Block, Cells, CheckedProposal, Table, TextRow, TextTable,
 };
+use crate::ledger::Zero;
 use crate::number::{format_amount, format_signed, join_danish, round};
 
 /// The sign convention printed under every amounts table.
@@ -145,28 +147,11 @@ pub enum BlockView {
         text: String,
     },
     /// A ledger table.
-    Ledger(LedgerView),
+    Ledger(ledger::LedgerView),
     /// A text table.
     TextTable(TextTableView),
     /// A two-column comparison.
     Comparison(TextTableView),
-}
-
-/// A ledger ready to print.
-#[derive(Debug, Clone, Serialize)]
-pub struct LedgerView {
-    /// Caption above the table.
-    pub caption: Option<String>,
-    /// "Beløb i 1.000 kr." printed above when the label column has its own header.
-    pub unit_line: Option<String>,
-    /// Header cells: label column, text columns, years, row-total column.
-    pub header: Vec<String>,
-    /// How many leading columns are text (label plus text columns).
-    pub text_columns: usize,
-    /// Body rows, each a list of cells.
-    pub rows: Vec<Vec<String>>,
-    /// The total row, if the table has one.
-    pub total: Option<Vec<String>>,
 }
 
 /// A text table ready to print.
@@ -314,7 +299,7 @@ pub fn view(p: &CheckedProposal) -> View {
             .map(|s| SectionView {
                 key: s.key.clone(),
                 heading: s.heading.clone(),
-                blocks: s.blocks.iter().map(block).collect(),
+                blocks: s.blocks.iter().map(|b| block(b, p.form.zero)).collect(),
             })
             .collect(),
         agreement: p.agreement.as_ref().map(agreement),
@@ -433,70 +418,15 @@ fn amounts_table(t: &AmountsTable) -> TableView {
 }
 
 /// A block's view.
-fn block(b: &Block) -> BlockView {
+fn block(b: &Block, zero: Zero) -> BlockView {
     match b {
         Block::Text(body) => BlockView::Text { body: body.clone() },
         Block::Heading(text) => BlockView::Heading { text: text.clone() },
         Block::Table(table) => match table.as_ref() {
-            Table::Ledger(l) => BlockView::Ledger(ledger(l)),
+            Table::Ledger(l) => BlockView::Ledger(ledger::view(l, zero)),
             Table::Text(t) => BlockView::TextTable(text_table(t)),
             Table::Comparison(t) => BlockView::Comparison(text_table(t)),
         },
-    }
-}
-
-/// A ledger's view: header, rows with row totals, and the column-total row.
-fn ledger(l: &Ledger) -> LedgerView {
-    let unit_header = match &l.prices {
-        Some(prices) => format!("{}, {prices}", l.unit.label()),
-        None => l.unit.label().to_owned(),
-    };
-    let (label_header, unit_line) = match &l.label_header {
-        Some(h) => (h.clone(), Some(format!("Beløb i {unit_header}"))),
-        None => (unit_header, None),
-    };
-    let mut header = vec![label_header];
-    header.extend(l.columns.iter().cloned());
-    header.extend(l.years.iter().map(|y| y.to_string()));
-    header.extend(l.row_total.iter().cloned());
-    // Every figure with as many decimals as the most precise row cell ("4,0" beside "1,2").
-    let decimals = l
-        .rows
-        .iter()
-        .flat_map(|r| r.cells.iter().flatten())
-        .map(|v| v.normalize().scale())
-        .max()
-        .filter(|d| *d > 0);
-    let figure = |t: Option<Decimal>| t.map(|v| format_amount(v, decimals)).unwrap_or_default();
-    let rows = l
-        .rows
-        .iter()
-        .map(|r| {
-            let mut row = vec![r.label.clone()];
-            row.extend(r.values.iter().cloned());
-            row.extend(r.cells.iter().map(|c| figure(*c)));
-            if l.row_total.is_some() {
-                row.push(figure(r.total));
-            }
-            row
-        })
-        .collect();
-    let total = l.total_label.as_ref().map(|label| {
-        let mut row = vec![label.clone()];
-        row.extend(l.columns.iter().map(|_| String::new()));
-        row.extend(l.totals.iter().map(|c| figure(*c)));
-        if l.row_total.is_some() {
-            row.push(figure(l.grand_total));
-        }
-        row
-    });
-    LedgerView {
-        caption: l.caption.clone(),
-        unit_line,
-        header,
-        text_columns: 1 + l.columns.len(),
-        rows,
-        total,
     }
 }
 

@@ -1,0 +1,1168 @@
+//! Ledger tables: declared columns (years, budget stages, computed ones), grouped rows with
+//! subtotals, and every stated figure checked against the computed one.
+//!
+//! Rounding tolerance: a table of rounded figures declares its rounding step
+//! (`rounding = "0,1"`). A stated figure may then differ from the one computed from the printed
+//! figures by at most the step per level of aggregation below it: a row total or the subtotal of
+//! plain rows by one step, a subtotal of subgroups by two, the grand total of a table grouped in
+//! two levels by three. A stated percentage may differ from the one computed from the unrounded
+//! figures by one unit of its last written digit ("4,2" by 0,1), since a percentage computed from
+//! printed figures may round the other way. Beyond that it is E014.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+use toml::Spanned;
+
+use super::Validator;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::ledger::{
+    AmountColumn, Entry, Formula, Ledger, LedgerChart, LedgerColumn, LedgerRow, Zero, compute,
+    total_of,
+};
+use crate::model::{self, Column, ColumnSpec, RawAmount};
+use crate::number::format_amount;
+use crate::parse::did_you_mean;
+
+/// Keys a ledger's rows can be grouped by, for help messages.
+const GROUP_KEYS: [&str; 4] = ["committee", "area", "expense", "group"];
+
+/// A figure written in the source that is checked against a computed one.
+struct Stated {
+    /// Index of the amount column.
+    column: usize,
+    /// The figure.
+    value: Decimal,
+    /// Its span.
+    span: Range<usize>,
+}
+
+/// A row as read, before it is placed in its groups.
+struct ReadRow {
+    /// The row.
+    row: LedgerRow,
+    /// Its group names, outermost first.
+    groups: Vec<String>,
+}
+
+impl Validator<'_> {
+    /// A ledger: columns, rows, groups with subtotals, totals; stated figures checked.
+    pub(super) fn ledger(&mut self, t: &model::Table, caption: Option<String>) -> Option<Ledger> {
+        let unit = match &t.unit {
+            Some(unit) => self.unit(unit),
+            None => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E003,
+                        "a ledger table needs `unit`",
+                        Some(t.kind.span()),
+                    )
+                    .with_help("add unit = \"1.000 kr.\" to the table"),
+                );
+                None
+            }
+        };
+        let decimals = t.decimals.as_ref().and_then(|d| self.decimals(d));
+        let zero = t.zero.as_ref().and_then(|z| self.zero(z));
+        let errors_before = self.error_count();
+        let (layout, columns) = self.columns(t)?;
+        let columns_ok = self.error_count() == errors_before;
+        let tolerance = t
+            .rounding
+            .as_ref()
+            .and_then(|r| self.amount(r))
+            .map(|v| v.abs());
+        let levels = self.group_levels(t);
+        let text_columns: Vec<&str> = layout
+            .iter()
+            .filter_map(|c| match c {
+                LedgerColumn::Text(h) => Some(h.as_str()),
+                LedgerColumn::Amount(_) => None,
+            })
+            .collect();
+        let row_total = t.row_total.as_ref().map(|_| columns.len() - 1);
+        let mut read = Vec::new();
+        let mut rows_ok = columns_ok;
+        for row in &t.rows {
+            let before = self.error_count();
+            let shape = RowShape {
+                columns: &columns,
+                text_columns: &text_columns,
+                levels: &levels,
+                row_total,
+                decimals,
+                tolerance,
+            };
+            if let Some(r) = self.ledger_row(row, &shape, columns_ok) {
+                read.push(r);
+            }
+            rows_ok &= self.error_count() == before;
+        }
+        let depth = levels.len();
+        let subtotal = t.subtotal.as_ref().map_or("{group} i alt".to_owned(), |s| {
+            s.get_ref().trim().to_owned()
+        });
+        let mut stated_groups = self.stated_subtotals(t, &columns);
+        let mut entries = Vec::new();
+        let groups = Grouping {
+            columns: &columns,
+            depth,
+            subtotal: &subtotal,
+            tolerance,
+        };
+        self.place(
+            &groups,
+            read.iter().collect(),
+            &[],
+            &mut entries,
+            &mut stated_groups,
+            rows_ok,
+        );
+        for (name, (span, _)) in stated_groups {
+            self.push(
+                Diagnostic::new(
+                    Code::E067,
+                    format!("`stated_subtotals` names the group \"{name}\", which no row is in"),
+                    Some(span),
+                )
+                .with_help(format!(
+                    "{}write the name as the rows give it; a group inside another is written \"outer / inner\"",
+                    did_you_mean(&name, group_names(&entries).iter().map(String::as_str))
+                )),
+            );
+        }
+        let mut totals = total_of(&columns, read.iter().map(|r| &r.row.cells));
+        if let Some(stated) = &t.stated_totals {
+            let stated = self.stated_cells(stated, &columns, decimals);
+            if rows_ok {
+                self.settle(
+                    &mut totals,
+                    stated,
+                    &columns,
+                    tolerance.map(|t| t * Decimal::from(depth + 1)),
+                    &Subject::Total,
+                );
+            }
+        }
+        if let Some(stated) = &t.stated_grand_total {
+            match row_total {
+                None => self.push(
+                    Diagnostic::new(
+                        Code::E025,
+                        "`stated_grand_total` in a table without a row-total column",
+                        Some(stated.span()),
+                    )
+                    .with_help(
+                        "add row_total = \"I alt\" to the table, or remove stated_grand_total",
+                    ),
+                ),
+                Some(i) => {
+                    if let (Some(value), true) = (self.amount(stated), rows_ok) {
+                        let stated = vec![Stated {
+                            column: i,
+                            value,
+                            span: stated.span(),
+                        }];
+                        self.settle(
+                            &mut totals,
+                            stated,
+                            &columns,
+                            tolerance.map(|t| t * Decimal::from(depth + 1)),
+                            &Subject::Total,
+                        );
+                    }
+                }
+            }
+        }
+        let chart = t.chart.as_ref().and_then(|c| self.chart(c, &columns));
+        Some(Ledger {
+            caption,
+            unit: unit?,
+            prices: t.prices.as_ref().map(|p| p.get_ref().trim().to_owned()),
+            label_header: t
+                .label_header
+                .as_ref()
+                .map(|h| h.get_ref().trim().to_owned()),
+            layout,
+            columns,
+            entries,
+            total_label: t.total.as_ref().map(|l| l.get_ref().trim().to_owned()),
+            totals,
+            decimals,
+            zero,
+            chart,
+        })
+    }
+
+    /// `decimals = n`: 0 to 3.
+    fn decimals(&mut self, value: &Spanned<i64>) -> Option<u32> {
+        match u32::try_from(*value.get_ref()) {
+            Ok(d) if d <= 3 => Some(d),
+            _ => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        format!("`decimals` is {}, but must be 0 to 3", value.get_ref()),
+                        Some(value.span()),
+                    )
+                    .with_help("write the number of decimals the figures are published with, e.g. decimals = 1"),
+                );
+                None
+            }
+        }
+    }
+
+    /// `zero = "0"` or `zero = "-"`.
+    fn zero(&mut self, value: &Spanned<String>) -> Option<Zero> {
+        let zero = Zero::from_key(value.get_ref());
+        if zero.is_none() {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!(
+                        "`zero` is \"{}\", but must be \"0\" or \"-\"",
+                        value.get_ref()
+                    ),
+                    Some(value.span()),
+                )
+                .with_help("write zero = \"-\" to print a dash for zero, or zero = \"0\""),
+            );
+        }
+        zero
+    }
+
+    /// The columns after the label: text columns, year columns, declared and computed amount
+    /// columns, and the row-total column; `None` when the table has no amount column at all.
+    fn columns(&mut self, t: &model::Table) -> Option<(Vec<LedgerColumn>, Vec<AmountColumn>)> {
+        let years = t.years.as_ref().map(|y| self.years(y)).unwrap_or_default();
+        let mut layout = Vec::new();
+        let mut columns: Vec<AmountColumn> = Vec::new();
+        let mut years_placed = false;
+        let place_years = |layout: &mut Vec<LedgerColumn>, columns: &mut Vec<AmountColumn>| {
+            for year in &years {
+                layout.push(LedgerColumn::Amount(columns.len()));
+                columns.push(AmountColumn {
+                    key: year.to_string(),
+                    header: year.to_string(),
+                    year: Some(*year),
+                    formula: None,
+                    decimals: None,
+                });
+            }
+        };
+        let declared: Vec<&Spanned<String>> = t
+            .columns
+            .iter()
+            .filter_map(|c| match c.get_ref() {
+                Column::Spec(spec) => Some(&spec.key),
+                Column::Text(_) => None,
+            })
+            .collect();
+        for column in &t.columns {
+            let spec = match column.get_ref() {
+                Column::Text(header) => {
+                    layout.push(LedgerColumn::Text(header.trim().to_owned()));
+                    continue;
+                }
+                Column::Spec(spec) => spec,
+            };
+            if spec.text.as_ref().is_some_and(|t| *t.get_ref()) {
+                if let Some(f) = formula_key(spec) {
+                    self.push(
+                        Diagnostic::new(
+                            Code::E066,
+                            format!(
+                                "text column `{}` also has `{}`",
+                                spec.key.get_ref().trim(),
+                                f.0
+                            ),
+                            Some(f.1),
+                        )
+                        .with_help("a text column holds text; remove the formula or `text = true`"),
+                    );
+                }
+                layout.push(LedgerColumn::Text(header(spec)));
+                continue;
+            }
+            if !years_placed {
+                place_years(&mut layout, &mut columns);
+                years_placed = true;
+            }
+            let column = self.amount_column(spec, &columns, &declared);
+            layout.push(LedgerColumn::Amount(columns.len()));
+            columns.push(column);
+        }
+        if !years_placed {
+            place_years(&mut layout, &mut columns);
+        }
+        if let Some(row_total) = &t.row_total {
+            let years: Vec<usize> = (0..columns.len())
+                .filter(|i| columns[*i].year.is_some())
+                .collect();
+            if years.is_empty() {
+                self.push(
+                    Diagnostic::new(
+                        Code::E066,
+                        "`row_total` adds up the years, but the table has no `years`",
+                        Some(row_total.span()),
+                    )
+                    .with_help(
+                        "add `years`, or declare the total as a computed column: \
+                         { key = \"i_alt\", header = \"I alt\", sum = [\"…\", \"…\"] }",
+                    ),
+                );
+            }
+            layout.push(LedgerColumn::Amount(columns.len()));
+            columns.push(AmountColumn {
+                key: String::new(),
+                header: row_total.get_ref().trim().to_owned(),
+                year: None,
+                formula: Some(Formula::Sum(years)),
+                decimals: None,
+            });
+        }
+        if columns.is_empty() {
+            self.push(
+                Diagnostic::new(
+                    Code::E003,
+                    "a ledger table needs `years` or amount columns",
+                    Some(t.kind.span()),
+                )
+                .with_help(
+                    "add years = [2025, 2026, 2027, 2028], or columns such as \
+                     [{ key = \"korrigeret\", header = \"Korrigeret budget\" }]",
+                ),
+            );
+            return None;
+        }
+        Some((layout, columns))
+    }
+
+    /// One declared amount column: its key, header, decimals and formula.
+    fn amount_column(
+        &mut self,
+        spec: &ColumnSpec,
+        earlier: &[AmountColumn],
+        declared: &[&Spanned<String>],
+    ) -> AmountColumn {
+        let key = spec.key.get_ref().trim().to_owned();
+        if key.is_empty() {
+            self.push(
+                Diagnostic::new(
+                    Code::E003,
+                    "a column's `key` is empty",
+                    Some(spec.key.span()),
+                )
+                .with_help(
+                    "give the column a short key such as \"korrigeret\"; rows use it in `amounts`",
+                ),
+            );
+        } else if earlier.iter().any(|c| c.key == key) {
+            self.push(
+                Diagnostic::new(
+                    Code::E066,
+                    format!("two columns have the key `{key}`"),
+                    Some(spec.key.span()),
+                )
+                .with_help("give each column its own key; a year column's key is its year"),
+            );
+        }
+        let decimals = spec.decimals.as_ref().and_then(|d| self.decimals(d));
+        let formulas = [
+            ("sum", &spec.sum),
+            ("difference", &spec.difference),
+            ("percent", &spec.percent),
+        ];
+        let given: Vec<_> = formulas.iter().filter(|(_, f)| f.is_some()).collect();
+        if let [_, (second, Some(extra)), ..] = given.as_slice() {
+            self.push(
+                Diagnostic::new(
+                    Code::E066,
+                    format!("column `{key}` has more than one formula (`{second}` as well)"),
+                    Some(extra.span()),
+                )
+                .with_help("a computed column has exactly one of `sum`, `difference` or `percent`"),
+            );
+        }
+        let formula = match given.first() {
+            Some(("sum", Some(parts))) => self
+                .references(&key, parts, earlier, declared, None)
+                .map(Formula::Sum),
+            Some(("difference", Some(parts))) => self
+                .references(&key, parts, earlier, declared, Some(2))
+                .map(|p| Formula::Difference(p[0], p[1])),
+            Some((_, Some(parts))) => {
+                let signed = self.sign(&key, spec);
+                let refs = self.references(&key, parts, earlier, declared, Some(2));
+                match (refs, signed) {
+                    (Some(p), Some(signed)) => Some(Formula::Percent {
+                        part: p[0],
+                        base: p[1],
+                        signed,
+                    }),
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if spec.percent.is_none()
+            && let Some(sign) = &spec.sign
+        {
+            self.push(
+                Diagnostic::new(
+                    Code::E066,
+                    format!("`sign` on column `{key}`, which is not a percentage"),
+                    Some(sign.span()),
+                )
+                .with_help("`sign` says how a percent column treats a fall; remove it here"),
+            );
+        }
+        let is_percent = matches!(formula, Some(Formula::Percent { .. }));
+        AmountColumn {
+            header: spec
+                .header
+                .as_ref()
+                .map_or(key.clone(), |h| h.get_ref().trim().to_owned()),
+            key,
+            year: None,
+            formula,
+            decimals: decimals.or(is_percent.then_some(1)),
+        }
+    }
+
+    /// A percent column's `sign`: "signed" or "unsigned", required.
+    fn sign(&mut self, key: &str, spec: &ColumnSpec) -> Option<bool> {
+        let Some(sign) = &spec.sign else {
+            self.push(
+                Diagnostic::new(
+                    Code::E003,
+                    format!("percent column `{key}` does not say its sign rule"),
+                    spec.percent.as_ref().map(Spanned::span),
+                )
+                .with_help(
+                    "add sign = \"signed\" (a fall below the base prints negative) or \
+                     sign = \"unsigned\" (the size of the deviation alone)",
+                ),
+            );
+            return None;
+        };
+        match sign.get_ref().trim() {
+            "signed" => Some(true),
+            "unsigned" => Some(false),
+            other => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        format!("`sign` is \"{other}\", but must be \"signed\" or \"unsigned\""),
+                        Some(sign.span()),
+                    )
+                    .with_help(
+                        "signed: a fall below the base prints negative; unsigned: the size alone",
+                    ),
+                );
+                None
+            }
+        }
+    }
+
+    /// The columns a formula names, as indices; each must be an earlier amount column that is
+    /// not a percentage, and there must be `count` of them if given.
+    fn references(
+        &mut self,
+        key: &str,
+        parts: &Spanned<Vec<Spanned<String>>>,
+        earlier: &[AmountColumn],
+        declared: &[&Spanned<String>],
+        count: Option<usize>,
+    ) -> Option<Vec<usize>> {
+        let list = parts.get_ref();
+        let wanted_ok = match count {
+            Some(n) => list.len() == n,
+            None => !list.is_empty(),
+        };
+        if !wanted_ok {
+            let help = match count {
+                Some(_) => "name two columns, e.g. [\"forventet\", \"korrigeret\"]",
+                None => "name the columns to add up, e.g. [\"2025\", \"2026\"]",
+            };
+            self.push(
+                Diagnostic::new(
+                    Code::E066,
+                    format!(
+                        "column `{key}` names {} column(s); it needs {}",
+                        list.len(),
+                        count.map_or("at least one".to_owned(), |n| n.to_string())
+                    ),
+                    Some(parts.span()),
+                )
+                .with_help(help),
+            );
+            return None;
+        }
+        let mut found = Vec::new();
+        for part in list {
+            let name = part.get_ref().trim();
+            match earlier.iter().position(|c| c.key == name) {
+                Some(i) if earlier[i].is_percent() => {
+                    self.push(
+                        Diagnostic::new(
+                            Code::E066,
+                            format!("column `{key}` computes with `{name}`, a percentage"),
+                            Some(part.span()),
+                        )
+                        .with_help("compute from amount columns; percentages do not add up"),
+                    );
+                }
+                Some(i) => found.push(i),
+                None => {
+                    let later = declared.iter().any(|d| d.get_ref().trim() == name);
+                    let help = if later {
+                        format!("declare `{name}` before `{key}` in `columns`")
+                    } else {
+                        format!(
+                            "{}the table's amount columns are {}",
+                            did_you_mean(name, earlier.iter().map(|c| c.key.as_str())),
+                            earlier
+                                .iter()
+                                .map(|c| format!("`{}`", c.key))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    };
+                    self.push(
+                        Diagnostic::new(
+                            Code::E066,
+                            if later {
+                                format!("column `{key}` computes with `{name}`, which is declared after it")
+                            } else {
+                                format!("column `{key}` computes with `{name}`, which is not a column of the table")
+                            },
+                            Some(part.span()),
+                        )
+                        .with_help(help),
+                    );
+                }
+            }
+        }
+        (found.len() == list.len()).then_some(found)
+    }
+
+    /// The row keys the table groups by: `group_by`, or `["group"]` when rows name a group and
+    /// the table does not say.
+    fn group_levels(&mut self, t: &model::Table) -> Vec<String> {
+        let Some(group_by) = &t.group_by else {
+            let any_group = t.rows.iter().any(|r| r.get_ref().group.is_some());
+            let level = any_group.then(|| "group".to_owned());
+            for row in &t.rows {
+                let r = row.get_ref();
+                for (key, value) in [
+                    ("committee", &r.committee),
+                    ("area", &r.area),
+                    ("expense", &r.expense),
+                ] {
+                    if let Some(value) = value {
+                        self.push(
+                            Diagnostic::new(
+                                Code::E067,
+                                format!("the row names its {key}, but the table does not group by it"),
+                                Some(value.span()),
+                            )
+                            .with_help(format!(
+                                "add group_by = [\"{key}\"] to the table to print a subtotal per {key}, or remove `{key}` from the row"
+                            )),
+                        );
+                    }
+                }
+            }
+            return level.into_iter().collect();
+        };
+        let mut levels: Vec<String> = Vec::new();
+        for key in group_by.get_ref() {
+            let name = key.get_ref().trim();
+            if !GROUP_KEYS.contains(&name) {
+                self.push(
+                    Diagnostic::new(
+                        Code::E067,
+                        format!("rows cannot be grouped by `{name}`"),
+                        Some(key.span()),
+                    )
+                    .with_help(format!(
+                        "{}group by \"committee\", \"area\", \"expense\" or \"group\" (a free label)",
+                        did_you_mean(name, GROUP_KEYS)
+                    )),
+                );
+            } else if levels.iter().any(|l| l == name) {
+                self.push(
+                    Diagnostic::new(
+                        Code::E067,
+                        format!("`{name}` is named twice in `group_by`"),
+                        Some(key.span()),
+                    )
+                    .with_help("name each level once, outermost first"),
+                );
+            } else {
+                levels.push(name.to_owned());
+            }
+        }
+        levels
+    }
+
+    /// One ledger row: label, text values, amounts per column, stated computed figures, groups.
+    fn ledger_row(
+        &mut self,
+        row: &Spanned<model::Row>,
+        shape: &RowShape<'_>,
+        columns_ok: bool,
+    ) -> Option<ReadRow> {
+        let r = row.get_ref();
+        let Some(label) = &r.label else {
+            self.push(
+                Diagnostic::new(Code::E003, "a ledger row needs `label`", Some(row.span()))
+                    .with_help("add label = \"…\" to the row"),
+            );
+            return None;
+        };
+        if r.values.len() != shape.text_columns.len() {
+            let span = r.values.first().map_or(label.span(), |v| v.span());
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!(
+                        "row has {} value(s) but the table has {} text column(s)",
+                        r.values.len(),
+                        shape.text_columns.len()
+                    ),
+                    Some(span),
+                )
+                .with_help(format!(
+                    "give one value per column: {}",
+                    shape.text_columns.join(", ")
+                )),
+            );
+        }
+        let before = self.error_count();
+        let (mut cells, mut stated) = match &r.amounts {
+            Some(amounts) => self.ledger_cells(amounts, shape.columns, shape.decimals),
+            None => (vec![None; shape.columns.len()], Vec::new()),
+        };
+        if let Some(total) = &r.stated_total {
+            match shape.row_total {
+                None => self.push(
+                    Diagnostic::new(
+                        Code::E025,
+                        "`stated_total` on a row of a table without a row-total column",
+                        Some(total.span()),
+                    )
+                    .with_help("add row_total = \"I alt\" to the table, or remove stated_total"),
+                ),
+                Some(i) => {
+                    if let Some(value) = self.amount(total) {
+                        stated.push(Stated {
+                            column: i,
+                            value,
+                            span: total.span(),
+                        });
+                    }
+                }
+            }
+        }
+        let mut groups = Vec::new();
+        for level in shape.levels {
+            let value = match level.as_str() {
+                "committee" => &r.committee,
+                "area" => &r.area,
+                "expense" => &r.expense,
+                _ => &r.group,
+            };
+            match value {
+                Some(v) if level == "expense" => {
+                    if let Some(e) = self.expense(v) {
+                        groups.push(e.short().to_owned());
+                    }
+                }
+                Some(v) if !v.get_ref().trim().is_empty() => {
+                    groups.push(v.get_ref().trim().to_owned())
+                }
+                _ => self.push(
+                    Diagnostic::new(
+                        Code::E067,
+                        format!(
+                            "the row \"{}\" has no `{level}`, but the table groups by it",
+                            label.get_ref().trim()
+                        ),
+                        Some(label.span()),
+                    )
+                    .with_help(format!("add {level} = \"…\" to the row")),
+                ),
+            }
+        }
+        compute(shape.columns, &mut cells);
+        if columns_ok && self.error_count() == before {
+            let what = Subject::Row(label.get_ref().trim().to_owned());
+            self.settle(&mut cells, stated, shape.columns, shape.tolerance, &what);
+        }
+        let text = match &r.account {
+            Some(account) => format!("{} {}", account.get_ref().trim(), label.get_ref().trim()),
+            None => label.get_ref().trim().to_owned(),
+        };
+        Some(ReadRow {
+            row: LedgerRow {
+                label: text,
+                account: r.account.as_ref().map(super::tables::account_ref),
+                values: r
+                    .values
+                    .iter()
+                    .map(|v| v.get_ref().trim().to_owned())
+                    .collect(),
+                cells,
+                depth: shape.levels.len(),
+            },
+            groups,
+        })
+    }
+
+    /// Amounts keyed by column key (or year): entered figures in place, figures written for
+    /// computed columns returned as stated ones to check.
+    fn ledger_cells(
+        &mut self,
+        amounts: &Spanned<model::YearAmounts>,
+        columns: &[AmountColumn],
+        decimals: Option<u32>,
+    ) -> (crate::checked::Cells, Vec<Stated>) {
+        let mut cells = vec![None; columns.len()];
+        let mut stated = Vec::new();
+        for (key, raw) in amounts.get_ref() {
+            let Some(i) = self.column_of(key, raw, columns) else {
+                continue;
+            };
+            let Some(value) = self.amount(raw) else {
+                continue;
+            };
+            let column = &columns[i];
+            if column.formula.is_some() {
+                stated.push(Stated {
+                    column: i,
+                    value,
+                    span: raw.span(),
+                });
+                continue;
+            }
+            self.check_precision(value, raw.span(), column.decimals.or(decimals));
+            cells[i] = Some(value);
+        }
+        (cells, stated)
+    }
+
+    /// The column an amount's key names; E018 (or E013 for a year) if none.
+    fn column_of(
+        &mut self,
+        key: &str,
+        raw: &Spanned<RawAmount>,
+        columns: &[AmountColumn],
+    ) -> Option<usize> {
+        let name = key.trim();
+        if let Some(i) = columns
+            .iter()
+            .position(|c| !c.key.is_empty() && c.key == name)
+        {
+            return Some(i);
+        }
+        let years: Vec<String> = columns
+            .iter()
+            .filter_map(|c| c.year.map(|y| y.to_string()))
+            .collect();
+        let keys: Vec<&str> = columns
+            .iter()
+            .filter(|c| !c.key.is_empty())
+            .map(|c| c.key.as_str())
+            .collect();
+        let diagnostic = if let (Ok(year), false) = (name.parse::<i64>(), years.is_empty()) {
+            Diagnostic::new(
+                Code::E013,
+                format!("amount for {year}, a year the table does not have"),
+                Some(raw.span()),
+            )
+            .with_label(format!("{year} is not in `years`"))
+            .with_help(format!(
+                "the table's years are {}; add {year} to `years` or remove this amount",
+                years.join(", ")
+            ))
+        } else {
+            Diagnostic::new(
+                Code::E018,
+                format!("`{name}` is not a column of this table"),
+                Some(raw.span()),
+            )
+            .with_label("the key before `=` must be one of the table's columns")
+            .with_help(format!(
+                "{}the table's columns are {}",
+                did_you_mean(name, keys.iter().copied()),
+                keys.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        };
+        self.push(diagnostic);
+        None
+    }
+
+    /// E068 when a figure has more decimals than its table or column prints.
+    fn check_precision(&mut self, value: Decimal, span: Range<usize>, decimals: Option<u32>) {
+        let Some(decimals) = decimals else {
+            return;
+        };
+        if value.normalize().scale() > decimals {
+            self.push(
+                Diagnostic::new(
+                    Code::E068,
+                    format!(
+                        "the figure {} has more decimals than the table prints ({decimals})",
+                        crate::number::format_amount(value, None)
+                    ),
+                    Some(span),
+                )
+                .with_label(format!(
+                    "would print as {}",
+                    crate::number::format_amount(
+                        crate::number::round(value, decimals),
+                        Some(decimals)
+                    )
+                ))
+                .with_help(
+                    "write the figure as published, or raise the table's `decimals`; the PDF \
+                     never prints a figure other than the one written",
+                ),
+            );
+        }
+    }
+
+    /// Stated figures per column (`stated_totals = { 2025 = …, korrigeret = … }`).
+    fn stated_cells(
+        &mut self,
+        amounts: &Spanned<model::YearAmounts>,
+        columns: &[AmountColumn],
+        decimals: Option<u32>,
+    ) -> Vec<Stated> {
+        let mut stated = Vec::new();
+        for (key, raw) in amounts.get_ref() {
+            let Some(i) = self.column_of(key, raw, columns) else {
+                continue;
+            };
+            if let Some(value) = self.amount(raw) {
+                if columns[i].formula.is_none() {
+                    self.check_precision(value, raw.span(), columns[i].decimals.or(decimals));
+                }
+                stated.push(Stated {
+                    column: i,
+                    value,
+                    span: raw.span(),
+                });
+            }
+        }
+        stated
+    }
+
+    /// `stated_subtotals`, by group name (or "outer / inner"), with their spans.
+    fn stated_subtotals(
+        &mut self,
+        t: &model::Table,
+        columns: &[AmountColumn],
+    ) -> BTreeMap<String, (Range<usize>, Vec<Stated>)> {
+        let mut out = BTreeMap::new();
+        let Some(stated) = &t.stated_subtotals else {
+            return out;
+        };
+        for (name, amounts) in stated.get_ref() {
+            let figures = self.stated_cells(amounts, columns, None);
+            out.insert(normalise_path(name), (amounts.span(), figures));
+        }
+        out
+    }
+
+    /// Places rows in their groups at `path`, pushing group headings, rows and subtotals in
+    /// order of first appearance; checks the stated subtotals of the groups it places.
+    fn place(
+        &mut self,
+        g: &Grouping<'_>,
+        rows: Vec<&ReadRow>,
+        path: &[String],
+        entries: &mut Vec<Entry>,
+        stated: &mut BTreeMap<String, (Range<usize>, Vec<Stated>)>,
+        check: bool,
+    ) {
+        let level = path.len();
+        if level == g.depth {
+            entries.extend(rows.into_iter().map(|r| Entry::Row(r.row.clone())));
+            return;
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for row in &rows {
+            if let Some(name) = row.groups.get(level)
+                && !names.contains(&name.as_str())
+            {
+                names.push(name);
+            }
+        }
+        for name in names {
+            let members: Vec<&ReadRow> = rows
+                .iter()
+                .copied()
+                .filter(|r| r.groups.get(level).map(String::as_str) == Some(name))
+                .collect();
+            entries.push(Entry::Group {
+                label: name.to_owned(),
+                depth: level,
+            });
+            let mut inner = path.to_vec();
+            inner.push(name.to_owned());
+            self.place(g, members.clone(), &inner, entries, stated, check);
+            let mut cells = total_of(g.columns, members.iter().map(|r| &r.row.cells));
+            let full = inner.join(" / ");
+            let key = if stated.contains_key(&full) {
+                Some(full)
+            } else if stated.contains_key(name) {
+                Some(name.to_owned())
+            } else {
+                None
+            };
+            if let Some((_, figures)) = key.and_then(|k| stated.remove(&k))
+                && check
+            {
+                let levels = Decimal::from(g.depth - level);
+                self.settle(
+                    &mut cells,
+                    figures,
+                    g.columns,
+                    g.tolerance.map(|t| t * levels),
+                    &Subject::Subtotal(name.to_owned()),
+                );
+            }
+            entries.push(Entry::Subtotal {
+                label: g.subtotal.replace("{group}", name),
+                depth: level,
+                cells,
+            });
+        }
+    }
+
+    /// Compares stated figures with computed `cells`; within the tolerance the stated
+    /// (published) figure is printed, beyond it E014.
+    fn settle(
+        &mut self,
+        cells: &mut crate::checked::Cells,
+        stated: Vec<Stated>,
+        columns: &[AmountColumn],
+        tolerance: Option<Decimal>,
+        subject: &Subject,
+    ) {
+        for s in stated {
+            let column = &columns[s.column];
+            let tolerance = if column.is_percent() {
+                // One unit of the last digit written: "4,2" may be 4,15 to 4,25 away.
+                Some(Decimal::new(1, s.value.scale()))
+            } else {
+                tolerance
+            };
+            let name = subject.name(column);
+            cells[s.column] = self.compare(s.value, cells[s.column], s.span, &name, tolerance);
+        }
+    }
+
+    /// E014 when a stated figure differs from the computed one by more than the table's rounding
+    /// tolerance; returns the figure to print (the stated one when within the tolerance).
+    fn compare(
+        &mut self,
+        stated: Decimal,
+        computed: Option<Decimal>,
+        span: std::ops::Range<usize>,
+        what: &str,
+        tolerance: Option<Decimal>,
+    ) -> Option<Decimal> {
+        if computed == Some(stated) {
+            return computed;
+        }
+        if let (Some(c), Some(t)) = (computed, tolerance)
+            && (c - stated).abs() <= t
+        {
+            return Some(stated);
+        }
+        let computed_text = computed.map_or_else(|| "blank".to_owned(), |c| format_amount(c, None));
+        let (message, help) = match (computed, tolerance) {
+            (Some(c), Some(t)) => (
+                format!(
+                    "stated {what} is {}, but the amounts add up to {computed_text}: off by {}, more \
+                     than the table's rounding tolerance of {}",
+                    format_amount(stated, None),
+                    format_amount((c - stated).abs(), None),
+                    format_amount(t, None)
+                ),
+                "correct the amounts or the stated figure; rounding explains differences up to the \
+                 tolerance only",
+            ),
+            _ => (
+                format!(
+                    "stated {what} is {}, but the amounts add up to {computed_text}",
+                    format_amount(stated, None)
+                ),
+                "correct the amounts or the stated figure; the PDF always prints the computed \
+                 total (a table of rounded figures may declare `rounding = \"0,1\"`)",
+            ),
+        };
+        self.push(
+            Diagnostic::new(Code::E014, message, Some(span))
+                .with_label(format!("computed: {computed_text}"))
+                .with_help(help),
+        );
+        computed
+    }
+
+    /// `chart = { columns = […] }`: the charted columns (amounts, not percentages).
+    fn chart(
+        &mut self,
+        chart: &Spanned<model::Chart>,
+        columns: &[AmountColumn],
+    ) -> Option<LedgerChart> {
+        let c = chart.get_ref();
+        let picked: Vec<usize> = match &c.columns {
+            None => (0..columns.len())
+                .filter(|i| columns[*i].formula.is_none())
+                .collect(),
+            Some(list) => {
+                let mut picked = Vec::new();
+                for name in list.get_ref() {
+                    let key = name.get_ref().trim();
+                    match columns.iter().position(|c| !c.key.is_empty() && c.key == key) {
+                        Some(i) if !columns[i].is_percent() => picked.push(i),
+                        found => self.push(
+                            Diagnostic::new(
+                                Code::E066,
+                                if found.is_some() {
+                                    format!("the chart cannot draw `{key}`, a percentage")
+                                } else {
+                                    format!("the chart names `{key}`, which is not a column of the table")
+                                },
+                                Some(name.span()),
+                            )
+                            .with_help(format!(
+                                "{}chart amount columns: {}",
+                                did_you_mean(key, columns.iter().map(|c| c.key.as_str())),
+                                columns
+                                    .iter()
+                                    .filter(|c| !c.is_percent() && !c.key.is_empty())
+                                    .map(|c| format!("`{}`", c.key))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                        ),
+                    }
+                }
+                picked
+            }
+        };
+        if picked.is_empty() {
+            return None;
+        }
+        Some(LedgerChart {
+            caption: c.caption.as_ref().map(|s| s.get_ref().trim().to_owned()),
+            columns: picked,
+        })
+    }
+}
+
+/// Whose stated figure is checked, for messages.
+enum Subject {
+    /// A row, by label.
+    Row(String),
+    /// A group's subtotal, by name.
+    Subtotal(String),
+    /// The total row.
+    Total,
+}
+
+impl Subject {
+    /// "column total for 2025", "row total of \"Dagtilbud\"", "\"Afvigelse\" of \"Dagtilbud\"".
+    fn name(&self, column: &AmountColumn) -> String {
+        let of = match self {
+            Subject::Row(label) => format!("\"{label}\""),
+            Subject::Subtotal(name) => format!("the subtotal of \"{name}\""),
+            Subject::Total => "the total row".to_owned(),
+        };
+        match (self, column.year, column.key.is_empty()) {
+            (Subject::Total, Some(year), _) => format!("column total for {year}"),
+            (Subject::Total, None, true) => "grand total".to_owned(),
+            (Subject::Total, None, false) => format!("column total of \"{}\"", column.header),
+            (_, _, true) => format!("row total of {of}"),
+            (_, Some(year), false) => format!("figure of {of} for {year}"),
+            (_, None, false) => format!("\"{}\" of {of}", column.header),
+        }
+    }
+}
+
+/// What every row of one ledger is read against.
+struct RowShape<'a> {
+    /// The amount columns.
+    columns: &'a [AmountColumn],
+    /// The text columns' headers.
+    text_columns: &'a [&'a str],
+    /// Group levels, outermost first.
+    levels: &'a [String],
+    /// Index of the row-total column, if any.
+    row_total: Option<usize>,
+    /// Declared decimals of the table.
+    decimals: Option<u32>,
+    /// Rounding tolerance of one level.
+    tolerance: Option<Decimal>,
+}
+
+/// What placing rows in groups needs.
+struct Grouping<'a> {
+    /// The amount columns.
+    columns: &'a [AmountColumn],
+    /// How many group levels.
+    depth: usize,
+    /// Label pattern of a subtotal row.
+    subtotal: &'a str,
+    /// Rounding tolerance of one level.
+    tolerance: Option<Decimal>,
+}
+
+/// The header of a declared text column.
+fn header(spec: &ColumnSpec) -> String {
+    spec.header
+        .as_ref()
+        .map_or(spec.key.get_ref(), |h| h.get_ref())
+        .trim()
+        .to_owned()
+}
+
+/// The first formula key a column gives, with its span.
+fn formula_key(spec: &ColumnSpec) -> Option<(&'static str, Range<usize>)> {
+    [
+        ("sum", &spec.sum),
+        ("difference", &spec.difference),
+        ("percent", &spec.percent),
+    ]
+    .into_iter()
+    .find_map(|(k, f)| f.as_ref().map(|f| (k, f.span())))
+}
+
+/// "Outer/Inner" and "Outer / Inner" as one key.
+fn normalise_path(name: &str) -> String {
+    name.split('/')
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
+/// The names of every group placed, for help messages.
+fn group_names(entries: &[Entry]) -> Vec<String> {
+    entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Group { label, .. } => Some(label.clone()),
+            _ => None,
+        })
+        .collect()
+}

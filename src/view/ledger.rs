@@ -1,0 +1,258 @@
+//! What the template sees of a ledger: header, column alignment, body rows (group headings,
+//! rows, subtotals), the total row and an optional bar chart, every figure already formatted.
+
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use serde::Serialize;
+
+use crate::checked::Cells;
+use crate::ledger::{Entry, Ledger, LedgerColumn, Zero};
+use crate::number::{format_amount, round};
+
+/// A ledger ready to print.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerView {
+    /// Caption above the table.
+    pub caption: Option<String>,
+    /// "Beløb i 1.000 kr." printed above when the label column has its own header.
+    pub unit_line: Option<String>,
+    /// Header cells: the label column, then every column in print order.
+    pub header: Vec<String>,
+    /// Per column (label first): whether it holds figures (right-aligned, never wrapped).
+    pub numeric: Vec<bool>,
+    /// Body rows in print order.
+    pub rows: Vec<LedgerRowView>,
+    /// The total row, if the table has one.
+    pub total: Option<Vec<String>>,
+    /// A bar chart of some columns, if the table asks for one.
+    pub chart: Option<BarChartView>,
+}
+
+/// A body row of a ledger.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerRowView {
+    /// "row", "group" (a heading spanning the row) or "subtotal".
+    pub kind: &'static str,
+    /// Nesting level: 0 for the outermost group and for rows of an ungrouped table.
+    pub depth: usize,
+    /// The cells: label first; a group heading has the label alone.
+    pub cells: Vec<String>,
+}
+
+/// A horizontal bar chart: one group of bars per row (or per outermost group), one bar per
+/// charted column.
+#[derive(Debug, Clone, Serialize)]
+pub struct BarChartView {
+    /// Caption above the chart.
+    pub caption: Option<String>,
+    /// What a screen reader says: every figure of the chart in words.
+    pub alt: String,
+    /// The charted columns' headers, in bar order (the legend).
+    pub series: Vec<String>,
+    /// The groups of bars.
+    pub groups: Vec<BarGroupView>,
+}
+
+/// The bars of one row.
+#[derive(Debug, Clone, Serialize)]
+pub struct BarGroupView {
+    /// The row's label.
+    pub label: String,
+    /// One bar per charted column.
+    pub bars: Vec<BarView>,
+}
+
+/// One bar.
+#[derive(Debug, Clone, Serialize)]
+pub struct BarView {
+    /// Length as a share of the longest bar, in thousandths, signed (a negative figure points
+    /// left of the axis).
+    pub permille: i64,
+    /// The figure printed beside the bar (blank for a blank cell).
+    pub text: String,
+}
+
+/// The decimals one amount column prints with.
+fn column_decimals(l: &Ledger, column: usize, written: Option<u32>) -> Option<u32> {
+    l.columns[column].decimals.or(l.decimals).or(written)
+}
+
+/// The most decimals any entered figure of the table was written with (a stated 1,250 keeps its
+/// three, and a whole figure beside it prints 1,000), so the table never mixes precisions.
+fn written_decimals(l: &Ledger) -> Option<u32> {
+    let entered: Vec<usize> = (0..l.columns.len())
+        .filter(|i| l.columns[*i].formula.is_none())
+        .collect();
+    let most = l
+        .rows()
+        .flat_map(|r| entered.iter().filter_map(|i| r.cells[*i]))
+        .map(|v| v.scale())
+        .max()
+        .unwrap_or(0);
+    (most > 0).then_some(most)
+}
+
+/// The view of a ledger; `zero` is how the form prints a zero unless the table says.
+pub fn view(l: &Ledger, zero: Zero) -> LedgerView {
+    let zero = l.zero.unwrap_or(zero);
+    let written = written_decimals(l);
+    let figure = |column: usize, value: Option<Decimal>| match value {
+        None => String::new(),
+        Some(v) if v.is_zero() && zero == Zero::Dash => "-".to_owned(),
+        Some(v) => format_amount(v, column_decimals(l, column, written)),
+    };
+    let unit_header = match &l.prices {
+        Some(prices) => format!("{}, {prices}", l.unit.label()),
+        None => l.unit.label().to_owned(),
+    };
+    let (label_header, unit_line) = match &l.label_header {
+        Some(h) => (h.clone(), Some(format!("Beløb i {unit_header}"))),
+        None => (unit_header, None),
+    };
+    let mut header = vec![label_header];
+    let mut numeric = vec![false];
+    for column in &l.layout {
+        match column {
+            LedgerColumn::Text(h) => {
+                header.push(h.clone());
+                numeric.push(false);
+            }
+            LedgerColumn::Amount(i) => {
+                header.push(l.columns[*i].header.clone());
+                numeric.push(true);
+            }
+        }
+    }
+    // One printed row: label, then every column in print order (`values` for text columns).
+    let line = |label: &str, values: &[String], cells: &Cells| {
+        let mut texts = values.iter();
+        let mut row = vec![label.to_owned()];
+        for column in &l.layout {
+            row.push(match column {
+                LedgerColumn::Text(_) => texts.next().cloned().unwrap_or_default(),
+                LedgerColumn::Amount(i) => figure(*i, cells[*i]),
+            });
+        }
+        row
+    };
+    let rows = l
+        .entries
+        .iter()
+        .map(|e| match e {
+            Entry::Group { label, depth } => LedgerRowView {
+                kind: "group",
+                depth: *depth,
+                cells: vec![label.clone()],
+            },
+            Entry::Row(r) => LedgerRowView {
+                kind: "row",
+                depth: r.depth,
+                cells: line(&r.label, &r.values, &r.cells),
+            },
+            Entry::Subtotal {
+                label,
+                depth,
+                cells,
+            } => LedgerRowView {
+                kind: "subtotal",
+                depth: *depth,
+                cells: line(label, &[], cells),
+            },
+        })
+        .collect();
+    let total = l
+        .total_label
+        .as_ref()
+        .map(|label| line(label, &[], &l.totals));
+    LedgerView {
+        caption: l.caption.clone(),
+        unit_line,
+        header,
+        numeric,
+        rows,
+        total,
+        chart: chart(l, &figure),
+    }
+}
+
+/// The bar chart of a ledger: bars per outermost group (its subtotal) or, in a table without
+/// groups, per row; the alt text states every figure.
+fn chart(l: &Ledger, figure: &dyn Fn(usize, Option<Decimal>) -> String) -> Option<BarChartView> {
+    let c = l.chart.as_ref()?;
+    let rows: Vec<(&str, &Cells)> = l
+        .entries
+        .iter()
+        .filter_map(|e| match e {
+            Entry::Subtotal {
+                label,
+                depth: 0,
+                cells,
+            } => Some((label.as_str(), cells)),
+            Entry::Row(r) if r.depth == 0 => Some((r.label.as_str(), &r.cells)),
+            _ => None,
+        })
+        .collect();
+    let longest = rows
+        .iter()
+        .flat_map(|(_, cells)| c.columns.iter().filter_map(|i| cells[*i]))
+        .map(|v| v.abs())
+        .max()
+        .filter(|m| !m.is_zero());
+    let series: Vec<String> = c
+        .columns
+        .iter()
+        .map(|i| l.columns[*i].header.clone())
+        .collect();
+    let unit = l.unit.label();
+    let mut said = Vec::new();
+    let groups = rows
+        .iter()
+        .map(|(label, cells)| {
+            let bars: Vec<BarView> = c
+                .columns
+                .iter()
+                .map(|i| {
+                    let permille = match (cells[*i], longest) {
+                        (Some(v), Some(m)) => {
+                            let share = round(v * Decimal::from(1000) / m, 0);
+                            share.to_i64().unwrap_or(0)
+                        }
+                        _ => 0,
+                    };
+                    BarView {
+                        permille,
+                        text: figure(*i, cells[*i]),
+                    }
+                })
+                .collect();
+            let figures: Vec<String> = series
+                .iter()
+                .zip(&bars)
+                .map(|(s, b)| {
+                    let text = if b.text.is_empty() {
+                        "tom"
+                    } else {
+                        b.text.as_str()
+                    };
+                    format!("{s} {text}")
+                })
+                .collect();
+            said.push(format!("{label}: {}", figures.join(", ")));
+            BarGroupView {
+                label: (*label).to_owned(),
+                bars,
+            }
+        })
+        .collect();
+    let title = c
+        .caption
+        .clone()
+        .or_else(|| l.caption.clone())
+        .unwrap_or_else(|| "Søjlediagram".to_owned());
+    Some(BarChartView {
+        caption: c.caption.clone(),
+        alt: format!("{title}. Beløb i {unit}. {}.", said.join("; ")),
+        series,
+        groups,
+    })
+}
