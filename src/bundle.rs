@@ -35,6 +35,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/budgetnotat/form.typ.j2"),
     ),
     (
+        "budgetopfoelgning/example.toml",
+        include_str!("../templates/budgetopfoelgning/example.toml"),
+    ),
+    (
+        "budgetopfoelgning/form.toml",
+        include_str!("../templates/budgetopfoelgning/form.toml"),
+    ),
+    (
+        "budgetopfoelgning/form.typ.j2",
+        include_str!("../templates/budgetopfoelgning/form.typ.j2"),
+    ),
+    (
         "driftsforslag/example.toml",
         include_str!("../templates/driftsforslag/example.toml"),
     ),

@@ -966,8 +966,51 @@ impl Validator<'_> {
                 tolerance
             };
             let name = subject.name(column);
+            if column.is_percent() {
+                let column_index = s.column;
+                cells[column_index] = self.compare_percent(s, cells[column_index], &name);
+                continue;
+            }
             cells[s.column] = self.compare(s.value, cells[s.column], s.span, &name, tolerance);
         }
+    }
+
+    /// E014 when a stated percentage is more than one unit of its last written digit from the
+    /// one computed from the unrounded figures; returns the figure to print.
+    fn compare_percent(
+        &mut self,
+        stated: Stated,
+        computed: Option<Decimal>,
+        what: &str,
+    ) -> Option<Decimal> {
+        let scale = stated.value.scale();
+        let step = Decimal::new(1, scale);
+        if let Some(c) = computed
+            && (c - stated.value).abs() <= step
+        {
+            return Some(stated.value);
+        }
+        let shown = computed.map_or_else(
+            || "blank (no base to divide by)".to_owned(),
+            |c| format_amount(crate::number::round(c, scale), Some(scale)),
+        );
+        self.push(
+            Diagnostic::new(
+                Code::E014,
+                format!(
+                    "stated {what} is {}, but the figures give {shown}",
+                    format_amount(stated.value, Some(scale))
+                ),
+                Some(stated.span),
+            )
+            .with_label(format!("computed: {shown}"))
+            .with_help(format!(
+                "correct the figures or the percentage; a percentage may differ by {} (one unit of \
+                 its last digit) from the one computed, no more",
+                format_amount(step, Some(scale))
+            )),
+        );
+        computed
     }
 
     /// E014 when a stated figure differs from the computed one by more than the table's rounding

@@ -175,23 +175,23 @@ pub fn view(l: &Ledger, zero: Zero) -> LedgerView {
     }
 }
 
-/// The bar chart of a ledger: bars per outermost group (its subtotal) or, in a table without
+/// The bar chart of a ledger: bars per outermost group (named, with its subtotal) or, in a table without
 /// groups, per row; the alt text states every figure.
 fn chart(l: &Ledger, figure: &dyn Fn(usize, Option<Decimal>) -> String) -> Option<BarChartView> {
     let c = l.chart.as_ref()?;
-    let rows: Vec<(&str, &Cells)> = l
-        .entries
-        .iter()
-        .filter_map(|e| match e {
+    // An outermost group is drawn by its name with its subtotal's figures.
+    let mut group = "";
+    let mut rows: Vec<(&str, &Cells)> = Vec::new();
+    for entry in &l.entries {
+        match entry {
+            Entry::Group { label, depth: 0 } => group = label,
             Entry::Subtotal {
-                label,
-                depth: 0,
-                cells,
-            } => Some((label.as_str(), cells)),
-            Entry::Row(r) if r.depth == 0 => Some((r.label.as_str(), &r.cells)),
-            _ => None,
-        })
-        .collect();
+                depth: 0, cells, ..
+            } => rows.push((group, cells)),
+            Entry::Row(r) if r.depth == 0 => rows.push((&r.label, &r.cells)),
+            _ => {}
+        }
+    }
     let longest = rows
         .iter()
         .flat_map(|(_, cells)| c.columns.iter().filter_map(|i| cells[*i]))

@@ -20,5 +20,6 @@ mod output;
 pub mod pdf_standards;
 mod profile;
 mod schema;
+mod tables;
 mod templates;
 mod watch;

@@ -1,0 +1,240 @@
+//! Ledger shapes real budget documents print: named and computed columns, groups in two levels
+//! with subtotals, zero as a dash, a chart; every printed figure is compared with one computed
+//! here, independently, from the fixture's TOML.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use lopdf::Document;
+
+use crate::common::{missing_in_order, pdf_text, render, root, tokens};
+use crate::pdf_standards::{assert_publishable, structure};
+
+/// One row of the follow-up fixture: committee, area, label, and the four entered stages.
+struct Row {
+    /// Committee (outer group).
+    committee: String,
+    /// Area (inner group).
+    area: String,
+    /// Row label.
+    label: String,
+    /// Oprindeligt, korrigeret, forbrug, forventet.
+    stages: [i64; 4],
+}
+
+/// The rows of a follow-up fixture, read with the `toml` crate alone.
+fn rows(path: &Path) -> Vec<Row> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let doc: toml::Table = text.parse().unwrap();
+    let table = doc["tables"]["opfoelgning"].as_table().unwrap();
+    table["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let amounts = r["amounts"].as_table().unwrap();
+            let stage = |k: &str| amounts[k].as_integer().unwrap();
+            Row {
+                committee: r["committee"].as_str().unwrap().to_owned(),
+                area: r["area"].as_str().unwrap().to_owned(),
+                label: r["label"].as_str().unwrap().to_owned(),
+                stages: [
+                    stage("oprindeligt"),
+                    stage("korrigeret"),
+                    stage("forbrug"),
+                    stage("forventet"),
+                ],
+            }
+        })
+        .collect()
+}
+
+/// `part` in per cent of `base` in tenths, rounded half away from zero; `None` for a zero base.
+fn percent_tenths(part: i64, base: i64) -> Option<i64> {
+    if base == 0 {
+        return None;
+    }
+    let (num, den) = (i128::from(part) * 1000, i128::from(base));
+    let (q, r) = (num / den, num % den);
+    let away = 2 * r.abs() >= den.abs();
+    let sign = if (num < 0) != (den < 0) { -1 } else { 1 };
+    Some(i64::try_from(q + if away { sign } else { 0 }).unwrap())
+}
+
+/// The tokens a row prints: label words, the four stages, the deviation and its percentage
+/// (zero prints as a dash, which is no token).
+fn row_tokens(label: &str, stages: [i64; 4]) -> Vec<String> {
+    let deviation = stages[3] - stages[1];
+    let mut out = tokens(label);
+    for figure in stages {
+        out.push(figure.abs().to_string());
+    }
+    if deviation != 0 {
+        out.push(deviation.abs().to_string());
+        let p = percent_tenths(deviation, stages[1]).unwrap().abs();
+        out.push(format!("{},{}", p / 10, p % 10));
+    }
+    out
+}
+
+/// Sums the stages of some rows.
+fn sum<'a>(rows: impl Iterator<Item = &'a Row>) -> [i64; 4] {
+    rows.fold([0; 4], |mut acc, r| {
+        for (a, v) in acc.iter_mut().zip(r.stages) {
+            *a += v;
+        }
+        acc
+    })
+}
+
+/// Distinct values in order of first appearance.
+fn in_order<'a>(values: impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    for v in values {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+// The follow-up fixture prints every row, every area and committee subtotal and the total with
+// the deviation and its percentage, all in the fixture's order, as computed here from the TOML.
+#[test]
+fn follow_up_prints_every_figure_and_subtotal() {
+    let path = root().join("tests/tables/opfoelgning/proposal.toml");
+    let rows = rows(&path);
+    let pdf = render(&path);
+    let mut expected = Vec::new();
+    for committee in in_order(rows.iter().map(|r| r.committee.as_str())) {
+        let of_committee: Vec<&Row> = rows.iter().filter(|r| r.committee == committee).collect();
+        expected.extend(tokens(committee));
+        for area in in_order(of_committee.iter().map(|r| r.area.as_str())) {
+            expected.extend(tokens(area));
+            let of_area: Vec<&Row> = of_committee
+                .iter()
+                .copied()
+                .filter(|r| r.area == area)
+                .collect();
+            for row in &of_area {
+                expected.extend(row_tokens(&row.label, row.stages));
+            }
+            expected.extend(row_tokens(
+                &format!("{area} i alt"),
+                sum(of_area.iter().copied()),
+            ));
+        }
+        expected.extend(row_tokens(
+            &format!("{committee} i alt"),
+            sum(of_committee.iter().copied()),
+        ));
+    }
+    expected.extend(row_tokens("Udvalgene i alt", sum(rows.iter())));
+    let printed = tokens(&pdf_text(&pdf));
+    assert_eq!(
+        missing_in_order(&expected, &printed),
+        Vec::<String>::new(),
+        "figures missing from the PDF, in order"
+    );
+    assert!(expected.len() > 150, "{} tokens", expected.len());
+}
+
+// Negative deviations print with a true minus, and a zero deviation as a dash, as the form says.
+#[test]
+fn follow_up_prints_signs_and_zero_as_the_form_says() {
+    let path = root().join("tests/tables/opfoelgning/proposal.toml");
+    let text = pdf_text(&render(&path));
+    let line = |label: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with(label))
+            .unwrap_or_else(|| panic!("no line for {label} in {text}"))
+            .to_owned()
+    };
+    assert!(
+        line("Børnehaver").ends_with("\u{2212}700 \u{2212}1,1"),
+        "{}",
+        line("Børnehaver")
+    );
+    assert!(
+        line("Vejvedligeholdelse").ends_with("39.000 - -"),
+        "{}",
+        line("Vejvedligeholdelse")
+    );
+    assert!(
+        line("Vuggestuer").ends_with("1.200 2,3"),
+        "{}",
+        line("Vuggestuer")
+    );
+}
+
+// The follow-up meets PDF/UA-1 and PDF/A-2a, names its kind in the metadata, and its chart's alt
+// text states each committee's charted figures.
+#[test]
+fn follow_up_is_publishable_and_says_what_it_is() {
+    let path = root().join("tests/tables/opfoelgning/proposal.toml");
+    let pdf = render(&path);
+    assert_publishable(
+        &pdf,
+        "Budgetopfølgning pr. 30. september 2025 for udvalgenes driftsområder",
+        &path,
+    );
+    let doc = Document::load_mem(&pdf).unwrap();
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|o| o.as_reference())
+        .and_then(|id| doc.get_dictionary(id))
+        .unwrap();
+    let subject = info.get(b"Subject").unwrap().as_str().unwrap();
+    let subject = lopdf::decode_text_string(&lopdf::Object::String(
+        subject.to_vec(),
+        lopdf::StringFormat::Literal,
+    ))
+    .unwrap();
+    assert!(subject.starts_with("Budgetopfølgning"), "{subject}");
+    let rows = rows(&path);
+    let figures: Vec<Node> = structure(&doc)
+        .into_iter()
+        .filter(|n| n.kind == "Figure")
+        .map(|n| Node(n.alt.unwrap_or_default()))
+        .collect();
+    let chart = figures
+        .iter()
+        .find(|n| n.0.contains("Korrigeret budget"))
+        .expect("the chart has alt text");
+    let mut per_committee: BTreeMap<&str, [i64; 4]> = BTreeMap::new();
+    for r in &rows {
+        let sum = per_committee.entry(&r.committee).or_default();
+        for (a, v) in sum.iter_mut().zip(r.stages) {
+            *a += v;
+        }
+    }
+    for (committee, stages) in per_committee {
+        let said = format!(
+            "{committee}: Korrigeret budget {}, Forventet regnskab {}",
+            danish(stages[1]),
+            danish(stages[3])
+        );
+        assert!(chart.0.contains(&said), "{said} not in {}", chart.0);
+    }
+}
+
+/// A figure's alt text.
+struct Node(String);
+
+/// A whole number with Danish thousands dots.
+fn danish(value: i64) -> String {
+    let digits = value.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if value < 0 {
+        format!("\u{2212}{out}")
+    } else {
+        out
+    }
+}
