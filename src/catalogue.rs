@@ -564,7 +564,10 @@ fn year_amounts(
                     Some(raw.span()),
                 )
                 .with_label("the key of this amount")
-                .with_help("key each amount by its budget year, e.g. 2025 = \"-1.500\""),
+                .with_help(
+                    "key each amount by one budget year, written as a four-digit year; a span \
+                     of years needs one key per year",
+                ),
             );
             ok = false;
             continue;
