@@ -116,7 +116,7 @@ pub struct CheckedCatalogue {
     /// The overview's unit.
     pub unit: Unit,
     /// Whether the overview states its unit above the table (a stated `unit`, or no frame)
-    /// rather than in every year's header.
+    /// rather than in every year's header (the view also does so beyond two years).
     pub unit_line: bool,
     /// The savings target, if any.
     pub target: Option<Target>,

@@ -280,7 +280,8 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
             }),
             (None, None) => None,
         },
-        unit_line: c.unit_line.then(|| {
+        // A unit in every year's header fits two years; more would squeeze the title column.
+        unit_line: (c.unit_line || years.len() > 2).then(|| {
             format!(
                 "Beløb i {} Fortegn: (−) = mindreudgift/merindtægt, (+) = merudgift/mindreindtægt.",
                 unit.label()

@@ -415,6 +415,11 @@ fn five_year_overview_has_no_overlapping_text() {
     }
     let clashes = overlapping(&boxes, 0.3);
     assert!(clashes.is_empty(), "overlapping text: {clashes:#?}");
+    // The frame catalogue of five years with other forms' long titles fits too.
+    let (code, stderr, mixed) = render("tests/catalogues/mixed-forms/catalogue.toml");
+    assert_eq!(code, Some(0), "{stderr}");
+    let clashes = overlapping(&text_boxes(&mixed[0].1), 0.3);
+    assert!(clashes.is_empty(), "overlapping text: {clashes:#?}");
     // A4 is 595 × 842 pt; the margins are 2,3 cm (65 pt) left and right.
     for b in &boxes {
         assert!(b.x0 >= 64.0 && b.x1 <= 531.0, "outside the margins: {b:?}");
