@@ -12,7 +12,7 @@ use crate::Project;
 use crate::checked::{CheckedProposal, Unit};
 use crate::diagnostic::{Code, Diagnostic, FileReport};
 use crate::files::{self, Confinement};
-use crate::model::RawAmount;
+use crate::model::{RawAmount, YearAmounts};
 use crate::{AppError, Checked};
 
 /// A catalogue file: just the `[catalogue]` table.
@@ -32,8 +32,25 @@ pub struct CatalogueSpec {
     pub title: Spanned<String>,
     /// The budget year the frame is for.
     pub year: Spanned<i64>,
-    /// The frame ("råderum") the proposals compete for.
-    pub frame: Spanned<Frame>,
+    /// The frame ("råderum") the proposals compete for, if any.
+    #[serde(default)]
+    pub frame: Option<Spanned<Frame>>,
+    /// The overview's unit: "kr.", "1.000 kr." or "mio. kr." (default "mio. kr.").
+    #[serde(default)]
+    pub unit: Option<Spanned<String>>,
+    /// A savings target per year in `unit`, written negative like the savings it sums
+    /// ((−) = mindreudgift/merindtægt), instead of a frame.
+    #[serde(default)]
+    pub target: Option<Spanned<YearAmounts>>,
+    /// What the target is called, e.g. "Besparelsesmål" (default "Måltal").
+    #[serde(default)]
+    pub target_label: Option<Spanned<String>>,
+    /// Group totals as the published document prints them, checked against the proposals.
+    #[serde(default)]
+    pub group_totals: Vec<Spanned<GroupTotal>>,
+    /// Named packages of proposals, e.g. the administration's recommendation.
+    #[serde(default)]
+    pub selections: Vec<Spanned<Selection>>,
     /// How the overview groups proposals: "target_group", "committee" or "none".
     #[serde(default)]
     pub group_by: Option<Spanned<String>>,
@@ -56,6 +73,24 @@ pub struct Frame {
     pub label: Option<Spanned<String>>,
 }
 
+/// A group's total per year as printed in the document, in the catalogue's unit.
+#[derive(Debug, Clone, Deserialize)]
+pub struct GroupTotal {
+    /// The group, e.g. "Børne- og Ungdomsudvalget".
+    pub group: Spanned<String>,
+    /// The total per year, e.g. `{ 2025 = "-2.113" }`.
+    pub amounts: Spanned<YearAmounts>,
+}
+
+/// A named package of proposals.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Selection {
+    /// Its name, e.g. "Administrationens anbefaling".
+    pub name: Spanned<String>,
+    /// The ids of its proposals.
+    pub proposals: Vec<Spanned<String>>,
+}
+
 /// How the overview groups proposals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GroupBy {
@@ -76,8 +111,20 @@ pub struct CheckedCatalogue {
     pub title: String,
     /// Budget year of the frame.
     pub year: i64,
-    /// The frame in millions of kroner.
-    pub frame: Decimal,
+    /// The frame in millions of kroner, if any.
+    pub frame: Option<Decimal>,
+    /// The overview's unit.
+    pub unit: Unit,
+    /// Whether the overview states its unit above the table (a stated `unit`, or no frame)
+    /// rather than in every year's header (the view also does so beyond two years).
+    pub unit_line: bool,
+    /// The savings target, if any.
+    pub target: Option<Target>,
+    /// Group totals as stated (and found within the rounding tolerance), printed instead of the
+    /// computed ones: group, then (year, amount) in the catalogue's unit.
+    pub group_totals: Vec<(String, Vec<(i64, Decimal)>)>,
+    /// Selections: name, then proposal ids.
+    pub selections: Vec<(String, Vec<String>)>,
     /// What the frame is called.
     pub frame_label: String,
     /// Grouping of the overview.
@@ -86,6 +133,15 @@ pub struct CheckedCatalogue {
     pub chart_caption: String,
     /// The proposals with their files.
     pub proposals: Vec<(PathBuf, CheckedProposal)>,
+}
+
+/// A checked savings target.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// What it is called, e.g. "Måltal".
+    pub label: String,
+    /// The target per year in the catalogue's unit, each below zero.
+    pub amounts: Vec<(i64, Decimal)>,
 }
 
 /// Whether a TOML text is a catalogue (it has a top-level `catalogue` table).
@@ -150,22 +206,62 @@ pub fn check(
             }
             included.push(result);
         }
-        let frame = frame_in_millions(spec.frame.get_ref(), &source, &mut diags);
+        // An invalid frame, unit or grouping has its own error, which keeps the annex unwritten.
+        let frame = spec
+            .frame
+            .as_ref()
+            .and_then(|f| frame_in_millions(f.get_ref(), &source, &mut diags));
         let group_by = group_by(spec.group_by.as_ref(), &mut diags);
+        let unit = catalogue_unit(spec.unit.as_ref(), &mut diags);
+        let target = spec.target.as_ref().and_then(|t| {
+            if spec.frame.is_some() {
+                diags.push(both_frame_and_target(t));
+                return None;
+            }
+            savings_target(t, &source, &mut diags)
+        });
+        // Only proposals that checked clean have amounts and ids to compare with.
+        let all_clean = included.iter().all(|c| c.proposal.is_some());
+        let clean: Vec<&CheckedProposal> = included
+            .iter()
+            .filter_map(|c| c.proposal.as_ref())
+            .collect();
+        let selections = selections(&spec.selections, &clean, all_clean, &mut diags);
+        let group_totals = match (unit, group_by, all_clean) {
+            (Some(unit), Some(group_by), true) => group_totals(
+                &spec.group_totals,
+                &clean,
+                unit,
+                group_by,
+                &source,
+                &mut diags,
+            ),
+            _ => Vec::new(),
+        };
         let has_errors = diags
             .iter()
             .any(|d| d.severity() == crate::diagnostic::Severity::Error);
-        if let (Some(frame), Some(group_by), false) = (frame, group_by, has_errors) {
+        if let (Some(group_by), Some(unit), false) = (group_by, unit, has_errors) {
             checked = Some(CheckedCatalogue {
                 annex: spec.annex.as_ref().map(|a| a.get_ref().trim().to_owned()),
                 title: spec.title.get_ref().trim().to_owned(),
                 year: *spec.year.get_ref(),
                 frame,
+                unit,
+                unit_line: spec.unit.is_some() || spec.frame.is_none(),
+                target: target.map(|amounts| Target {
+                    label: spec
+                        .target_label
+                        .as_ref()
+                        .map_or_else(|| "Måltal".to_owned(), |l| l.get_ref().trim().to_owned()),
+                    amounts,
+                }),
+                group_totals,
+                selections,
                 frame_label: spec
                     .frame
-                    .get_ref()
-                    .label
                     .as_ref()
+                    .and_then(|f| f.get_ref().label.as_ref())
                     .map_or_else(|| "Råderum".to_owned(), |l| l.get_ref().trim().to_owned()),
                 group_by,
                 chart_caption: spec.chart_caption.as_ref().map_or_else(
@@ -385,4 +481,328 @@ fn group_by(value: Option<&Spanned<String>>, diags: &mut Vec<Diagnostic>) -> Opt
             None
         }
     }
+}
+
+/// What a proposal contributes per year, in `unit` (converted exactly from mio. kr.).
+pub fn amounts_in(p: &CheckedProposal, unit: Unit) -> Vec<(i64, Decimal)> {
+    p.amounts_in_millions()
+        .into_iter()
+        .map(|(y, v)| (y, Unit::Millions.convert(v, unit)))
+        .collect()
+}
+
+/// The overview group a proposal belongs to; `None` without grouping.
+pub fn group_name(group_by: GroupBy, p: &CheckedProposal) -> Option<String> {
+    match group_by {
+        GroupBy::TargetGroup => Some(
+            p.target_group
+                .clone()
+                .unwrap_or_else(|| "Øvrige forslag".to_owned()),
+        ),
+        GroupBy::Committee => Some(p.committees.first().cloned().unwrap_or_default()),
+        GroupBy::None => None,
+    }
+}
+
+/// The overview's unit; E076 for an unknown one. Without `unit`, mio. kr.
+fn catalogue_unit(value: Option<&Spanned<String>>, diags: &mut Vec<Diagnostic>) -> Option<Unit> {
+    let Some(value) = value else {
+        return Some(Unit::Millions);
+    };
+    let unit = Unit::from_key(value.get_ref());
+    if unit.is_none() {
+        diags.push(
+            Diagnostic::new(
+                Code::E076,
+                format!("the catalogue's unit \"{}\" is not known", value.get_ref()),
+                Some(value.span()),
+            )
+            .with_label("unknown unit")
+            .with_help(format!(
+                "{}use \"kr.\", \"1.000 kr.\" or \"mio. kr.\", whichever the overview and the target are written in",
+                crate::parse::did_you_mean(value.get_ref(), ["kr.", "1.000 kr.", "mio. kr."])
+            )),
+        );
+    }
+    unit
+}
+
+/// E071 at the target of a catalogue that also has a frame.
+fn both_frame_and_target(target: &Spanned<YearAmounts>) -> Diagnostic {
+    Diagnostic::new(
+        Code::E071,
+        "the catalogue has both a frame and a savings target",
+        Some(target.span()),
+    )
+    .with_label("a target here")
+    .with_help(
+        "a catalogue measures its proposals against a frame to spend (råderum) or against a \
+         savings target to reach, not both; keep the one this catalogue is for",
+    )
+}
+
+/// Amounts per year as written (`{ 2025 = "-2.113" }`): year, amount, span of the amount, in
+/// the order of the years. E077 for a key that is not a year; amount errors as for any amount.
+fn year_amounts(
+    map: &Spanned<YearAmounts>,
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<(i64, Decimal, std::ops::Range<usize>)>> {
+    let mut out = Vec::new();
+    let mut ok = true;
+    for (key, raw) in map.get_ref() {
+        let year = key
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y));
+        let Some(year) = year else {
+            diags.push(
+                Diagnostic::new(
+                    Code::E077,
+                    format!("\"{key}\" is not a year"),
+                    Some(raw.span()),
+                )
+                .with_label("the key of this amount")
+                .with_help(
+                    "key each amount by one budget year, written as a four-digit year; a span \
+                     of years needs one key per year",
+                ),
+            );
+            ok = false;
+            continue;
+        };
+        match crate::validate::spanned_amount(raw, source) {
+            Ok(amount) => out.push((year, amount, raw.span())),
+            Err(found) => {
+                diags.extend(found);
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// The savings target per year; E070 for a year whose target is not below zero.
+fn savings_target(
+    target: &Spanned<YearAmounts>,
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Vec<(i64, Decimal)>> {
+    let amounts = year_amounts(target, source, diags)?;
+    let mut ok = true;
+    for (year, amount, span) in &amounts {
+        if *amount >= Decimal::ZERO {
+            let help = if amount.is_zero() {
+                "leave out a year without a target; a target is the saving to reach, below zero"
+                    .to_owned()
+            } else {
+                format!(
+                    "write the target as the savings are written in the proposals, below zero: \
+                     {year} = \"{}\" ((−) = mindreudgift/merindtægt)",
+                    crate::number::format_amount(-*amount, None).replace('\u{2212}', "-")
+                )
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::E070,
+                    format!(
+                        "the savings target for {year} is {}, but a saving is a negative amount",
+                        crate::number::format_amount(*amount, None)
+                    ),
+                    Some(span.clone()),
+                )
+                .with_label("not below zero")
+                .with_help(help),
+            );
+            ok = false;
+        }
+    }
+    ok.then(|| amounts.into_iter().map(|(y, a, _)| (y, a)).collect())
+}
+
+/// Checks the selections' proposal ids (E074 unknown, only when every proposal checked clean so
+/// all ids are known; E075 an id or a name repeated, or no proposals); returns name and ids.
+fn selections(
+    specs: &[Spanned<Selection>],
+    proposals: &[&CheckedProposal],
+    ids_known: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<String>)> {
+    let ids: Vec<&str> = proposals.iter().map(|p| p.id.as_str()).collect();
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for spec in specs {
+        let s = spec.get_ref();
+        let name = s.name.get_ref().trim().to_owned();
+        if out.iter().any(|(n, _)| *n == name) {
+            diags.push(
+                Diagnostic::new(
+                    Code::E075,
+                    format!("a selection named \"{name}\" is defined twice"),
+                    Some(s.name.span()),
+                )
+                .with_label("same name as an earlier selection")
+                .with_help("give each selection its own name, or merge the two"),
+            );
+        }
+        if s.proposals.is_empty() {
+            diags.push(
+                Diagnostic::new(
+                    Code::E075,
+                    format!("the selection \"{name}\" names no proposals"),
+                    Some(s.name.span()),
+                )
+                .with_label("empty selection")
+                .with_help("list the ids of its proposals, e.g. proposals = [\"E1\", \"E3\"]"),
+            );
+        }
+        let mut members: Vec<String> = Vec::new();
+        for id in &s.proposals {
+            let written = id.get_ref().trim();
+            if members.iter().any(|m| m == written) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E075,
+                        format!("the selection \"{name}\" names {written} twice"),
+                        Some(id.span()),
+                    )
+                    .with_label("named before in this selection")
+                    .with_help("name each proposal once; a selection counts it once"),
+                );
+                continue;
+            }
+            if ids_known && !ids.contains(&written) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::E074,
+                        format!(
+                            "the selection \"{name}\" names {written}, which is not a proposal of \
+                             this catalogue"
+                        ),
+                        Some(id.span()),
+                    )
+                    .with_label("unknown proposal id")
+                    .with_help(format!(
+                        "{}the catalogue's proposals are {}",
+                        crate::parse::did_you_mean(written, ids.iter().copied()),
+                        ids.join(", ")
+                    )),
+                );
+                continue;
+            }
+            members.push(written.to_owned());
+        }
+        out.push((name, members));
+    }
+    out
+}
+
+/// Checks the stated group totals against the proposals (E073 unknown or repeated group, E072
+/// a total off by more than one rounding step) and returns those to print.
+///
+/// A stated total passes when it differs from the proposals' exact sum, or from the sum of the
+/// proposals rounded (`number::round`) to the stated figure's precision, by at most one step of
+/// that precision (one level of aggregation): "−2.113" may be off by 1, "−2,1" by 0,1.
+fn group_totals(
+    specs: &[Spanned<GroupTotal>],
+    proposals: &[&CheckedProposal],
+    unit: Unit,
+    group_by: GroupBy,
+    source: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(String, Vec<(i64, Decimal)>)> {
+    let mut names: Vec<String> = Vec::new();
+    for p in proposals {
+        if let Some(n) = group_name(group_by, p)
+            && !names.contains(&n)
+        {
+            names.push(n);
+        }
+    }
+    let mut out: Vec<(String, Vec<(i64, Decimal)>)> = Vec::new();
+    for spec in specs {
+        let g = spec.get_ref();
+        let group = g.group.get_ref().trim().to_owned();
+        if out.iter().any(|(n, _)| *n == group) {
+            diags.push(
+                Diagnostic::new(
+                    Code::E073,
+                    format!("the total of \"{group}\" is stated twice"),
+                    Some(g.group.span()),
+                )
+                .with_label("stated before")
+                .with_help("state each group's total once"),
+            );
+            continue;
+        }
+        if !names.contains(&group) {
+            let help = if names.is_empty() {
+                "the overview has no groups: set group_by = \"committee\" or \"target_group\", or \
+                 leave out group_totals"
+                    .to_owned()
+            } else {
+                format!(
+                    "{}the overview's groups are {}",
+                    crate::parse::did_you_mean(&group, names.iter().map(String::as_str)),
+                    names.join(", ")
+                )
+            };
+            diags.push(
+                Diagnostic::new(
+                    Code::E073,
+                    format!("the overview has no group \"{group}\""),
+                    Some(g.group.span()),
+                )
+                .with_label("no such group")
+                .with_help(help),
+            );
+            continue;
+        }
+        let Some(stated) = year_amounts(&g.amounts, source, diags) else {
+            continue;
+        };
+        let members: Vec<Vec<(i64, Decimal)>> = proposals
+            .iter()
+            .filter(|p| group_name(group_by, p).as_deref() == Some(group.as_str()))
+            .map(|p| amounts_in(p, unit))
+            .collect();
+        let mut accepted = Vec::new();
+        for (year, value, span) in stated {
+            let cells = members
+                .iter()
+                .map(|m| m.iter().find(|(y, _)| *y == year).map(|(_, v)| *v));
+            let exact = crate::number::sum_column(cells.clone());
+            let decimals = value.scale();
+            let step = Decimal::new(1, decimals);
+            let printed = crate::number::sum_column(
+                cells.map(|c| c.map(|v| crate::number::round(v, decimals))),
+            );
+            let within = |sum: Option<Decimal>| sum.is_some_and(|s| (s - value).abs() <= step);
+            if within(exact) || within(printed) {
+                accepted.push((year, value));
+                continue;
+            }
+            let fmt = |v: Decimal| crate::number::format_amount(v, None);
+            let computed =
+                exact.map_or_else(|| "nothing (no proposal has an amount)".to_owned(), fmt);
+            diags.push(
+                Diagnostic::new(
+                    Code::E072,
+                    format!(
+                        "the stated total of {group} for {year} is {}, but its proposals add up to {computed}",
+                        fmt(value)
+                    ),
+                    Some(span),
+                )
+                .with_label(format!("computed: {computed}"))
+                .with_help(format!(
+                    "correct the proposals' amounts or the stated total; rounding explains a \
+                     difference of up to one step of the precision written ({}) only",
+                    fmt(step)
+                )),
+            );
+        }
+        out.push((group, accepted));
+    }
+    out
 }

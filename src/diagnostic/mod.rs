@@ -172,6 +172,22 @@ codes! {
     E067 => Error,
     /// A figure has more decimals than its table prints.
     E068 => Error,
+    /// A catalogue's savings target is not below zero (savings are negative).
+    E070 => Error,
+    /// A catalogue has both a frame and a savings target.
+    E071 => Error,
+    /// A group total stated in a catalogue differs from its proposals' sum.
+    E072 => Error,
+    /// A catalogue states the total of a group its overview does not have, or states it twice.
+    E073 => Error,
+    /// A catalogue's selection names a proposal id the catalogue does not hold.
+    E074 => Error,
+    /// A catalogue's selection repeats a proposal or another selection's name, or is empty.
+    E075 => Error,
+    /// A catalogue's unit is not known.
+    E076 => Error,
+    /// A key of a catalogue's target or group total is not a year.
+    E077 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.

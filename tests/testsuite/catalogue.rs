@@ -1,7 +1,11 @@
 //! Catalogues: the seed 002 annex, catalogues mixing forms, and catalogue errors (each case
 //! folder under tests/catalogues/ holds a catalogue and, for a bad one, its expected code and line).
 
-use crate::common::{missing_in_order, pdf_text, root, run_cli, seed_tokens, tokens};
+use crate::common::{
+    check_json, edit, expected_places, missing_in_order, pdf_text, root, run_cli, seed_tokens,
+    tokens,
+};
+use crate::pdf_positions::{overlapping, text_boxes};
 
 /// The PDFs a render wrote: file name and bytes.
 type Written = Vec<(String, Vec<u8>)>;
@@ -206,4 +210,322 @@ fn a_catalogue_in_a_listed_folder_is_not_a_proposal() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{json:#}");
     assert!(json.as_array().unwrap().is_empty(), "{json:#}");
+}
+
+/// The savings catalogue fixture: seven proposals over three committees, a target, two selections.
+const SAVINGS: &str = "tests/catalogues/savings/catalogue.toml";
+
+/// An amount as the fixtures write it ("-1.200", "-312,5"), in tenths (every fixture figure has
+/// at most one decimal), read here without budgetnote's own parser.
+fn tenths(written: &str) -> i64 {
+    let plain = written.replace('.', "");
+    let (int, frac) = plain.split_once(',').unwrap_or((&plain, "0"));
+    let negative = int.starts_with('-');
+    let whole: i64 = int.trim_start_matches('-').parse().unwrap();
+    let value = whole * 10 + frac.parse::<i64>().unwrap();
+    if negative { -value } else { value }
+}
+
+/// Tenths rounded to whole units, half away from zero, printed the Danish way with a true minus.
+fn whole(tenths: i64) -> String {
+    let rounded = (tenths.abs() + 5) / 10;
+    let digits = rounded.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push('.');
+        }
+        grouped.push(c);
+    }
+    if tenths < 0 && rounded != 0 {
+        format!("\u{2212}{grouped}")
+    } else {
+        grouped
+    }
+}
+
+/// The fixture's proposals read straight from their TOML: id, title, first committee, and the
+/// ledger's column sums per year 2025–2029 in tenths of 1.000 kr.
+fn savings_proposals() -> Vec<(String, String, String, [i64; 5])> {
+    let dir = root().join("tests/catalogues/savings");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "catalogue.toml")
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|file| {
+            let toml: toml::Table =
+                toml::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+            let mut sums = [0i64; 5];
+            for row in toml["tables"]["oekonomi"]["rows"].as_array().unwrap() {
+                for (year, amount) in row["amounts"].as_table().unwrap() {
+                    let i = (year.parse::<usize>().unwrap()) - 2025;
+                    sums[i] += tenths(amount.as_str().unwrap());
+                }
+            }
+            (
+                toml["id"].as_str().unwrap().to_owned(),
+                toml["title"].as_str().unwrap().to_owned(),
+                toml["committees"][0].as_str().unwrap().to_owned(),
+                sums,
+            )
+        })
+        .collect()
+}
+
+/// Figures of a row, rounded and joined by spaces.
+fn row(cells: &[i64]) -> String {
+    cells
+        .iter()
+        .map(|c| whole(*c))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+// A savings catalogue renders as a publishable annex, and its overview holds every proposal's
+// figures, each committee's sum, the grand total, the target and the distance to it per year,
+// and each selection's total and distance, all computed here from the fixture's own figures
+// (rounded half away from zero: E4's −312,5 prints −313), with none of the frame wording.
+#[test]
+fn savings_catalogue_prints_contributions_sums_distances_and_selections() {
+    let (code, stderr, pdfs) = render(SAVINGS);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(pdfs.len(), 1);
+    crate::pdf_standards::assert_publishable(
+        &pdfs[0].1,
+        "Bilag 3. Effektiviseringskatalog",
+        std::path::Path::new(SAVINGS),
+    );
+    // Text as read, without the word joiner budgetnote keeps after a hyphen ("LED-⁠belysning").
+    let text = pdf_text(&pdfs[0].1)
+        .replace('\u{2060}', "")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let proposals = savings_proposals();
+    assert_eq!(proposals.len(), 7);
+    let catalogue: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root().join(SAVINGS)).unwrap()).unwrap();
+    let spec = &catalogue["catalogue"];
+    let target: Vec<i64> = (2025..=2029)
+        .map(|y| tenths(spec["target"][&y.to_string()].as_str().unwrap()))
+        .collect();
+    let sum_of = |ids: &[&str]| -> Vec<i64> {
+        (0..5)
+            .map(|i| {
+                proposals
+                    .iter()
+                    .filter(|p| ids.contains(&p.0.as_str()))
+                    .map(|p| p.3[i])
+                    .sum()
+            })
+            .collect()
+    };
+    for (id, title, _, sums) in &proposals {
+        let needle = format!("{id} {title} {}", row(sums));
+        assert!(text.contains(&needle), "{needle} missing: {text}");
+    }
+    let mut committees: Vec<&str> = Vec::new();
+    for p in &proposals {
+        if !committees.contains(&p.2.as_str()) {
+            committees.push(&p.2);
+        }
+    }
+    assert_eq!(committees.len(), 3);
+    for committee in committees {
+        let ids: Vec<&str> = proposals
+            .iter()
+            .filter(|p| p.2 == committee)
+            .map(|p| p.0.as_str())
+            .collect();
+        let needle = format!("I alt {}", row(&sum_of(&ids)));
+        assert!(
+            text.contains(&needle),
+            "{committee}: {needle} missing: {text}"
+        );
+    }
+    let all: Vec<&str> = proposals.iter().map(|p| p.0.as_str()).collect();
+    let grand = sum_of(&all);
+    let distance: Vec<i64> = (0..5).map(|i| target[i] - grand[i]).collect();
+    for needle in [
+        format!("I alt, alle forslag {}", row(&grand)),
+        format!("Måltal {}", row(&target)),
+        format!("Afstand til måltal {}", row(&distance)),
+    ] {
+        assert!(text.contains(&needle), "{needle} missing: {text}");
+    }
+    for selection in spec["selections"].as_array().unwrap() {
+        let name = selection["name"].as_str().unwrap();
+        let ids: Vec<&str> = selection["proposals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        let sums = sum_of(&ids);
+        let distance: Vec<i64> = (0..5).map(|i| target[i] - sums[i]).collect();
+        let (last, first) = ids.split_last().unwrap();
+        let needle = format!(
+            "{name} Forslag: {} og {last} I alt {} Afstand til måltal {}",
+            first.join(", "),
+            row(&sums),
+            row(&distance)
+        );
+        assert!(text.contains(&needle), "{needle} missing: {text}");
+    }
+    assert!(
+        text.contains("Måltal 2025–2029, beløb i 1.000 kr."),
+        "{text}"
+    );
+    for frame_word in ["råderum", "Råderum", "Figur: Forslagets andel", "pct."] {
+        assert!(!text.contains(frame_word), "{frame_word} printed: {text}");
+    }
+}
+
+// The five-year overview with the longest committee names fits the page: no run of text overlaps
+// another on any page of the annex (from the PDF's text positions), and all text stays inside the
+// page's margins. The position reader itself is checked on the overview's header row.
+#[test]
+fn five_year_overview_has_no_overlapping_text() {
+    let (code, stderr, pdfs) = render(SAVINGS);
+    assert_eq!(code, Some(0), "{stderr}");
+    let boxes = text_boxes(&pdfs[0].1);
+    let find = |text: &str| {
+        boxes
+            .iter()
+            .find(|b| b.page == 3 && b.text == text)
+            .unwrap_or_else(|| panic!("{text} not found: {boxes:#?}"))
+    };
+    // The reader's positions are where the page shows them: one header row, left to right.
+    let (nr, forslag, y2025, y2029) = (find("Nr."), find("Forslag"), find("2025"), find("2029"));
+    assert!((nr.y0 - y2029.y0).abs() < 0.5 && (forslag.y0 - y2025.y0).abs() < 0.5);
+    assert!(nr.x1 < forslag.x0 && forslag.x1 < y2025.x0 && y2025.x1 < y2029.x0);
+    for committee in [
+        "Beskæftigelses- og Integrationsudvalget",
+        "Børne- og Ungdomsudvalget",
+        "Teknik- og Miljøudvalget",
+    ] {
+        assert!(
+            boxes.iter().any(|b| b.page == 3 && b.text == committee),
+            "{committee} not on the overview page"
+        );
+    }
+    let clashes = overlapping(&boxes, 0.3);
+    assert!(clashes.is_empty(), "overlapping text: {clashes:#?}");
+    // The frame catalogue of five years with other forms' long titles fits too.
+    let (code, stderr, mixed) = render("tests/catalogues/mixed-forms/catalogue.toml");
+    assert_eq!(code, Some(0), "{stderr}");
+    let clashes = overlapping(&text_boxes(&mixed[0].1), 0.3);
+    assert!(clashes.is_empty(), "overlapping text: {clashes:#?}");
+    // A4 is 595 × 842 pt; the margins are 2,3 cm (65 pt) left and right.
+    for b in &boxes {
+        assert!(b.x0 >= 64.0 && b.x1 <= 531.0, "outside the margins: {b:?}");
+    }
+    // The check can fail: a run moved onto its neighbour is found.
+    let mut moved = boxes.clone();
+    let (i, j) = (
+        moved
+            .iter()
+            .position(|b| b.page == 3 && b.text == "2025")
+            .unwrap(),
+        moved
+            .iter()
+            .position(|b| b.page == 3 && b.text == "2026")
+            .unwrap(),
+    );
+    let shift = moved[j].x0 - moved[i].x0 - 2.0;
+    moved[i].x0 += shift;
+    moved[i].x1 += shift;
+    assert_eq!(overlapping(&moved, 0.3).len(), 1);
+}
+
+// A proposal in a catalogue needs only the sections its form asks for: the fixture's
+// katalogforslag proposals hold exactly the form's three sections and a ledger, and check clean;
+// without one of those sections the form's requirement (E016) names it.
+#[test]
+fn a_catalogue_proposal_needs_only_its_forms_sections() {
+    let dir = root().join("tests/catalogues/savings");
+    for file in std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()) {
+        if file.file_name().unwrap() == "catalogue.toml" {
+            continue;
+        }
+        let toml: toml::Table = toml::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        let mut sections: Vec<&String> = toml["sections"].as_table().unwrap().keys().collect();
+        sections.sort();
+        assert_eq!(
+            sections,
+            ["beskrivelse", "oekonomi", "opmaerksomhedspunkter"],
+            "{}",
+            file.display()
+        );
+        let (code, diagnostics, _) = check_json(&file);
+        assert_eq!(code, Some(0), "{}: {diagnostics:?}", file.display());
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("e5.toml");
+    std::fs::copy(dir.join("e5-aabningstid-ungdomsklubber.toml"), &copy).unwrap();
+    edit(
+        &copy,
+        &[(
+            "opmaerksomhedspunkter = \"\"\"\n- Forslaget kan gennemføres uden yderligere udvalgsbehandling.\n\"\"\"\n",
+            "",
+        )],
+    );
+    let out = run_cli(tmp.path(), &["check", "--format", "json", "e5.toml"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{json:#}");
+    assert!(
+        json.as_array().unwrap().iter().any(|d| d["code"] == "E016"
+            && d["message"]
+                .as_str()
+                .unwrap()
+                .contains("opmaerksomhedspunkter")),
+        "{json:#}"
+    );
+}
+
+// Each bad savings catalogue (tests/catalogues/savings-*) gives its codes at the expected line and
+// column of the catalogue file, exits 1, and writes no annex.
+#[test]
+fn bad_savings_catalogues_are_placed_and_not_written() {
+    let cases: Vec<_> = crate::common::case_dirs("catalogues")
+        .into_iter()
+        .filter(|d| {
+            d.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("savings-")
+        })
+        .collect();
+    assert_eq!(cases.len(), 8);
+    for dir in cases {
+        let file = dir.join("catalogue.toml");
+        let (code, diagnostics, _) = check_json(&file);
+        assert_eq!(code, Some(1), "{}", dir.display());
+        let mut places: Vec<(String, u64, u64)> = diagnostics
+            .iter()
+            .filter(|d| d["file"].as_str().unwrap().ends_with("catalogue.toml"))
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_owned(),
+                    d["line"].as_u64().unwrap(),
+                    d["column"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        places.sort();
+        assert_eq!(
+            places,
+            expected_places(&dir.join("expected.txt")),
+            "{}",
+            dir.display()
+        );
+        let (exit, stderr, pdfs) = render(file.to_str().unwrap());
+        assert_eq!(exit, Some(1), "{}: {stderr}", dir.display());
+        assert!(pdfs.is_empty(), "{}: annex written", dir.display());
+    }
 }

@@ -88,8 +88,9 @@ fn explain_prints_examples() {
 const DEFAULT_BASE: &str = "tests/good/minimal.toml";
 
 /// Folders and files of the repository copied into each example's project.
-const PROJECT_PARTS: [&str; 6] = [
+const PROJECT_PARTS: [&str; 7] = [
     "tests/check_render/logo-pixel-bomb",
+    "tests/catalogues/savings",
     "templates",
     "fonts",
     "budgetnote.toml",

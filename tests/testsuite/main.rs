@@ -17,6 +17,7 @@ mod golden;
 mod init;
 mod new;
 mod output;
+pub mod pdf_positions;
 pub mod pdf_standards;
 mod profile;
 mod schema;

@@ -1,0 +1,463 @@
+//! Test support: where each run of text sits on a PDF's pages, read from the content streams'
+//! text operators (BT/ET, Tf, Tm, Td, TD, T*, TL, Tc, Tz, TJ/Tj) under the graphics state's
+//! `cm`/`q`/`Q`, with glyph widths from the font's `/W` (CID fonts) or `/Widths` (simple fonts)
+//! and the text from its `/ToUnicode` map. For "no text overlaps other text" and "no text
+//! crosses its cell" checks. Boxes are approximate vertically: from 0.2 em below the baseline to
+//! 0.75 em above it (Carlito's descender and cap height, rounded outward a little).
+
+use std::collections::HashMap;
+
+use lopdf::content::Content;
+use lopdf::{Document, Object, ObjectId};
+
+/// One run of text (one `TJ` or `Tj`) and the box it covers, in PDF points, y upwards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    /// Page number, from 1.
+    pub page: usize,
+    /// The text, from the font's ToUnicode map ('?' for glyphs without one).
+    pub text: String,
+    /// Left edge.
+    pub x0: f64,
+    /// Bottom edge.
+    pub y0: f64,
+    /// Right edge.
+    pub x1: f64,
+    /// Top edge.
+    pub y1: f64,
+    /// The font size in page units.
+    pub size: f64,
+}
+
+impl TextBox {
+    /// Whether the two boxes share area beyond `slack` points on each side.
+    pub fn overlaps(&self, other: &TextBox, slack: f64) -> bool {
+        self.page == other.page
+            && self.x0 + slack < other.x1
+            && other.x0 + slack < self.x1
+            && self.y0 + slack < other.y1
+            && other.y0 + slack < self.y1
+    }
+}
+
+/// Pairs of text boxes that overlap by more than `slack` points (runs with only spaces ignored).
+pub fn overlapping(boxes: &[TextBox], slack: f64) -> Vec<(TextBox, TextBox)> {
+    let visible: Vec<&TextBox> = boxes.iter().filter(|b| !b.text.trim().is_empty()).collect();
+    let mut found = Vec::new();
+    for (i, a) in visible.iter().enumerate() {
+        for b in &visible[i + 1..] {
+            if a.overlaps(b, slack) {
+                found.push(((*a).clone(), (*b).clone()));
+            }
+        }
+    }
+    found
+}
+
+/// A font's glyph widths (thousandths of an em) and text per character code.
+#[derive(Debug, Default)]
+struct FontInfo {
+    /// Two-byte codes (Type0 fonts) or one-byte codes.
+    two_byte: bool,
+    /// Width per code.
+    widths: HashMap<u32, f64>,
+    /// Width of codes not listed.
+    default_width: f64,
+    /// Text per code.
+    unicode: HashMap<u32, String>,
+}
+
+/// A 2D affine matrix `[a b c d e f]` as PDF writes it.
+type Matrix = [f64; 6];
+
+/// `m` then `n` (a point goes through `m` first).
+fn mul(m: &Matrix, n: &Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+/// The identity matrix.
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// A point through a matrix.
+fn apply(m: &Matrix, x: f64, y: f64) -> (f64, f64) {
+    (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5])
+}
+
+/// A number operand.
+fn num(o: &Object) -> f64 {
+    match o {
+        Object::Integer(i) => *i as f64,
+        Object::Real(r) => f64::from(*r),
+        _ => 0.0,
+    }
+}
+
+/// Follows a reference.
+fn deref<'a>(doc: &'a Document, o: &'a Object) -> &'a Object {
+    match o {
+        Object::Reference(id) => doc.get_object(*id).unwrap_or(o),
+        _ => o,
+    }
+}
+
+/// Reads a font dictionary's widths and ToUnicode map.
+fn font_info(doc: &Document, font: &lopdf::Dictionary) -> FontInfo {
+    let mut info = FontInfo {
+        default_width: 1000.0,
+        ..FontInfo::default()
+    };
+    let subtype = font
+        .get(b"Subtype")
+        .and_then(|s| s.as_name())
+        .unwrap_or(b"");
+    if subtype == b"Type0" {
+        info.two_byte = true;
+        let descendant = font
+            .get(b"DescendantFonts")
+            .ok()
+            .map(|d| deref(doc, d))
+            .and_then(|d| d.as_array().ok())
+            .and_then(|a| a.first())
+            .map(|d| deref(doc, d))
+            .and_then(|d| d.as_dict().ok());
+        if let Some(cid) = descendant {
+            if let Ok(dw) = cid.get(b"DW") {
+                info.default_width = num(deref(doc, dw));
+            }
+            if let Some(w) = cid
+                .get(b"W")
+                .ok()
+                .map(|w| deref(doc, w))
+                .and_then(|w| w.as_array().ok())
+            {
+                let mut i = 0;
+                while i < w.len() {
+                    let first = num(deref(doc, &w[i])) as u32;
+                    match w.get(i + 1).map(|o| deref(doc, o)) {
+                        Some(Object::Array(list)) => {
+                            for (k, width) in list.iter().enumerate() {
+                                info.widths.insert(first + k as u32, num(deref(doc, width)));
+                            }
+                            i += 2;
+                        }
+                        Some(last) => {
+                            let last = num(last) as u32;
+                            let width = w.get(i + 2).map_or(0.0, |o| num(deref(doc, o)));
+                            for code in first..=last {
+                                info.widths.insert(code, width);
+                            }
+                            i += 3;
+                        }
+                        None => break,
+                    }
+                }
+            }
+        }
+    } else {
+        let first = font.get(b"FirstChar").map_or(0.0, |o| num(deref(doc, o))) as u32;
+        if let Some(widths) = font
+            .get(b"Widths")
+            .ok()
+            .map(|w| deref(doc, w))
+            .and_then(|w| w.as_array().ok())
+        {
+            for (k, width) in widths.iter().enumerate() {
+                info.widths.insert(first + k as u32, num(deref(doc, width)));
+            }
+        }
+        // Type3 fonts measure in their FontMatrix; budgetnote's PDFs have none, so an em is kept.
+        info.default_width = 500.0;
+    }
+    if let Some(stream) = font
+        .get(b"ToUnicode")
+        .ok()
+        .and_then(|o| o.as_reference().ok())
+        .and_then(|id| doc.get_object(id).ok())
+        .and_then(|o| o.as_stream().ok())
+    {
+        let data = stream
+            .decompressed_content()
+            .unwrap_or_else(|_| stream.content.clone());
+        info.unicode = to_unicode(&String::from_utf8_lossy(&data));
+    }
+    info
+}
+
+/// Reads the `bfchar` and `bfrange` entries of a ToUnicode CMap.
+fn to_unicode(cmap: &str) -> HashMap<u32, String> {
+    let hex = |s: &str| u32::from_str_radix(s.trim_matches(['<', '>']), 16).ok();
+    let text = |s: &str| -> String {
+        let s = s.trim_matches(['<', '>']);
+        let units: Vec<u16> = (0..s.len() / 4)
+            .filter_map(|i| u16::from_str_radix(&s[i * 4..i * 4 + 4], 16).ok())
+            .collect();
+        String::from_utf16_lossy(&units)
+    };
+    let mut map = HashMap::new();
+    let tokens: Vec<&str> = cmap
+        .split(|c: char| c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut i = 0;
+    while i < tokens.len() {
+        match tokens[i] {
+            "beginbfchar" => {
+                i += 1;
+                while i + 1 < tokens.len() && tokens[i] != "endbfchar" {
+                    if let Some(code) = hex(tokens[i]) {
+                        map.insert(code, text(tokens[i + 1]));
+                    }
+                    i += 2;
+                }
+            }
+            "beginbfrange" => {
+                i += 1;
+                while i + 2 < tokens.len() && tokens[i] != "endbfrange" {
+                    if let (Some(lo), Some(hi)) = (hex(tokens[i]), hex(tokens[i + 1]))
+                        && tokens[i + 2].starts_with('<')
+                    {
+                        let start = text(tokens[i + 2]);
+                        let mut units: Vec<u16> = start.encode_utf16().collect();
+                        for code in lo..=hi {
+                            map.insert(code, String::from_utf16_lossy(&units));
+                            if let Some(last) = units.last_mut() {
+                                *last = last.wrapping_add(1);
+                            }
+                        }
+                    }
+                    i += 3;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    map
+}
+
+/// The text state while reading one content stream.
+struct State {
+    /// Current transformation matrix.
+    ctm: Matrix,
+    /// Saved `ctm`s (`q`).
+    stack: Vec<Matrix>,
+    /// Text matrix.
+    tm: Matrix,
+    /// Text line matrix.
+    tlm: Matrix,
+    /// Font resource name and size.
+    font: (Vec<u8>, f64),
+    /// Character spacing.
+    tc: f64,
+    /// Horizontal scaling, as a fraction.
+    th: f64,
+    /// Leading.
+    tl: f64,
+}
+
+/// Every run of text on every page of `pdf`.
+pub fn text_boxes(pdf: &[u8]) -> Vec<TextBox> {
+    let doc = Document::load_mem(pdf).expect("a PDF lopdf can read");
+    let mut boxes = Vec::new();
+    for (page_no, page_id) in doc.get_pages() {
+        let fonts: HashMap<Vec<u8>, FontInfo> = doc
+            .get_page_fonts(page_id)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(name, dict)| (name, font_info(&doc, dict)))
+            .collect();
+        let content = doc.get_page_content(page_id).unwrap_or_default();
+        let mut state = State {
+            ctm: IDENTITY,
+            stack: Vec::new(),
+            tm: IDENTITY,
+            tlm: IDENTITY,
+            font: (Vec::new(), 0.0),
+            tc: 0.0,
+            th: 1.0,
+            tl: 0.0,
+        };
+        read_stream(
+            &doc,
+            page_id,
+            &content,
+            &fonts,
+            &mut state,
+            page_no as usize,
+            &mut boxes,
+        );
+    }
+    boxes
+}
+
+/// Reads one content stream (a page's, or a form XObject's under the current state).
+fn read_stream(
+    doc: &Document,
+    page: ObjectId,
+    data: &[u8],
+    fonts: &HashMap<Vec<u8>, FontInfo>,
+    st: &mut State,
+    page_no: usize,
+    boxes: &mut Vec<TextBox>,
+) {
+    let Ok(content) = Content::decode(data) else {
+        return;
+    };
+    for op in content.operations {
+        let o = &op.operands;
+        match op.operator.as_str() {
+            "q" => st.stack.push(st.ctm),
+            "Q" => st.ctm = st.stack.pop().unwrap_or(IDENTITY),
+            "cm" if o.len() == 6 => {
+                let m = [
+                    num(&o[0]),
+                    num(&o[1]),
+                    num(&o[2]),
+                    num(&o[3]),
+                    num(&o[4]),
+                    num(&o[5]),
+                ];
+                st.ctm = mul(&m, &st.ctm);
+            }
+            "BT" => {
+                st.tm = IDENTITY;
+                st.tlm = IDENTITY;
+            }
+            "Tf" if o.len() == 2 => {
+                st.font = (o[0].as_name().unwrap_or(b"").to_vec(), num(&o[1]));
+            }
+            "Tc" if o.len() == 1 => st.tc = num(&o[0]),
+            "Tz" if o.len() == 1 => st.th = num(&o[0]) / 100.0,
+            "TL" if o.len() == 1 => st.tl = num(&o[0]),
+            "Tm" if o.len() == 6 => {
+                st.tm = [
+                    num(&o[0]),
+                    num(&o[1]),
+                    num(&o[2]),
+                    num(&o[3]),
+                    num(&o[4]),
+                    num(&o[5]),
+                ];
+                st.tlm = st.tm;
+            }
+            "Td" | "TD" if o.len() == 2 => {
+                if op.operator == "TD" {
+                    st.tl = -num(&o[1]);
+                }
+                st.tlm = mul(&[1.0, 0.0, 0.0, 1.0, num(&o[0]), num(&o[1])], &st.tlm);
+                st.tm = st.tlm;
+            }
+            "T*" => {
+                st.tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -st.tl], &st.tlm);
+                st.tm = st.tlm;
+            }
+            "Tj" | "TJ" => {
+                let parts: Vec<Object> = match (op.operator.as_str(), o.first()) {
+                    ("TJ", Some(Object::Array(a))) => a.clone(),
+                    (_, Some(s)) => vec![s.clone()],
+                    _ => Vec::new(),
+                };
+                show(&parts, fonts, st, page_no, boxes);
+            }
+            "Do" if o.len() == 1 => {
+                let Ok(name) = o[0].as_name() else { continue };
+                let xobject = doc
+                    .get_page_resources(page)
+                    .ok()
+                    .and_then(|(res, _)| res)
+                    .and_then(|r| r.get(b"XObject").ok())
+                    .map(|x| deref(doc, x))
+                    .and_then(|x| x.as_dict().ok())
+                    .and_then(|x| x.get(name).ok())
+                    .map(|x| deref(doc, x))
+                    .and_then(|x| x.as_stream().ok());
+                if let Some(stream) = xobject
+                    && stream.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Form")
+                {
+                    let data = stream
+                        .decompressed_content()
+                        .unwrap_or_else(|_| stream.content.clone());
+                    let saved = st.ctm;
+                    if let Ok(m) = stream.dict.get(b"Matrix").and_then(|m| m.as_array()) {
+                        let m: Vec<f64> = m.iter().map(num).collect();
+                        if m.len() == 6 {
+                            st.ctm = mul(&[m[0], m[1], m[2], m[3], m[4], m[5]], &st.ctm);
+                        }
+                    }
+                    read_stream(doc, page, &data, fonts, st, page_no, boxes);
+                    st.ctm = saved;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Shows the strings and adjustments of one `TJ` (or the string of a `Tj`), advancing the text
+/// matrix, and records the box they cover.
+fn show(
+    parts: &[Object],
+    fonts: &HashMap<Vec<u8>, FontInfo>,
+    st: &mut State,
+    page_no: usize,
+    boxes: &mut Vec<TextBox>,
+) {
+    let empty = FontInfo::default();
+    let font = fonts.get(&st.font.0).unwrap_or(&empty);
+    let size = st.font.1;
+    let start = st.tm;
+    let mut advance = 0.0;
+    let mut text = String::new();
+    for part in parts {
+        match part {
+            Object::String(bytes, _) => {
+                let codes: Vec<u32> = if font.two_byte {
+                    bytes
+                        .chunks(2)
+                        .map(|c| u32::from(c[0]) << 8 | u32::from(*c.get(1).unwrap_or(&0)))
+                        .collect()
+                } else {
+                    bytes.iter().map(|b| u32::from(*b)).collect()
+                };
+                for code in codes {
+                    let width = font
+                        .widths
+                        .get(&code)
+                        .copied()
+                        .unwrap_or(font.default_width);
+                    advance += (width / 1000.0 * size + st.tc) * st.th;
+                    text.push_str(font.unicode.get(&code).map_or("?", String::as_str));
+                }
+            }
+            other => advance -= num(other) / 1000.0 * size * st.th,
+        }
+    }
+    st.tm = mul(&[1.0, 0.0, 0.0, 1.0, advance, 0.0], &st.tm);
+    let m = mul(&start, &st.ctm);
+    // The box's corners in text space: from the origin to the advance, 0.2 em down to 0.75 em up.
+    let corners = [
+        (0.0, -0.2 * size),
+        (advance, -0.2 * size),
+        (0.0, 0.75 * size),
+        (advance, 0.75 * size),
+    ];
+    let points: Vec<(f64, f64)> = corners.iter().map(|(x, y)| apply(&m, *x, *y)).collect();
+    let xs = points.iter().map(|p| p.0);
+    let ys = points.iter().map(|p| p.1);
+    let scale = (m[0] * m[3] - m[1] * m[2]).abs().sqrt();
+    boxes.push(TextBox {
+        page: page_no,
+        text,
+        x0: xs.clone().fold(f64::INFINITY, f64::min),
+        x1: xs.fold(f64::NEG_INFINITY, f64::max),
+        y0: ys.clone().fold(f64::INFINITY, f64::min),
+        y1: ys.fold(f64::NEG_INFINITY, f64::max),
+        size: size * scale,
+    });
+}
