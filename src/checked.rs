@@ -565,8 +565,14 @@ mod tests {
     #[test]
     fn units_convert_exactly() {
         let d = |s: &str| Decimal::from_str(s).unwrap();
-        assert_eq!(Unit::Kroner.convert(d("1250000"), Unit::Millions), d("1.25"));
-        assert_eq!(Unit::Thousands.convert(d("-2800"), Unit::Millions), d("-2.8"));
+        assert_eq!(
+            Unit::Kroner.convert(d("1250000"), Unit::Millions),
+            d("1.25")
+        );
+        assert_eq!(
+            Unit::Thousands.convert(d("-2800"), Unit::Millions),
+            d("-2.8")
+        );
         assert_eq!(Unit::Millions.convert(d("0.0005"), Unit::Kroner), d("500"));
         assert_eq!(Unit::Thousands.convert(d("1.333"), Unit::Kroner), d("1333"));
         assert_eq!(Unit::Kroner.convert(d("1"), Unit::Millions), d("0.000001"));

@@ -17,6 +17,7 @@ pub mod glyphs;
 pub mod identity;
 pub mod period;
 pub mod prose;
+pub mod years;
 
 use crate::checked::CheckedProposal;
 use crate::diagnostic::{Code, Diagnostic};
