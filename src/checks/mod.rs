@@ -15,6 +15,7 @@ pub mod decimal_point;
 pub mod fte;
 pub mod glyphs;
 pub mod identity;
+pub mod parts;
 pub mod period;
 pub mod prose;
 pub mod years;
@@ -92,6 +93,12 @@ pub const CHECKS: &[Check] = &[
         codes: &[Code::W003],
         needs: Needs::Proposal,
         run: |cx| with_proposal(cx, |p| prose::check(cx.view.text, cx.prose, p)),
+    },
+    Check {
+        name: "a total in the text against the parts it lists",
+        codes: &[Code::W026],
+        needs: Needs::Source,
+        run: parts::check,
     },
     Check {
         name: "amounts in the text written with a decimal point",

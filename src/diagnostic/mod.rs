@@ -185,6 +185,8 @@ codes! {
     W011 => Warning,
     /// An amount of money in the text written with a decimal point ("2.5 mio. kr.").
     W012 => Warning,
+    /// A total in the text that the parts it lists do not make ("i alt 12,5, heraf 4,2 og 8,23").
+    W026 => Warning,
 }
 
 /// One problem in one file, with the byte span it is about.
