@@ -8,6 +8,7 @@
 //! acknowledgements (`acknowledge`) come after.
 
 pub mod accounts;
+pub mod annual;
 pub mod committees;
 pub mod content;
 pub mod cross_table;
@@ -93,6 +94,12 @@ pub const CHECKS: &[Check] = &[
         codes: &[Code::W003],
         needs: Needs::Proposal,
         run: |cx| with_proposal(cx, |p| prose::check(cx.view.text, cx.prose, p)),
+    },
+    Check {
+        name: "amounts a year in the text against every year of the period",
+        codes: &[Code::W025],
+        needs: Needs::Proposal,
+        run: |cx| with_proposal(cx, |p| annual::check(cx.view.text, cx.prose, p)),
     },
     Check {
         name: "a total in the text against the parts it lists",
