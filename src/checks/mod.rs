@@ -8,6 +8,7 @@
 //! acknowledgements (`acknowledge`) come after.
 
 pub mod accounts;
+pub mod annual;
 pub mod committees;
 pub mod content;
 pub mod cross_table;
@@ -15,8 +16,10 @@ pub mod decimal_point;
 pub mod fte;
 pub mod glyphs;
 pub mod identity;
+pub mod parts;
 pub mod period;
 pub mod prose;
+pub mod years;
 
 use crate::checked::CheckedProposal;
 use crate::diagnostic::{Code, Diagnostic};
@@ -91,6 +94,18 @@ pub const CHECKS: &[Check] = &[
         codes: &[Code::W003],
         needs: Needs::Proposal,
         run: |cx| with_proposal(cx, |p| prose::check(cx.view.text, cx.prose, p)),
+    },
+    Check {
+        name: "amounts a year in the text against every year of the period",
+        codes: &[Code::W025],
+        needs: Needs::Proposal,
+        run: |cx| with_proposal(cx, |p| annual::check(cx.view.text, cx.prose, p)),
+    },
+    Check {
+        name: "a total in the text against the parts it lists",
+        codes: &[Code::W026],
+        needs: Needs::Source,
+        run: parts::check,
     },
     Check {
         name: "amounts in the text written with a decimal point",

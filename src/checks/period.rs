@@ -1,5 +1,13 @@
 //! The period a text states ("perioden 2024 til 2026", "en fireårig investering") against the
 //! years that carry amounts: some amounts table must cover exactly that period (W005).
+//!
+//! Only phrases that claim to describe this proposal's own period are compared. A phrase is left
+//! alone when its sentence tells of another time ([`years::other_time`]: a word of the past such
+//! as "blev", "vedtog", "besluttet", "siden", or another budget plan, "i budget 2024-2027" in a
+//! proposal whose budget begins in 2025), when a stated span of years lies wholly outside the
+//! proposal's years ("i perioden 2019 til 2022"), and, for a length ("en 4-årig plan"), when its
+//! sentence names a year outside the proposal's years ("i 2022 … en 4-årig plan"). The
+//! proposal's years are the budget table's years and the years with amounts of its ledgers.
 
 use std::sync::LazyLock;
 
@@ -7,6 +15,7 @@ use regex::Regex;
 
 use crate::checked::{Block, CheckedProposal, Table};
 use crate::checks::prose::Prose;
+use crate::checks::years;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// A period stated in prose.
@@ -24,11 +33,21 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
     if spans.is_empty() {
         return Vec::new();
     }
+    let own = own_years(p);
+    // The plan the proposal belongs to begins with its budget table's first year.
+    let budget_first = p
+        .budget
+        .as_ref()
+        .and_then(|b| b.years.first().copied())
+        .or(own.first().copied());
     let mut found = Vec::new();
     for prose in strings {
         let mut cursor = prose.cursor();
         for (stated, range) in periods(&prose.text) {
-            let at = cursor.locate(source, &prose.text[range]);
+            let at = cursor.locate(source, &prose.text[range.clone()]);
+            if !claims_own_period(&prose.text, range, &stated, &own, budget_first) {
+                continue;
+            }
             let covered = spans.iter().any(|(first, last)| match stated {
                 Stated::Years(a, b) => (a, b) == (*first, *last),
                 Stated::Length(n) => last - first + 1 == n,
@@ -56,6 +75,50 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
         }
     }
     found
+}
+
+/// The proposal's own years, ascending: the budget table's years and the years with amounts of
+/// its ledgers.
+fn own_years(p: &CheckedProposal) -> Vec<i64> {
+    let mut own: Vec<i64> = p.budget.iter().flat_map(|b| b.years.clone()).collect();
+    for block in p.sections.iter().flat_map(|s| &s.blocks) {
+        if let Block::Table(table) = block
+            && let Table::Ledger(l) = table.as_ref()
+        {
+            own.extend(
+                (0..l.years.len())
+                    .filter(|i| l.rows.iter().any(|r| r.cells[*i].is_some()))
+                    .map(|i| l.years[i]),
+            );
+        }
+    }
+    own.sort_unstable();
+    own.dedup();
+    own
+}
+
+/// Whether the phrase at `range` claims to describe the proposal's own period (see the module's
+/// rule), so that it is compared with the tables.
+fn claims_own_period(
+    text: &str,
+    range: std::ops::Range<usize>,
+    stated: &Stated,
+    own: &[i64],
+    own_first: Option<i64>,
+) -> bool {
+    let (Some(first), Some(last)) = (own.first().copied(), own.last().copied()) else {
+        return true;
+    };
+    let sentence = &text[years::sentence(text, range)];
+    if years::other_time(sentence, own_first) {
+        return false;
+    }
+    match stated {
+        Stated::Years(a, b) => *a.min(b) <= last && *a.max(b) >= first,
+        Stated::Length(_) => years::named(sentence)
+            .iter()
+            .all(|(year, _)| own.contains(year)),
+    }
 }
 
 /// First and last year with an amount, per amounts table (the budget table and each ledger).

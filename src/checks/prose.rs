@@ -2,6 +2,12 @@
 //! "59.200 kr.") must be a figure its tables hold or compute, within the precision it is written
 //! in (W003, at the number itself).
 //!
+//! The tolerance is the rounding step of the precision written: a table figure matches an amount
+//! in the text when the figure, in the text's unit and rounded with `number::round` (half away
+//! from zero) to the decimals written, equals it. 2,849 and 2,75 mio. kr. are "2,8 mio. kr.";
+//! 2,85 is "2,9", never "2,8"; a table figure of 12,43 is "12,4" and "12", not "12,5". A total
+//! and its parts in the text are compared the same way (`parts`, W026).
+//!
 //! Amounts qualified as approximate ("over 5 mio. kr.", "ca. 2 mio. kr.") and amounts without a
 //! unit of money (counts of people, percentages, years) are left alone.
 
@@ -57,6 +63,8 @@ pub struct Written {
     pub unit: String,
     /// Byte range of the number within the text it was found in.
     pub range: Range<usize>,
+    /// Byte offset just after the unit ("kr.") within the text it was found in.
+    pub end: usize,
 }
 
 impl Written {
@@ -116,6 +124,7 @@ pub fn amounts_in(text: &str) -> Vec<Written> {
             scale,
             unit: unit.as_str().trim().to_owned(),
             range: num.range(),
+            end: unit.end(),
         });
     }
     found
@@ -159,7 +168,7 @@ fn follows_digit(text: &str, start: usize) -> bool {
 }
 
 /// A Danish number as written ("2,8", "59.200") and how many decimals it has.
-fn parse_written(text: &str) -> Option<(Decimal, u32)> {
+pub fn parse_written(text: &str) -> Option<(Decimal, u32)> {
     let plain = text.replace('.', "").replace(',', ".");
     let decimals = text.split_once(',').map_or(0, |(_, d)| d.len() as u32);
     plain.parse::<Decimal>().ok().map(|v| (v, decimals))

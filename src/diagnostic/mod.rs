@@ -208,6 +208,10 @@ codes! {
     W011 => Warning,
     /// An amount of money in the text written with a decimal point ("2.5 mio. kr.").
     W012 => Warning,
+    /// An amount a year in the text ("2,8 mio. kr. årligt") that holds in some years only.
+    W025 => Warning,
+    /// A total in the text that the parts it lists do not make ("i alt 12,5, heraf 4,2 og 8,23").
+    W026 => Warning,
 }
 
 /// One problem in one file, with the byte span it is about.

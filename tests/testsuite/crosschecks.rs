@@ -75,3 +75,34 @@ fn one_off_year_is_exempt_from_the_sign_convention() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+// What keeps the amounts a year of prose-annual-every-year quiet is what the sentences say: with
+// the years they narrow to and the other plan they tell of taken out, the same amounts get W025
+// (2,1 holds in 2024-2026 only, 1,5 in 2024-2025, and 2,1 again in the plan's sentence).
+#[test]
+fn narrowed_years_and_other_plans_are_what_keep_amounts_a_year_quiet() {
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("proposal.toml");
+    std::fs::copy(
+        root().join("tests/crosschecks/prose-annual-every-year/proposal.toml"),
+        &file,
+    )
+    .unwrap();
+    common::edit(
+        &file,
+        &[
+            ("om året i 2024-2026.", "om året."),
+            ("årligt til og med 2025.", "årligt."),
+            (
+                "I budget 2023-2026 blev der afsat",
+                "I budget 2024-2027 er der afsat",
+            ),
+        ],
+    );
+    let (_, _, got) = common::check_json(&file);
+    let want: Vec<common::Place> = [(44, 33), (45, 38), (46, 47)]
+        .iter()
+        .map(|(line, col)| ("W025".to_owned(), *line, *col))
+        .collect();
+    assert_eq!(got, want);
+}

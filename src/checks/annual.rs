@@ -1,0 +1,362 @@
+//! An amount the text gives a year ("2,8 mio. kr. årligt", "en årlig besparelse på 2,8 mio.
+//! kr.", "2,8 mio. kr. om året", "pr. år", "hvert år") must hold in every year of the period, not
+//! just one (W025, at the amount).
+//!
+//! The rule: the amount is compared, year by year, with each row of figures the tables hold (a
+//! budget line, a net per expense type, the net change, the current budget, a ledger row or its
+//! totals, the agreement's amounts), over the years its table has amounts in. A blank cell among
+//! them is nothing that year. A year matches when the figure, unsigned and rounded half away from
+//! zero to the decimals written (`prose::Written::matches`), is the amount. When a row matches in
+//! every year, all is well; when none does, the row matching in the most years (the first of
+//! equals) is named with the years that differ and their figures. An amount no row matches in
+//! any year is W003's (no figure at all), not this check's.
+//!
+//! The years compared are narrowed by what the sentence says: "fra 2025", "fra og med 2025",
+//! "2025 og frem", "til og med 2026", "frem til 2026", "i 2025-2027", "i perioden 2025 til 2027".
+//! A sentence that names a year in any other way ("i 2024 … årligt") is not compared, since the
+//! check cannot tell which years it means; nor is a sentence that tells of another time (a word
+//! of the past, another budget plan: see `years::other_time`).
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use rust_decimal::Decimal;
+
+use crate::checked::{Block, CheckedProposal, Table, Unit};
+use crate::checks::prose::{Prose, Written, amounts_in};
+use crate::checks::years;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::number::{format_amount, sum_column};
+
+/// A word or phrase right after an amount that makes it a year's ("årligt", "om året").
+static AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^[ \t\n\x{a0}]*(?:\([^()]{0,80}\)[ \t\n\x{a0}]*)?(?i:årligt|årlig|årlige|om året|pr\.?[ \t\x{a0}]*år|per år|hvert år|i årlig[et]?)(?:[^\p{L}]|$)").ok()
+});
+
+/// A word or phrase before an amount, at most five words away, that makes it a year's ("en
+/// årlig besparelse på").
+static BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^\p{L}])(?:årlig|årligt|årlige|hvert år|om året|pr\. år|per år)(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,5}[ \t\n\x{a0}]+$").ok()
+});
+
+/// Phrases that narrow the years a sentence speaks of.
+static NARROW: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?P<from>(?:19|20)[0-9]{2})[ \t\x{a0}]*(?:-|–|til)[ \t\x{a0}]*(?P<to>(?:19|20)[0-9]{2})|fra[ \t\x{a0}]+(?:og[ \t\x{a0}]+med[ \t\x{a0}]+)?(?P<since>(?:19|20)[0-9]{2})|(?P<onwards>(?:19|20)[0-9]{2})[ \t\x{a0}]+og[ \t\x{a0}]+frem|(?:til[ \t\x{a0}]+og[ \t\x{a0}]+med|frem[ \t\x{a0}]+til|indtil)[ \t\x{a0}]+(?P<until>(?:19|20)[0-9]{2})").ok()
+});
+
+/// A row's figures in the years compared (kroner, unsigned; blank is nothing that year).
+type Compared = Vec<(i64, Option<Decimal>)>;
+
+/// One row of figures per year, as the tables print it.
+struct Series {
+    /// What the row is, as printed ("Omstilling (Service SU)").
+    name: String,
+    /// Unit of its figures.
+    unit: Unit,
+    /// Its years, with its table's years that have amounts (the period it is compared over).
+    years: Vec<(i64, Option<Decimal>)>,
+}
+
+/// W025 for every amount the text gives a year that holds in some years of the period only.
+pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagnostic> {
+    let all = series(p);
+    if all.is_empty() {
+        return Vec::new();
+    }
+    let budget_first = p.budget.as_ref().and_then(|b| b.years.first().copied());
+    let mut found = Vec::new();
+    for prose in strings {
+        let mut cursor = prose.cursor();
+        for amount in amounts_in(&prose.text) {
+            let at = cursor.locate(source, &prose.text[amount.range.clone()]);
+            if !is_annual(&prose.text, &amount) {
+                continue;
+            }
+            let sentence = &prose.text[years::sentence(&prose.text, amount.range.clone())];
+            if years::other_time(sentence, budget_first) {
+                continue;
+            }
+            let Some(bounds) = narrowed(sentence) else {
+                continue;
+            };
+            found.extend(compare(&amount, &all, bounds, at));
+        }
+    }
+    found
+}
+
+/// Whether the text gives `amount` as a year's: a marker right after it, or before it in the
+/// same clause.
+fn is_annual(text: &str, amount: &Written) -> bool {
+    let after = AFTER
+        .as_ref()
+        .zip(text.get(amount.end..))
+        .is_some_and(|(pattern, rest)| pattern.is_match(rest));
+    let start = years::sentence(text, amount.range.clone()).start;
+    let before = BEFORE
+        .as_ref()
+        .zip(text.get(start..amount.range.start))
+        .is_some_and(|(pattern, head)| pattern.is_match(head));
+    after || before
+}
+
+/// The first and last year a sentence narrows its amounts to (either open), or `None` when it
+/// names a year in a way that does not narrow them.
+fn narrowed(sentence: &str) -> Option<(Option<i64>, Option<i64>)> {
+    let pattern = NARROW.as_ref()?;
+    let mut covered: Vec<Range<usize>> = Vec::new();
+    let (mut first, mut last): (Option<i64>, Option<i64>) = (None, None);
+    let year = |m: Option<regex::Match<'_>>| m.and_then(|m| m.as_str().parse::<i64>().ok());
+    for caps in pattern.captures_iter(sentence) {
+        let Some(all) = caps.get(0) else { continue };
+        covered.push(all.range());
+        let from = year(caps.name("from"))
+            .or(year(caps.name("since")))
+            .or(year(caps.name("onwards")));
+        let to = year(caps.name("to")).or(year(caps.name("until")));
+        if let Some(from) = from {
+            first = Some(first.map_or(from, |f| f.max(from)));
+        }
+        if let Some(to) = to {
+            last = Some(last.map_or(to, |l| l.min(to)));
+        }
+    }
+    let all_read = years::named(sentence)
+        .iter()
+        .all(|(_, r)| covered.iter().any(|c| c.start <= r.start && r.end <= c.end));
+    all_read.then_some((first, last))
+}
+
+/// The warning for `amount` when no row holds it in every year compared and one holds it in some.
+fn compare(
+    amount: &Written,
+    all: &[Series],
+    (first, last): (Option<i64>, Option<i64>),
+    at: Range<usize>,
+) -> Option<Diagnostic> {
+    let mut best: Option<(&Series, Compared, usize)> = None;
+    for s in all {
+        let compared: Compared = s
+            .years
+            .iter()
+            .copied()
+            .filter(|(y, _)| first.is_none_or(|f| *y >= f) && last.is_none_or(|l| *y <= l))
+            .map(|(y, v)| (y, v.map(|v| (v * s.unit.kroner()).abs())))
+            .collect();
+        if compared.is_empty() {
+            continue;
+        }
+        let holds = |v: &Option<Decimal>| amount.matches(v.unwrap_or(Decimal::ZERO));
+        let matching = compared.iter().filter(|(_, v)| holds(v)).count();
+        if matching == compared.len() {
+            return None;
+        }
+        if matching > 0 && best.as_ref().is_none_or(|(_, _, n)| matching > *n) {
+            best = Some((s, compared, matching));
+        }
+    }
+    let (series, compared, _) = best?;
+    let shown = |v: Option<Decimal>| match v {
+        Some(v) if !v.is_zero() => format!(
+            "{} {}",
+            format_amount((v / amount.scale).normalize(), None),
+            amount.unit
+        ),
+        _ => "nothing".to_owned(),
+    };
+    let differ: Vec<String> = compared
+        .iter()
+        .filter(|(_, v)| !amount.matches(v.unwrap_or(Decimal::ZERO)))
+        .map(|(y, v)| format!("{} in {y}", shown(*v)))
+        .collect();
+    let hold: Vec<i64> = compared
+        .iter()
+        .filter(|(_, v)| amount.matches(v.unwrap_or(Decimal::ZERO)))
+        .map(|(y, _)| *y)
+        .collect();
+    let help = format!(
+        "the amount holds in {} only; {}, or correct the text or the table",
+        join(&hold.iter().map(i64::to_string).collect::<Vec<_>>()),
+        naming(&hold, &compared)
+    );
+    Some(
+        Diagnostic::new(
+            Code::W025,
+            format!(
+                "the text says {} a year, but {} is {}",
+                amount.text,
+                series.name,
+                join(&differ)
+            ),
+            Some(at),
+        )
+        .with_label("not the figure of every year")
+        .with_help(help),
+    )
+}
+
+/// How the text could name the years `hold` when they are one run of the years compared: "fra
+/// 2025" for a run to the end, "i 2024-2025" for one that stops before it.
+fn naming(hold: &[i64], compared: &[(i64, Option<Decimal>)]) -> String {
+    let years: Vec<i64> = compared.iter().map(|(y, _)| *y).collect();
+    let start = hold.first().and_then(|f| years.iter().position(|y| y == f));
+    let run = start.is_some_and(|i| years.get(i..i + hold.len()) == Some(hold));
+    match (hold.first(), hold.last()) {
+        (Some(first), Some(last)) if run && hold.len() > 1 => {
+            if years.last() == Some(last) {
+                format!("name the years it applies to (\"fra {first}\")")
+            } else {
+                format!("name the years it applies to (\"i {first}-{last}\")")
+            }
+        }
+        _ => "name the years it applies to".to_owned(),
+    }
+}
+
+/// Joins items the English way: "a", "a and b", "a, b and c".
+fn join(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// Every row of figures per year the proposal's tables print, with the years it is compared over.
+fn series(p: &CheckedProposal) -> Vec<Series> {
+    let mut all = Vec::new();
+    let mut add =
+        |name: String, unit: Unit, years: &[i64], cells: &[Option<Decimal>], period: &[bool]| {
+            let years: Vec<(i64, Option<Decimal>)> = years
+                .iter()
+                .zip(cells)
+                .zip(period)
+                .filter(|(_, with)| **with)
+                .map(|((y, v), _)| (*y, *v))
+                .collect();
+            if !years.is_empty() {
+                all.push(Series { name, unit, years });
+            }
+        };
+    if let Some(b) = &p.budget {
+        let period: Vec<bool> = (0..b.years.len())
+            .map(|i| b.lines.iter().any(|l| l.cells[i].is_some()))
+            .collect();
+        for line in &b.lines {
+            add(line.label.clone(), b.unit, &b.years, &line.cells, &period);
+        }
+        for net in &b.nets {
+            let name = format!("the net {}", net.expense.noun());
+            add(name, b.unit, &b.years, &net.cells, &period);
+        }
+        let total: Vec<Option<Decimal>> = (0..b.years.len())
+            .map(|i| sum_column(b.nets.iter().map(|n| n.cells[i])))
+            .collect();
+        add(
+            "the net change".to_owned(),
+            b.unit,
+            &b.years,
+            &total,
+            &period,
+        );
+        if let Some(current) = &b.current {
+            let name = "the current budget".to_owned();
+            add(name, b.unit, &b.years, current, &period);
+        }
+    }
+    for block in p.sections.iter().flat_map(|s| &s.blocks) {
+        let Block::Table(table) = block else { continue };
+        let Table::Ledger(l) = table.as_ref() else {
+            continue;
+        };
+        let period: Vec<bool> = (0..l.years.len())
+            .map(|i| l.rows.iter().any(|r| r.cells[i].is_some()))
+            .collect();
+        for row in &l.rows {
+            add(
+                format!("\"{}\"", row.label),
+                l.unit,
+                &l.years,
+                &row.cells,
+                &period,
+            );
+        }
+        let total = l.total_label.clone().unwrap_or_else(|| "I alt".to_owned());
+        add(format!("\"{total}\""), l.unit, &l.years, &l.totals, &period);
+    }
+    if let Some(a) = &p.agreement {
+        let years: Vec<i64> = a.amounts.iter().map(|(y, _)| *y).collect();
+        let cells: Vec<Option<Decimal>> = a.amounts.iter().map(|(_, v)| Some(*v)).collect();
+        let period = vec![true; years.len()];
+        add("the agreement".to_owned(), a.unit, &years, &cells, &period);
+    }
+    all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether the first amount of `text` is given a year.
+    fn annual(text: &str) -> bool {
+        amounts_in(text).first().is_some_and(|a| is_annual(text, a))
+    }
+
+    // The Danish ways of giving an amount a year, before and after it, and amounts that are not.
+    #[test]
+    fn reads_amounts_given_a_year() {
+        for yes in [
+            "Det giver 2,8 mio. kr. årligt.",
+            "Det giver 2,8 mio. kr. (overførselsudgifter) årligt.",
+            "Det giver 2,8 mio. kr. om året.",
+            "Det giver 2,8 mio. kr. pr. år.",
+            "Det giver 2,8 mio. kr. hvert år.",
+            "Det giver en årlig besparelse på 2,8 mio. kr.",
+            "Årlige merudgifter til forsørgelse på 2,8 mio. kr.",
+            "Hvert år spares 2,8 mio. kr.",
+        ] {
+            assert!(annual(yes), "{yes}");
+        }
+        for no in [
+            "Det giver 2,8 mio. kr. i 2024.",
+            "Det giver 2,8 mio. kr. i alt, og årligt 20 borgere.",
+            "En årlig besparelse på 1 mio. kr. og en engangsudgift på 2,8 mio. kr.",
+            "Det giver 2,8 mio. kr. halvårligt.",
+        ] {
+            let amounts = amounts_in(no);
+            let last = amounts.last().unwrap();
+            assert!(!is_annual(no, last), "{no}");
+        }
+    }
+
+    // "fra 2025", ranges and "til og med" narrow the years; another year makes them unknown.
+    #[test]
+    fn narrows_the_years() {
+        assert_eq!(
+            narrowed("Det giver 2,8 mio. kr. årligt."),
+            Some((None, None))
+        );
+        assert_eq!(
+            narrowed("Fra 2025 spares 2,8 mio. kr. årligt."),
+            Some((Some(2025), None))
+        );
+        assert_eq!(
+            narrowed("Der spares 2,8 mio. kr. årligt i perioden 2025 til 2026."),
+            Some((Some(2025), Some(2026)))
+        );
+        assert_eq!(
+            narrowed("Der spares 2,8 mio. kr. årligt til og med 2026."),
+            Some((None, Some(2026)))
+        );
+        assert_eq!(
+            narrowed("Der spares 2,8 mio. kr. årligt 2025 og frem."),
+            Some((Some(2025), None))
+        );
+        assert_eq!(narrowed("I 2024 og 2025 spares 2,8 mio. kr. årligt."), None);
+        assert_eq!(
+            narrowed("Der spares 2,8 mio. kr. årligt i 2024-priser."),
+            Some((None, None))
+        );
+    }
+}
