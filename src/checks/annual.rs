@@ -270,20 +270,33 @@ fn series(p: &CheckedProposal) -> Vec<Series> {
         let Table::Ledger(l) = table.as_ref() else {
             continue;
         };
-        let period: Vec<bool> = (0..l.years.len())
-            .map(|i| l.rows.iter().any(|r| r.cells[i].is_some()))
+        // Only the year columns: named columns (budget stages) are not years of a period.
+        let columns = l.year_columns();
+        let years: Vec<i64> = columns.iter().map(|(_, y)| *y).collect();
+        let in_years = |cells: &[Option<Decimal>]| -> Vec<Option<Decimal>> {
+            columns.iter().map(|(i, _)| cells[*i]).collect()
+        };
+        let period: Vec<bool> = columns
+            .iter()
+            .map(|(i, _)| l.rows().any(|r| r.cells[*i].is_some()))
             .collect();
-        for row in &l.rows {
+        for row in l.rows() {
             add(
                 format!("\"{}\"", row.label),
                 l.unit,
-                &l.years,
-                &row.cells,
+                &years,
+                &in_years(&row.cells),
                 &period,
             );
         }
         let total = l.total_label.clone().unwrap_or_else(|| "I alt".to_owned());
-        add(format!("\"{total}\""), l.unit, &l.years, &l.totals, &period);
+        add(
+            format!("\"{total}\""),
+            l.unit,
+            &years,
+            &in_years(&l.totals),
+            &period,
+        );
     }
     if let Some(a) = &p.agreement {
         let years: Vec<i64> = a.amounts.iter().map(|(y, _)| *y).collect();

@@ -86,9 +86,10 @@ fn own_years(p: &CheckedProposal) -> Vec<i64> {
             && let Table::Ledger(l) = table.as_ref()
         {
             own.extend(
-                (0..l.years.len())
-                    .filter(|i| l.rows.iter().any(|r| r.cells[*i].is_some()))
-                    .map(|i| l.years[i]),
+                l.year_columns()
+                    .into_iter()
+                    .filter(|(i, _)| l.rows().any(|r| r.cells[*i].is_some()))
+                    .map(|(_, year)| year),
             );
         }
     }
