@@ -163,6 +163,9 @@ pub struct TextTableView {
     pub header: Vec<String>,
     /// Rows: a group label or cells.
     pub rows: Vec<TextRowView>,
+    /// Per column, its longest word (header and cells), which the column is at least as wide as
+    /// when the table has room.
+    pub longest: Vec<String>,
 }
 
 /// A text table row.
@@ -432,7 +435,20 @@ fn block(b: &Block, zero: Zero) -> BlockView {
 
 /// A text table's view.
 fn text_table(t: &TextTable) -> TextTableView {
+    let longest = (0..t.header.len())
+        .map(|i| {
+            let cells = t.rows.iter().filter_map(|r| match r {
+                TextRow::Cells(cells) => cells.get(i),
+                TextRow::Group(_) => None,
+            });
+            let texts = std::iter::once(t.header[i].as_str()).chain(
+                cells.flat_map(|c| c.heading.as_deref().into_iter().chain([c.body.as_str()])),
+            );
+            longest_word(texts)
+        })
+        .collect();
     TextTableView {
+        longest,
         caption: t.caption.clone(),
         header: t.header.clone(),
         rows: t
@@ -456,6 +472,17 @@ fn text_table(t: &TextTable) -> TextTableView {
             })
             .collect(),
     }
+}
+
+/// The longest word of some Markdown texts, by characters, without Markdown's marks and the
+/// punctuation around it.
+fn longest_word<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+    texts
+        .flat_map(str::split_whitespace)
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .max_by_key(|w| w.chars().count())
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// A text cell that is a negative figure ("-1.200", "-2,5 mio. kr.") printed with a true minus

@@ -40,6 +40,37 @@ impl TextBox {
     }
 }
 
+/// A stroked straight line (a table rule or cell border), in PDF points, y upwards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Page number, from 1.
+    pub page: usize,
+    /// Start.
+    pub from: (f64, f64),
+    /// End.
+    pub to: (f64, f64),
+}
+
+impl Rule {
+    /// Whether the rule is vertical (a column border).
+    pub fn is_vertical(&self) -> bool {
+        (self.from.0 - self.to.0).abs() < 0.05 && (self.from.1 - self.to.1).abs() > 1.0
+    }
+
+    /// Whether a vertical rule runs through the inside of `b`, more than `slack` points from
+    /// its edges: text crossing a column border.
+    pub fn crosses(&self, b: &TextBox, slack: f64) -> bool {
+        let x = self.from.0;
+        let (low, high) = (self.from.1.min(self.to.1), self.from.1.max(self.to.1));
+        self.page == b.page
+            && self.is_vertical()
+            && b.x0 + slack < x
+            && x < b.x1 - slack
+            && low < b.y1 - slack
+            && b.y0 + slack < high
+    }
+}
+
 /// Pairs of text boxes that overlap by more than `slack` points (runs with only spaces ignored).
 pub fn overlapping(boxes: &[TextBox], slack: f64) -> Vec<(TextBox, TextBox)> {
     let visible: Vec<&TextBox> = boxes.iter().filter(|b| !b.text.trim().is_empty()).collect();
@@ -241,8 +272,14 @@ fn to_unicode(cmap: &str) -> HashMap<u32, String> {
     map
 }
 
-/// The text state while reading one content stream.
+/// The text and path state while reading one content stream.
 struct State {
+    /// Segments of the path being built (`m`, `l`, `h`), in page space.
+    path: Vec<((f64, f64), (f64, f64))>,
+    /// The path's current point and the start of its subpath, in page space.
+    point: ((f64, f64), (f64, f64)),
+    /// Stroked straight lines found so far.
+    rules: Vec<Rule>,
     /// Current transformation matrix.
     ctm: Matrix,
     /// Saved `ctm`s (`q`).
@@ -263,8 +300,19 @@ struct State {
 
 /// Every run of text on every page of `pdf`.
 pub fn text_boxes(pdf: &[u8]) -> Vec<TextBox> {
+    read_pdf(pdf).0
+}
+
+/// Every stroked straight line on every page of `pdf`.
+pub fn rules(pdf: &[u8]) -> Vec<Rule> {
+    read_pdf(pdf).1
+}
+
+/// The text boxes and stroked lines of every page.
+fn read_pdf(pdf: &[u8]) -> (Vec<TextBox>, Vec<Rule>) {
     let doc = Document::load_mem(pdf).expect("a PDF lopdf can read");
     let mut boxes = Vec::new();
+    let mut rules = Vec::new();
     for (page_no, page_id) in doc.get_pages() {
         let fonts: HashMap<Vec<u8>, FontInfo> = doc
             .get_page_fonts(page_id)
@@ -274,6 +322,9 @@ pub fn text_boxes(pdf: &[u8]) -> Vec<TextBox> {
             .collect();
         let content = doc.get_page_content(page_id).unwrap_or_default();
         let mut state = State {
+            path: Vec::new(),
+            point: ((0.0, 0.0), (0.0, 0.0)),
+            rules: Vec::new(),
             ctm: IDENTITY,
             stack: Vec::new(),
             tm: IDENTITY,
@@ -292,8 +343,9 @@ pub fn text_boxes(pdf: &[u8]) -> Vec<TextBox> {
             page_no as usize,
             &mut boxes,
         );
+        rules.append(&mut state.rules);
     }
-    boxes
+    (boxes, rules)
 }
 
 /// Reads one content stream (a page's, or a form XObject's under the current state).
@@ -325,6 +377,29 @@ fn read_stream(
                 ];
                 st.ctm = mul(&m, &st.ctm);
             }
+            "m" if o.len() == 2 => {
+                let p = apply(&st.ctm, num(&o[0]), num(&o[1]));
+                st.point = (p, p);
+            }
+            "l" if o.len() == 2 => {
+                let p = apply(&st.ctm, num(&o[0]), num(&o[1]));
+                st.path.push((st.point.0, p));
+                st.point.0 = p;
+            }
+            "h" => {
+                st.path.push((st.point.0, st.point.1));
+                st.point.0 = st.point.1;
+            }
+            "S" | "s" => {
+                for (from, to) in st.path.drain(..) {
+                    st.rules.push(Rule {
+                        page: page_no,
+                        from,
+                        to,
+                    });
+                }
+            }
+            "f" | "F" | "f*" | "n" | "B" | "B*" | "b" | "b*" | "W" | "W*" => st.path.clear(),
             "BT" => {
                 st.tm = IDENTITY;
                 st.tlm = IDENTITY;

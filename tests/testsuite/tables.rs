@@ -8,6 +8,7 @@ use std::path::Path;
 use lopdf::Document;
 
 use crate::common::{missing_in_order, pdf_text, render, root, tokens};
+use crate::pdf_positions::{Rule, overlapping, rules, text_boxes};
 use crate::pdf_standards::{assert_publishable, structure};
 
 /// One row of the follow-up fixture: committee, area, label, and the four entered stages.
@@ -237,4 +238,100 @@ fn danish(value: i64) -> String {
     } else {
         out
     }
+}
+
+/// A4's width and the forms' side margin (2,3 cm), in PDF points.
+const PAGE_WIDTH: f64 = 595.28;
+/// The side margin, 2,3 cm in points.
+const MARGIN: f64 = 65.2;
+
+/// Asserts that no text in `pdf` overlaps other text, runs past the side margins, or crosses a
+/// column border.
+fn assert_text_stays_in_its_cells(pdf: &[u8], what: &str) {
+    let boxes = text_boxes(pdf);
+    assert!(
+        boxes.len() > 50,
+        "{what}: only {} text runs read",
+        boxes.len()
+    );
+    let clashes = overlapping(&boxes, 0.3);
+    assert!(clashes.is_empty(), "{what}: overlapping text: {clashes:#?}");
+    // A line's run may end in a space, which is about a quarter of an em wide.
+    for b in boxes.iter().filter(|b| !b.text.trim().is_empty()) {
+        let space = if b.text.ends_with(' ') {
+            b.size * 0.3
+        } else {
+            0.0
+        };
+        assert!(
+            b.x0 >= MARGIN - 0.5 && b.x1 - space <= PAGE_WIDTH - MARGIN + 0.5,
+            "{what}: {b:?} runs past the margin"
+        );
+    }
+    let borders: Vec<Rule> = rules(pdf).into_iter().filter(Rule::is_vertical).collect();
+    for b in boxes.iter().filter(|b| !b.text.trim().is_empty()) {
+        if let Some(border) = borders.iter().find(|r| r.crosses(b, 0.3)) {
+            panic!("{what}: {b:?} crosses the column border {border:?}");
+        }
+    }
+}
+
+// The longest names and a 55-letter word in narrow cells of a text table, a seven-column ledger
+// and a comparison wrap or hyphenate inside their cells: no text crosses a column border, runs
+// past the margin or overlaps other text, and every word is still printed.
+#[test]
+fn long_words_stay_inside_their_cells() {
+    let path = root().join("tests/tables/long-words/proposal.toml");
+    let pdf = render(&path);
+    assert_text_stays_in_its_cells(&pdf, "long-words");
+    let text = tokens(&pdf_text(&pdf));
+    for word in [
+        "beskæftigelsesindsatsforvaltningsudvalgssekretariatet",
+        "arbejdsmarkedsforvaltningen",
+        "integrationsudvalget",
+    ] {
+        assert!(
+            text.iter().any(|t| t == word),
+            "{word} not printed whole: {text:?}"
+        );
+    }
+    // The text table has borders between its columns, so the border check really ran.
+    assert!(rules(&pdf).iter().filter(|r| r.is_vertical()).count() >= 4);
+}
+
+// The follow-up's seven-column table and the bundled proposals' tables keep every text inside
+// its cell too.
+#[test]
+fn bundled_and_follow_up_tables_stay_inside_their_cells() {
+    let follow_up = root().join("tests/tables/opfoelgning/proposal.toml");
+    assert_text_stays_in_its_cells(&render(&follow_up), "opfoelgning");
+    for name in [
+        "bi16-fokuseret-indsats-udsatte-borgere.toml",
+        "tvaerfaglig-indsats-udsatte-ledige.toml",
+        "flere-udsatte-borgere-i-beskaeftigelse.toml",
+    ] {
+        assert_text_stays_in_its_cells(&render(&root().join("proposals").join(name)), name);
+    }
+}
+
+// The border check catches text that does cross a border: a box moved over a column border of
+// the long-words PDF is reported.
+#[test]
+fn the_border_check_can_fail() {
+    let pdf = render(&root().join("tests/tables/long-words/proposal.toml"));
+    let border = rules(&pdf).into_iter().find(Rule::is_vertical).unwrap();
+    let (low, high) = (
+        border.from.1.min(border.to.1),
+        border.from.1.max(border.to.1),
+    );
+    let moved = crate::pdf_positions::TextBox {
+        page: border.page,
+        text: "Arbejdsmarkedsforvaltningen".into(),
+        x0: border.from.0 - 20.0,
+        x1: border.from.0 + 20.0,
+        y0: (low + high) / 2.0 - 4.0,
+        y1: (low + high) / 2.0 + 4.0,
+        size: 9.5,
+    };
+    assert!(border.crosses(&moved, 0.3));
 }
