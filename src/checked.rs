@@ -430,6 +430,22 @@ impl Unit {
         (value * self.kroner() / other.kroner()).normalize()
     }
 
+    /// Whether `a` in this unit and `b` in `other` are the same figure as published: both
+    /// converted exactly to the larger of the two units, the finer one rounded (half away from
+    /// zero) to the decimals the coarser one is written with. 8.149 (1.000 kr.) is 8,1 mio. kr.
+    pub fn agrees(self, a: rust_decimal::Decimal, other: Unit, b: rust_decimal::Decimal) -> bool {
+        if self == other {
+            return a == b;
+        }
+        let (fine, fine_unit, coarse, coarse_unit) = if self.kroner() < other.kroner() {
+            (a, self, b, other)
+        } else {
+            (b, other, a, self)
+        };
+        let converted = fine_unit.convert(fine, coarse_unit);
+        crate::number::round(converted, coarse.scale()) == coarse
+    }
+
     /// An amount in this unit, in millions of kroner.
     pub fn to_millions(self, value: rust_decimal::Decimal) -> rust_decimal::Decimal {
         self.convert(value, Unit::Millions)
@@ -535,5 +551,20 @@ mod tests {
         assert_eq!(Unit::Millions.convert(d("0.0005"), Unit::Kroner), d("500"));
         assert_eq!(Unit::Thousands.convert(d("1.333"), Unit::Kroner), d("1333"));
         assert_eq!(Unit::Kroner.convert(d("1"), Unit::Millions), d("0.000001"));
+    }
+
+    // A figure in 1.000 kr. agrees with the same figure published in mio. kr. at the precision
+    // written there, half away from zero; figures in one unit must be equal.
+    #[test]
+    fn figures_agree_across_units_at_the_coarser_precision() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert!(Unit::Thousands.agrees(d("8100"), Unit::Millions, d("8.1")));
+        assert!(Unit::Millions.agrees(d("8.1"), Unit::Thousands, d("8149")));
+        assert!(Unit::Thousands.agrees(d("8150"), Unit::Millions, d("8.2")));
+        assert!(Unit::Thousands.agrees(d("-8150"), Unit::Millions, d("-8.2")));
+        assert!(!Unit::Thousands.agrees(d("8150"), Unit::Millions, d("8.1")));
+        assert!(Unit::Thousands.agrees(d("8100"), Unit::Millions, d("8.10")));
+        assert!(!Unit::Thousands.agrees(d("8149"), Unit::Millions, d("8.10")));
+        assert!(!Unit::Thousands.agrees(d("8100"), Unit::Thousands, d("8101")));
     }
 }

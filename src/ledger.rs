@@ -156,6 +156,8 @@ pub struct LedgerChart {
 /// A ledger: amounts by row and column, with computed columns, subtotals and a total row.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ledger {
+    /// Its id under `[tables]`.
+    pub id: String,
     /// Caption above the table.
     pub caption: Option<String>,
     /// Unit of the amounts.
@@ -207,6 +209,35 @@ impl Ledger {
             .into_iter()
             .filter_map(|(i, y)| self.totals.get(i).copied().flatten().map(|v| (y, v)))
             .collect()
+    }
+
+    /// The figures of the row, subtotal or total row printed with `label`, if any.
+    pub fn line(&self, label: &str) -> Option<&Cells> {
+        if self.total_label.as_deref() == Some(label) {
+            return Some(&self.totals);
+        }
+        self.entries.iter().find_map(|e| match e {
+            Entry::Row(r) if r.label == label => Some(&r.cells),
+            Entry::Subtotal {
+                label: l, cells, ..
+            } if l == label => Some(cells),
+            _ => None,
+        })
+    }
+
+    /// The printed labels of its rows, subtotals and total row, for help messages.
+    pub fn labels(&self) -> Vec<&str> {
+        let mut labels: Vec<&str> = self
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::Row(r) => Some(r.label.as_str()),
+                Entry::Subtotal { label, .. } => Some(label.as_str()),
+                Entry::Group { .. } => None,
+            })
+            .collect();
+        labels.extend(self.total_label.as_deref());
+        labels
     }
 
     /// Every amount (not percentage) the table prints: rows, subtotals and totals.

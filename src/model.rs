@@ -151,6 +151,10 @@ pub struct Table {
     /// Ledger: subtotals per group name as transcribed (checked against the computed ones).
     #[serde(default)]
     pub stated_subtotals: Option<Spanned<BTreeMap<String, Spanned<YearAmounts>>>>,
+    /// Ledger: the total row is the same figure as a row of another ledger, `"table.label"`
+    /// (e.g. `"oversigt.Dagtilbud"`); checked in every column both tables have (E065).
+    #[serde(default)]
+    pub total_same_as: Option<Spanned<String>>,
     /// Ledger: a bar chart of some of the table's columns, printed below it.
     #[serde(default)]
     pub chart: Option<Spanned<Chart>>,
@@ -259,6 +263,10 @@ pub struct Row {
     /// Ledger: the area ("bevillingsområde", "politikområde") the row belongs to.
     #[serde(default)]
     pub area: Option<Spanned<String>>,
+    /// Ledger: the row is the same figure as a row of another ledger, `"table.label"` (the other
+    /// table's row, subtotal or total row by its printed label); checked (E065).
+    #[serde(default)]
+    pub same_as: Option<Spanned<String>>,
     /// Ledger: the row's expense type ("service", "overførsel", …).
     #[serde(default)]
     pub expense: Option<Spanned<String>>,

@@ -1,6 +1,7 @@
 //! The same row in two tables (E065): a row whose label appears in two ledger tables of one
-//! proposal in the same unit (an overview and a detail table, or one line repeated) must show the
-//! same amounts in the years both tables have. A published document whose two tables disagree
+//! proposal (an overview and a detail table, or one line repeated) must show the same amounts in
+//! the years both tables have; in tables of different units, the same figure at the precision
+//! the coarser table is written with ([`Unit::agrees`]). A published document whose two tables disagree
 //! is wrong in one of them; the error names both places.
 
 use std::collections::BTreeMap;
@@ -10,6 +11,7 @@ use rust_decimal::Decimal;
 use toml::de::{DeTable, DeValue};
 
 use super::Context;
+use crate::checked::Unit;
 use crate::diagnostic::{Code, Diagnostic, line_col};
 
 /// One ledger row as written: its table, unit, label (with its span) and amounts per year.
@@ -40,15 +42,19 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (i, row) in rows.iter().enumerate() {
         let Some((other, year, mine, theirs)) = rows[..i].iter().find_map(|earlier| {
-            if earlier.table == row.table || earlier.unit != row.unit || earlier.label != row.label
-            {
+            let (Some(mine_unit), Some(their_unit)) =
+                (Unit::from_key(&row.unit), Unit::from_key(&earlier.unit))
+            else {
+                return None;
+            };
+            if earlier.table == row.table || earlier.label != row.label {
                 return None;
             }
             row.amounts.iter().find_map(|(year, mine)| {
                 earlier
                     .amounts
                     .get(year)
-                    .filter(|theirs| *theirs != mine)
+                    .filter(|theirs| !mine_unit.agrees(*mine, their_unit, **theirs))
                     .map(|theirs| (earlier, year, mine, theirs))
             })
         }) else {
@@ -61,15 +67,15 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                 format!(
                     "the row \"{}\" is {} in {year} here, but {} in table `{}`",
                     shorten(&row.label),
-                    crate::number::format_amount(*mine, None),
-                    crate::number::format_amount(*theirs, None),
+                    format!("{} ({})", crate::number::format_amount(*mine, None), row.unit.trim()),
+                    format!("{} ({})", crate::number::format_amount(*theirs, None), other.unit.trim()),
                     other.table
                 ),
                 Some(row.span.clone()),
             )
             .with_label(format!("the same row as line {line}"))
             .with_help(format!(
-                "correct the figure in one of the two tables (`{}` and `{}`); rows with the same label in two tables of one unit must agree",
+                "correct the figure in one of the two tables (`{}` and `{}`); rows with the same label in two tables must agree (across units, at the coarser table's precision)",
                 other.table, row.table
             )),
         );

@@ -19,6 +19,7 @@ pub mod identity;
 pub mod parts;
 pub mod period;
 pub mod prose;
+pub mod same_as;
 pub mod years;
 
 use crate::checked::CheckedProposal;
@@ -132,10 +133,14 @@ pub const CHECKS: &[Check] = &[
         run: |cx| with_proposal(cx, |_| identity::check_prices(cx.view)),
     },
     Check {
-        name: "the same row in two tables",
-        codes: &[Code::E065],
+        name: "the same figure in two tables, by label or declared with same_as",
+        codes: &[Code::E065, Code::E069],
         needs: Needs::Proposal,
-        run: cross_table::check,
+        run: |cx| {
+            let mut found = cross_table::check(cx);
+            found.extend(with_proposal(cx, |p| same_as::check(cx, p)));
+            found
+        },
     },
     Check {
         name: "committees against the register",

@@ -163,7 +163,7 @@ codes! {
     E063 => Error,
     /// An input's file name is too long for its PDF and temp file.
     E064 => Error,
-    /// A row with the same label in two tables of one unit shows other amounts.
+    /// The same figure in two tables (a repeated row, or one declared with `same_as`) differs.
     E065 => Error,
     /// A ledger column is declared wrongly: a duplicate key, or a formula naming no usable column.
     E066 => Error,
@@ -172,6 +172,8 @@ codes! {
     E067 => Error,
     /// A figure has more decimals than its table prints.
     E068 => Error,
+    /// `same_as` names a table or row the proposal does not have.
+    E069 => Error,
     /// A catalogue's savings target is not below zero (savings are negative).
     E070 => Error,
     /// A catalogue has both a frame and a savings target.

@@ -177,6 +177,7 @@ impl Validator<'_> {
         }
         let chart = t.chart.as_ref().and_then(|c| self.chart(c, &columns));
         Some(Ledger {
+            id: String::new(),
             caption,
             unit: unit?,
             prices: t.prices.as_ref().map(|p| p.get_ref().trim().to_owned()),

@@ -23,7 +23,10 @@ impl Validator<'_> {
             let t = table.get_ref();
             let caption = t.caption.as_ref().map(|c| c.get_ref().trim().to_owned());
             let checked = match t.kind.get_ref().trim() {
-                "ledger" => self.ledger(t, caption).map(Table::Ledger),
+                "ledger" => self.ledger(t, caption).map(|mut l| {
+                    l.id = id.clone();
+                    Table::Ledger(l)
+                }),
                 "text" => Some(Table::Text(self.text_table(t, caption))),
                 "comparison" => Some(Table::Comparison(self.text_table(t, caption))),
                 other => {
