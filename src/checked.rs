@@ -264,7 +264,7 @@ pub enum Block {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Table {
     /// Amounts per year with row and column totals.
-    Ledger(Ledger),
+    Ledger(Box<Ledger>),
     /// Free text cells with a header row and group rows.
     Text(TextTable),
     /// A two-column before/after comparison.
@@ -460,7 +460,7 @@ impl CheckedProposal {
             .flat_map(|s| &s.blocks)
             .filter_map(|b| match b {
                 Block::Table(t) => match t.as_ref() {
-                    Table::Ledger(l) => Some(l),
+                    Table::Ledger(l) => Some(l.as_ref()),
                     _ => None,
                 },
                 _ => None,

@@ -65,10 +65,12 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             Diagnostic::new(
                 Code::E065,
                 format!(
-                    "the row \"{}\" is {} in {year} here, but {} in table `{}`",
+                    "the row \"{}\" is {} ({}) in {year} here, but {} ({}) in table `{}`",
                     shorten(&row.label),
-                    format!("{} ({})", crate::number::format_amount(*mine, None), row.unit.trim()),
-                    format!("{} ({})", crate::number::format_amount(*theirs, None), other.unit.trim()),
+                    crate::number::format_amount(*mine, None),
+                    row.unit.trim(),
+                    crate::number::format_amount(*theirs, None),
+                    other.unit.trim(),
                     other.table
                 ),
                 Some(row.span.clone()),

@@ -49,7 +49,7 @@ pub fn check(cx: &Context<'_>, p: &CheckedProposal) -> Vec<Diagnostic> {
         let Some(own) = own else { continue };
         match resolve(&ledgers, &d) {
             Ok((theirs, cells)) => found.extend(compare(mine, own, theirs, cells, &d)),
-            Err(e) => found.push(e),
+            Err(e) => found.push(*e),
         }
     }
     found
@@ -107,11 +107,11 @@ fn declarations(tables: &DeTable<'_>) -> Vec<Declaration> {
 fn resolve<'a>(
     ledgers: &[&'a Ledger],
     d: &Declaration,
-) -> Result<(&'a Ledger, &'a Cells), Diagnostic> {
+) -> Result<(&'a Ledger, &'a Cells), Box<Diagnostic>> {
     let (table, label) = d.reference.split_once('.').unwrap_or((&d.reference, ""));
     let (table, label) = (table.trim(), label.trim());
     let Some(theirs) = ledgers.iter().find(|l| l.id == table) else {
-        return Err(Diagnostic::new(
+        return Err(Box::new(Diagnostic::new(
             Code::E069,
             format!(
                 "`same_as` names the table `{table}`, which is not a placed ledger of this proposal"
@@ -126,21 +126,23 @@ fn resolve<'a>(
                 .map(|l| format!("`{}`", l.id))
                 .collect::<Vec<_>>()
                 .join(", ")
-        )));
+        ))));
     };
     match theirs.line(label) {
         Some(cells) if !(theirs.id == d.table && d.row.as_deref() == Some(label)) => {
             Ok((theirs, cells))
         }
-        _ => Err(Diagnostic::new(
-            Code::E069,
-            format!("`same_as` names \"{label}\", which is no other row of table `{table}`"),
-            Some(d.span.clone()),
-        )
-        .with_help(format!(
-            "{}name a row, subtotal or total row by its printed label",
-            did_you_mean(label, theirs.labels())
-        ))),
+        _ => Err(Box::new(
+            Diagnostic::new(
+                Code::E069,
+                format!("`same_as` names \"{label}\", which is no other row of table `{table}`"),
+                Some(d.span.clone()),
+            )
+            .with_help(format!(
+                "{}name a row, subtotal or total row by its printed label",
+                did_you_mean(label, theirs.labels())
+            )),
+        )),
     }
 }
 

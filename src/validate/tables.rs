@@ -25,7 +25,7 @@ impl Validator<'_> {
             let checked = match t.kind.get_ref().trim() {
                 "ledger" => self.ledger(t, caption).map(|mut l| {
                     l.id = id.clone();
-                    Table::Ledger(l)
+                    Table::Ledger(Box::new(l))
                 }),
                 "text" => Some(Table::Text(self.text_table(t, caption))),
                 "comparison" => Some(Table::Comparison(self.text_table(t, caption))),
