@@ -21,12 +21,17 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let forms = project.forms();
     match &args.name {
         None => {
+            let width = forms
+                .iter()
+                .map(|f| f.name.chars().count())
+                .max()
+                .unwrap_or(0);
             for form in forms.iter() {
                 let origin = match &form.file {
                     Some(file) => format!("  (own: {})", file.display()),
                     None => String::new(),
                 };
-                println!("{:<16} {}{origin}", form.name, form.description);
+                println!("{:<width$}  {}{origin}", form.name, form.description);
             }
             exit
         }

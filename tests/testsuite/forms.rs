@@ -81,6 +81,7 @@ fn forms_lists_bundled_and_own_forms() {
         "driftsforslag",
         "statusnotat",
         "katalogforslag",
+        "budgetopfoelgning",
     ] {
         assert!(
             stdout
@@ -89,6 +90,16 @@ fn forms_lists_bundled_and_own_forms() {
             "{stdout}"
         );
     }
+    // The descriptions start in one column, however long a form's name is.
+    let columns: Vec<usize> = stdout
+        .lines()
+        .map(|l| {
+            let name = l.split_whitespace().next().unwrap_or("");
+            let rest = &l[name.len()..];
+            name.len() + rest.len() - rest.trim_start().len()
+        })
+        .collect();
+    assert!(columns.windows(2).all(|w| w[0] == w[1]), "{stdout}");
     assert!(
         stdout
             .lines()
