@@ -6,8 +6,9 @@
 //! figures by at most the step per level of aggregation below it: a row total or the subtotal of
 //! plain rows by one step, a subtotal of subgroups by two, the grand total of a table grouped in
 //! two levels by three. A stated percentage may differ from the one computed from the unrounded
-//! figures by one unit of its last written digit ("4,2" by 0,1), since a percentage computed from
-//! printed figures may round the other way. Beyond that it is E014.
+//! figures by one unit of its last printed digit ("4,2" in a column of one decimal by 0,1), since
+//! a percentage computed from printed figures may round the other way. Beyond that it is E014.
+//! A stated figure, computed or not, may not have more decimals than its column prints (E068).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -103,7 +104,7 @@ impl Validator<'_> {
         let subtotal = t.subtotal.as_ref().map_or("{group} i alt".to_owned(), |s| {
             s.get_ref().trim().to_owned()
         });
-        let mut stated_groups = self.stated_subtotals(t, &columns);
+        let mut stated_groups = self.stated_subtotals(t, &columns, decimals);
         let mut entries = Vec::new();
         let groups = Grouping {
             columns: &columns,
@@ -158,7 +159,11 @@ impl Validator<'_> {
                     ),
                 ),
                 Some(i) => {
-                    if let (Some(value), true) = (self.amount(stated), rows_ok) {
+                    let value = self.amount(stated);
+                    if let Some(value) = value {
+                        self.check_precision(value, stated.span(), decimals);
+                    }
+                    if let (Some(value), true) = (value, rows_ok) {
                         let stated = vec![Stated {
                             column: i,
                             value,
@@ -658,6 +663,7 @@ impl Validator<'_> {
                 ),
                 Some(i) => {
                     if let Some(value) = self.amount(total) {
+                        self.check_precision(value, total.span(), shape.decimals);
                         stated.push(Stated {
                             column: i,
                             value,
@@ -740,6 +746,7 @@ impl Validator<'_> {
                 continue;
             };
             let column = &columns[i];
+            self.check_precision(value, raw.span(), column.decimals.or(decimals));
             if column.formula.is_some() {
                 stated.push(Stated {
                     column: i,
@@ -748,7 +755,6 @@ impl Validator<'_> {
                 });
                 continue;
             }
-            self.check_precision(value, raw.span(), column.decimals.or(decimals));
             cells[i] = Some(value);
         }
         (cells, stated)
@@ -851,9 +857,7 @@ impl Validator<'_> {
                 continue;
             };
             if let Some(value) = self.amount(raw) {
-                if columns[i].formula.is_none() {
-                    self.check_precision(value, raw.span(), columns[i].decimals.or(decimals));
-                }
+                self.check_precision(value, raw.span(), columns[i].decimals.or(decimals));
                 stated.push(Stated {
                     column: i,
                     value,
@@ -869,13 +873,14 @@ impl Validator<'_> {
         &mut self,
         t: &model::Table,
         columns: &[AmountColumn],
+        decimals: Option<u32>,
     ) -> BTreeMap<String, (Range<usize>, Vec<Stated>)> {
         let mut out = BTreeMap::new();
         let Some(stated) = &t.stated_subtotals else {
             return out;
         };
         for (name, amounts) in stated.get_ref() {
-            let figures = self.stated_cells(amounts, columns, None);
+            let figures = self.stated_cells(amounts, columns, decimals);
             out.insert(normalise_path(name), (amounts.span(), figures));
         }
         out
@@ -959,31 +964,29 @@ impl Validator<'_> {
     ) {
         for s in stated {
             let column = &columns[s.column];
-            let tolerance = if column.is_percent() {
-                // One unit of the last digit written: "4,2" may be 4,15 to 4,25 away.
-                Some(Decimal::new(1, s.value.scale()))
-            } else {
-                tolerance
-            };
             let name = subject.name(column);
             if column.is_percent() {
                 let column_index = s.column;
-                cells[column_index] = self.compare_percent(s, cells[column_index], &name);
+                cells[column_index] =
+                    self.compare_percent(s, cells[column_index], &name, column.decimals);
                 continue;
             }
             cells[s.column] = self.compare(s.value, cells[s.column], s.span, &name, tolerance);
         }
     }
 
-    /// E014 when a stated percentage is more than one unit of its last written digit from the
-    /// one computed from the unrounded figures; returns the figure to print.
+    /// E014 when a stated percentage is more than one unit of its last printed digit from the
+    /// one computed from the unrounded figures; returns the figure to print. The column's
+    /// decimals decide the last digit (a stated "5" in a column of one decimal prints 5,0, so it
+    /// claims 5,0 ± 0,1, not 5 ± 1).
     fn compare_percent(
         &mut self,
         stated: Stated,
         computed: Option<Decimal>,
         what: &str,
+        decimals: Option<u32>,
     ) -> Option<Decimal> {
-        let scale = stated.value.scale();
+        let scale = decimals.unwrap_or_else(|| stated.value.normalize().scale());
         let step = Decimal::new(1, scale);
         if let Some(c) = computed
             && (c - stated.value).abs() <= step
@@ -1199,13 +1202,20 @@ fn normalise_path(name: &str) -> String {
         .join(" / ")
 }
 
-/// The names of every group placed, for help messages.
+/// The names of every group placed, for help messages: an outermost group by its name, an inner
+/// one also as "outer / inner" (the way `stated_subtotals` writes it).
 fn group_names(entries: &[Entry]) -> Vec<String> {
-    entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Group { label, .. } => Some(label.clone()),
-            _ => None,
-        })
-        .collect()
+    let mut path: Vec<&str> = Vec::new();
+    let mut names = Vec::new();
+    for entry in entries {
+        if let Entry::Group { label, depth } = entry {
+            path.truncate(*depth);
+            path.push(label);
+            names.push(label.clone());
+            if *depth > 0 {
+                names.push(path.join(" / "));
+            }
+        }
+    }
+    names
 }
