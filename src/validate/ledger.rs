@@ -26,6 +26,9 @@ use crate::model::{self, Column, ColumnSpec, RawAmount};
 use crate::number::format_amount;
 use crate::parse::did_you_mean;
 
+/// The most decimals a ledger prints (`decimals` is 0 to this).
+const MAX_DECIMALS: u32 = 3;
+
 /// Keys a ledger's rows can be grouped by, for help messages.
 const GROUP_KEYS: [&str; 4] = ["committee", "area", "expense", "group"];
 
@@ -67,13 +70,10 @@ impl Validator<'_> {
         let decimals = t.decimals.as_ref().and_then(|d| self.decimals(d));
         let zero = t.zero.as_ref().and_then(|z| self.zero(z));
         let errors_before = self.error_count();
+        // A bad `rounding` leaves stated figures unchecked, as bad columns do: no cascade.
+        let tolerance = t.rounding.as_ref().and_then(|r| self.rounding(r));
         let (layout, columns) = self.columns(t)?;
         let columns_ok = self.error_count() == errors_before;
-        let tolerance = t
-            .rounding
-            .as_ref()
-            .and_then(|r| self.amount(r))
-            .map(|v| v.abs());
         let levels = self.group_levels(t);
         let text_columns: Vec<&str> = layout
             .iter()
@@ -83,6 +83,12 @@ impl Validator<'_> {
             })
             .collect();
         let row_total = t.row_total.as_ref().map(|_| columns.len() - 1);
+        if t.rows.is_empty() {
+            self.push(
+                Diagnostic::new(Code::E003, "a ledger table needs rows", Some(t.kind.span()))
+                    .with_help("add a row: [[tables.<id>.rows]] with label and amounts"),
+            );
+        }
         let mut read = Vec::new();
         let mut rows_ok = columns_ok;
         for row in &t.rows {
@@ -120,7 +126,21 @@ impl Validator<'_> {
             &mut stated_groups,
             rows_ok,
         );
+        let placed = group_names(&entries);
         for (name, (span, _)) in stated_groups {
+            if placed.contains(&name) {
+                self.push(
+                    Diagnostic::new(
+                        Code::E067,
+                        format!("`stated_subtotals` states the subtotal of \"{name}\" twice"),
+                        Some(span),
+                    )
+                    .with_help(
+                        "write each group's subtotal once, as \"inner\" or as \"outer / inner\"",
+                    ),
+                );
+                continue;
+            }
             self.push(
                 Diagnostic::new(
                     Code::E067,
@@ -129,7 +149,7 @@ impl Validator<'_> {
                 )
                 .with_help(format!(
                     "{}write the name as the rows give it; a group inside another is written \"outer / inner\"",
-                    did_you_mean(&name, group_names(&entries).iter().map(String::as_str))
+                    did_you_mean(&name, placed.iter().map(String::as_str))
                 )),
             );
         }
@@ -200,10 +220,33 @@ impl Validator<'_> {
         })
     }
 
+    /// `rounding = "0,1"`: the positive step the published figures were rounded to.
+    fn rounding(&mut self, value: &Spanned<RawAmount>) -> Option<Decimal> {
+        let step = self.amount(value)?;
+        if step <= Decimal::ZERO {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!(
+                        "`rounding` is {}, but must be a positive step",
+                        format_amount(step, None)
+                    ),
+                    Some(value.span()),
+                )
+                .with_help(
+                    "write the step the published figures were rounded to, e.g. rounding = \"0,1\" \
+                     for figures with one decimal; leave it out if they are exact",
+                ),
+            );
+            return None;
+        }
+        Some(step)
+    }
+
     /// `decimals = n`: 0 to 3.
     fn decimals(&mut self, value: &Spanned<i64>) -> Option<u32> {
         match u32::try_from(*value.get_ref()) {
-            Ok(d) if d <= 3 => Some(d),
+            Ok(d) if d <= MAX_DECIMALS => Some(d),
             _ => {
                 self.push(
                     Diagnostic::new(
@@ -815,18 +858,26 @@ impl Validator<'_> {
     }
 
     /// E068 when a figure has more decimals than its table or column prints.
+    /// Without declared decimals a figure may have up to [`MAX_DECIMALS`], the most a table
+    /// prints.
     fn check_precision(&mut self, value: Decimal, span: Range<usize>, decimals: Option<u32>) {
-        let Some(decimals) = decimals else {
-            return;
-        };
+        let declared = decimals.is_some();
+        let decimals = decimals.unwrap_or(MAX_DECIMALS);
         if value.normalize().scale() > decimals {
             self.push(
                 Diagnostic::new(
                     Code::E068,
-                    format!(
-                        "the figure {} has more decimals than the table prints ({decimals})",
-                        crate::number::format_amount(value, None)
-                    ),
+                    if declared {
+                        format!(
+                            "the figure {} has more decimals than the table prints ({decimals})",
+                            crate::number::format_amount(value, None)
+                        )
+                    } else {
+                        format!(
+                            "the figure {} has more decimals than a table can print ({decimals})",
+                            crate::number::format_amount(value, None)
+                        )
+                    },
                     Some(span),
                 )
                 .with_label(format!(
@@ -924,11 +975,13 @@ impl Validator<'_> {
             inner.push(name.to_owned());
             self.place(g, members.clone(), &inner, entries, stated, check);
             let mut cells = total_of(g.columns, members.iter().map(|r| &r.row.cells));
-            let full = inner.join(" / ");
+            // Written keys are normalised ("a/b" as "a / b"), so a name with "/" in it is too.
+            let full = normalise_path(&inner.join(" / "));
+            let short = normalise_path(name);
             let key = if stated.contains_key(&full) {
                 Some(full)
-            } else if stated.contains_key(name) {
-                Some(name.to_owned())
+            } else if stated.contains_key(&short) {
+                Some(short)
             } else {
                 None
             };
@@ -1108,6 +1161,14 @@ impl Validator<'_> {
             }
         };
         if picked.is_empty() {
+            if c.columns.as_ref().is_some_and(|l| l.get_ref().is_empty()) {
+                self.push(
+                    Diagnostic::new(Code::E066, "the chart names no column", Some(chart.span()))
+                        .with_help(
+                            "name the amount columns to draw, e.g. columns = [\"korrigeret\", \"forventet\"], or remove `chart`",
+                        ),
+                );
+            }
             return None;
         }
         Some(LedgerChart {
@@ -1211,9 +1272,9 @@ fn group_names(entries: &[Entry]) -> Vec<String> {
         if let Entry::Group { label, depth } = entry {
             path.truncate(*depth);
             path.push(label);
-            names.push(label.clone());
+            names.push(normalise_path(label));
             if *depth > 0 {
-                names.push(path.join(" / "));
+                names.push(normalise_path(&path.join(" / ")));
             }
         }
     }
