@@ -306,8 +306,8 @@ fn shared_definitions() -> Map<String, Value> {
         "minItems": 1,
     });
     let unit = json!({
-        "description": "Unit of every amount: \"1.000 kr.\" or \"mio. kr.\".",
-        "enum": ["1.000 kr.", "1000 kr.", "t.kr.", "mio. kr."],
+        "description": "Unit of every amount: \"kr.\", \"1.000 kr.\" or \"mio. kr.\" (each table may have its own).",
+        "enum": ["kr.", "1.000 kr.", "1000 kr.", "t.kr.", "mio. kr."],
     });
     let expense_types = [
         "service",
@@ -402,15 +402,40 @@ fn shared_definitions() -> Map<String, Value> {
             }), &[]),
         ],
     });
+    let ledger_amounts = json!({
+        "type": "object",
+        "description": "Figures keyed by a year (2025 = -2800) or a column key (korrigeret = 53100); a missing key is a blank cell, not a zero.",
+        "additionalProperties": { "$ref": "#/definitions/amount" },
+    });
+    let column_list = json!({ "type": "array", "items": { "type": "string" } });
+    let ledger_column = json!({
+        "description": "A ledger column: a string is a text column's header; a table is a text column (text = true), an amount column (key, header) or a computed one (sum, difference or percent).",
+        "anyOf": [
+            { "type": "string" },
+            object("A declared column.", json!({
+                "key": text("The key rows use in `amounts`, e.g. \"korrigeret\"."),
+                "header": text("Printed header, e.g. \"Korrigeret budget\" (default: the key)."),
+                "text": { "type": "boolean", "description": "A text column: its values are the rows' `values`, in order." },
+                "sum": { "description": "Computed: the sum of these earlier amount columns.", "allOf": [column_list.clone()] },
+                "difference": { "description": "Computed: the first column minus the second, e.g. [\"forventet\", \"korrigeret\"].", "allOf": [column_list.clone()], "minItems": 2, "maxItems": 2 },
+                "percent": { "description": "Computed: the first column in per cent of the second, e.g. [\"afvigelse\", \"korrigeret\"]; needs `sign`.", "allOf": [column_list], "minItems": 2, "maxItems": 2 },
+                "sign": { "enum": ["signed", "unsigned"], "description": "A percent column's sign rule: \"signed\" (a fall below the base prints negative) or \"unsigned\" (the size alone)." },
+                "decimals": { "type": "integer", "minimum": 0, "maximum": 3, "description": "Decimals this column prints with (a percentage: default 1)." },
+            }), &["key"]),
+        ],
+    });
     let row = object(
         "A row of a table.",
         json!({
             "label": text("Ledger: the row's label."),
             "account": text("Ledger: account number printed before the label, e.g. \"05.73\"."),
             "values": { "type": "array", "description": "Ledger: the text columns' values.", "items": { "type": "string" } },
-            "amounts": reference("year_amounts", "Ledger: amounts per year."),
+            "amounts": reference("ledger_amounts", "Ledger: amounts keyed by year or column key; a figure for a computed column is a stated one, checked against the computed."),
             "stated_total": reference("amount", "Ledger: the row total as transcribed (checked)."),
-            "group": text("Text tables: a group row spanning all columns instead of cells."),
+            "group": text("Text tables: a group row spanning all columns instead of cells. Ledger: the row's free group label (grouped by \"group\")."),
+            "committee": text("Ledger: the committee the row is grouped under (group_by = [\"committee\", …])."),
+            "area": text("Ledger: the area the row is grouped under (group_by = [\"…\", \"area\"])."),
+            "expense": { "$ref": "#/definitions/expense" },
             "cells": { "type": "array", "description": "Text and comparison tables: the cells.", "items": cell },
         }),
         &[],
@@ -424,13 +449,30 @@ fn shared_definitions() -> Map<String, Value> {
             "prices": text("Ledger: price basis, e.g. \"2025 p/l\" or \"løbende p/l\"."),
             "own_prices": { "type": "boolean", "description": "Ledger: its price basis differs from the proposal's on purpose, so W007 leaves it alone." },
             "label_header": text("Ledger: header of the label column instead of \"<unit>, <prices>\"."),
-            "columns": { "type": "array", "description": "Ledger: headers of the text columns between label and years.", "items": { "type": "string" } },
+            "columns": { "type": "array", "description": "Ledger: the columns after the label, in order: a string is a text column's header; a table declares a text, amount or computed column.", "items": { "$ref": "#/definitions/ledger_column" } },
+            "decimals": { "type": "integer", "minimum": 0, "maximum": 3, "description": "Ledger: decimals every amount prints with (0–3); a figure written with more is an error." },
+            "zero": { "enum": ["0", "-", "\u{2013}"], "description": "Ledger: how a zero prints, \"0\" or \"-\" (default: the form's choice)." },
+            "group_by": { "type": "array", "description": "Ledger: the row keys rows are grouped by, outermost first, with a subtotal per group, e.g. [\"committee\", \"area\"].", "items": { "enum": ["committee", "area", "expense", "group"] } },
+            "subtotal": text("Ledger: label of a group's subtotal row; {group} is the group's name (default \"{group} i alt\")."),
+            "stated_subtotals": {
+                "type": "object",
+                "description": "Ledger: subtotals as published, by group name (\"Dagtilbud\" or \"Børne- og Ungdomsudvalget / Dagtilbud\"), per column key (checked).",
+                "additionalProperties": { "$ref": "#/definitions/ledger_amounts" },
+            },
+            "chart": object(
+                "Ledger: a horizontal bar chart of some amount columns, one group of bars per outermost group (or per row); its alt text states every figure.",
+                json!({
+                    "columns": { "type": "array", "minItems": 1, "description": "Keys of the amount columns to draw (not percentages); default: every entered amount column.", "items": { "type": "string" } },
+                    "caption": text("Caption above the chart, e.g. \"Figur 1. Korrigeret budget og forventet regnskab\"."),
+                }),
+                &[],
+            ),
             "years": { "$ref": "#/definitions/years" },
             "row_total": text("Ledger: header of the row-total column (e.g. \"I alt\"); no row totals if absent."),
             "total": text("Ledger: label of the column-total row (e.g. \"Udgifter i alt (netto)\"); no total row if absent."),
-            "stated_totals": reference("year_amounts", "Ledger: the column totals as transcribed (checked)."),
+            "stated_totals": reference("ledger_amounts", "Ledger: the column totals as transcribed, by year or column key (checked)."),
             "stated_grand_total": reference("amount", "Ledger: the grand total as transcribed (checked)."),
-            "rounding": reference("amount", "Ledger: how far a stated total may differ from the sum of its rounded parts, e.g. \"0,1\"."),
+            "rounding": reference("amount", "Ledger: the step the published figures were rounded to, e.g. \"0,1\"; a stated total or subtotal may differ from the computed one by this step per level of aggregation below it."),
             "header": { "type": "array", "description": "Text and comparison tables: the header cells.", "items": { "type": "string" } },
             "rows": { "type": "array", "description": "The rows.", "items": row },
         }),
@@ -505,6 +547,8 @@ fn shared_definitions() -> Map<String, Value> {
         ("amount", amount),
         ("budget", budget),
         ("expense", expense),
+        ("ledger_amounts", ledger_amounts),
+        ("ledger_column", ledger_column),
         ("logo", logo),
         ("request", request),
         ("section", section),

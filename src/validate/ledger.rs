@@ -6,8 +6,9 @@
 //! figures by at most the step per level of aggregation below it: a row total or the subtotal of
 //! plain rows by one step, a subtotal of subgroups by two, the grand total of a table grouped in
 //! two levels by three. A stated percentage may differ from the one computed from the unrounded
-//! figures by one unit of its last written digit ("4,2" by 0,1), since a percentage computed from
-//! printed figures may round the other way. Beyond that it is E014.
+//! figures by one unit of its last printed digit ("4,2" in a column of one decimal by 0,1), since
+//! a percentage computed from printed figures may round the other way. Beyond that it is E014.
+//! A stated figure, computed or not, may not have more decimals than its column prints (E068).
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -24,6 +25,9 @@ use crate::ledger::{
 use crate::model::{self, Column, ColumnSpec, RawAmount};
 use crate::number::format_amount;
 use crate::parse::did_you_mean;
+
+/// The most decimals a ledger prints (`decimals` is 0 to this).
+const MAX_DECIMALS: u32 = 3;
 
 /// Keys a ledger's rows can be grouped by, for help messages.
 const GROUP_KEYS: [&str; 4] = ["committee", "area", "expense", "group"];
@@ -66,13 +70,10 @@ impl Validator<'_> {
         let decimals = t.decimals.as_ref().and_then(|d| self.decimals(d));
         let zero = t.zero.as_ref().and_then(|z| self.zero(z));
         let errors_before = self.error_count();
+        // A bad `rounding` leaves stated figures unchecked, as bad columns do: no cascade.
+        let tolerance = t.rounding.as_ref().and_then(|r| self.rounding(r));
         let (layout, columns) = self.columns(t)?;
         let columns_ok = self.error_count() == errors_before;
-        let tolerance = t
-            .rounding
-            .as_ref()
-            .and_then(|r| self.amount(r))
-            .map(|v| v.abs());
         let levels = self.group_levels(t);
         let text_columns: Vec<&str> = layout
             .iter()
@@ -82,6 +83,12 @@ impl Validator<'_> {
             })
             .collect();
         let row_total = t.row_total.as_ref().map(|_| columns.len() - 1);
+        if t.rows.is_empty() {
+            self.push(
+                Diagnostic::new(Code::E003, "a ledger table needs rows", Some(t.kind.span()))
+                    .with_help("add a row: [[tables.<id>.rows]] with label and amounts"),
+            );
+        }
         let mut read = Vec::new();
         let mut rows_ok = columns_ok;
         for row in &t.rows {
@@ -103,7 +110,7 @@ impl Validator<'_> {
         let subtotal = t.subtotal.as_ref().map_or("{group} i alt".to_owned(), |s| {
             s.get_ref().trim().to_owned()
         });
-        let mut stated_groups = self.stated_subtotals(t, &columns);
+        let mut stated_groups = self.stated_subtotals(t, &columns, decimals);
         let mut entries = Vec::new();
         let groups = Grouping {
             columns: &columns,
@@ -119,7 +126,21 @@ impl Validator<'_> {
             &mut stated_groups,
             rows_ok,
         );
+        let placed = group_names(&entries);
         for (name, (span, _)) in stated_groups {
+            if placed.contains(&name) {
+                self.push(
+                    Diagnostic::new(
+                        Code::E067,
+                        format!("`stated_subtotals` states the subtotal of \"{name}\" twice"),
+                        Some(span),
+                    )
+                    .with_help(
+                        "write each group's subtotal once, as \"inner\" or as \"outer / inner\"",
+                    ),
+                );
+                continue;
+            }
             self.push(
                 Diagnostic::new(
                     Code::E067,
@@ -128,7 +149,7 @@ impl Validator<'_> {
                 )
                 .with_help(format!(
                     "{}write the name as the rows give it; a group inside another is written \"outer / inner\"",
-                    did_you_mean(&name, group_names(&entries).iter().map(String::as_str))
+                    did_you_mean(&name, placed.iter().map(String::as_str))
                 )),
             );
         }
@@ -158,7 +179,11 @@ impl Validator<'_> {
                     ),
                 ),
                 Some(i) => {
-                    if let (Some(value), true) = (self.amount(stated), rows_ok) {
+                    let value = self.amount(stated);
+                    if let Some(value) = value {
+                        self.check_precision(value, stated.span(), decimals);
+                    }
+                    if let (Some(value), true) = (value, rows_ok) {
                         let stated = vec![Stated {
                             column: i,
                             value,
@@ -196,10 +221,33 @@ impl Validator<'_> {
         })
     }
 
+    /// `rounding = "0,1"`: the positive step the published figures were rounded to.
+    fn rounding(&mut self, value: &Spanned<RawAmount>) -> Option<Decimal> {
+        let step = self.amount(value)?;
+        if step <= Decimal::ZERO {
+            self.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!(
+                        "`rounding` is {}, but must be a positive step",
+                        format_amount(step, None)
+                    ),
+                    Some(value.span()),
+                )
+                .with_help(
+                    "write the step the published figures were rounded to, e.g. rounding = \"0,1\" \
+                     for figures with one decimal; leave it out if they are exact",
+                ),
+            );
+            return None;
+        }
+        Some(step)
+    }
+
     /// `decimals = n`: 0 to 3.
     fn decimals(&mut self, value: &Spanned<i64>) -> Option<u32> {
         match u32::try_from(*value.get_ref()) {
-            Ok(d) if d <= 3 => Some(d),
+            Ok(d) if d <= MAX_DECIMALS => Some(d),
             _ => {
                 self.push(
                     Diagnostic::new(
@@ -659,6 +707,7 @@ impl Validator<'_> {
                 ),
                 Some(i) => {
                     if let Some(value) = self.amount(total) {
+                        self.check_precision(value, total.span(), shape.decimals);
                         stated.push(Stated {
                             column: i,
                             value,
@@ -741,6 +790,7 @@ impl Validator<'_> {
                 continue;
             };
             let column = &columns[i];
+            self.check_precision(value, raw.span(), column.decimals.or(decimals));
             if column.formula.is_some() {
                 stated.push(Stated {
                     column: i,
@@ -749,7 +799,6 @@ impl Validator<'_> {
                 });
                 continue;
             }
-            self.check_precision(value, raw.span(), column.decimals.or(decimals));
             cells[i] = Some(value);
         }
         (cells, stated)
@@ -810,18 +859,26 @@ impl Validator<'_> {
     }
 
     /// E068 when a figure has more decimals than its table or column prints.
+    /// Without declared decimals a figure may have up to [`MAX_DECIMALS`], the most a table
+    /// prints.
     fn check_precision(&mut self, value: Decimal, span: Range<usize>, decimals: Option<u32>) {
-        let Some(decimals) = decimals else {
-            return;
-        };
+        let declared = decimals.is_some();
+        let decimals = decimals.unwrap_or(MAX_DECIMALS);
         if value.normalize().scale() > decimals {
             self.push(
                 Diagnostic::new(
                     Code::E068,
-                    format!(
-                        "the figure {} has more decimals than the table prints ({decimals})",
-                        crate::number::format_amount(value, None)
-                    ),
+                    if declared {
+                        format!(
+                            "the figure {} has more decimals than the table prints ({decimals})",
+                            crate::number::format_amount(value, None)
+                        )
+                    } else {
+                        format!(
+                            "the figure {} has more decimals than a table can print ({decimals})",
+                            crate::number::format_amount(value, None)
+                        )
+                    },
                     Some(span),
                 )
                 .with_label(format!(
@@ -852,9 +909,7 @@ impl Validator<'_> {
                 continue;
             };
             if let Some(value) = self.amount(raw) {
-                if columns[i].formula.is_none() {
-                    self.check_precision(value, raw.span(), columns[i].decimals.or(decimals));
-                }
+                self.check_precision(value, raw.span(), columns[i].decimals.or(decimals));
                 stated.push(Stated {
                     column: i,
                     value,
@@ -870,13 +925,14 @@ impl Validator<'_> {
         &mut self,
         t: &model::Table,
         columns: &[AmountColumn],
+        decimals: Option<u32>,
     ) -> BTreeMap<String, (Range<usize>, Vec<Stated>)> {
         let mut out = BTreeMap::new();
         let Some(stated) = &t.stated_subtotals else {
             return out;
         };
         for (name, amounts) in stated.get_ref() {
-            let figures = self.stated_cells(amounts, columns, None);
+            let figures = self.stated_cells(amounts, columns, decimals);
             out.insert(normalise_path(name), (amounts.span(), figures));
         }
         out
@@ -920,11 +976,13 @@ impl Validator<'_> {
             inner.push(name.to_owned());
             self.place(g, members.clone(), &inner, entries, stated, check);
             let mut cells = total_of(g.columns, members.iter().map(|r| &r.row.cells));
-            let full = inner.join(" / ");
+            // Written keys are normalised ("a/b" as "a / b"), so a name with "/" in it is too.
+            let full = normalise_path(&inner.join(" / "));
+            let short = normalise_path(name);
             let key = if stated.contains_key(&full) {
                 Some(full)
-            } else if stated.contains_key(name) {
-                Some(name.to_owned())
+            } else if stated.contains_key(&short) {
+                Some(short)
             } else {
                 None
             };
@@ -960,31 +1018,29 @@ impl Validator<'_> {
     ) {
         for s in stated {
             let column = &columns[s.column];
-            let tolerance = if column.is_percent() {
-                // One unit of the last digit written: "4,2" may be 4,15 to 4,25 away.
-                Some(Decimal::new(1, s.value.scale()))
-            } else {
-                tolerance
-            };
             let name = subject.name(column);
             if column.is_percent() {
                 let column_index = s.column;
-                cells[column_index] = self.compare_percent(s, cells[column_index], &name);
+                cells[column_index] =
+                    self.compare_percent(s, cells[column_index], &name, column.decimals);
                 continue;
             }
             cells[s.column] = self.compare(s.value, cells[s.column], s.span, &name, tolerance);
         }
     }
 
-    /// E014 when a stated percentage is more than one unit of its last written digit from the
-    /// one computed from the unrounded figures; returns the figure to print.
+    /// E014 when a stated percentage is more than one unit of its last printed digit from the
+    /// one computed from the unrounded figures; returns the figure to print. The column's
+    /// decimals decide the last digit (a stated "5" in a column of one decimal prints 5,0, so it
+    /// claims 5,0 ± 0,1, not 5 ± 1).
     fn compare_percent(
         &mut self,
         stated: Stated,
         computed: Option<Decimal>,
         what: &str,
+        decimals: Option<u32>,
     ) -> Option<Decimal> {
-        let scale = stated.value.scale();
+        let scale = decimals.unwrap_or_else(|| stated.value.normalize().scale());
         let step = Decimal::new(1, scale);
         if let Some(c) = computed
             && (c - stated.value).abs() <= step
@@ -1106,6 +1162,14 @@ impl Validator<'_> {
             }
         };
         if picked.is_empty() {
+            if c.columns.as_ref().is_some_and(|l| l.get_ref().is_empty()) {
+                self.push(
+                    Diagnostic::new(Code::E066, "the chart names no column", Some(chart.span()))
+                        .with_help(
+                            "name the amount columns to draw, e.g. columns = [\"korrigeret\", \"forventet\"], or remove `chart`",
+                        ),
+                );
+            }
             return None;
         }
         Some(LedgerChart {
@@ -1200,13 +1264,20 @@ fn normalise_path(name: &str) -> String {
         .join(" / ")
 }
 
-/// The names of every group placed, for help messages.
+/// The names of every group placed, for help messages: an outermost group by its name, an inner
+/// one also as "outer / inner" (the way `stated_subtotals` writes it).
 fn group_names(entries: &[Entry]) -> Vec<String> {
-    entries
-        .iter()
-        .filter_map(|e| match e {
-            Entry::Group { label, .. } => Some(label.clone()),
-            _ => None,
-        })
-        .collect()
+    let mut path: Vec<&str> = Vec::new();
+    let mut names = Vec::new();
+    for entry in entries {
+        if let Entry::Group { label, depth } = entry {
+            path.truncate(*depth);
+            path.push(label);
+            names.push(normalise_path(label));
+            if *depth > 0 {
+                names.push(normalise_path(&path.join(" / ")));
+            }
+        }
+    }
+    names
 }

@@ -44,7 +44,10 @@ impl Validator<'_> {
             let body = sections.get_ref().get(&spec.key);
             let blocks = body.map(|b| self.blocks(b, tables)).unwrap_or_default();
             if blocks.is_empty() {
-                if spec.required {
+                // A section that only places a table with errors of its own is not empty: those
+                // errors are reported at the table.
+                let broken = body.is_some_and(|b| self.places_broken_table(b));
+                if spec.required && !broken {
                     let span = body.map_or(sections.span(), |b| b.span());
                     let name = spec.heading.as_deref().unwrap_or("the body");
                     self.push(
@@ -69,6 +72,19 @@ impl Validator<'_> {
             });
         }
         out
+    }
+
+    /// Whether a section body places a table that failed its own checks.
+    fn places_broken_table(&self, body: &Spanned<SectionBody>) -> bool {
+        match body.get_ref() {
+            SectionBody::Text(_) => false,
+            SectionBody::Blocks(blocks) => blocks.iter().any(|b| {
+                b.get_ref()
+                    .table
+                    .as_ref()
+                    .is_some_and(|id| self.broken_tables.iter().any(|t| t == id.get_ref().trim()))
+            }),
+        }
     }
 
     /// The blocks of one section body; blank text makes no block.

@@ -106,3 +106,50 @@ fn narrowed_years_and_other_plans_are_what_keep_amounts_a_year_quiet() {
         .collect();
     assert_eq!(got, want);
 }
+
+/// The line of `text` that starts with `label` (after indentation).
+fn line_starting<'a>(text: &'a str, label: &str) -> &'a str {
+    text.lines()
+        .find(|l| l.trim_start().starts_with(label))
+        .unwrap_or_else(|| panic!("no line starting with {label:?} in {text}"))
+}
+
+// A ledger grouped in two levels with `rounding = "1"`: the published subtotals and grand total,
+// each within the tolerance of its level (1, 2 and 3 off), print as stated, not as computed.
+#[test]
+fn ledger_subtotals_within_rounding_print_the_published_figures() {
+    let pdf = common::render(
+        &root().join("tests/crosschecks/ledger-rounding-levels-within/proposal.toml"),
+    );
+    let text = common::pdf_text(&pdf);
+    for (label, stated, computed) in [
+        ("Dagtilbud i alt", "1.999", "2.000"),
+        ("Børne- og Ungdomsudvalget i alt", "7.002", "7.000"),
+        ("I alt", "9.997", "10.000"),
+    ] {
+        let line = line_starting(&text, label);
+        let figures: Vec<&str> = line.split_whitespace().collect();
+        assert!(figures.contains(&stated), "{line}");
+        assert!(!figures.contains(&computed), "{line}");
+    }
+}
+
+// Stated percentages one unit of their last digit from the computed ones (5,0 → 5,1; 12,5 →
+// 12,4; 8,33… → 8,4) print as stated.
+#[test]
+fn ledger_percentages_within_one_digit_print_as_stated() {
+    let pdf = common::render(
+        &root().join("tests/crosschecks/ledger-stated-percent-within/proposal.toml"),
+    );
+    let text = common::pdf_text(&pdf);
+    for (label, stated, computed) in [
+        ("Vuggestuer", "5,1", "5,0"),
+        ("Børnehaver", "12,4", "12,5"),
+        ("I alt", "8,4", "8,3"),
+    ] {
+        let line = line_starting(&text, label);
+        let figures: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(figures.last(), Some(&stated), "{line}");
+        assert!(!figures.contains(&computed), "{line}");
+    }
+}

@@ -112,12 +112,56 @@ fn nasty_number(rng: &mut Rng) -> String {
     .to_string()
 }
 
+/// A ledger key as a user might set it, sensible or hostile, inserted into a ledger table.
+fn ledger_key(rng: &mut Rng) -> String {
+    rng.pick(&[
+        "decimals = 3",
+        "decimals = 7",
+        "decimals = -1",
+        "zero = \"-\"",
+        "zero = \"nul\"",
+        "rounding = \"1\"",
+        "rounding = \"0\"",
+        "rounding = \"-0,1\"",
+        "row_total = \"I alt\"",
+        "group_by = [\"committee\", \"area\", \"group\", \"expense\"]",
+        "group_by = [\"group\"]",
+        "group_by = [\"udvalg\"]",
+        "group_by = []",
+        "subtotal = \"{group} {group} i alt\"",
+        "stated_subtotals = { \"a/b\" = { korrigeret = 1 }, \"\" = {} }",
+        "stated_totals = { korrigeret = \"0,0001\", pct = \"999999\", afvigelse = \"-0\" }",
+        "stated_grand_total = \"1,5\"",
+        "chart = { columns = [] }",
+        "chart = { columns = [\"pct\", \"x\"] }",
+        "chart = { caption = \"Figur\" }",
+        "columns = []",
+        "columns = [\"Note\"]",
+        "columns = [{ key = \"a\" }, { key = \"b\", percent = [\"a\", \"a\"], sign = \"unsigned\" }]",
+        "columns = [{ key = \"a\", sum = [\"a\"] }, { key = \"a\", difference = [] }]",
+        "columns = [{ key = \"ø🎉\", header = \"\" }, { key = \"d\", difference = [\"ø🎉\", \"ø🎉\"] }]",
+        "years = []",
+        "years = [2025, 2025]",
+    ])
+    .to_string()
+}
+
 /// One mutation of a TOML source.
 fn mutate(rng: &mut Rng, source: &str) -> String {
     let lines: Vec<&str> = source.lines().collect();
     let at = rng.below(lines.len().max(1));
     let mut lines: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
-    match rng.below(6) {
+    match rng.below(7) {
+        // A ledger key set (or set again) inside a ledger table.
+        6 => {
+            let ledgers: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].trim() == "kind = \"ledger\"")
+                .collect();
+            if let Some(&i) = ledgers.get(rng.below(ledgers.len().max(1))) {
+                let key = ledger_key(rng);
+                lines.insert(i + 1, key);
+            }
+        }
         // Text inserted inside a basic string on a random line that has one.
         0..=2 => {
             let quoted: Vec<usize> = (0..lines.len())
@@ -170,10 +214,16 @@ fn mutate(rng: &mut Rng, source: &str) -> String {
     lines.join("\n") + "\n"
 }
 
-/// The bundled proposal files (not catalogues), with their text.
+/// The bundled proposal files (not catalogues) and the ledger fixtures of every table shape, with
+/// their text.
 fn bundled() -> Vec<(PathBuf, String)> {
     let mut found = Vec::new();
-    let mut dirs = vec![root().join("proposals")];
+    let mut dirs = vec![
+        root().join("proposals"),
+        root().join("tests/tables"),
+        root().join("tests/crosschecks/ledger-rounding-levels-within"),
+        root().join("tests/crosschecks/ledger-stated-percent-within"),
+    ];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();

@@ -112,14 +112,18 @@ fn form_of(instance: &Value) -> String {
     instance["form"].as_str().expect("form").to_owned()
 }
 
-/// Every bundled proposal (proposals/, tests/good/) validates against its form's schema and
+/// Every bundled proposal (proposals/, tests/good/, the ledger fixtures of tests/tables/ and the
+/// budgetopfølgning form's example) validates against its form's schema and
 /// against the schema of any form.
 #[test]
 fn bundled_proposals_validate() {
     let any = Validator::new(&schema_of(&root(), None));
     let mut files = proposals(&root().join("proposals"));
     files.extend(proposals(&root().join("tests/good")));
-    assert!(files.len() >= 14, "{files:?}");
+    // Ledgers of every shape: budget stages, computed columns, groups, stated subtotals, a chart.
+    files.extend(proposals(&root().join("tests/tables")));
+    files.push(root().join("templates/budgetopfoelgning/example.toml"));
+    assert!(files.len() >= 16, "{files:?}");
     for file in files {
         let instance = toml_to_json(&std::fs::read_to_string(&file).unwrap());
         let own = Validator::new(&schema_of(&root(), Some(&form_of(&instance))));
@@ -262,4 +266,49 @@ fn unknown_form_is_refused() {
         err.contains("\"standart\"") && err.contains("standard"),
         "{err}"
     );
+}
+
+/// Wrong ledger keys are refused in the follow-up fixture: decimals out of range, a sign rule that
+/// is none, a group level that is none, a zero that is neither "0" nor "-", an unknown column key,
+/// a difference of three columns, a chart key that is none.
+#[test]
+fn wrong_ledger_values_do_not_validate() {
+    let fixture =
+        std::fs::read_to_string(root().join("tests/tables/opfoelgning/proposal.toml")).unwrap();
+    let own = Validator::new(&schema_of(&root(), Some("budgetopfoelgning")));
+    assert!(own.check(&toml_to_json(&fixture)).is_ok());
+    let cases = [
+        (
+            "decimals = 4",
+            "unit = \"1.000 kr.\"",
+            "unit = \"1.000 kr.\"\ndecimals = 4",
+        ),
+        (
+            "zero = x",
+            "unit = \"1.000 kr.\"",
+            "unit = \"1.000 kr.\"\nzero = \"x\"",
+        ),
+        ("sign both", "sign = \"signed\"", "sign = \"both\""),
+        (
+            "group_by udvalg",
+            "[\"committee\", \"area\"]",
+            "[\"udvalg\", \"area\"]",
+        ),
+        (
+            "column formel",
+            "header = \"Afvigelse\",",
+            "header = \"Afvigelse\", formel = \"x\",",
+        ),
+        (
+            "difference of three",
+            "difference = [\"forventet\", \"korrigeret\"]",
+            "difference = [\"forventet\", \"korrigeret\", \"forbrug\"]",
+        ),
+        ("chart key", "chart = { columns", "chart = { bars"),
+    ];
+    for (what, from, to) in cases {
+        let text = fixture.replacen(from, to, 1);
+        assert_ne!(text, fixture, "{what}: the case changes nothing");
+        assert!(own.check(&toml_to_json(&text)).is_err(), "{what} validates");
+    }
 }

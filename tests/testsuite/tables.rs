@@ -335,3 +335,51 @@ fn the_border_check_can_fail() {
     };
     assert!(border.crosses(&moved, 0.3));
 }
+
+/// The README's ledger examples (each ```toml block with `kind = "ledger"`), each placed in a
+/// minimal follow-up proposal.
+fn readme_ledger_examples() -> Vec<String> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let blocks: Vec<&str> = readme
+        .split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .filter(|b| b.contains("kind = \"ledger\""))
+        .collect();
+    blocks
+        .iter()
+        .map(|block| {
+            let ids: Vec<String> = block
+                .lines()
+                .filter_map(|l| l.strip_prefix("[tables."))
+                .filter_map(|l| l.strip_suffix(']'))
+                .filter(|id| !id.contains('.'))
+                .map(|id| format!("{{ table = \"{id}\" }}"))
+                .collect();
+            format!(
+                "id = \"README\"\nform = \"budgetopfoelgning\"\ntitle = \"Eksempel\"\n\
+                 committees = [\"Økonomiudvalget\"]\nproposer = \"Koncernøkonomi\"\n\
+                 date = 2025-10-06\n\n[sections]\nsammenfatning = \"Eksempel.\"\n\
+                 opfoelgning = [{}]\nafvigelser = \"Ingen.\"\n\n{block}",
+                ids.join(", ")
+            )
+        })
+        .collect()
+}
+
+// Every ledger example of the README passes `check` without a diagnostic: the budget stages
+// with computed Afvigelse and %, the two-level groups with stated subtotals within rounding, and
+// the year ledger.
+#[test]
+fn readme_ledger_examples_pass_check() {
+    let examples = readme_ledger_examples();
+    assert!(examples.len() >= 3, "{} ledger examples", examples.len());
+    let work = tempfile::tempdir().unwrap();
+    for (i, example) in examples.iter().enumerate() {
+        let file = work.path().join(format!("example-{i}.toml"));
+        std::fs::write(&file, example).unwrap();
+        let (code, diagnostics, _) = crate::common::check_json(&file);
+        assert!(diagnostics.is_empty(), "{example}\n{diagnostics:#?}");
+        assert_eq!(code, Some(0));
+    }
+}
