@@ -20,6 +20,8 @@ pub struct LedgerView {
     pub header: Vec<String>,
     /// Per column (label first): whether it holds figures (right-aligned, never wrapped).
     pub numeric: Vec<bool>,
+    /// Per column (label first): its longest word, which decides whether it hyphenates.
+    pub longest: Vec<String>,
     /// Body rows in print order.
     pub rows: Vec<LedgerRowView>,
     /// The total row, if the table has one.
@@ -135,7 +137,7 @@ pub fn view(l: &Ledger, zero: Zero) -> LedgerView {
         }
         row
     };
-    let rows = l
+    let rows: Vec<LedgerRowView> = l
         .entries
         .iter()
         .map(|e| match e {
@@ -164,7 +166,21 @@ pub fn view(l: &Ledger, zero: Zero) -> LedgerView {
         .total_label
         .as_ref()
         .map(|label| line(label, &[], &l.totals));
+    let longest = (0..header.len())
+        .map(|i| {
+            let cells = rows
+                .iter()
+                .filter_map(|r: &LedgerRowView| r.cells.get(i).map(String::as_str));
+            let total_cell = total.as_ref().and_then(|t| t.get(i)).map(String::as_str);
+            super::longest_word(
+                std::iter::once(header[i].as_str())
+                    .chain(cells)
+                    .chain(total_cell),
+            )
+        })
+        .collect();
     LedgerView {
+        longest,
         caption: l.caption.clone(),
         unit_line,
         header,

@@ -476,7 +476,7 @@ fn text_table(t: &TextTable) -> TextTableView {
 
 /// The longest word of some Markdown texts, by characters, without Markdown's marks and the
 /// punctuation around it.
-fn longest_word<'a>(texts: impl Iterator<Item = &'a str>) -> String {
+pub(crate) fn longest_word<'a>(texts: impl Iterator<Item = &'a str>) -> String {
     texts
         .flat_map(str::split_whitespace)
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
