@@ -8,6 +8,7 @@
 //! acknowledgements (`acknowledge`) come after.
 
 pub mod accounts;
+pub mod amendment;
 pub mod annual;
 pub mod committees;
 pub mod content;
@@ -136,6 +137,19 @@ pub const CHECKS: &[Check] = &[
         codes: &[Code::E065],
         needs: Needs::Proposal,
         run: cross_table::check,
+    },
+    Check {
+        name: "an amendment's changes, financing and net effect",
+        codes: &[
+            Code::E090,
+            Code::E091,
+            Code::E092,
+            Code::E093,
+            Code::E094,
+            Code::W016,
+        ],
+        needs: Needs::Proposal,
+        run: amendment::check,
     },
     Check {
         name: "committees against the register",
