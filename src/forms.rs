@@ -613,4 +613,58 @@ mod tests {
         assert!(codes.contains(&Code::E002), "{codes:?}");
         assert!(diagnostics.iter().all(|d| d.span.is_some()));
     }
+
+    // An `[amendment]` rule reads into the form; one naming a section, checkbox group or option
+    // the form lacks, or one group for both changes and financing, is spanned and left out.
+    #[test]
+    fn amendment_rules_are_read_and_their_mistakes_spanned() {
+        let form = Forms::bundled().find("aendringsforslag").unwrap();
+        let rule = form.amendment.as_ref().unwrap();
+        assert_eq!(
+            (
+                rule.table.as_str(),
+                rule.changes.as_str(),
+                rule.financing.as_str()
+            ),
+            ("beloeb", "Ændringer", "Finansiering")
+        );
+        assert_eq!(
+            rule.neutral,
+            Some(("virkning".to_owned(), "Udgiftsneutralt".to_owned()))
+        );
+        let head = "label = \"X\"\ndescription = \"x\"\n[[sections]]\nkey = \"a\"\n[[checkboxes]]\nkey = \"v\"\ntitle = \"V\"\noptions = [\"Neutral\"]\n";
+        for (rule, code, at) in [
+            ("table = \"t\"\nsection = \"b\"\n", Code::E002, "\"b\""),
+            (
+                "table = \"t\"\nchanges = \"F\"\nfinancing = \"F\"\n",
+                Code::E002,
+                "\"F\"\n\n",
+            ),
+            (
+                "table = \"t\"\nneutral = { checkboxes = \"w\", option = \"Neutral\" }\n",
+                Code::E002,
+                "\"w\"",
+            ),
+            (
+                "table = \"t\"\nneutral = { checkboxes = \"v\", option = \"Nul\" }\n",
+                Code::E021,
+                "\"Nul\"",
+            ),
+        ] {
+            let source = format!("{head}[amendment]\n{rule}\n");
+            let (form, diagnostics) = read("x", &source, None);
+            assert_eq!(diagnostics.len(), 1, "{rule}: {diagnostics:#?}");
+            assert_eq!(diagnostics[0].code, code, "{rule}");
+            let span = diagnostics[0].span.clone().unwrap();
+            assert_eq!(span.start, source.rfind(at).unwrap(), "{rule}");
+            assert!(form.unwrap().amendment.is_none(), "{rule}");
+        }
+        let (form, diagnostics) = read("x", &format!("{head}[amendment]\ntable = \"t\"\n"), None);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert!(
+            form.unwrap()
+                .amendment
+                .is_some_and(|r| r.stated_net && r.neutral.is_none())
+        );
+    }
 }

@@ -281,3 +281,49 @@ fn amendment_renders_to_the_same_bytes() {
     assert!(a.len() > 1000);
     assert!(a == b, "PDF bytes differ between two renders");
 }
+
+// The amendment rule is data: a municipality's own form (here a reprioritisation with the groups
+// "Udvidelser" and "Reduktioner" in a table `tabel`) gets the same checks under its own names.
+#[test]
+fn own_form_with_an_amendment_rule_is_checked_by_its_names() {
+    let work = tempfile::tempdir().unwrap();
+    let dir = work.path().join("templates/omprioritering");
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundled = root().join("templates/aendringsforslag");
+    let form = std::fs::read_to_string(bundled.join("form.toml"))
+        .unwrap()
+        .replace("label = \"Ændringsforslag\"", "label = \"Omprioritering\"")
+        .replace("table = \"beloeb\"", "table = \"tabel\"")
+        .replace("changes = \"Ændringer\"", "changes = \"Udvidelser\"")
+        .replace(
+            "financing = \"Finansiering\"",
+            "financing = \"Reduktioner\"",
+        );
+    assert!(form.contains("changes = \"Udvidelser\""));
+    std::fs::write(dir.join("form.toml"), form).unwrap();
+    std::fs::copy(bundled.join("form.typ.j2"), dir.join("form.typ.j2")).unwrap();
+    let proposal = std::fs::read_to_string(konservative())
+        .unwrap()
+        .replace("form = \"aendringsforslag\"", "form = \"omprioritering\"")
+        .replace("beloeb", "tabel")
+        .replace("group = \"Ændringer\"", "group = \"Udvidelser\"")
+        .replace("group = \"Finansiering\"", "group = \"Reduktioner\"");
+    let file = work.path().join("forslag.toml");
+    std::fs::write(&file, &proposal).unwrap();
+    let check = |file: &Path| {
+        let out = crate::common::run_cli(
+            work.path(),
+            &["check", "--format", "json", file.to_str().unwrap()],
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(check(&file), Vec::<String>::new());
+    let bundled_names = proposal.replacen("group = \"Reduktioner\"", "group = \"Finansiering\"", 1);
+    std::fs::write(&file, bundled_names).unwrap();
+    assert_eq!(check(&file), vec!["E092".to_owned()]);
+}
