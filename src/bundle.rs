@@ -23,6 +23,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/document.typ.j2"),
     ),
     (
+        "aendringsforslag/example.toml",
+        include_str!("../templates/aendringsforslag/example.toml"),
+    ),
+    (
+        "aendringsforslag/form.toml",
+        include_str!("../templates/aendringsforslag/form.toml"),
+    ),
+    (
+        "aendringsforslag/form.typ.j2",
+        include_str!("../templates/aendringsforslag/form.typ.j2"),
+    ),
+    (
         "budgetnotat/example.toml",
         include_str!("../templates/budgetnotat/example.toml"),
     ),

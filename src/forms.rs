@@ -43,6 +43,24 @@ pub struct CheckboxSpec {
     pub exclusive: Option<String>,
 }
 
+/// A form's rule for an amendment's amounts (`[amendment]` in form.toml): a ledger of changes
+/// and the financing that offsets them, grouped by `group`, with the net as its total row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AmendmentRule {
+    /// The key of the ledger under `[tables]` that holds the amounts, e.g. `beloeb`.
+    pub table: String,
+    /// The section that places the table, e.g. `oekonomi` (`budgetnote new` places it there).
+    pub section: Option<String>,
+    /// The group of the changes, e.g. "Ændringer"; at least one row must have it.
+    pub changes: String,
+    /// The group of the financing, e.g. "Finansiering"; at least one row must have it.
+    pub financing: String,
+    /// Whether the net (the table's total row) must be stated for every year.
+    pub stated_net: bool,
+    /// The checkbox group and option that declare the amendment budget-neutral (net 0 each year).
+    pub neutral: Option<(String, String)>,
+}
+
 /// A form: a template plus the sections and checkbox groups it prints.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Form {
@@ -62,6 +80,8 @@ pub struct Form {
     pub sections: Vec<SectionSpec>,
     /// Checkbox groups the form prints.
     pub checkboxes: Vec<CheckboxSpec>,
+    /// The amendment rule, for forms whose amounts are changes with their financing.
+    pub amendment: Option<AmendmentRule>,
     /// Where the form comes from: `None` when bundled, else the project's `form.toml`.
     pub file: Option<PathBuf>,
 }
@@ -96,6 +116,40 @@ struct FormFile {
     /// Checkbox groups in print order.
     #[serde(default)]
     checkboxes: Vec<Spanned<CheckboxFile>>,
+    /// The amendment rule: the amounts are changes offset by financing.
+    #[serde(default)]
+    amendment: Option<Spanned<AmendmentFile>>,
+}
+
+/// `[amendment]` of `form.toml`.
+#[derive(Debug, Clone, Deserialize)]
+struct AmendmentFile {
+    /// Key of the ledger under `[tables]` in a proposal, e.g. "beloeb".
+    table: Spanned<String>,
+    /// Key of the section that places the table.
+    #[serde(default)]
+    section: Option<Spanned<String>>,
+    /// Group label of the changes (default "Ændringer").
+    #[serde(default)]
+    changes: Option<Spanned<String>>,
+    /// Group label of the financing (default "Finansiering").
+    #[serde(default)]
+    financing: Option<Spanned<String>>,
+    /// Whether the net must be stated (`stated_totals` for every year); default true.
+    #[serde(default)]
+    stated_net: Option<bool>,
+    /// The tick that declares the amendment budget-neutral.
+    #[serde(default)]
+    neutral: Option<Spanned<NeutralFile>>,
+}
+
+/// `neutral = { checkboxes = "virkning", option = "Udgiftsneutralt" }` of `[amendment]`.
+#[derive(Debug, Clone, Deserialize)]
+struct NeutralFile {
+    /// Key of the checkbox group.
+    checkboxes: Spanned<String>,
+    /// The option that, ticked, declares the amendment budget-neutral.
+    option: Spanned<String>,
 }
 
 /// One `[[sections]]` entry of `form.toml`.
@@ -394,6 +448,10 @@ fn read(name: &str, source: &str, file: Option<&Path>) -> (Option<Form>, Vec<Dia
             exclusive: c.exclusive.as_ref().map(|e| e.get_ref().clone()),
         });
     }
+    let amendment = parsed
+        .amendment
+        .as_ref()
+        .and_then(|a| amendment_rule(a.get_ref(), &sections, &checkboxes, &mut diagnostics));
     let form = Form {
         name: name.to_owned(),
         description: parsed.description.get_ref().trim().to_owned(),
@@ -403,9 +461,96 @@ fn read(name: &str, source: &str, file: Option<&Path>) -> (Option<Form>, Vec<Dia
         zero,
         sections,
         checkboxes,
+        amendment,
         file: file.map(Path::to_owned),
     };
     (Some(form), diagnostics)
+}
+
+/// The checked `[amendment]` rule; its mistakes (a key that is not plain, a section or checkbox
+/// group the form does not have, the same group for changes and financing) are reported.
+fn amendment_rule(
+    a: &AmendmentFile,
+    sections: &[SectionSpec],
+    checkboxes: &[CheckboxSpec],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<AmendmentRule> {
+    let before = diagnostics.len();
+    let table = a.table.get_ref().trim().to_owned();
+    if !is_key(&table) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E002,
+                format!(
+                    "the amendment's table key \"{table}\" must be letters a-z, digits, `_` or `-`"
+                ),
+                Some(a.table.span()),
+            )
+            .with_help("name the key proposals use under [tables], e.g. table = \"beloeb\""),
+        );
+    }
+    let section = a.section.as_ref().map(|s| s.get_ref().trim().to_owned());
+    if let (Some(key), Some(spanned)) = (&section, &a.section)
+        && !sections.iter().any(|s| &s.key == key)
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E002,
+                format!("the amendment's section `{key}` is not a section of this form"),
+                Some(spanned.span()),
+            )
+            .with_help("name one of the form's [[sections]] keys, or leave `section` out"),
+        );
+    }
+    let group = |g: &Option<Spanned<String>>, default: &str| {
+        g.as_ref()
+            .map_or(default.to_owned(), |g| g.get_ref().trim().to_owned())
+    };
+    let changes = group(&a.changes, "Ændringer");
+    let financing = group(&a.financing, "Finansiering");
+    if changes == financing || changes.is_empty() || financing.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::E002,
+                format!("the amendment's changes and financing are both the group \"{financing}\""),
+                a.financing.as_ref().or(a.changes.as_ref()).map(Spanned::span),
+            )
+            .with_help("give the changes and the financing each their own group, e.g. \"Ændringer\" and \"Finansiering\""),
+        );
+    }
+    let mut neutral = None;
+    if let Some(n) = &a.neutral {
+        let n = n.get_ref();
+        let key = n.checkboxes.get_ref().trim();
+        let option = n.option.get_ref().trim();
+        match checkboxes.iter().find(|c| c.key == key) {
+            None => diagnostics.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!("the amendment's neutral tick names the checkbox group `{key}`, which this form does not have"),
+                    Some(n.checkboxes.span()),
+                )
+                .with_help("name one of the form's [[checkboxes]] keys"),
+            ),
+            Some(c) if !c.options.iter().any(|o| o == option) => diagnostics.push(
+                Diagnostic::new(
+                    Code::E021,
+                    format!("the amendment's neutral option \"{option}\" is not one of the group's options"),
+                    Some(n.option.span()),
+                )
+                .with_help("name one of the group's `options` exactly as written there"),
+            ),
+            Some(_) => neutral = Some((key.to_owned(), option.to_owned())),
+        }
+    }
+    (diagnostics.len() == before).then_some(AmendmentRule {
+        table,
+        section,
+        changes,
+        financing,
+        stated_net: a.stated_net.unwrap_or(true),
+        neutral,
+    })
 }
 
 /// Whether `key` can be written unquoted as a TOML key: letters, digits, `_` and `-`.
@@ -467,5 +612,59 @@ mod tests {
         let codes: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
         assert!(codes.contains(&Code::E002), "{codes:?}");
         assert!(diagnostics.iter().all(|d| d.span.is_some()));
+    }
+
+    // An `[amendment]` rule reads into the form; one naming a section, checkbox group or option
+    // the form lacks, or one group for both changes and financing, is spanned and left out.
+    #[test]
+    fn amendment_rules_are_read_and_their_mistakes_spanned() {
+        let form = Forms::bundled().find("aendringsforslag").unwrap();
+        let rule = form.amendment.as_ref().unwrap();
+        assert_eq!(
+            (
+                rule.table.as_str(),
+                rule.changes.as_str(),
+                rule.financing.as_str()
+            ),
+            ("beloeb", "Ændringer", "Finansiering")
+        );
+        assert_eq!(
+            rule.neutral,
+            Some(("virkning".to_owned(), "Udgiftsneutralt".to_owned()))
+        );
+        let head = "label = \"X\"\ndescription = \"x\"\n[[sections]]\nkey = \"a\"\n[[checkboxes]]\nkey = \"v\"\ntitle = \"V\"\noptions = [\"Neutral\"]\n";
+        for (rule, code, at) in [
+            ("table = \"t\"\nsection = \"b\"\n", Code::E002, "\"b\""),
+            (
+                "table = \"t\"\nchanges = \"F\"\nfinancing = \"F\"\n",
+                Code::E002,
+                "\"F\"\n\n",
+            ),
+            (
+                "table = \"t\"\nneutral = { checkboxes = \"w\", option = \"Neutral\" }\n",
+                Code::E002,
+                "\"w\"",
+            ),
+            (
+                "table = \"t\"\nneutral = { checkboxes = \"v\", option = \"Nul\" }\n",
+                Code::E021,
+                "\"Nul\"",
+            ),
+        ] {
+            let source = format!("{head}[amendment]\n{rule}\n");
+            let (form, diagnostics) = read("x", &source, None);
+            assert_eq!(diagnostics.len(), 1, "{rule}: {diagnostics:#?}");
+            assert_eq!(diagnostics[0].code, code, "{rule}");
+            let span = diagnostics[0].span.clone().unwrap();
+            assert_eq!(span.start, source.rfind(at).unwrap(), "{rule}");
+            assert!(form.unwrap().amendment.is_none(), "{rule}");
+        }
+        let (form, diagnostics) = read("x", &format!("{head}[amendment]\ntable = \"t\"\n"), None);
+        assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+        assert!(
+            form.unwrap()
+                .amendment
+                .is_some_and(|r| r.stated_net && r.neutral.is_none())
+        );
     }
 }

@@ -8,6 +8,7 @@
 //! acknowledgements (`acknowledge`) come after.
 
 pub mod accounts;
+pub mod amendment;
 pub mod annual;
 pub mod committees;
 pub mod content;
@@ -141,6 +142,19 @@ pub const CHECKS: &[Check] = &[
             found.extend(with_proposal(cx, |p| same_as::check(cx, p)));
             found
         },
+    },
+    Check {
+        name: "an amendment's changes, financing and net effect",
+        codes: &[
+            Code::E090,
+            Code::E091,
+            Code::E092,
+            Code::E093,
+            Code::E094,
+            Code::W016,
+        ],
+        needs: Needs::Proposal,
+        run: amendment::check,
     },
     Check {
         name: "committees against the register",

@@ -286,6 +286,7 @@ pub fn skeleton(
     budget(&mut out, form, register, year);
     checkboxes(&mut out, form);
     sections(&mut out, form);
+    amendment(&mut out, form, year);
     out.push_str(&format!(
         "\n# Optional parts (see README):\n\
          # [request]                        # Beløb: what a catalogue proposal asks for\n\
@@ -399,6 +400,91 @@ fn budget(out: &mut String, form: &Form, register: &Option<(String, String)>, ye
     out.push('\n');
 }
 
+/// The amendment's table, for a form with an `[amendment]` rule: one change and one financing
+/// line of zeros, and the net effect stated as zeros.
+fn amendment(out: &mut String, form: &Form, year: i64) {
+    let Some(rule) = &form.amendment else {
+        return;
+    };
+    let years: Vec<i64> = (year..year + 4).collect();
+    let list = years
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let zeros = years
+        .iter()
+        .map(|y| format!("{y} = 0"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let table = &rule.table;
+    out.push_str(&format!(
+        "\n# The amendment's amounts: the changes (group {changes}) and the financing that offsets\n\
+         # them (group {financing}), per year; the net effect is changes + financing, stated below\n\
+         # and checked. (+) = merudgift/mindreindtægt, (−) = mindreudgift/merindtægt: financing is\n\
+         # written with a minus.\n[tables.{table}]\n",
+        changes = quoted(&rule.changes),
+        financing = quoted(&rule.financing),
+    ));
+    field(out, "kind = \"ledger\"", "amounts per year");
+    field(
+        out,
+        "caption = \"Tabel 1. Ændringer og finansiering\"",
+        "printed above the table",
+    );
+    field(
+        out,
+        "unit = \"1.000 kr.\"",
+        "\"kr.\", \"1.000 kr.\" or \"mio. kr.\"",
+    );
+    field(
+        out,
+        &format!("prices = \"{year}-priser\""),
+        "Prisniveau: price basis",
+    );
+    field(
+        out,
+        &format!("years = [{list}]"),
+        "budgetår and overslagsår",
+    );
+    field(
+        out,
+        "group_by = [\"group\"]",
+        "a subtotal for the changes and one for the financing",
+    );
+    field(
+        out,
+        "total = \"Nettovirkning\"",
+        "the net effect row: changes + financing",
+    );
+    field(
+        out,
+        &format!("stated_totals = {{ {zeros} }}"),
+        "the net effect as the amendment states it (checked)",
+    );
+    for (group, label) in [
+        (&rule.changes, "ændring"),
+        (&rule.financing, "finansiering"),
+    ] {
+        out.push_str(&format!("\n[[tables.{table}.rows]]\n"));
+        field(
+            out,
+            &format!("label = {}", quoted(&format!("{PLACEHOLDER}: {label}"))),
+            "what the line is",
+        );
+        field(
+            out,
+            &format!("group = {}", quoted(group)),
+            "changes or financing",
+        );
+        field(
+            out,
+            &format!("amounts = {{ {zeros} }}"),
+            "per year, in the table's unit",
+        );
+    }
+}
+
 /// The `[checkboxes]` part with every group of the form and its options in comments.
 fn checkboxes(out: &mut String, form: &Form) {
     if form.checkboxes.is_empty() {
@@ -436,7 +522,12 @@ fn sections(out: &mut String, form: &Form) {
             heading.unwrap_or("forslagets tekst")
         ));
         let c = if s.required { "" } else { "# " };
-        out.push_str(&format!("{c}{} = {placeholder}\n", s.key));
+        match &form.amendment {
+            Some(rule) if rule.section.as_deref() == Some(s.key.as_str()) => out.push_str(
+                &format!("{c}{} = [{{ table = {} }}]\n", s.key, quoted(&rule.table)),
+            ),
+            _ => out.push_str(&format!("{c}{} = {placeholder}\n", s.key)),
+        }
     }
 }
 

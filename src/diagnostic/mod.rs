@@ -190,6 +190,17 @@ codes! {
     E076 => Error,
     /// A key of a catalogue's target or group total is not a year.
     E077 => Error,
+    /// An amendment's amounts table is missing, not a ledger, not grouped by `group`, or has no
+    /// net row.
+    E090 => Error,
+    /// An amendment without changes or without financing.
+    E091 => Error,
+    /// An amendment's row in a group that is neither the changes nor the financing.
+    E092 => Error,
+    /// An amendment that does not state its net effect for every year.
+    E093 => Error,
+    /// An amendment ticked budget-neutral whose net effect is not 0 in a year.
+    E094 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.
@@ -210,6 +221,8 @@ codes! {
     W011 => Warning,
     /// An amount of money in the text written with a decimal point ("2.5 mio. kr.").
     W012 => Warning,
+    /// An amendment's financing line with a plus (a merudgift or mindreindtægt).
+    W016 => Warning,
     /// An amount a year in the text ("2,8 mio. kr. årligt") that holds in some years only.
     W025 => Warning,
     /// A total in the text that the parts it lists do not make ("i alt 12,5, heraf 4,2 og 8,23").

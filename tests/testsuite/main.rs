@@ -1,5 +1,6 @@
 //! The integration tests, one binary (each test binary links Typst): one module per feature.
 
+mod amendment;
 mod bad_inputs;
 mod catalogue;
 mod check_render;
