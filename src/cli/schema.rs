@@ -436,6 +436,7 @@ fn shared_definitions() -> Map<String, Value> {
             "committee": text("Ledger: the committee the row is grouped under (group_by = [\"committee\", …])."),
             "area": text("Ledger: the area the row is grouped under (group_by = [\"…\", \"area\"])."),
             "expense": { "$ref": "#/definitions/expense" },
+            "same_as": text("Ledger: this row is the same figure as a row of another ledger, \"table.label\" (a row, subtotal or total row by its printed label); checked in every shared column."),
             "cells": { "type": "array", "description": "Text and comparison tables: the cells.", "items": cell },
         }),
         &[],
@@ -454,6 +455,7 @@ fn shared_definitions() -> Map<String, Value> {
             "zero": { "enum": ["0", "-", "\u{2013}"], "description": "Ledger: how a zero prints, \"0\" or \"-\" (default: the form's choice)." },
             "group_by": { "type": "array", "description": "Ledger: the row keys rows are grouped by, outermost first, with a subtotal per group, e.g. [\"committee\", \"area\"].", "items": { "enum": ["committee", "area", "expense", "group"] } },
             "subtotal": text("Ledger: label of a group's subtotal row; {group} is the group's name (default \"{group} i alt\")."),
+            "total_same_as": text("Ledger: the total row is the same figure as a row of another ledger, \"table.label\" (e.g. \"oversigt.Dagtilbud\"); checked in every shared column."),
             "stated_subtotals": {
                 "type": "object",
                 "description": "Ledger: subtotals as published, by group name (\"Dagtilbud\" or \"Børne- og Ungdomsudvalget / Dagtilbud\"), per column key (checked).",

@@ -112,8 +112,8 @@ fn form_of(instance: &Value) -> String {
     instance["form"].as_str().expect("form").to_owned()
 }
 
-/// Every bundled proposal (proposals/, tests/good/, the ledger fixtures of tests/tables/ and the
-/// budgetopfølgning form's example) validates against its form's schema and
+/// Every bundled proposal (proposals/, tests/good/, the ledger fixtures of tests/tables/, the
+/// new forms' examples and fixtures, and declared repeats) validates against its form's schema and
 /// against the schema of any form.
 #[test]
 fn bundled_proposals_validate() {
@@ -123,6 +123,10 @@ fn bundled_proposals_validate() {
     // Ledgers of every shape: budget stages, computed columns, groups, stated subtotals, a chart.
     files.extend(proposals(&root().join("tests/tables")));
     files.push(root().join("templates/budgetopfoelgning/example.toml"));
+    files.push(root().join("templates/aendringsforslag/example.toml"));
+    files.push(root().join("tests/amendments/konservative/proposal.toml"));
+    // Declared repeats across tables (same_as, total_same_as).
+    files.push(root().join("tests/crosschecks/same-as/proposal.toml"));
     assert!(files.len() >= 16, "{files:?}");
     for file in files {
         let instance = toml_to_json(&std::fs::read_to_string(&file).unwrap());

@@ -355,6 +355,7 @@ fn readme_ledger_examples() -> Vec<String> {
             }
             let ids: Vec<String> = block
                 .lines()
+                .map(|l| l.split('#').next().unwrap_or("").trim())
                 .filter_map(|l| l.strip_prefix("[tables."))
                 .filter_map(|l| l.strip_suffix(']'))
                 .filter(|id| !id.contains('.'))
