@@ -32,6 +32,21 @@ pub fn diagnostic(refusal: &Refusal, generated: &str, source: &str) -> Diagnosti
         .range
         .as_ref()
         .and_then(|range| locate(generated, range, source));
+    if let Some((_, id)) = refusal.message.split_once("budgetnote: table too wide: ") {
+        let id = id.trim_end_matches(['"', ')']);
+        return Diagnostic::new(
+            Code::E078,
+            format!(
+                "table `{id}` is too wide for the page: its figure columns leave no room for the labels"
+            ),
+            table_span(source, id).or(span),
+        )
+        .with_label("this table")
+        .with_help(
+            "use fewer columns (split the table in two), or a larger unit (1.000 kr. or mio. kr.) \
+             so the figures have fewer digits",
+        );
+    }
     let mut help = String::from(
         "the typesetter cannot print this text as written; change or shorten the marked text",
     );
@@ -46,6 +61,19 @@ pub fn diagnostic(refusal: &Refusal, generated: &str, source: &str) -> Diagnosti
     )
     .with_label("refused by the typesetter")
     .with_help(help)
+}
+
+/// The span of a table's header line, `[tables.<id>]`, in the proposal's source.
+fn table_span(source: &str, id: &str) -> Option<Range<usize>> {
+    let table = crate::source::SourceView::new(source)
+        .table()?
+        .get("tables")?
+        .get_ref()
+        .as_table()?
+        .iter()
+        .find(|(key, _)| key.get_ref() == id)
+        .map(|(key, _)| key.span())?;
+    Some(table)
 }
 
 /// [`diagnostic`] for a catalogue's annex: at the catalogue's own text, or, when the refused

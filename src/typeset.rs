@@ -263,11 +263,12 @@ fn refusals(world: &DocWorld<'_>, errors: &[SourceDiagnostic]) -> Vec<Refusal> {
         .map(|e| Refusal {
             message: e.message.to_string(),
             hints: e.hints.iter().map(|h| h.v.to_string()).collect(),
-            range: e
-                .span
-                .id()
-                .filter(|id| *id == world.main.id())
-                .and_then(|_| world.range(e.span)),
+            // Where the error is, or else the innermost call in the generated source that led
+            // to it (a refusal inside a shared layout function is at the call's arguments).
+            range: std::iter::once(e.span)
+                .chain(e.trace.iter().map(|t| t.span.into()))
+                .find(|span| span.id() == Some(world.main.id()))
+                .and_then(|span| world.range(span)),
             internal: false,
         })
         .collect()

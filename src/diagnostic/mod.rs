@@ -190,6 +190,8 @@ codes! {
     E076 => Error,
     /// A key of a catalogue's target or group total is not a year.
     E077 => Error,
+    /// A table is too wide for the page, even in the smallest type.
+    E078 => Error,
     /// An amendment's amounts table is missing, not a ledger, not grouped by `group`, or has no
     /// net row.
     E090 => Error,

@@ -12,6 +12,8 @@ use crate::number::{format_amount, round};
 /// A ledger ready to print.
 #[derive(Debug, Clone, Serialize)]
 pub struct LedgerView {
+    /// The table's id under `[tables]`, for the refusal of a table too wide for the page.
+    pub id: String,
     /// Caption above the table.
     pub caption: Option<String>,
     /// "Beløb i 1.000 kr." printed above when the label column has its own header.
@@ -180,6 +182,7 @@ pub fn view(l: &Ledger, zero: Zero) -> LedgerView {
         })
         .collect();
     LedgerView {
+        id: l.id.clone(),
         longest,
         caption: l.caption.clone(),
         unit_line,
