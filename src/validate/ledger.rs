@@ -1016,6 +1016,7 @@ impl Validator<'_> {
         tolerance: Option<Decimal>,
         subject: &Subject,
     ) {
+        let written: Vec<usize> = stated.iter().map(|s| s.column).collect();
         for s in stated {
             let column = &columns[s.column];
             let name = subject.name(column);
@@ -1026,6 +1027,13 @@ impl Validator<'_> {
                 continue;
             }
             cells[s.column] = self.compare(s.value, cells[s.column], s.span, &name, tolerance);
+        }
+        // A row reads left to right: a computed figure that was not stated follows the figures
+        // printed beside it, the published ones included (2.050 − 1.999 prints 51, not 50).
+        for (i, column) in columns.iter().enumerate() {
+            if let (Some(formula), false) = (&column.formula, written.contains(&i)) {
+                cells[i] = formula.apply(&cells[..i]);
+            }
         }
     }
 
