@@ -30,12 +30,7 @@ struct Row {
 
 /// E065 for each row that disagrees with a row of the same label in an earlier table.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
-    let Some(DeValue::Table(tables)) = cx
-        .view
-        .table()
-        .and_then(|t| t.get("tables"))
-        .map(|v| v.get_ref())
-    else {
+    let Some(tables) = written_tables(cx) else {
         return Vec::new();
     };
     let rows = rows(tables);
@@ -85,12 +80,24 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     found
 }
 
-/// The ledger rows of every table, in source order.
-fn rows(tables: &DeTable<'_>) -> Vec<Row> {
-    let text = |t: &DeTable<'_>, key: &str| match t.get(key).map(|v| v.get_ref()) {
+/// The file's `[tables]` as written, if it has them.
+pub(super) fn written_tables<'a>(cx: &'a Context<'_>) -> Option<&'a DeTable<'a>> {
+    match cx.view.table()?.get("tables")?.get_ref() {
+        DeValue::Table(tables) => Some(tables),
+        _ => None,
+    }
+}
+
+/// A string value of a written table, trimmed.
+pub(super) fn text(t: &DeTable<'_>, key: &str) -> Option<String> {
+    match t.get(key).map(|v| v.get_ref()) {
         Some(DeValue::String(s)) => Some(s.trim().to_owned()),
         _ => None,
-    };
+    }
+}
+
+/// The ledger rows of every table, in source order.
+fn rows(tables: &DeTable<'_>) -> Vec<Row> {
     let mut found = Vec::new();
     for (id, table) in tables {
         let DeValue::Table(table) = table.get_ref() else {

@@ -9,6 +9,7 @@ use std::ops::Range;
 use toml::de::{DeTable, DeValue};
 
 use super::Context;
+use super::cross_table::{text, written_tables};
 use crate::checked::{Cells, CheckedProposal, Ledger};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::number::format_amount;
@@ -28,12 +29,7 @@ struct Declaration {
 
 /// E065 and E069 for every `same_as` and `total_same_as` of the proposal.
 pub fn check(cx: &Context<'_>, p: &CheckedProposal) -> Vec<Diagnostic> {
-    let Some(DeValue::Table(tables)) = cx
-        .view
-        .table()
-        .and_then(|t| t.get("tables"))
-        .map(|v| v.get_ref())
-    else {
+    let Some(tables) = written_tables(cx) else {
         return Vec::new();
     };
     let ledgers: Vec<&Ledger> = p.ledgers().collect();
@@ -57,10 +53,6 @@ pub fn check(cx: &Context<'_>, p: &CheckedProposal) -> Vec<Diagnostic> {
 
 /// The declarations under `[tables]`, with their spans.
 fn declarations(tables: &DeTable<'_>) -> Vec<Declaration> {
-    let text = |t: &DeTable<'_>, key: &str| match t.get(key).map(|v| v.get_ref()) {
-        Some(DeValue::String(s)) => Some(s.trim().to_owned()),
-        _ => None,
-    };
     let mut found = Vec::new();
     for (id, table) in tables {
         let DeValue::Table(table) = table.get_ref() else {

@@ -818,26 +818,14 @@ impl Validator<'_> {
         {
             return Some(i);
         }
-        let years: Vec<String> = columns
-            .iter()
-            .filter_map(|c| c.year.map(|y| y.to_string()))
-            .collect();
+        let years: Vec<i64> = columns.iter().filter_map(|c| c.year).collect();
         let keys: Vec<&str> = columns
             .iter()
             .filter(|c| !c.key.is_empty())
             .map(|c| c.key.as_str())
             .collect();
         let diagnostic = if let (Ok(year), false) = (name.parse::<i64>(), years.is_empty()) {
-            Diagnostic::new(
-                Code::E013,
-                format!("amount for {year}, a year the table does not have"),
-                Some(raw.span()),
-            )
-            .with_label(format!("{year} is not in `years`"))
-            .with_help(format!(
-                "the table's years are {}; add {year} to `years` or remove this amount",
-                years.join(", ")
-            ))
+            super::year_not_in_table(year, raw.span(), &years)
         } else {
             Diagnostic::new(
                 Code::E018,

@@ -183,6 +183,21 @@ fn same_magnitude(written: &str) -> &'static [&'static str] {
     }
 }
 
+/// E013: an amount for a year the table does not have.
+fn year_not_in_table(year: i64, span: std::ops::Range<usize>, years: &[i64]) -> Diagnostic {
+    let listed: Vec<String> = years.iter().map(i64::to_string).collect();
+    Diagnostic::new(
+        Code::E013,
+        format!("amount for {year}, a year the table does not have"),
+        Some(span),
+    )
+    .with_label(format!("{year} is not in `years`"))
+    .with_help(format!(
+        "the table's years are {}; add {year} to `years` or remove this amount",
+        listed.join(", ")
+    ))
+}
+
 struct Validator<'s> {
     /// Everything found so far.
     diags: Vec<Diagnostic>,
@@ -334,22 +349,7 @@ impl Validator<'_> {
             };
             match years.iter().position(|y| *y == year) {
                 Some(i) => cells[i] = value,
-                None => self.push(
-                    Diagnostic::new(
-                        Code::E013,
-                        format!("amount for {year}, a year the table does not have"),
-                        Some(raw.span()),
-                    )
-                    .with_label(format!("{year} is not in `years`"))
-                    .with_help(format!(
-                        "the table's years are {}; add {year} to `years` or remove this amount",
-                        years
-                            .iter()
-                            .map(|y| y.to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                ),
+                None => self.push(year_not_in_table(year, raw.span(), years)),
             }
         }
         cells

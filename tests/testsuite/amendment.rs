@@ -4,10 +4,9 @@
 
 use std::path::Path;
 
-use lopdf::Document;
-
 use crate::common::{
-    case_dirs, check_json, expected_places, missing_in_order, pdf_text, render, root, tokens,
+    case_dirs, check_json, danish, expected_places, missing_in_order, pdf_text, render, root,
+    tokens,
 };
 use crate::pdf_standards::assert_publishable;
 
@@ -70,23 +69,6 @@ fn row_tokens(label: &str, figures: &[i64]) -> Vec<String> {
     let mut out = tokens(label);
     out.extend(figures.iter().map(|f| f.abs().to_string()));
     out
-}
-
-/// A whole number the Danish way, with thousands dots and a true minus.
-fn danish(value: i64) -> String {
-    let digits = value.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if value < 0 {
-        format!("\u{2212}{out}")
-    } else {
-        out
-    }
 }
 
 /// The fixture of a party's amendment.
@@ -181,19 +163,7 @@ fn amendment_is_publishable_and_says_what_it_is() {
         "Flere hænder i ældreplejen og længere åbningstid i vuggestuerne",
         &path,
     );
-    let doc = Document::load_mem(&pdf).unwrap();
-    let info = doc
-        .trailer
-        .get(b"Info")
-        .and_then(|o| o.as_reference())
-        .and_then(|id| doc.get_dictionary(id))
-        .unwrap();
-    let subject = info.get(b"Subject").unwrap().as_str().unwrap();
-    let subject = lopdf::decode_text_string(&lopdf::Object::String(
-        subject.to_vec(),
-        lopdf::StringFormat::Literal,
-    ))
-    .unwrap();
+    let subject = crate::pdf_standards::info(&pdf, b"Subject");
     assert!(subject.starts_with("Ændringsforslag"), "{subject}");
     let text = pdf_text(&pdf);
     assert!(text.contains("Det Konservative Folkeparti"), "{text}");

@@ -300,3 +300,20 @@ pub fn run_ok(dir: &Path, args: &[&str]) -> Output {
     );
     out
 }
+
+/// A whole number the Danish way, with thousands dots and a true minus.
+pub fn danish(value: i64) -> String {
+    let digits = value.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('.');
+        }
+        out.push(c);
+    }
+    if value < 0 {
+        format!("\u{2212}{out}")
+    } else {
+        out
+    }
+}

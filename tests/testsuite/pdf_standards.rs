@@ -89,6 +89,13 @@ pub struct Node {
     pub attributes: String,
 }
 
+/// An entry of the PDF's document information dictionary (`Subject`, `Author`, …) as text.
+pub fn info(pdf: &[u8], key: &[u8]) -> String {
+    let doc = Document::load_mem(pdf).unwrap();
+    let info = dict(&doc, doc.trailer.get(b"Info").unwrap()).unwrap();
+    entry(&doc, info, key)
+}
+
 /// The structure tree in reading order.
 pub fn structure(doc: &Document) -> Vec<Node> {
     let catalog = doc.catalog().unwrap();

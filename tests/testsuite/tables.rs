@@ -7,7 +7,7 @@ use std::path::Path;
 
 use lopdf::Document;
 
-use crate::common::{missing_in_order, pdf_text, render, root, tokens};
+use crate::common::{danish, missing_in_order, pdf_text, render, root, tokens};
 use crate::pdf_positions::{Rule, overlapping, rules, text_boxes};
 use crate::pdf_standards::{assert_publishable, structure};
 
@@ -179,19 +179,8 @@ fn follow_up_is_publishable_and_says_what_it_is() {
         "Budgetopfølgning pr. 30. september 2025 for udvalgenes driftsområder",
         &path,
     );
+    let subject = crate::pdf_standards::info(&pdf, b"Subject");
     let doc = Document::load_mem(&pdf).unwrap();
-    let info = doc
-        .trailer
-        .get(b"Info")
-        .and_then(|o| o.as_reference())
-        .and_then(|id| doc.get_dictionary(id))
-        .unwrap();
-    let subject = info.get(b"Subject").unwrap().as_str().unwrap();
-    let subject = lopdf::decode_text_string(&lopdf::Object::String(
-        subject.to_vec(),
-        lopdf::StringFormat::Literal,
-    ))
-    .unwrap();
     assert!(subject.starts_with("Budgetopfølgning"), "{subject}");
     let rows = rows(&path);
     let figures: Vec<Node> = structure(&doc)
@@ -222,23 +211,6 @@ fn follow_up_is_publishable_and_says_what_it_is() {
 
 /// A figure's alt text.
 struct Node(String);
-
-/// A whole number with Danish thousands dots.
-fn danish(value: i64) -> String {
-    let digits = value.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push('.');
-        }
-        out.push(c);
-    }
-    if value < 0 {
-        format!("\u{2212}{out}")
-    } else {
-        out
-    }
-}
 
 /// A4's width and the forms' side margin (2,3 cm), in PDF points.
 const PAGE_WIDTH: f64 = 595.28;
