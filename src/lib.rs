@@ -26,6 +26,7 @@ pub mod number;
 pub mod output;
 pub mod parse;
 pub mod refusal;
+pub mod sheets;
 pub mod source;
 pub mod typeset;
 pub mod validate;
@@ -81,7 +82,13 @@ pub fn check_source_with(
     project: Option<&checks::ProjectData<'_>>,
 ) -> Checked {
     let view = source::SourceView::new(&source);
-    let (model, mut diagnostics) = parse::parse_view::<model::Proposal>(&view);
+    let (mut model, mut diagnostics) = parse::parse_view::<model::Proposal>(&view);
+    // Figures named by `from` are read from their spreadsheets before validation, so every
+    // check applies to them as to typed ones; outside a project, files beside the proposal.
+    if let Some(m) = model.as_mut() {
+        let root = project.map_or_else(|| path.parent().unwrap_or(Path::new(".")), |p| p.root);
+        diagnostics.extend(sheets::resolve(m, path, root));
+    }
     let proposal = model.and_then(|m| {
         let (checked, more) = validate::validate(&m, &source, forms, profile);
         diagnostics.extend(more);
@@ -261,6 +268,7 @@ impl Project {
     /// and that its logo is an image inside the project.
     pub fn check_source(&self, path: &Path, source: String) -> Checked {
         let data = checks::ProjectData {
+            root: &self.root,
             glyphs: &self.glyphs,
             committees: &self.config.committees,
             chart: &self.chart,

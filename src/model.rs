@@ -155,6 +155,10 @@ pub struct Table {
     /// (e.g. `"oversigt.Dagtilbud"`); checked in every column both tables have (E065).
     #[serde(default)]
     pub total_same_as: Option<Spanned<String>>,
+    /// Ledger: rows read from a spreadsheet kept beside the proposal, at every check and render
+    /// (label, text columns, then the figure columns in order), added after the rows written here.
+    #[serde(default)]
+    pub from: Option<Spanned<SheetRange>>,
     /// Ledger: a bar chart of some of the table's columns, printed below it.
     #[serde(default)]
     pub chart: Option<Spanned<Chart>>,
@@ -223,6 +227,18 @@ pub struct ColumnSpec {
     pub decimals: Option<Spanned<i64>>,
 }
 
+/// A range of a spreadsheet (XLSX, ODS or CSV) the figures are read from.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SheetRange {
+    /// The file, relative to the proposal, inside the project, e.g. "drift.xlsx".
+    pub file: Spanned<String>,
+    /// The sheet of a workbook, e.g. "Drift"; the first sheet if absent (a CSV file has none).
+    #[serde(default)]
+    pub sheet: Option<Spanned<String>>,
+    /// The cells, e.g. "A2:F9" (rows of a table) or "C7:F7" (one row's figures).
+    pub range: Spanned<String>,
+}
+
 /// A bar chart of a ledger's figures.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Chart {
@@ -263,6 +279,10 @@ pub struct Row {
     /// Ledger: the area ("bevillingsområde", "politikområde") the row belongs to.
     #[serde(default)]
     pub area: Option<Spanned<String>>,
+    /// Ledger: the row's figures read from one row of a spreadsheet (the figure columns in order),
+    /// instead of `amounts`.
+    #[serde(default)]
+    pub from: Option<Spanned<SheetRange>>,
     /// Ledger: the row is the same figure as a row of another ledger, `"table.label"` (the other
     /// table's row, subtotal or total row by its printed label); checked (E065).
     #[serde(default)]

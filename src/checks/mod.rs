@@ -41,6 +41,8 @@ pub struct Context<'a> {
 
 /// What checks compare a proposal with: the project's fonts, register and chart.
 pub struct ProjectData<'a> {
+    /// The project's root folder: files a proposal names (spreadsheets) must lie inside it.
+    pub root: &'a std::path::Path,
     /// Which characters the fonts can print.
     pub glyphs: &'a glyphs::Glyphs,
     /// The register of committees (abbreviation → name); empty: no register.

@@ -436,6 +436,7 @@ fn shared_definitions() -> Map<String, Value> {
             "committee": text("Ledger: the committee the row is grouped under (group_by = [\"committee\", …])."),
             "area": text("Ledger: the area the row is grouped under (group_by = [\"…\", \"area\"])."),
             "expense": { "$ref": "#/definitions/expense" },
+            "from": reference("sheet_range", "Ledger: this row's figures read from one row of a spreadsheet, instead of amounts."),
             "same_as": text("Ledger: this row is the same figure as a row of another ledger, \"table.label\" (a row, subtotal or total row by its printed label); checked in every shared column."),
             "cells": { "type": "array", "description": "Text and comparison tables: the cells.", "items": cell },
         }),
@@ -455,6 +456,7 @@ fn shared_definitions() -> Map<String, Value> {
             "zero": { "enum": ["0", "-", "\u{2013}"], "description": "Ledger: how a zero prints, \"0\" or \"-\" (default: the form's choice)." },
             "group_by": { "type": "array", "description": "Ledger: the row keys rows are grouped by, outermost first, with a subtotal per group, e.g. [\"committee\", \"area\"].", "items": { "enum": ["committee", "area", "expense", "group"] } },
             "subtotal": text("Ledger: label of a group's subtotal row; {group} is the group's name (default \"{group} i alt\")."),
+            "from": reference("sheet_range", "Ledger: rows read from a spreadsheet at every check and render, added after the rows written here."),
             "total_same_as": text("Ledger: the total row is the same figure as a row of another ledger, \"table.label\" (e.g. \"oversigt.Dagtilbud\"); checked in every shared column."),
             "stated_subtotals": {
                 "type": "object",
@@ -542,8 +544,18 @@ fn shared_definitions() -> Map<String, Value> {
         }),
         &[],
     );
+    let sheet_range = object(
+        "A range of a spreadsheet kept beside the proposal (XLSX, ODS or CSV) the figures are read from.",
+        json!({
+            "file": text("The spreadsheet, relative to the proposal, inside the project, e.g. \"drift.xlsx\"."),
+            "sheet": text("The workbook's sheet, e.g. \"Drift\"; the first sheet if absent (a CSV file has none)."),
+            "range": text("The cells, e.g. \"A2:F9\" (rows: label, text columns, figure columns) or \"C7:F7\" (one row's figures)."),
+        }),
+        &["file", "range"],
+    );
     let mut map = Map::new();
     for (key, value) in [
+        ("sheet_range", sheet_range),
         ("acknowledgement", acknowledgement),
         ("agreement", agreement),
         ("amount", amount),

@@ -218,8 +218,12 @@ pub fn plan(scope: &Scope, changed: &[PathBuf]) -> Option<Round> {
             // A removed or renamed proposal, or one outside the project: render all, so that
             // outputs mirror the inputs and a stale PDF goes.
             "toml" if input => all = true,
-            // A logo or other image a proposal may show.
-            "svg" | "png" | "jpg" | "jpeg" if input => all = true,
+            // A logo or other image a proposal may show, or a spreadsheet it reads figures from.
+            "svg" | "png" | "jpg" | "jpeg" | "xlsx" | "xlsm" | "xlsb" | "xls" | "ods" | "csv"
+                if input =>
+            {
+                all = true
+            }
             _ => {}
         }
     }
@@ -298,6 +302,15 @@ mod tests {
         );
         assert_eq!(plan(&scope, &[dir.join("out/a.pdf")]), None);
         assert_eq!(plan(&scope, &[dir.join("proposals/.a.toml.swp")]), None);
+        // A spreadsheet a proposal reads its figures from renders again what may read it.
+        assert_eq!(
+            plan(&scope, &[dir.join("proposals/drift.xlsx")]),
+            Some(Round::All)
+        );
+        assert_eq!(
+            plan(&scope, &[dir.join("proposals/drift.csv")]),
+            Some(Round::All)
+        );
         assert_eq!(plan(&scope, &[dir.join("proposals/notes.txt")]), None);
         // A catalogue watched is rendered with a changed proposal.
         let k = dir.join("proposals/katalog.toml");

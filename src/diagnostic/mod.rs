@@ -203,6 +203,10 @@ codes! {
     E093 => Error,
     /// An amendment ticked budget-neutral whose net effect is not 0 in a year.
     E094 => Error,
+    /// A spreadsheet named by `from` cannot be read as the table needs it.
+    E095 => Error,
+    /// A spreadsheet cell named by `from` is not a usable figure or label.
+    E096 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.

@@ -127,6 +127,9 @@ fn bundled_proposals_validate() {
     files.push(root().join("tests/amendments/konservative/proposal.toml"));
     // Declared repeats across tables (same_as, total_same_as).
     files.push(root().join("tests/crosschecks/same-as/proposal.toml"));
+    // Figures read from spreadsheets (from).
+    files.push(root().join("tests/sheets/twin/proposal.toml"));
+    files.push(root().join("tests/sheets/twin/csv.toml"));
     assert!(files.len() >= 16, "{files:?}");
     for file in files {
         let instance = toml_to_json(&std::fs::read_to_string(&file).unwrap());
