@@ -1,6 +1,7 @@
 //! Export of a typeset document to an output format, one module per format. Today every output
 //! is a PDF (PDF/A-2a and PDF/UA-1); a new format is a variant of [`Format`] and a module here.
 
+pub mod html;
 mod pdf;
 
 use typst::diag::SourceDiagnostic;

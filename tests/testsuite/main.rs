@@ -15,6 +15,7 @@ mod figures;
 mod forms;
 mod fuzz;
 mod golden;
+mod html;
 mod init;
 mod new;
 mod output;

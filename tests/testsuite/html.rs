@@ -1,0 +1,536 @@
+//! HTML pages: every word and figure of the seeds (and of the PDFs of the newer fixtures) in
+//! order in the pages' text, user text escaped, same bytes every time, and a real browser
+//! (headless Chromium with axe-core) finding no accessibility violation and no horizontal
+//! scrolling at phone and desktop width.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use budgetnote::Project;
+use budgetnote::catalogue::CheckedCatalogue;
+use budgetnote::checked::CheckedProposal;
+use budgetnote::export::html;
+
+use crate::common::{missing_in_order, pdf_text, root, seed_tokens, tokens};
+
+/// A checked proposal of the project at the repository root.
+fn checked(path: &Path) -> CheckedProposal {
+    let project = Project::open(&root()).expect("project opens");
+    let checked = project.check_file(path).expect("readable proposal");
+    assert!(
+        !checked.report.has_errors(),
+        "{}: {:#?}",
+        path.display(),
+        checked.report.diagnostics
+    );
+    checked.proposal.expect("checked proposal")
+}
+
+/// A checked catalogue of the project at the repository root.
+fn checked_catalogue(path: &Path) -> CheckedCatalogue {
+    let project = Project::open(&root()).expect("project opens");
+    let source = std::fs::read_to_string(path).expect("catalogue readable");
+    let (report, _, catalogue) =
+        budgetnote::catalogue::check(path, source, &project).expect("catalogue checks");
+    assert!(!report.has_errors(), "{:#?}", report.diagnostics);
+    catalogue.expect("checked catalogue")
+}
+
+/// A catalogue's pages: the index, then each proposal's href (relative to the index, the
+/// proposal's file beside the catalogue with `.html`) and page, in the catalogue's order.
+fn catalogue_pages(path: &Path) -> (String, Vec<(String, String)>) {
+    let c = checked_catalogue(path);
+    let dir = path.parent().expect("catalogue folder");
+    let hrefs: Vec<String> = c
+        .proposals
+        .iter()
+        .map(|(file, _)| {
+            let relative = file.strip_prefix(dir).unwrap_or(file);
+            relative
+                .with_extension("html")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let pages: Vec<(String, &CheckedProposal)> = hrefs
+        .iter()
+        .cloned()
+        .zip(c.proposals.iter().map(|(_, p)| p))
+        .collect();
+    let index = html::catalogue(&c, &pages);
+    let proposals = pages
+        .iter()
+        .map(|(href, p)| (href.clone(), html::proposal(p)))
+        .collect();
+    (index, proposals)
+}
+
+/// The text a reader sees in a page's body: tags dropped, the numbers a numbered list's
+/// markers show ("1."), entities decoded, whitespace collapsed (so no line break joins two
+/// words).
+fn html_text(page: &str) -> String {
+    let body = page
+        .split_once("<body>")
+        .map_or(page, |(_, b)| b)
+        .split("</body>")
+        .next()
+        .unwrap_or("");
+    let tags = regex::Regex::new(r"<(/?)([a-z0-9]+)([^>]*)>").unwrap();
+    let start = regex::Regex::new(r#"start="(\d+)""#).unwrap();
+    // Per open list: the next item's number, if numbered.
+    let mut lists: Vec<Option<u64>> = Vec::new();
+    let text = tags.replace_all(body, |c: &regex::Captures<'_>| {
+        let closing = &c[1] == "/";
+        match (&c[2], closing) {
+            ("ol", false) => {
+                let first = start.captures(&c[3]).map_or(1, |s| s[1].parse().unwrap());
+                lists.push(Some(first));
+            }
+            ("ul", false) => lists.push(None),
+            ("ol" | "ul", true) => {
+                lists.pop();
+            }
+            ("li", false) => {
+                if let Some(Some(n)) = lists.last_mut() {
+                    *n += 1;
+                    return format!(" {}. ", *n - 1);
+                }
+            }
+            _ => {}
+        }
+        " ".to_owned()
+    });
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The PDF's text without its page footers (the line "<footer>  side 1 af 2" on every page),
+/// which the HTML prints once at the end of the page.
+fn pdf_text_without_footers(pdf: &[u8]) -> String {
+    let footer = regex::Regex::new(r"side \d+ af \d+\s*$").unwrap();
+    pdf_text(pdf)
+        .lines()
+        .filter(|l| !footer.is_match(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What a reader of a catalogue reads: the index, then for each proposal the link to it in
+/// the index's list of proposals ("E2 Samlet virksomhedsservice") followed by its page.
+fn read_through(index: &str, pages: &[(String, String)]) -> String {
+    let mut text = vec![html_text(index)];
+    for (href, page) in pages {
+        let link = regex::Regex::new(&format!(r#"<a href="{}">([^<]*)</a>"#, regex::escape(href)))
+            .unwrap();
+        let last = link
+            .captures_iter(index)
+            .last()
+            .expect("the index links every page");
+        text.push(last[1].to_owned());
+        text.push(html_text(page));
+    }
+    text.join(" ")
+}
+
+/// Checks one seed against its bundled proposal's page; `deviations` are the seed's tokens the
+/// page deliberately does not have in that place, in seed order.
+fn check_seed(seed: &str, proposal: &str, deviations: &[&str]) {
+    let page = html::proposal(&checked(&root().join("proposals").join(proposal)));
+    let seed = seed_tokens(seed);
+    assert!(seed.len() > 300, "seed has {} tokens", seed.len());
+    let missing = missing_in_order(&seed, &tokens(&html_text(&page)));
+    assert_eq!(
+        missing, deviations,
+        "seed tokens missing from the HTML, in order"
+    );
+}
+
+// Seed 000 (standard form): header block, amounts table and every section, in order. As in
+// the PDF, the sign note is the form's own text, so the seed's misspelling "mindredgift" is
+// not in it.
+#[test]
+fn seed_000_standard_form_page_is_complete() {
+    check_seed(
+        "000_dd8ab556e71c6a73.txt",
+        "flere-udsatte-borgere-i-beskaeftigelse.toml",
+        &["mindredgift"],
+    );
+}
+
+// Seed 001 (budgetnotat): the same deviations as its PDF (the Kategorisering box stands at the
+// top, where the PDF has it; the seed's "Tablet 3" prints "Tabel 3").
+#[test]
+fn seed_001_budgetnotat_page_is_complete() {
+    check_seed(
+        "001_f497faa6887c9686.txt",
+        "bi16-fokuseret-indsats-udsatte-borgere.toml",
+        &[
+            "kategorisering",
+            "need",
+            "to",
+            "fastholdelse",
+            "rekruttering",
+            "rettidig",
+            "omhu",
+            "specifik",
+            "udfordring",
+            "bevillingsudløb",
+            "henvist",
+            "sag",
+            "x",
+            "bestilt",
+            "af",
+            "politisk",
+            "parti",
+            "bestilt",
+            "af",
+            "fagudvalg",
+            "x",
+            "bestilt",
+            "administrativt",
+            "tablet",
+        ],
+    );
+}
+
+// Seed 003 (driftsforslag): prose, bullets and the budgetoverslag with its totals.
+#[test]
+fn seed_003_driftsforslag_page_is_complete() {
+    check_seed(
+        "003_5615e5717e163dff.txt",
+        "tvaerfaglig-indsats-udsatte-ledige.toml",
+        &[],
+    );
+}
+
+// Seed 004 (statusnotat): municipality, title, committee and date, nested lists.
+#[test]
+fn seed_004_statusnotat_page_is_complete() {
+    check_seed(
+        "004_760c860620b662c4.txt",
+        "investering-aktivitetsparate.toml",
+        &[],
+    );
+}
+
+// Seed 002 (the catalogue annex): the index page then the proposals' pages in the index's
+// order hold every word and figure of the annex, except the share charts, which stand beside
+// each proposal's link on the index (a proposal's own page is the same whether or not it is in
+// a catalogue): their figures are checked on the index instead.
+#[test]
+fn seed_002_catalogue_pages_are_complete() {
+    let (index, pages) = catalogue_pages(&root().join("proposals/katalog-med-forslag.toml"));
+    assert_eq!(pages.len(), 8);
+    let text = read_through(&index, &pages);
+    let seed = seed_tokens("002_9e51e28af9a7b8e3.txt");
+    let missing = missing_in_order(&seed, &tokens(&text));
+    let chart_words = tokens(
+        "Figur: Forslagets andel af det samlede råderum på indsatsrammen Råderum på 21 mio. kr.",
+    );
+    let index_tokens = tokens(&html_text(&index));
+    for token in &missing {
+        assert!(
+            chart_words.contains(token) || index_tokens.contains(token),
+            "{token} is missing from the pages and is not a chart's word on the index: {missing:?}"
+        );
+    }
+    let index_text = html_text(&index);
+    for needle in [
+        "Bilag 1. Katalog med forslag",
+        "Råderum på 21 mio. kr. i 2025",
+        "I alt, alle forslag 32,7",
+        "Forslagene udgør i alt 32,7 mio. kr. i 2025 og overstiger råderummet på 21 mio. kr. med 11,7 mio. kr.",
+        "Figur: Forslagets andel af det samlede råderum på indsatsrammen Råderum på 21 mio. kr. 2,2 mio. kr. 10 pct.",
+    ] {
+        assert!(
+            index_text.contains(needle),
+            "{needle} missing: {index_text}"
+        );
+    }
+    // Every proposal is linked from the index by its href.
+    for (href, _) in &pages {
+        assert!(index.contains(&format!("<a href=\"{href}\">")), "{href}");
+    }
+}
+
+// The newer fixtures (a budget follow-up with grouped ledger and chart, a party's amendment,
+// a savings catalogue with target and selections): every token of their PDF's text, page
+// footers aside, is in the HTML in order.
+#[test]
+fn newer_fixtures_match_their_pdf_text() {
+    let project = Project::open(&root()).expect("project opens");
+    for (fixture, deviations) in [
+        // The PDF's chart hyphenates "Integrations-udvalget" around its first bar's figure
+        // and its text layer holds a group's first figure before the group's name; the page
+        // prints the name whole, then the figures.
+        (
+            "tests/tables/opfoelgning/proposal.toml",
+            &["336100", "272700", "integrations", "udvalget", "39000"][..],
+        ),
+        ("tests/amendments/konservative/proposal.toml", &[][..]),
+    ] {
+        let p = checked(&root().join(fixture));
+        let pdf = project.pdf(&p).expect("pdf");
+        let expected = tokens(&pdf_text_without_footers(&pdf));
+        assert!(expected.len() > 100, "{fixture}: {}", expected.len());
+        let missing = missing_in_order(&expected, &tokens(&html_text(&html::proposal(&p))));
+        assert_eq!(
+            missing, deviations,
+            "{fixture}: PDF words missing from the HTML"
+        );
+    }
+    let path = root().join("tests/catalogues/savings/catalogue.toml");
+    let c = checked_catalogue(&path);
+    let pdf = project.catalogue_pdf(&c).expect("catalogue pdf");
+    let mut pdf_text = pdf_text_without_footers(&pdf);
+    // The PDF's contents page ("Indhold", then "Oversigt" and each proposal with its page
+    // number) has no place on a web page: the index links the proposals further down. The
+    // overview starts at the second "Oversigt".
+    let (before, after) = pdf_text.split_once("Indhold").expect("contents page");
+    let overview = after.match_indices("Oversigt").nth(1).expect("overview").0;
+    pdf_text = format!("{before} {}", &after[overview..]);
+    let (index, pages) = catalogue_pages(&path);
+    let text = read_through(&index, &pages);
+    let missing = missing_in_order(&tokens(&pdf_text), &tokens(&text));
+    assert!(
+        missing.is_empty(),
+        "savings catalogue: PDF words missing from the HTML: {missing:?}"
+    );
+}
+
+/// Text that would do something if it were spliced into HTML.
+const NASTY: &str =
+    r#"<script>alert("x")</script> Drift & anlæg 'citat' "dobbelt" <b>fed</b> &amp;"#;
+
+// User text is never HTML: a title, proposer and Markdown body with a script tag, ampersands
+// and quotes print literally and no element or attribute comes from them.
+#[test]
+fn user_text_is_escaped() {
+    let work = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(root().join("tests/good/minimal.toml")).unwrap();
+    let literal = |s: &str| format!("'''{s}'''");
+    let body = r#"Se <script>alert(1)</script> & "citat" og 'enkelt' [link](javascript:alert(1)) <img src=x onerror=alert(1)>."#;
+    let text = base
+        .replace(
+            "title = \"Testforslag\"",
+            &format!("title = {}", literal(NASTY)),
+        )
+        .replace(
+            "proposer = \"Administrationen\"",
+            &format!("proposer = {}", literal(NASTY)),
+        )
+        .replace(
+            "resume = \"Resumé.\"",
+            &format!("resume = {}", literal(body)),
+        );
+    let file = work.path().join("nasty.toml");
+    std::fs::write(&file, text).unwrap();
+    let page = html::proposal(&checked(&file));
+    assert!(!page.contains("<script"), "{page}");
+    assert!(!page.contains("<img"), "{page}");
+    assert!(!page.contains("<b>"), "{page}");
+    assert!(!page.contains("javascript:"), "{page}");
+    assert!(
+        page.contains(
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; Drift &amp; anlæg &#39;citat&#39;"
+        ),
+        "{page}"
+    );
+    let shown = html_text(&page);
+    assert!(
+        shown.matches(NASTY).count() >= 2,
+        "title and proposer print literally: {shown}"
+    );
+    assert!(
+        shown.contains(r#"Se <script>alert(1)</script> & "citat" og 'enkelt' link <img src=x onerror=alert(1)>."#),
+        "{shown}"
+    );
+}
+
+// Every page is a whole Danish document that links the one stylesheet, with real tables whose
+// headers have a scope, and no script.
+#[test]
+fn pages_are_semantic_and_script_free() {
+    let (index, pages) = catalogue_pages(&root().join("proposals/katalog-med-forslag.toml"));
+    let mut all: Vec<String> = bundled()
+        .iter()
+        .map(|p| html::proposal(&checked(p)))
+        .collect();
+    all.push(index);
+    all.extend(pages.into_iter().map(|(_, p)| p));
+    let th_tag = regex::Regex::new("<th[ >]").unwrap();
+    for page in &all {
+        assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"da\">"));
+        assert!(page.contains("<link rel=\"stylesheet\" href=\"budgetnote.css\">"));
+        assert!(!page.contains("<script"));
+        assert_eq!(page.matches("<h1>").count(), 1, "one top heading");
+        let th = th_tag.find_iter(page).count();
+        assert_eq!(
+            th,
+            page.matches("<th scope=").count(),
+            "every <th> has a scope"
+        );
+        assert_eq!(
+            page.matches("<table").count(),
+            page.matches("</table>").count()
+        );
+    }
+    assert!(all.iter().any(|p| p.contains("<th scope=\"col\"")));
+    // Tables scroll inside their container (the browser test checks the page does not).
+    let scroll = html::STYLESHEET
+        .split(".table-scroll {")
+        .nth(1)
+        .unwrap_or("");
+    assert!(
+        scroll
+            .split('}')
+            .next()
+            .unwrap()
+            .contains("overflow-x: auto")
+    );
+}
+
+// Same input, same bytes.
+#[test]
+fn pages_are_deterministic() {
+    for p in bundled() {
+        let a = html::proposal(&checked(&p));
+        let b = html::proposal(&checked(&p));
+        assert_eq!(a, b, "{}", p.display());
+    }
+    let path = root().join("proposals/katalog-med-forslag.toml");
+    assert_eq!(catalogue_pages(&path), catalogue_pages(&path));
+}
+
+/// The single proposals bundled in `proposals/` (not the catalogue's).
+fn bundled() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("proposals"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "toml")
+                && !std::fs::read_to_string(p).unwrap().contains("[catalogue]")
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Writes every page the browser test loads into `dir` (a stylesheet beside each folder of
+/// pages); returns the pages' paths relative to `dir`.
+fn write_pages(dir: &Path) -> Vec<String> {
+    let mut written = Vec::new();
+    let mut write = |relative: &str, html: &str| {
+        let file = dir.join(relative);
+        let folder = file.parent().unwrap();
+        std::fs::create_dir_all(folder).unwrap();
+        std::fs::write(folder.join("budgetnote.css"), html::STYLESHEET).unwrap();
+        std::fs::write(&file, html).unwrap();
+        written.push(relative.to_owned());
+    };
+    for p in bundled() {
+        let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
+        write(&format!("{stem}.html"), &html::proposal(&checked(&p)));
+    }
+    for fixture in [
+        "tests/tables/opfoelgning/proposal.toml",
+        "tests/amendments/konservative/proposal.toml",
+        "tests/tables/long-words/proposal.toml",
+    ] {
+        let name = fixture.split('/').nth(2).unwrap();
+        let path = root().join(fixture);
+        if path.is_file() {
+            write(&format!("{name}.html"), &html::proposal(&checked(&path)));
+        }
+    }
+    for (folder, catalogue) in [
+        ("katalog", "proposals/katalog-med-forslag.toml"),
+        ("savings", "tests/catalogues/savings/catalogue.toml"),
+    ] {
+        let (index, pages) = catalogue_pages(&root().join(catalogue));
+        write(&format!("{folder}/index.html"), &index);
+        for (href, page) in pages {
+            write(&format!("{folder}/{href}"), &page);
+        }
+    }
+    written
+}
+
+/// How to install what the browser test needs.
+const INSTALL: &str = "install them as .ci/run does: `apt-get install chromium` (Debian's \
+    package, /usr/bin/chromium) and `npm ci` in tests/browser (node and npm from the system)";
+
+// In headless Chromium, every page (bundled proposals, the newer fixtures, both catalogue
+// indexes and their proposals) has no axe-core violation, loads its stylesheet, and does not
+// scroll horizontally at 375 px or 1280 px; screenshots of both widths are written (to
+// $BUDGETNOTE_SCREENSHOTS if set). Fails, never skips, when node or Chromium is missing.
+#[test]
+fn pages_pass_axe_and_fit_a_phone_in_chromium() {
+    let browser_dir = root().join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    assert!(
+        Path::new(&chromium).is_file(),
+        "{chromium} is missing; {INSTALL}"
+    );
+    assert!(
+        browser_dir.join("node_modules/puppeteer-core").is_dir()
+            && browser_dir.join("node_modules/axe-core").is_dir(),
+        "tests/browser/node_modules is missing; {INSTALL}"
+    );
+    let out = tempfile::tempdir().unwrap();
+    let pages = write_pages(out.path());
+    let shots = std::env::var("BUDGETNOTE_SCREENSHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| out.path().join("screenshots"));
+    let run = Command::new("node")
+        .arg(browser_dir.join("check.mjs"))
+        .arg(out.path())
+        .arg(&shots)
+        .args(&pages)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap_or_else(|e| panic!("node cannot be run ({e}); {INSTALL}"));
+    assert!(
+        run.status.success(),
+        "the browser check failed: {}\n{INSTALL}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let result: serde_json::Value =
+        serde_json::from_slice(&run.stdout).expect("the browser check prints JSON");
+    let results = result["results"].as_array().expect("results");
+    assert_eq!(results.len(), pages.len() * 2, "every page at both widths");
+    let mut problems = Vec::new();
+    for r in results {
+        let at = format!("{} at {} px", r["page"], r["width"]);
+        if r["axePasses"].as_u64().unwrap_or(0) < 10 {
+            problems.push(format!("{at}: axe did not run its rules"));
+        }
+        let violations = r["violations"].as_array().unwrap();
+        if !violations.is_empty() {
+            problems.push(format!("{at}: axe violations {violations:#?}"));
+        }
+        if r["scrollWidth"].as_u64() > r["clientWidth"].as_u64() {
+            problems.push(format!(
+                "{at}: scrolls horizontally ({} > {})",
+                r["scrollWidth"], r["clientWidth"]
+            ));
+        }
+        if r["stylesheet"] != serde_json::Value::Bool(true) {
+            problems.push(format!("{at}: the stylesheet did not load"));
+        }
+        if !r["failedRequests"].as_array().unwrap().is_empty() {
+            problems.push(format!("{at}: failed requests {}", r["failedRequests"]));
+        }
+        let shot = PathBuf::from(r["screenshot"].as_str().unwrap());
+        let png = std::fs::read(&shot).unwrap_or_default();
+        if !png.starts_with(b"\x89PNG") {
+            problems.push(format!("{at}: no screenshot at {}", shot.display()));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
