@@ -22,6 +22,7 @@ pub mod pdf_positions;
 pub mod pdf_standards;
 mod profile;
 mod schema;
+mod spreadsheets;
 mod tables;
 mod templates;
 mod watch;
