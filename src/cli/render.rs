@@ -131,7 +131,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
-    let progress = Progress::new(jobs.len());
+    let progress = Progress::new(jobs.len(), pdf);
     let outcomes = match render_all(&project, &jobs, &out, &progress, pdf) {
         Ok(outcomes) => outcomes,
         Err(err) => {
@@ -671,11 +671,13 @@ fn render_one(
 struct Progress {
     /// The bar, when stderr is a terminal.
     bar: Option<indicatif::ProgressBar>,
+    /// Whether PDFs are written (else a file without errors is only "checked").
+    pdf: bool,
 }
 
 impl Progress {
     /// Starts progress over `total` files.
-    fn new(total: usize) -> Self {
+    fn new(total: usize, pdf: bool) -> Self {
         use std::io::IsTerminal;
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
@@ -686,7 +688,7 @@ impl Progress {
             }
             bar
         });
-        Self { bar }
+        Self { bar, pdf }
     }
 
     /// Records one finished file.
@@ -694,7 +696,8 @@ impl Progress {
         match &self.bar {
             Some(bar) => bar.inc(1),
             None => match &outcome.result {
-                Result::Written(target) => eprintln!("wrote {}", target.display()),
+                Result::Written(target) if self.pdf => eprintln!("wrote {}", target.display()),
+                Result::Written(_) => eprintln!("checked {}", outcome.path.display()),
                 Result::Skipped => {
                     eprintln!(
                         "skipped {}: it has errors (no PDF written)",

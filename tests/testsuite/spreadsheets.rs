@@ -36,17 +36,17 @@ fn number(cell: &Data) -> f64 {
     }
 }
 
-/// The decimals a figure of `unit` is printed with in the PDF, judged from the rows of one table:
-/// the most any figure of it has.
-fn decimals(values: &[f64]) -> usize {
-    values
-        .iter()
-        .map(|v| {
-            let s = format!("{v}");
-            s.split_once('.').map_or(0, |(_, f)| f.len())
-        })
-        .max()
-        .unwrap_or(0)
+/// The decimals each table column prints its figures with, by (id, table, column), as the Danish CSV writes
+/// them (`2,0` has one): the workbook's numbers do not show them.
+fn csv_decimals(csv: &[u8]) -> BTreeMap<(String, String, String), usize> {
+    let mut decimals = BTreeMap::new();
+    for row in &parse_csv(csv, ';')[1..] {
+        let d = row[14].split_once(',').map_or(0, |(_, f)| f.len());
+        let key = (row[0].clone(), row[4].clone(), row[12].clone());
+        let entry = decimals.entry(key).or_insert(d);
+        assert_eq!(*entry, d, "one column prints one precision: {row:?}");
+    }
+    decimals
 }
 
 /// A figure the way the PDF prints it: thousands dots, decimal comma, a true minus.
@@ -84,7 +84,8 @@ fn counts(text: &str) -> BTreeMap<String, usize> {
 /// Checks a workbook against the PDF(s) it was made with: every row's unit factor, and every
 /// figure printed in the PDFs at least as often as the workbook holds it (per table and
 /// proposal, figures formatted with the table's decimals). Returns the rows of "Linjer".
-fn assert_matches_pdf(book: &[u8], pdfs: &[Vec<u8>]) -> Vec<Vec<Data>> {
+fn assert_matches_pdf(book: &[u8], csv: &[u8], pdfs: &[Vec<u8>]) -> Vec<Vec<Data>> {
+    let table_decimals = csv_decimals(csv);
     let pdf: String = pdfs
         .iter()
         .map(|p| pdf_text(p))
@@ -98,7 +99,7 @@ fn assert_matches_pdf(book: &[u8], pdfs: &[Vec<u8>]) -> Vec<Vec<Data>> {
     assert_eq!(header[14], "Beløb");
     assert_eq!(header[15], "Beløb i kr.");
     assert_eq!(totals[0], lines[0]);
-    let mut tables: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
+    let mut tables: BTreeMap<(String, String, String), Vec<f64>> = BTreeMap::new();
     let body: Vec<&Vec<Data>> = lines[1..].iter().chain(&totals[1..]).collect();
     assert!(
         !body.is_empty(),
@@ -114,12 +115,15 @@ fn assert_matches_pdf(book: &[u8], pdfs: &[Vec<u8>]) -> Vec<Vec<Data>> {
         };
         assert!((amount * factor - kroner).abs() < 1e-6, "{row:?}");
         tables
-            .entry((text(&row[0]), text(&row[4])))
+            .entry((text(&row[0]), text(&row[4]), text(&row[12])))
             .or_default()
             .push(amount);
     }
-    for ((id, table), values) in &tables {
-        let d = decimals(values);
+    for ((id, table, column), values) in &tables {
+        let d = table_decimals
+            .get(&(id.clone(), table.clone(), column.clone()))
+            .copied()
+            .unwrap_or(0);
         for value in values {
             let figure = danish(*value, d);
             let zero = if *value == 0.0 {
@@ -234,8 +238,9 @@ fn fixtures_read_back_equal_their_pdfs() {
         };
         let book = read(&dir.join(format!("{stem}.xlsx")));
         let pdf = read(&dir.join(format!("{stem}.pdf")));
-        let lines = assert_matches_pdf(&book, &[pdf]);
-        assert_csv_equals_sheet(&read(&dir.join(format!("{stem}.csv"))), &lines, ';', ',');
+        let csv = read(&dir.join(format!("{stem}.csv")));
+        let lines = assert_matches_pdf(&book, &csv, &[pdf]);
+        assert_csv_equals_sheet(&csv, &lines, ';', ',');
         let intl = render_all(&[file], &["--csv-dialect", "international"]);
         let dir = intl.path().join(dir.strip_prefix(out.path()).unwrap());
         assert_csv_equals_sheet(&read(&dir.join(format!("{stem}.csv"))), &lines, ',', '.');
@@ -315,26 +320,24 @@ fn folder_and_catalogue_workbooks() {
             .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
             .map(|e| read(&e.path())),
     );
-    let lines = assert_matches_pdf(&run, &pdfs);
-    assert_csv_equals_sheet(
-        &read(&out.path().join("budgetlinjer.csv")),
-        &lines,
-        ';',
-        ',',
-    );
+    let csv = read(&out.path().join("budgetlinjer.csv"));
+    let lines = assert_matches_pdf(&run, &csv, &pdfs);
+    assert_csv_equals_sheet(&csv, &lines, ';', ',');
     let ids: std::collections::BTreeSet<String> = lines[1..].iter().map(|r| text(&r[0])).collect();
     assert!(ids.len() > 5, "{ids:?}");
     let catalogue = read(&out.path().join("katalog-med-forslag.xlsx"));
     assert_matches_pdf(
         &catalogue,
+        &read(&out.path().join("katalog-med-forslag.csv")),
         &[read(&out.path().join("katalog-med-forslag.pdf"))],
     );
 
     let savings = render_all(&["tests/catalogues/savings/catalogue.toml"], &[]);
     let dir = savings.path().join("tests/catalogues/savings");
     let book = read(&dir.join("catalogue.xlsx"));
-    let lines = assert_matches_pdf(&book, &[read(&dir.join("catalogue.pdf"))]);
-    assert_csv_equals_sheet(&read(&dir.join("catalogue.csv")), &lines, ';', ',');
+    let csv = read(&dir.join("catalogue.csv"));
+    let lines = assert_matches_pdf(&book, &csv, &[read(&dir.join("catalogue.pdf"))]);
+    assert_csv_equals_sheet(&csv, &lines, ';', ',');
     let ids: std::collections::BTreeSet<String> = lines[1..].iter().map(|r| text(&r[0])).collect();
     assert_eq!(ids.len(), 7, "{ids:?}");
 }
