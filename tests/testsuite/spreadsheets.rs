@@ -406,6 +406,26 @@ fn format_flag_and_kept_outputs() {
         "no PDF asked for"
     );
     assert_eq!(read(&book), before);
+    // A folder run over the proposal's folder gives its figures to the run's workbook: the
+    // proposal's own one is stale and removed, with its manifest entry.
+    run_ok(
+        &root(),
+        &["render", "proposals", "--format", "xlsx", "-o", o],
+    );
+    assert!(
+        !book.exists(),
+        "the single file's workbook is stale in a folder run"
+    );
+    assert!(dir.path().join("budgetlinjer.xlsx").exists());
+    let manifest = std::fs::read_to_string(dir.path().join(".budgetnote-manifest")).unwrap();
+    assert!(
+        !manifest.contains("investering-aktivitetsparate.xlsx"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("\"budgetlinjer.xlsx\": \"proposals\""),
+        "{manifest}"
+    );
 }
 
 // In a folder run, a catalogue named like the run's workbook is E063 in `check` and `render`
