@@ -7,9 +7,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
+mod sheets;
+
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
 use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::export::Format;
 use crate::manifest::{self, Manifest};
 use crate::{AppError, Project, output};
 
@@ -21,6 +24,22 @@ pub struct Args {
     /// Output folder (default: out/ in the project).
     #[arg(short, long)]
     out: Option<PathBuf>,
+    /// Output formats, separated by commas: pdf, xlsx, csv (default: pdf).
+    #[arg(long, value_parser = parse_formats, default_value = "pdf")]
+    format: Formats,
+    /// How the CSV writes fields and decimals: excel-da (`;` and a decimal comma) or
+    /// international (`,` and a decimal point).
+    #[arg(long, value_enum, default_value = "excel-da")]
+    csv_dialect: crate::export::csv::Dialect,
+}
+
+/// The formats asked for with `--format`, each once.
+#[derive(Debug, Clone)]
+struct Formats(Vec<crate::export::Format>);
+
+/// Reads `--format pdf,xlsx`.
+fn parse_formats(text: &str) -> std::result::Result<Formats, String> {
+    crate::export::Format::parse_list(text).map(Formats)
 }
 
 /// How one file's render ended.
@@ -43,6 +62,11 @@ struct Outcome {
     reports: Vec<FileReport>,
     /// What happened.
     result: Result,
+    /// The checked proposals whose figures the spreadsheets hold (a catalogue's, in its order),
+    /// when the file had no errors.
+    proposals: Vec<crate::checked::CheckedProposal>,
+    /// A catalogue's title and year, for its workbook.
+    catalogue: Option<(String, i64)>,
 }
 
 /// One input of the run with where its PDF goes.
@@ -96,15 +120,19 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         return Exit::Failure;
     };
     let mut jobs = plan(&cli.root, &inputs);
-    let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes) {
+    let formats = &args.format.0;
+    let pdf = formats.contains(&Format::Pdf);
+    let planned = sheets::plan(&jobs, &inputs, &scopes, formats);
+    let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes, &planned, formats)
+    {
         Ok(manifest) => manifest,
         Err(err) => {
             print::app_error(&err);
             return Exit::Failure;
         }
     };
-    let progress = Progress::new(jobs.len());
-    let outcomes = match render_all(&project, &jobs, &out, &progress) {
+    let progress = Progress::new(jobs.len(), pdf);
+    let outcomes = match render_all(&project, &jobs, &out, &progress, pdf) {
         Ok(outcomes) => outcomes,
         Err(err) => {
             progress.finish();
@@ -154,6 +182,15 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
                 exit = exit.max(Exit::InputErrors);
             }
         }
+    }
+    let (sheets_written, sheets_missing) =
+        sheets::write(&planned, &outcomes, &out, args.csv_dialect, &mut manifest);
+    for line in &sheets_missing {
+        eprintln!("error: {line}");
+        exit = exit.max(Exit::InputErrors);
+    }
+    for path in &sheets_written {
+        eprintln!("wrote {}", path.display());
     }
     if let Err(err) = manifest.save(&out) {
         print::app_error(&err);
@@ -212,6 +249,7 @@ fn plan(root: &Path, inputs: &[files::Input]) -> Vec<Job> {
             }
         }
     }
+    sheets::refuse_run_name(&mut jobs, inputs);
     jobs
 }
 
@@ -297,6 +335,8 @@ fn prepare_output(
     out_dir: &Path,
     jobs: &mut [Job],
     scopes: &[PathBuf],
+    planned: &[sheets::Sheet],
+    formats: &[Format],
 ) -> std::result::Result<Manifest, AppError> {
     output::clean_temp_files(out_dir);
     let mut manifest = Manifest::load(out_dir, root);
@@ -318,6 +358,17 @@ fn prepare_output(
             current.insert(key, output::absolute(&job.path));
         }
     }
+    // Spreadsheets this run writes; files of a format not asked for are left as they are while
+    // their input exists (a `--format pdf` run keeps an earlier run's workbook).
+    current.extend(sheets::current(planned));
+    for (key, source) in &manifest.files {
+        let asked = Format::of_file(key).is_none_or(|f| formats.contains(&f));
+        if !asked && Path::new(source).exists() {
+            current
+                .entry(key.clone())
+                .or_insert_with(|| PathBuf::from(source));
+        }
+    }
     let shared = jobs.iter().filter(|j| j.collides_with.is_some());
     let mut stale = manifest.stale(&scopes, &current);
     stale.extend(
@@ -329,8 +380,13 @@ fn prepare_output(
         output::remove_stale(&out_dir.join(&relative))?;
         manifest.forget(&relative);
     }
-    for job in jobs.iter().filter(|j| j.writes()) {
-        manifest.record(&job.relative, &output::absolute(&job.path));
+    if formats.contains(&Format::Pdf) {
+        for job in jobs.iter().filter(|j| j.writes()) {
+            manifest.record(&job.relative, &output::absolute(&job.path));
+        }
+    }
+    for sheet in planned {
+        manifest.record(&sheet.relative, &sheet.owner);
     }
     manifest.save(out_dir)?;
     Ok(manifest)
@@ -346,6 +402,7 @@ fn render_all(
     jobs: &[Job],
     out_dir: &Path,
     progress: &Progress,
+    pdf: bool,
 ) -> std::result::Result<Vec<Outcome>, AppError> {
     // A refused input is never opened, not even to look for duplicate ids.
     let paths: Vec<PathBuf> = jobs
@@ -369,7 +426,8 @@ fn render_all(
             let worker = || {
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let job = &jobs[i];
-                    let outcome = render_isolated(project, job, out_dir, duplicates.get(&job.path));
+                    let outcome =
+                        render_isolated(project, job, out_dir, duplicates.get(&job.path), pdf);
                     progress.step(&outcome);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(outcome);
@@ -417,6 +475,7 @@ fn render_isolated(
     job: &Job,
     out_dir: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
+    pdf: bool,
 ) -> Outcome {
     let target = out_dir.join(&job.relative);
     if let Some(report) = blocked_report(job, out_dir) {
@@ -424,9 +483,12 @@ fn render_isolated(
             path: job.path.clone(),
             reports: vec![report],
             result: Result::Skipped,
+            proposals: Vec::new(),
+            catalogue: None,
         };
     }
-    let run = std::panic::AssertUnwindSafe(|| render_one(project, &job.path, &target, duplicate));
+    let run =
+        std::panic::AssertUnwindSafe(|| render_one(project, &job.path, &target, duplicate, pdf));
     match std::panic::catch_unwind(run) {
         Ok(outcome) => outcome,
         Err(payload) => {
@@ -435,6 +497,8 @@ fn render_isolated(
                 path: job.path.clone(),
                 reports: Vec::new(),
                 result: Result::Panicked(panic_message(payload.as_ref())),
+                proposals: Vec::new(),
+                catalogue: None,
             }
         }
     }
@@ -534,8 +598,11 @@ fn render_one(
     path: &Path,
     target: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
+    pdf: bool,
 ) -> Outcome {
     let mut reports = Vec::new();
+    let mut proposals = Vec::new();
+    let mut catalogue_info = None;
     let result = (|| -> std::result::Result<Result, AppError> {
         let source = match crate::read_text(path)? {
             Ok(source) => source,
@@ -553,6 +620,10 @@ fn render_one(
                 Some(catalogue) => project.typeset_catalogue(&mut report, catalogue, &included)?,
                 None => None,
             };
+            if let Some(catalogue) = catalogue.filter(|_| bytes.is_some()) {
+                catalogue_info = Some((catalogue.title.clone(), catalogue.year));
+                proposals = catalogue.proposals.into_iter().map(|(_, p)| p).collect();
+            }
             reports.push(report);
             // Proposals with errors are reported with the catalogue; the others have no news.
             reports.extend(
@@ -566,12 +637,15 @@ fn render_one(
             let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);
             test_panic(path);
             let bytes = project.typeset(&mut checked)?;
+            proposals.extend(checked.proposal.take().filter(|_| bytes.is_some()));
             reports.push(checked.report);
             bytes
         };
         match bytes {
             Some(bytes) => {
-                output::write_atomic(target, &bytes)?;
+                if pdf {
+                    output::write_atomic(target, &bytes)?;
+                }
                 Ok(Result::Written(target.to_owned()))
             }
             None => {
@@ -588,6 +662,8 @@ fn render_one(
         path: path.to_owned(),
         reports,
         result,
+        proposals,
+        catalogue: catalogue_info,
     }
 }
 
@@ -595,11 +671,13 @@ fn render_one(
 struct Progress {
     /// The bar, when stderr is a terminal.
     bar: Option<indicatif::ProgressBar>,
+    /// Whether PDFs are written (else a file without errors is only "checked").
+    pdf: bool,
 }
 
 impl Progress {
     /// Starts progress over `total` files.
-    fn new(total: usize) -> Self {
+    fn new(total: usize, pdf: bool) -> Self {
         use std::io::IsTerminal;
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
@@ -610,7 +688,7 @@ impl Progress {
             }
             bar
         });
-        Self { bar }
+        Self { bar, pdf }
     }
 
     /// Records one finished file.
@@ -618,7 +696,8 @@ impl Progress {
         match &self.bar {
             Some(bar) => bar.inc(1),
             None => match &outcome.result {
-                Result::Written(target) => eprintln!("wrote {}", target.display()),
+                Result::Written(target) if self.pdf => eprintln!("wrote {}", target.display()),
+                Result::Written(_) => eprintln!("checked {}", outcome.path.display()),
                 Result::Skipped => {
                     eprintln!(
                         "skipped {}: it has errors (no PDF written)",

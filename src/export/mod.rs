@@ -1,8 +1,11 @@
-//! Export of a typeset document to an output format, one module per format. Today every output
-//! is a PDF (PDF/A-2a and PDF/UA-1); a new format is a variant of [`Format`] and a module here.
+//! Export of budget material to output formats, one module per format: the typeset PDF
+//! (PDF/A-2a and PDF/UA-1), and the budget lines as an XLSX workbook and as CSV.
 
+pub mod csv;
 pub mod html;
 mod pdf;
+pub mod rows;
+pub mod xlsx;
 
 use typst::diag::SourceDiagnostic;
 use typst::ecow::EcoVec;
@@ -10,30 +13,76 @@ use typst_layout::PagedDocument;
 
 use crate::typeset::Job;
 
-/// The formats a document can be exported to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// The formats `render` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Format {
     /// PDF/A-2a + PDF/UA-1, with pinned timestamp, ident and creator.
     #[default]
     Pdf,
+    /// An Excel workbook of every budget line and computed total.
+    Xlsx,
+    /// The budget lines as CSV (Danish Excel's dialect by default).
+    Csv,
 }
 
 impl Format {
+    /// Every format, in the order the flag lists them.
+    pub const ALL: [Format; 3] = [Format::Pdf, Format::Xlsx, Format::Csv];
+
     /// The file extension of this format, without the dot.
     pub fn extension(self) -> &'static str {
         match self {
             Format::Pdf => "pdf",
+            Format::Xlsx => "xlsx",
+            Format::Csv => "csv",
         }
+    }
+
+    /// Reads one value of `--format` (its extension, any case).
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|f| f.extension().eq_ignore_ascii_case(key.trim()))
+    }
+
+    /// The format whose files end in `.<extension>`, if budgetnote writes such files.
+    pub fn of_file(name: &str) -> Option<Self> {
+        let (_, extension) = name.rsplit_once('.')?;
+        Self::ALL.into_iter().find(|f| f.extension() == extension)
+    }
+
+    /// Reads a comma-separated list of formats (`pdf,xlsx`), each once, in the order given;
+    /// the message names the value that is not a format and lists the accepted ones.
+    pub fn parse_list(text: &str) -> Result<Vec<Format>, String> {
+        let mut formats = Vec::new();
+        for part in text.split(',') {
+            let format = Self::from_key(part).ok_or_else(|| {
+                let accepted: Vec<&str> = Self::ALL.iter().map(|f| f.extension()).collect();
+                format!(
+                    "`{}` is not an output format; accepted: {} (several separated by commas, e.g. pdf,xlsx)",
+                    part.trim(),
+                    accepted.join(", ")
+                )
+            })?;
+            if !formats.contains(&format) {
+                formats.push(format);
+            }
+        }
+        Ok(formats)
     }
 }
 
 /// The bytes of `document` in the job's format; typst's diagnostics when the format's rules
-/// (e.g. the PDF standards) refuse it.
+/// (e.g. the PDF standards) refuse it. Only the PDF is made from a typeset document.
 pub fn export(
     document: &PagedDocument,
     job: &Job<'_>,
 ) -> Result<Vec<u8>, EcoVec<SourceDiagnostic>> {
     match job.format {
         Format::Pdf => pdf::export(document, job),
+        Format::Xlsx | Format::Csv => Err(EcoVec::from([SourceDiagnostic::error(
+            typst::syntax::Span::detached(),
+            "only the PDF is made from a typeset document",
+        )])),
     }
 }

@@ -81,6 +81,11 @@ fn column_decimals(l: &Ledger, column: usize, written: Option<u32>) -> Option<u3
     l.columns[column].decimals.or(l.decimals).or(written)
 }
 
+/// The decimals the figures of one amount column print with (as [`view`] prints them).
+pub(crate) fn decimals(l: &Ledger, column: usize) -> Option<u32> {
+    column_decimals(l, column, written_decimals(l))
+}
+
 /// The most decimals any entered figure of the table was written with (a stated 1,250 keeps its
 /// three, and a whole figure beside it prints 1,000), so the table never mixes precisions.
 fn written_decimals(l: &Ledger) -> Option<u32> {

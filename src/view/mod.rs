@@ -225,7 +225,7 @@ fn amounts(cells: &Cells, decimals: Option<u32>) -> Vec<String> {
 
 /// The decimals every figure of a table prints with: those of its most precise figure as written
 /// (a stated 1,250 keeps its three), so a table never mixes precisions; `None` for whole figures.
-fn table_decimals<'a>(cells: impl Iterator<Item = &'a Cells>) -> Option<u32> {
+pub(crate) fn table_decimals<'a>(cells: impl Iterator<Item = &'a Cells>) -> Option<u32> {
     let most = cells
         .flat_map(|c| c.iter().flatten())
         .map(|v| v.scale())

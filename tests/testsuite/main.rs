@@ -24,6 +24,7 @@ pub mod pdf_standards;
 mod profile;
 mod schema;
 mod sheets;
+mod spreadsheets;
 mod tables;
 mod templates;
 mod watch;

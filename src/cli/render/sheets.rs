@@ -1,0 +1,211 @@
+//! The spreadsheet outputs of a render run (XLSX and CSV): which files it writes and from which
+//! input, and writing them once every proposal they hold rendered without errors.
+//!
+//! A catalogue gets `<catalogue>.xlsx` beside its annex; a proposal named on the command line
+//! gets `<proposal>.xlsx` beside its PDF; the proposals found in the folders of a run share one
+//! `budgetlinjer.xlsx` at the top of the output folder (the same names with `.csv`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::{Job, Outcome, Result, files};
+use crate::checked::CheckedProposal;
+use crate::export::{self, Format};
+use crate::manifest::{self, Manifest};
+use crate::{AppError, output};
+
+/// The file name (without extension) of the workbook and CSV of a folder run.
+pub const RUN_NAME: &str = "budgetlinjer";
+
+/// One spreadsheet file a run writes.
+pub struct Sheet {
+    /// Its path relative to the output folder.
+    pub relative: PathBuf,
+    /// The input the manifest records for it: the file, or for the run's files the first folder
+    /// named (absolute).
+    pub owner: PathBuf,
+    /// XLSX or CSV.
+    pub format: Format,
+    /// The jobs whose proposals it holds, in order; all must render without errors.
+    pub jobs: Vec<usize>,
+    /// The title of a catalogue's workbook, if it is one.
+    pub catalogue: bool,
+}
+
+/// The spreadsheet files of a run asking for `formats`: one per catalogue, one per proposal
+/// named on its own, one for the proposals found in folders.
+pub fn plan(
+    jobs: &[Job],
+    inputs: &[files::Input],
+    scopes: &[PathBuf],
+    formats: &[Format],
+) -> Vec<Sheet> {
+    let wanted: Vec<Format> = formats
+        .iter()
+        .copied()
+        .filter(|f| matches!(f, Format::Xlsx | Format::Csv))
+        .collect();
+    let mut sheets = Vec::new();
+    let mut run_jobs = Vec::new();
+    for (i, (job, input)) in jobs.iter().zip(inputs).enumerate() {
+        let catalogue = !input.outside && super::looks_like_catalogue(&job.path);
+        if catalogue && job.refusal.is_some() {
+            // A refused catalogue (E063, E064) gets no spreadsheet and holds no run lines.
+            continue;
+        }
+        if catalogue || input.base.is_none() {
+            for format in &wanted {
+                sheets.push(Sheet {
+                    relative: job.relative.with_extension(format.extension()),
+                    owner: output::absolute(&job.path),
+                    format: *format,
+                    jobs: vec![i],
+                    catalogue,
+                });
+            }
+        } else {
+            run_jobs.push(i);
+        }
+    }
+    let folder = scopes
+        .iter()
+        .find(|s| s.is_dir())
+        .map(|s| s.canonicalize().unwrap_or_else(|_| output::absolute(s)));
+    if let Some(folder) = folder.filter(|_| !run_jobs.is_empty()) {
+        for format in &wanted {
+            sheets.push(Sheet {
+                relative: PathBuf::from(format!("{RUN_NAME}.{}", format.extension())),
+                owner: folder.clone(),
+                format: *format,
+                jobs: run_jobs.clone(),
+                catalogue: false,
+            });
+        }
+    }
+    sheets
+}
+
+/// The output keys of the planned sheets with their owners (for the manifest's stale check).
+pub fn current(sheets: &[Sheet]) -> BTreeMap<String, PathBuf> {
+    sheets
+        .iter()
+        .filter_map(|s| Some((manifest::key(&s.relative)?, s.owner.clone())))
+        .collect()
+}
+
+/// The date a workbook records as its creation date: a catalogue's year, else the latest date
+/// of its proposals (stated, else 1 January of the budget year), so the bytes follow the input.
+fn date(outcomes: &[&Outcome]) -> (u16, u8, u8) {
+    if let Some((_, year)) = outcomes.iter().find_map(|o| o.catalogue.as_ref()) {
+        return (u16::try_from(*year).unwrap_or(2000), 1, 1);
+    }
+    outcomes
+        .iter()
+        .flat_map(|o| &o.proposals)
+        .filter_map(|p| {
+            p.date.or_else(|| {
+                let year = u16::try_from(p.budget_year()?).ok()?;
+                Some((year, 1, 1))
+            })
+        })
+        .max()
+        .unwrap_or((2000, 1, 1))
+}
+
+/// Writes every planned sheet whose jobs all rendered; removes (and forgets) those of runs
+/// with errors, so no spreadsheet looks current while a proposal in it has errors. Returns the
+/// files written and one line per sheet not written.
+pub fn write(
+    sheets: &[Sheet],
+    outcomes: &[Outcome],
+    out_dir: &Path,
+    dialect: export::csv::Dialect,
+    manifest: &mut Manifest,
+) -> (Vec<PathBuf>, Vec<String>) {
+    let (mut written, mut missing) = (Vec::new(), Vec::new());
+    for sheet in sheets {
+        let target = out_dir.join(&sheet.relative);
+        let members: Vec<&Outcome> = sheet.jobs.iter().map(|i| &outcomes[*i]).collect();
+        let failed = members
+            .iter()
+            .filter(|o| !matches!(o.result, Result::Written(_)))
+            .count();
+        let result = if failed > 0 {
+            Err(AppError(format!(
+                "{} not written: {failed} of its file(s) have errors",
+                target.display()
+            )))
+        } else {
+            let proposals: Vec<&CheckedProposal> =
+                members.iter().flat_map(|o| &o.proposals).collect();
+            let title = members
+                .iter()
+                .find_map(|o| o.catalogue.as_ref().map(|(t, _)| t.clone()))
+                .filter(|_| sheet.catalogue)
+                .unwrap_or_else(|| match proposals.as_slice() {
+                    [one] if sheet.jobs.len() == 1 => one.title.clone(),
+                    _ => "Budgetlinjer".to_owned(),
+                });
+            let lines = export::rows::rows(&proposals, false);
+            let bytes = match sheet.format {
+                Format::Csv => Ok(export::csv::csv(&lines, dialect)),
+                _ => {
+                    let totals = export::rows::rows(&proposals, true);
+                    export::xlsx::workbook(&title, &lines, &totals, date(&members))
+                }
+            };
+            bytes.and_then(|b| output::write_atomic(&target, &b))
+        };
+        match result {
+            Ok(()) => written.push(target),
+            Err(err) => {
+                if output::remove_stale(&target).is_ok() {
+                    manifest.forget_owned(&sheet.relative, &sheet.owner);
+                }
+                missing.push(err.0);
+            }
+        }
+    }
+    (written, missing)
+}
+
+/// E063 for a file of a folder run that would get its own spreadsheet named like the run's
+/// (`budgetlinjer.xlsx` for a catalogue `budgetlinjer.toml` at the top): one file would hold two
+/// different sets of lines. Refused whatever the formats, so `check` refuses it first.
+pub fn refuse_run_name(jobs: &mut [Job], inputs: &[files::Input]) {
+    let Some(folder) = inputs.iter().find_map(|i| i.base.clone()) else {
+        return;
+    };
+    for (job, input) in jobs.iter_mut().zip(inputs) {
+        let clashes = job.refusal.is_none()
+            && job.collides_with.is_none()
+            && job.relative.parent() == Some(Path::new(""))
+            && job
+                .relative
+                .file_stem()
+                .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case(RUN_NAME))
+            && (input.base.is_none() || super::looks_like_catalogue(&job.path));
+        if clashes {
+            let diagnostic = crate::diagnostic::Diagnostic::new(
+                crate::diagnostic::Code::E063,
+                format!(
+                    "the spreadsheets of {} and those of the folder run of {} would both be \
+                     {RUN_NAME}.xlsx and {RUN_NAME}.csv",
+                    job.path.display(),
+                    folder.display()
+                ),
+                None,
+            )
+            .with_help(format!(
+                "rename {}: `{RUN_NAME}` is the name of the workbook of every proposal of a \
+                 folder run; it gets no output until then",
+                job.path.display()
+            ));
+            job.refusal = Some(crate::diagnostic::FileReport {
+                path: job.path.clone(),
+                source: String::new(),
+                diagnostics: vec![diagnostic],
+            });
+        }
+    }
+}
