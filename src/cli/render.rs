@@ -7,6 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
+mod html;
 mod sheets;
 
 use super::print::{self, Tally};
@@ -24,7 +25,7 @@ pub struct Args {
     /// Output folder (default: out/ in the project).
     #[arg(short, long)]
     out: Option<PathBuf>,
-    /// Output formats, separated by commas: pdf, xlsx, csv (default: pdf).
+    /// Output formats, separated by commas: pdf, xlsx, csv, html (default: pdf).
     #[arg(long, value_parser = parse_formats, default_value = "pdf")]
     format: Formats,
     /// How the CSV writes fields and decimals: excel-da (`;` and a decimal comma) or
@@ -67,6 +68,8 @@ struct Outcome {
     proposals: Vec<crate::checked::CheckedProposal>,
     /// A catalogue's title and year, for its workbook.
     catalogue: Option<(String, i64)>,
+    /// Web pages and stylesheets written, with the input owning each.
+    pages: Vec<html::Written>,
 }
 
 /// One input of the run with where its PDF goes.
@@ -122,6 +125,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let mut jobs = plan(&cli.root, &inputs);
     let formats = &args.format.0;
     let pdf = formats.contains(&Format::Pdf);
+    let web = formats.contains(&Format::Html);
     let planned = sheets::plan(&jobs, &inputs, &scopes, formats);
     let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes, &planned, formats)
     {
@@ -132,7 +136,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     };
     let progress = Progress::new(jobs.len(), pdf);
-    let outcomes = match render_all(&project, &jobs, &out, &progress, pdf) {
+    let outcomes = match render_all(&project, &jobs, &out, &progress, pdf, web) {
         Ok(outcomes) => outcomes,
         Err(err) => {
             progress.finish();
@@ -181,6 +185,11 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
                 failed.push(format!("{}: internal error", outcome.path.display()));
                 exit = exit.max(Exit::InputErrors);
             }
+        }
+    }
+    for (page, owner) in outcomes.iter().flat_map(|o| &o.pages) {
+        if let Ok(relative) = page.strip_prefix(&out) {
+            manifest.record(relative, owner);
         }
     }
     let (sheets_written, sheets_missing) =
@@ -403,6 +412,7 @@ fn render_all(
     out_dir: &Path,
     progress: &Progress,
     pdf: bool,
+    web: bool,
 ) -> std::result::Result<Vec<Outcome>, AppError> {
     // A refused input is never opened, not even to look for duplicate ids.
     let paths: Vec<PathBuf> = jobs
@@ -427,7 +437,7 @@ fn render_all(
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let job = &jobs[i];
                     let outcome =
-                        render_isolated(project, job, out_dir, duplicates.get(&job.path), pdf);
+                        render_isolated(project, job, out_dir, duplicates.get(&job.path), pdf, web);
                     progress.step(&outcome);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(outcome);
@@ -476,6 +486,7 @@ fn render_isolated(
     out_dir: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
     pdf: bool,
+    web: bool,
 ) -> Outcome {
     let target = out_dir.join(&job.relative);
     if let Some(report) = blocked_report(job, out_dir) {
@@ -485,10 +496,12 @@ fn render_isolated(
             result: Result::Skipped,
             proposals: Vec::new(),
             catalogue: None,
+            pages: Vec::new(),
         };
     }
-    let run =
-        std::panic::AssertUnwindSafe(|| render_one(project, &job.path, &target, duplicate, pdf));
+    let run = std::panic::AssertUnwindSafe(|| {
+        render_one(project, &job.path, &target, duplicate, pdf, web)
+    });
     match std::panic::catch_unwind(run) {
         Ok(outcome) => outcome,
         Err(payload) => {
@@ -499,6 +512,7 @@ fn render_isolated(
                 result: Result::Panicked(panic_message(payload.as_ref())),
                 proposals: Vec::new(),
                 catalogue: None,
+                pages: Vec::new(),
             }
         }
     }
@@ -599,9 +613,11 @@ fn render_one(
     target: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
     pdf: bool,
+    web: bool,
 ) -> Outcome {
     let mut reports = Vec::new();
     let mut proposals = Vec::new();
+    let mut pages = Vec::new();
     let mut catalogue_info = None;
     let result = (|| -> std::result::Result<Result, AppError> {
         let source = match crate::read_text(path)? {
@@ -620,6 +636,9 @@ fn render_one(
                 Some(catalogue) => project.typeset_catalogue(&mut report, catalogue, &included)?,
                 None => None,
             };
+            if let (Some(catalogue), Some(_), true) = (&catalogue, &bytes, web) {
+                pages = html::catalogue(catalogue, path, target)?;
+            }
             if let Some(catalogue) = catalogue.filter(|_| bytes.is_some()) {
                 catalogue_info = Some((catalogue.title.clone(), catalogue.year));
                 proposals = catalogue.proposals.into_iter().map(|(_, p)| p).collect();
@@ -637,6 +656,9 @@ fn render_one(
             let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);
             test_panic(path);
             let bytes = project.typeset(&mut checked)?;
+            if let (Some(p), Some(_), true) = (&checked.proposal, &bytes, web) {
+                pages = html::proposal(p, target, &output::absolute(path))?;
+            }
             proposals.extend(checked.proposal.take().filter(|_| bytes.is_some()));
             reports.push(checked.report);
             bytes
@@ -650,6 +672,7 @@ fn render_one(
             }
             None => {
                 output::remove_stale(target)?;
+                output::remove_stale(&target.with_extension("html"))?;
                 Ok(Result::Skipped)
             }
         }
@@ -664,6 +687,7 @@ fn render_one(
         result,
         proposals,
         catalogue: catalogue_info,
+        pages,
     }
 }
 

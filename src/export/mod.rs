@@ -23,11 +23,13 @@ pub enum Format {
     Xlsx,
     /// The budget lines as CSV (Danish Excel's dialect by default).
     Csv,
+    /// An accessible web page per proposal and an index per catalogue, with one stylesheet.
+    Html,
 }
 
 impl Format {
     /// Every format, in the order the flag lists them.
-    pub const ALL: [Format; 3] = [Format::Pdf, Format::Xlsx, Format::Csv];
+    pub const ALL: [Format; 4] = [Format::Pdf, Format::Xlsx, Format::Csv, Format::Html];
 
     /// The file extension of this format, without the dot.
     pub fn extension(self) -> &'static str {
@@ -35,6 +37,7 @@ impl Format {
             Format::Pdf => "pdf",
             Format::Xlsx => "xlsx",
             Format::Csv => "csv",
+            Format::Html => "html",
         }
     }
 
@@ -48,6 +51,10 @@ impl Format {
     /// The format whose files end in `.<extension>`, if budgetnote writes such files.
     pub fn of_file(name: &str) -> Option<Self> {
         let (_, extension) = name.rsplit_once('.')?;
+        if extension == "css" {
+            // The web pages' stylesheet belongs to them.
+            return Some(Format::Html);
+        }
         Self::ALL.into_iter().find(|f| f.extension() == extension)
     }
 
@@ -80,7 +87,7 @@ pub fn export(
 ) -> Result<Vec<u8>, EcoVec<SourceDiagnostic>> {
     match job.format {
         Format::Pdf => pdf::export(document, job),
-        Format::Xlsx | Format::Csv => Err(EcoVec::from([SourceDiagnostic::error(
+        Format::Xlsx | Format::Csv | Format::Html => Err(EcoVec::from([SourceDiagnostic::error(
             typst::syntax::Span::detached(),
             "only the PDF is made from a typeset document",
         )])),

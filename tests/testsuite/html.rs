@@ -534,3 +534,80 @@ fn pages_pass_axe_and_fit_a_phone_in_chromium() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Copies a folder of the repository, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+// `render --format html` writes a page beside each PDF's place and an index per catalogue whose
+// every link leads to a page written, with the stylesheet in each folder; a PDF-only run leaves
+// the pages; a proposal that gets an error loses its page, and the others keep theirs.
+#[test]
+fn render_writes_linked_pages_and_keeps_them_current() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&root().join("proposals"), &dir.path().join("proposals"));
+    let run = |args: &[&str]| {
+        let out = crate::common::run_cli(dir.path(), args);
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stderr) = run(&["render", "--format", "html"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    let out = dir.path().join("out");
+    let index = std::fs::read_to_string(out.join("katalog-med-forslag.html")).unwrap();
+    let links: Vec<&str> = index
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert!(links.len() >= 9, "{links:?}");
+    for link in &links {
+        assert!(
+            out.join(link).is_file(),
+            "the index links {link}, which was not written"
+        );
+    }
+    assert!(out.join("budgetnote.css").is_file());
+    assert!(out.join("katalog/budgetnote.css").is_file());
+    assert!(
+        !out.join("bi16-fokuseret-indsats-udsatte-borgere.pdf")
+            .exists()
+    );
+    let page = out.join("bi16-fokuseret-indsats-udsatte-borgere.html");
+    let first = std::fs::read(&page).unwrap();
+    let (code, stderr) = run(&["render", "--format", "pdf"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        first,
+        "a PDF run changed the page"
+    );
+    assert!(out.join("budgetnote.css").is_file());
+    let broken = dir
+        .path()
+        .join("proposals/bi16-fokuseret-indsats-udsatte-borgere.toml");
+    let text = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(&broken, text.replacen("id = \"BI16\"", "id = 16", 1)).unwrap();
+    let (code, stderr) = run(&["render", "--format", "html"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        !page.exists(),
+        "the page of a proposal with errors is still there"
+    );
+    assert!(
+        out.join("flere-udsatte-borgere-i-beskaeftigelse.html")
+            .is_file()
+    );
+}

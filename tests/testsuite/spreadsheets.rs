@@ -362,12 +362,12 @@ fn spreadsheets_are_deterministic() {
 fn format_flag_and_kept_outputs() {
     let out = run_cli(
         &root(),
-        &["render", "--format", "pdf,html", "-o", "/nonexistent"],
+        &["render", "--format", "pdf,docx", "-o", "/nonexistent"],
     );
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("`html` is not an output format; accepted: pdf, xlsx, csv"),
+        stderr.contains("`docx` is not an output format; accepted: pdf, xlsx, csv, html"),
         "{stderr}"
     );
     let dir = render_all(&["proposals/investering-aktivitetsparate.toml"], &[]);

@@ -1,0 +1,117 @@
+//! `render --format html`: a web page beside each proposal's PDF, an index beside each
+//! catalogue's annex with its proposals' pages, and the stylesheet `budgetnote.css` in every
+//! folder that holds a page (pages link it relatively, so a folder can be published as it is).
+
+use std::path::{Component, Path, PathBuf};
+
+use crate::catalogue::CheckedCatalogue;
+use crate::checked::CheckedProposal;
+use crate::export::html;
+use crate::{AppError, output};
+
+/// The stylesheet's file name.
+pub const STYLESHEET: &str = "budgetnote.css";
+
+/// A file written, and the input that owns it in the manifest.
+pub type Written = (PathBuf, PathBuf);
+
+/// Writes a proposal's page at `target` (its PDF's path with `.html`) and the stylesheet.
+pub fn proposal(
+    p: &CheckedProposal,
+    target: &Path,
+    owner: &Path,
+) -> Result<Vec<Written>, AppError> {
+    let page = target.with_extension("html");
+    output::write_atomic(&page, html::proposal(p).as_bytes())?;
+    let mut written = vec![(page, owner.to_owned())];
+    written.extend(stylesheet(target, owner)?);
+    Ok(written)
+}
+
+/// Writes a catalogue's index at `target` with `.html`, and each of its proposals' pages where
+/// the index links them: at the proposal file's place relative to the catalogue file, as a
+/// folder run mirrors them (a proposal outside the catalogue's folder is linked where its own
+/// render puts it, and not written here).
+pub fn catalogue(
+    c: &CheckedCatalogue,
+    catalogue_path: &Path,
+    target: &Path,
+) -> Result<Vec<Written>, AppError> {
+    let folder = catalogue_path.parent().unwrap_or(Path::new("."));
+    let out_folder = target.parent().unwrap_or(Path::new("."));
+    let links: Vec<(String, &CheckedProposal, &Path)> = c
+        .proposals
+        .iter()
+        .map(|(file, p)| (href(folder, file), p, file.as_path()))
+        .collect();
+    let pages: Vec<(String, &CheckedProposal)> =
+        links.iter().map(|(h, p, _)| (h.clone(), *p)).collect();
+    let index = target.with_extension("html");
+    output::write_atomic(&index, html::catalogue(c, &pages).as_bytes())?;
+    let owner = output::absolute(catalogue_path);
+    let mut written = vec![(index, owner.clone())];
+    written.extend(stylesheet(target, &owner)?);
+    for (link, p, file) in &links {
+        let inside = Path::new(link)
+            .components()
+            .all(|part| matches!(part, Component::Normal(_)));
+        if inside {
+            let owner = output::absolute(file);
+            let page_target = out_folder.join(link);
+            written.extend(proposal(p, &page_target, &owner)?);
+        }
+    }
+    Ok(written)
+}
+
+/// The stylesheet in the folder of `target`.
+fn stylesheet(target: &Path, owner: &Path) -> Result<Vec<Written>, AppError> {
+    let css = target.parent().unwrap_or(Path::new(".")).join(STYLESHEET);
+    output::write_atomic(&css, html::STYLESHEET.as_bytes())?;
+    Ok(vec![(css, owner.to_owned())])
+}
+
+/// The link from a page in `folder`'s mirror to the page of `file`: its path relative to the
+/// folder with `.html`, `/` between parts.
+fn href(folder: &Path, file: &Path) -> String {
+    let folder = output::absolute(folder);
+    let file = output::absolute(file);
+    let common = folder
+        .components()
+        .zip(file.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let ups = folder.components().count() - common;
+    let mut parts: Vec<String> = vec!["..".to_owned(); ups];
+    parts.extend(
+        file.components()
+            .skip(common)
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    let joined = parts.join("/");
+    match joined.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() && !stem.ends_with('/') => format!("{stem}.html"),
+        _ => format!("{joined}.html"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Links follow the input tree: a proposal below the catalogue's folder, beside it, and in a
+    // sibling folder.
+    #[test]
+    fn links_mirror_the_inputs() {
+        let folder = Path::new("/p/proposals");
+        assert_eq!(
+            href(folder, Path::new("/p/proposals/katalog/k1.toml")),
+            "katalog/k1.html"
+        );
+        assert_eq!(href(folder, Path::new("/p/proposals/a.toml")), "a.html");
+        assert_eq!(
+            href(folder, Path::new("/p/other/b.toml")),
+            "../other/b.html"
+        );
+    }
+}
