@@ -380,6 +380,17 @@ pub struct CheckedProposal {
     pub external_amounts: Vec<String>,
     /// The profile's footer text, printed first in every page's footer.
     pub footer: Option<String>,
+    /// The git revision `render --stamp` prints; `None` without `--stamp`.
+    pub stamp: Option<Stamp>,
+}
+
+/// The git revision a document was made from (`render --stamp`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stamp {
+    /// "Version 3f2a9c1", or "Version 3f2a9c1, ændret" when the working tree differs.
+    pub text: String,
+    /// Whether the profile asks for it in every page's footer (`footer_stamp = true`).
+    pub in_footer: bool,
 }
 
 /// A checked logo.

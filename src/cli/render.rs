@@ -21,6 +21,9 @@ pub struct Args {
     /// Output folder (default: out/ in the project).
     #[arg(short, long)]
     out: Option<PathBuf>,
+    /// Put the git revision in each PDF's metadata (and footer, if the profile asks).
+    #[arg(long)]
+    stamp: bool,
 }
 
 /// How one file's render ended.
@@ -95,6 +98,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let Some(project) = super::open_project(cli) else {
         return Exit::Failure;
     };
+    let project = super::diff::stamped(project, args.stamp);
     let mut jobs = plan(&cli.root, &inputs);
     let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes) {
         Ok(manifest) => manifest,
