@@ -236,10 +236,13 @@ impl Version {
     /// Checks a proposal's source as `check` does (with the project's forms and profile); `path`
     /// is the file's path from the project root.
     pub fn check(project: &crate::Project, path: &Path, source: String) -> Self {
-        let id = toml::from_str::<toml::Table>(&source)
-            .ok()
-            .and_then(|t| t.get("id").and_then(|v| v.as_str()).map(str::to_owned));
+        let id = read_id(&source);
         let checked = project.check_source(&project.root.join(path), source);
+        Self::new(path, id, checked)
+    }
+
+    /// A version from a file's check: the proposal, or its errors summarised.
+    pub fn new(path: &Path, id: Option<String>, checked: crate::Checked) -> Self {
         let checked = match checked.proposal {
             Some(p) => Ok(p),
             None => {
@@ -279,6 +282,13 @@ impl Version {
             .clone()
             .unwrap_or_else(|| format!("file:{}", self.path.display()))
     }
+}
+
+/// The `id` a proposal's text declares, read even when the proposal has errors.
+pub fn read_id(source: &str) -> Option<String> {
+    toml::from_str::<toml::Table>(source)
+        .ok()
+        .and_then(|t| t.get("id").and_then(|v| v.as_str()).map(str::to_owned))
 }
 
 /// A path as printed and in JSON: with `/` between folders.
@@ -1097,5 +1107,107 @@ impl Diff {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bundled small budgetnotat fixture, with each `(from, to)` replaced.
+    fn notat(replacements: &[(&str, &str)]) -> String {
+        let mut text = include_str!("../tests/good/budgetnotat.toml").to_owned();
+        for (from, to) in replacements {
+            assert!(text.contains(from), "no {from:?}");
+            text = text.replace(from, to);
+        }
+        text
+    }
+
+    /// The version of `source`, checked against the bundled forms.
+    fn version(source: String) -> Version {
+        let path = Path::new("proposals/notat.toml");
+        let id = read_id(&source);
+        Version::new(path, id, crate::check_source(path, source))
+    }
+
+    /// Both sides compared.
+    fn compared(old: String, new: String) -> Diff {
+        let side = |r: &str| Side {
+            revision: r.into(),
+            commit: None,
+        };
+        compare(side("a"), side("b"), vec![version(old)], vec![version(new)])
+    }
+
+    // A table restated in mio. kr. is compared figure by figure after an exact conversion of
+    // the old figures: only the one figure that really changed (and its totals) is reported.
+    #[test]
+    fn a_new_unit_converts_the_old_figures_exactly() {
+        let old = notat(&[]);
+        let new = notat(&[
+            ("unit = \"1.000 kr.\"", "unit = \"mio. kr.\""),
+            (
+                "stated_totals = { 2025 = 1500, 2026 = 1500 }",
+                "stated_totals = { 2025 = \"1,75\", 2026 = \"1,5\" }",
+            ),
+            ("stated_grand_total = 3000", "stated_grand_total = \"3,25\""),
+            (
+                "amounts = { 2025 = 1000, 2026 = 1000 }\nstated_total = 2000",
+                "amounts = { 2025 = \"1,25\", 2026 = 1 }\nstated_total = \"2,25\"",
+            ),
+            (
+                "amounts = { 2025 = 500, 2026 = 500 }\nstated_total = 1000",
+                "amounts = { 2025 = \"0,5\", 2026 = \"0,5\" }\nstated_total = 1",
+            ),
+        ]);
+        let diff = compared(old, new);
+        assert_eq!(diff.proposals.len(), 1, "{}", diff.human());
+        let p = &diff.proposals[0];
+        assert_eq!(p.errors, SideErrors::default(), "{:?}", p.errors);
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        assert_eq!(
+            p.figures,
+            [FigureChange {
+                table: "tabel".into(),
+                caption: Some("Tabel 2. Økonomi".into()),
+                line: "Indsats A".into(),
+                column: "2025".into(),
+                unit: "mio. kr.".into(),
+                old: Some(d("1")),
+                new: Some(d("1.25")),
+                difference: Some(d("0.25")),
+            }]
+        );
+        let lines: Vec<(&str, &str)> = p
+            .totals
+            .iter()
+            .map(|t| (t.line.as_str(), t.column.as_str()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("Indsats A", "I alt"),
+                ("Udgifter i alt (netto)", "2025"),
+                ("Udgifter i alt (netto)", "I alt")
+            ]
+        );
+    }
+
+    // A long unchanged stretch of text is cut to a few words either side of the change, in
+    // both styles; Markdown in the proposal's text is escaped in the Markdown style.
+    #[test]
+    fn word_diffs_keep_a_few_words_of_context() {
+        let old = "Et to tre fire fem seks syv otte ni ti elleve tolv *gammel* slut.";
+        let new = "Et to tre fire fem seks syv otte ni ti elleve tolv *ny* slut.";
+        let words = word_diff(old, new);
+        assert_eq!(
+            show_words(&words, Style::Human),
+            "… syv otte ni ti elleve tolv [-*gammel*-]{+*ny*+} slut."
+        );
+        assert_eq!(
+            show_words(&words, Style::Markdown),
+            "… syv otte ni ti elleve tolv ~~\\*gammel\\*~~ **\\*ny\\*** slut."
+        );
     }
 }
