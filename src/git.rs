@@ -232,13 +232,9 @@ impl Stamper {
             let now = crate::files::read_limited(path, crate::files::TOML_LIMIT).ok();
             now.as_ref() == self.head.get(rel)
         });
-        let changed = self.shared_changed || !same;
         crate::checked::Stamp {
-            text: if changed {
-                format!("Version {}, ændret", self.short)
-            } else {
-                format!("Version {}", self.short)
-            },
+            commit: self.short.clone(),
+            changed: self.shared_changed || !same,
             in_footer: self.in_footer,
         }
     }

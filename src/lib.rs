@@ -286,10 +286,15 @@ impl Project {
         let checked =
             check_source_with(path, source, &self.forms, &self.config.profile, Some(&data));
         let mut checked = self.resolve_logo(path, checked);
-        if let (Some(stamper), Some(proposal)) = (&self.stamper, checked.proposal.as_mut()) {
-            proposal.stamp = Some(stamper.stamp(&self.root, path));
+        if let Some(proposal) = checked.proposal.as_mut() {
+            proposal.stamp = self.stamp(path);
         }
         checked
+    }
+
+    /// The git revision `render --stamp` prints for the file at `path`; `None` without it.
+    pub fn stamp(&self, path: &Path) -> Option<checked::Stamp> {
+        self.stamper.as_ref().map(|s| s.stamp(&self.root, path))
     }
 
     /// What the bundled fonts can print.

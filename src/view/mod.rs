@@ -249,7 +249,7 @@ pub fn view(p: &CheckedProposal) -> View {
             .collect(),
         keywords: std::iter::once(p.id.clone())
             .chain(p.committees.iter().cloned())
-            .chain(p.stamp.as_ref().map(|s| s.text.clone()))
+            .chain(p.stamp.as_ref().map(|s| s.text()))
             .collect(),
         footer: {
             let own = match p.budget_year() {
@@ -257,7 +257,7 @@ pub fn view(p: &CheckedProposal) -> View {
                 None => p.id.clone(),
             };
             let own = match p.stamp.as_ref().filter(|s| s.in_footer) {
-                Some(stamp) => format!("{own} · {}", stamp.text),
+                Some(stamp) => format!("{own} · {}", stamp.text()),
                 None => own,
             };
             match &p.footer {

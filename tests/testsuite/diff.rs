@@ -457,3 +457,57 @@ fn render_stamp_outside_git() {
     let (plain, _) = render_stamped(dir.path(), &[]);
     assert!(stamped == plain);
 }
+
+// A catalogue annex rendered with --stamp carries the revision as its last keyword, "ændret"
+// as soon as one of its proposals differs from the commit.
+#[test]
+fn render_stamp_of_a_catalogue() {
+    let read = |name: &str| std::fs::read_to_string(root().join("proposals").join(name)).unwrap();
+    let (k1, k2) = (
+        "katalog/k1-fremrykket-jobsoegningsindsats-for-dagpe.toml",
+        "katalog/k2-intensive-forloeb-for-udsatte-sygedagpen.toml",
+    );
+    let mut repo = Repo::new();
+    let files = [
+        (
+            "proposals/katalog-med-forslag.toml",
+            read("katalog-med-forslag.toml"),
+        ),
+        ("proposals/katalog/k1.toml", read(k1)),
+        ("proposals/katalog/k2.toml", read(k2)),
+    ];
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let short = repo.commit("Katalog", &refs);
+    let render = |repo: &Repo| {
+        let args = [
+            "render",
+            "proposals/katalog-med-forslag.toml",
+            "--out",
+            "out",
+            "--stamp",
+        ];
+        let out = run_cli(repo.path(), &args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        info(
+            &std::fs::read(repo.path().join("out/katalog-med-forslag.pdf")).unwrap(),
+            b"Keywords",
+        )
+    };
+    let keywords = render(&repo);
+    assert!(
+        keywords.ends_with(&format!(", Version {short}")),
+        "{keywords}"
+    );
+    let changed = format!("{} ", read(k2)).replace("\n[", "\n\n[");
+    repo.write("proposals/katalog/k2.toml", &changed);
+    let keywords = render(&repo);
+    assert!(
+        keywords.ends_with(&format!(", Version {short}, ændret")),
+        "{keywords}"
+    );
+}
