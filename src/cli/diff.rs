@@ -56,6 +56,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             paths.push(PathBuf::from(arg));
         }
     }
+    let named = !paths.is_empty();
     if paths.is_empty() {
         paths.push(PathBuf::from("proposals"));
     }
@@ -102,6 +103,18 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
+    // A name that is no revision and no file at either side is a mistake, not "no change".
+    if named
+        && let Some(unknown) = paths.iter().find(|w| {
+            !cli.root.join(w).exists() && !old.keys().chain(new.keys()).any(|p| p.starts_with(w))
+        })
+    {
+        eprintln!(
+            "error: \"{}\" is neither a revision of this repository nor a file or folder of the project",
+            unknown.display()
+        );
+        return Exit::Failure;
+    }
     // A file that is the same at both sides changed nothing.
     let same: Vec<PathBuf> = old
         .iter()

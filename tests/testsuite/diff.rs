@@ -354,6 +354,10 @@ fn working_tree_with_an_error() {
     assert_eq!(code, Some(0));
     let json: Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["proposals"].as_array().unwrap().len(), 1);
+    // A name that is neither a revision nor a file is a usage error.
+    let (code, _, err) = diff(repo.path(), &["HEAD~7"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("\"HEAD~7\" is neither a revision"), "{err}");
     // The same run in human form names the error and where it is.
     let (_, human, _) = diff(repo.path(), &[]);
     assert!(
