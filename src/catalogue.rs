@@ -133,6 +133,9 @@ pub struct CheckedCatalogue {
     pub chart_caption: String,
     /// The proposals with their files.
     pub proposals: Vec<(PathBuf, CheckedProposal)>,
+    /// The git revision `render --stamp` prints ("ændret" when the catalogue or one of its
+    /// proposals differs from it); `None` without `--stamp`.
+    pub stamp: Option<crate::checked::Stamp>,
 }
 
 /// A checked savings target.
@@ -273,6 +276,14 @@ pub fn check(
                     .zip(&files)
                     .filter_map(|(c, (p, _))| c.proposal.clone().map(|pr| (p.clone(), pr)))
                     .collect(),
+                stamp: project.stamp(path).map(|mut own| {
+                    // Changed when the catalogue or any of its proposals is.
+                    own.changed |= included
+                        .iter()
+                        .filter_map(|c| c.proposal.as_ref()?.stamp.as_ref())
+                        .any(|s| s.changed);
+                    own
+                }),
             });
         }
     }

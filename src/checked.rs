@@ -380,6 +380,30 @@ pub struct CheckedProposal {
     pub external_amounts: Vec<String>,
     /// The profile's footer text, printed first in every page's footer.
     pub footer: Option<String>,
+    /// The git revision `render --stamp` prints; `None` without `--stamp`.
+    pub stamp: Option<Stamp>,
+}
+
+/// The git revision a document was made from (`render --stamp`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stamp {
+    /// The short commit id of HEAD, e.g. "3f2a9c1".
+    pub commit: String,
+    /// Whether the working tree differs from it for the rendered inputs.
+    pub changed: bool,
+    /// Whether the profile asks for it in every page's footer (`footer_stamp = true`).
+    pub in_footer: bool,
+}
+
+impl Stamp {
+    /// As printed: "Version 3f2a9c1", or "Version 3f2a9c1, ændret".
+    pub fn text(&self) -> String {
+        if self.changed {
+            format!("Version {}, ændret", self.commit)
+        } else {
+            format!("Version {}", self.commit)
+        }
+    }
 }
 
 /// A checked logo.

@@ -66,6 +66,10 @@ pub struct Profile {
     /// Text printed first in every page's footer, e.g. "Testkommune · Økonomi og Analyse".
     #[serde(default)]
     pub footer: Option<Spanned<String>>,
+    /// Whether `render --stamp` also prints the git revision in every page's footer (it is
+    /// always in the PDF's metadata), e.g. "Version 3f2a9c1".
+    #[serde(default)]
+    pub footer_stamp: Option<Spanned<bool>>,
     /// The language of the PDF (`da` by default): its text language and metadata, and the
     /// headings of forms that offer them in this language (`headings = { en = "…" }`).
     #[serde(default)]

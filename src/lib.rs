@@ -12,10 +12,12 @@ pub mod checks;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod diff;
 pub mod export;
 pub mod files;
 pub mod fill;
 pub mod forms;
+pub mod git;
 pub mod ledger;
 pub mod logo;
 pub mod manifest;
@@ -204,6 +206,8 @@ pub struct Project {
     profile_logo: Option<checked::Logo>,
     /// Logos checked so far (by real path), so a shared logo is decoded and typeset once.
     logos: std::sync::Mutex<std::collections::HashMap<PathBuf, Result<String, logo::Problem>>>,
+    /// The git revision `render --stamp` prints in every proposal checked from now on.
+    stamper: Option<git::Stamper>,
 }
 
 impl Project {
@@ -251,7 +255,21 @@ impl Project {
             form_reports,
             profile_logo,
             logos: std::sync::Mutex::new(std::collections::HashMap::new()),
+            stamper: None,
         })
+    }
+
+    /// Stamps every proposal checked from now on with the git revision of HEAD (`render
+    /// --stamp`); why not, when the project is not in a git repository with a commit.
+    pub fn stamp_with_git(&mut self) -> Result<(), String> {
+        let in_footer = self
+            .config
+            .profile
+            .footer_stamp
+            .as_ref()
+            .is_some_and(|s| *s.get_ref());
+        self.stamper = Some(git::Stamper::new(&self.root, in_footer)?);
+        Ok(())
     }
 
     /// The forms available in this project.
@@ -275,7 +293,16 @@ impl Project {
         };
         let checked =
             check_source_with(path, source, &self.forms, &self.config.profile, Some(&data));
-        self.resolve_logo(path, checked)
+        let mut checked = self.resolve_logo(path, checked);
+        if let Some(proposal) = checked.proposal.as_mut() {
+            proposal.stamp = self.stamp(path);
+        }
+        checked
+    }
+
+    /// The git revision `render --stamp` prints for the file at `path`; `None` without it.
+    pub fn stamp(&self, path: &Path) -> Option<checked::Stamp> {
+        self.stamper.as_ref().map(|s| s.stamp(&self.root, path))
     }
 
     /// What the bundled fonts can print.

@@ -1,6 +1,7 @@
 //! Command-line interface: clap commands, printing, and exit codes (set here and nowhere else).
 
 mod check;
+mod diff;
 mod explain;
 mod files;
 mod forms;
@@ -71,6 +72,8 @@ enum Command {
     New(new::Args),
     /// Re-check and re-render what changes on save, until Ctrl-C.
     Watch(watch::Args),
+    /// Show what changed in the proposals between two git revisions (figures, totals, text).
+    Diff(diff::Args),
 }
 
 /// Output format of diagnostics.
@@ -148,5 +151,6 @@ where
         Command::Schema(args) => schema::run(&cli, args),
         Command::New(args) => new::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
+        Command::Diff(args) => diff::run(&cli, args),
     }
 }

@@ -32,6 +32,9 @@ pub struct Args {
     /// international (`,` and a decimal point).
     #[arg(long, value_enum, default_value = "excel-da")]
     csv_dialect: crate::export::csv::Dialect,
+    /// Put the git revision in each PDF's metadata (and footer, if the profile asks).
+    #[arg(long)]
+    stamp: bool,
 }
 
 /// The formats asked for with `--format`, each once.
@@ -122,6 +125,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let Some(project) = super::open_project(cli) else {
         return Exit::Failure;
     };
+    let project = super::diff::stamped(project, args.stamp);
     let mut jobs = plan(&cli.root, &inputs);
     let formats = &args.format.0;
     let pdf = formats.contains(&Format::Pdf);

@@ -132,6 +132,7 @@ pub fn validate(
             municipality: optional(&proposal.municipality)
                 .or_else(|| optional(&profile.municipality)),
             footer: optional(&profile.footer),
+            stamp: None,
             logo,
             committees,
             proposer,

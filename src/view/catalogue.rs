@@ -22,6 +22,8 @@ pub struct CatalogueView {
     pub subject: String,
     /// Left part of every page's footer, e.g. "Bilag 1. Katalog med forslag · Budget 2025".
     pub footer: String,
+    /// The git revision (`render --stamp`), the PDF's last keyword.
+    pub stamp: Option<String>,
     /// The cover's line under the title: "Råderum på 21 mio. kr. i 2025", or the target's.
     pub frame_text: Option<String>,
     /// The unit line above the overview ("Beløb i 1.000 kr. …"); `None` puts the unit in every
@@ -263,8 +265,13 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
                 Some(annex) => format!("{annex} {}", c.title),
                 None => c.title.clone(),
             };
-            format!("{name} · Budget {}", c.year)
+            let own = format!("{name} · Budget {}", c.year);
+            match c.stamp.as_ref().filter(|s| s.in_footer) {
+                Some(stamp) => format!("{own} · {}", stamp.text()),
+                None => own,
+            }
         },
+        stamp: c.stamp.as_ref().map(|s| s.text()),
         frame_text: match (c.frame, &c.target) {
             (Some(frame), _) => Some(format!(
                 "{} på {} mio. kr. i {}",

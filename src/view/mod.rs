@@ -249,11 +249,16 @@ pub fn view(p: &CheckedProposal) -> View {
             .collect(),
         keywords: std::iter::once(p.id.clone())
             .chain(p.committees.iter().cloned())
+            .chain(p.stamp.as_ref().map(|s| s.text()))
             .collect(),
         footer: {
             let own = match p.budget_year() {
                 Some(year) => format!("{} · Budget {year}", p.id),
                 None => p.id.clone(),
+            };
+            let own = match p.stamp.as_ref().filter(|s| s.in_footer) {
+                Some(stamp) => format!("{own} · {}", stamp.text()),
+                None => own,
             };
             match &p.footer {
                 Some(profile) => format!("{profile} · {own}"),

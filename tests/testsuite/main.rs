@@ -8,6 +8,7 @@ mod cli;
 mod common;
 mod crosschecks;
 mod determinism;
+mod diff;
 mod escaping;
 mod explain;
 mod fidelity;
