@@ -90,6 +90,9 @@ pub fn check_source_with(
     if let Some(m) = model.as_mut() {
         let root = project.map_or_else(|| path.parent().unwrap_or(Path::new(".")), |p| p.root);
         diagnostics.extend(sheets::resolve(m, path, root));
+        if let Some(p) = project {
+            committee_names(m, p.committees);
+        }
     }
     let proposal = model.and_then(|m| {
         let (checked, more) = validate::validate(&m, &source, forms, profile);
@@ -112,6 +115,23 @@ pub fn check_source_with(
     report.sort();
     let proposal = if report.has_errors() { None } else { proposal };
     Checked { report, proposal }
+}
+
+/// A ledger row's committee written as a registered abbreviation ("BUU") prints as the
+/// register's full name, as its group heading and subtotal say it.
+fn committee_names(
+    model: &mut model::Proposal,
+    register: &std::collections::BTreeMap<String, toml::Spanned<String>>,
+) {
+    for table in model.tables.values_mut() {
+        for row in &mut table.get_mut().rows {
+            if let Some(committee) = row.get_mut().committee.as_mut()
+                && let Some(name) = register.get(committee.get_ref().trim())
+            {
+                *committee.get_mut() = name.get_ref().trim().to_owned();
+            }
+        }
+    }
 }
 
 /// E040 per file for proposal ids used by an earlier file among `paths` (catalogues and

@@ -362,3 +362,15 @@ fn readme_ledger_examples_pass_check() {
         assert_eq!(code, Some(0));
     }
 }
+
+// Committees written as the register's abbreviations print as the register's full names in the
+// group headings and subtotals.
+#[test]
+fn committee_abbreviations_print_their_full_names() {
+    let path = root().join("tests/tables/committee-abbreviations/proposal.toml");
+    let text = pdf_text(&render(&path));
+    for name in ["Beskæftigelses- og Integrationsudvalget", "Økonomiudvalget"] {
+        assert!(text.contains(&format!("{name} i alt")), "{text}");
+    }
+    assert!(!text.contains("BIU i alt"), "{text}");
+}
