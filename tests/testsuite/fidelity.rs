@@ -3,6 +3,35 @@
 
 use crate::common::{missing_in_order, pdf_text, render, root, seed_tokens, tokens};
 
+/// Seed 001's tokens its PDF and page have elsewhere: the Kategorisering box stands at the top
+/// (Word floated it mid-sentence across a page break), and "Tablet 3" prints "Tabel 3".
+pub const SEED_001_DEVIATIONS: &[&str] = &[
+    "kategorisering",
+    "need",
+    "to",
+    "fastholdelse",
+    "rekruttering",
+    "rettidig",
+    "omhu",
+    "specifik",
+    "udfordring",
+    "bevillingsudløb",
+    "henvist",
+    "sag",
+    "x",
+    "bestilt",
+    "af",
+    "politisk",
+    "parti",
+    "bestilt",
+    "af",
+    "fagudvalg",
+    "x",
+    "bestilt",
+    "administrativt",
+    "tablet",
+];
+
 /// Checks one seed against its proposal's PDF; `deviations` are the seed's tokens the PDF
 /// deliberately does not have in that place, in seed order.
 fn check_seed(seed: &str, proposal: &str, deviations: &[&str]) {
@@ -36,32 +65,7 @@ fn seed_001_budgetnotat_is_reproduced_in_full() {
     check_seed(
         "001_f497faa6887c9686.txt",
         "bi16-fokuseret-indsats-udsatte-borgere.toml",
-        &[
-            "kategorisering",
-            "need",
-            "to",
-            "fastholdelse",
-            "rekruttering",
-            "rettidig",
-            "omhu",
-            "specifik",
-            "udfordring",
-            "bevillingsudløb",
-            "henvist",
-            "sag",
-            "x",
-            "bestilt",
-            "af",
-            "politisk",
-            "parti",
-            "bestilt",
-            "af",
-            "fagudvalg",
-            "x",
-            "bestilt",
-            "administrativt",
-            "tablet",
-        ],
+        SEED_001_DEVIATIONS,
     );
 }
 

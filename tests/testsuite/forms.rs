@@ -14,22 +14,8 @@ fn own_project() -> PathBuf {
 /// Copies the fixture project into a temp folder, to change it.
 fn copy_project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    copy_dir(&own_project(), dir.path());
+    crate::common::copy_dir(&own_project(), dir.path());
     dir
-}
-
-/// Copies a folder tree.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_dir(&path, &target);
-        } else {
-            std::fs::copy(&path, &target).unwrap();
-        }
-    }
 }
 
 // Every file under templates/ and fonts/ is bundled into the binary, so a project without its

@@ -11,7 +11,7 @@ mod determinism;
 mod diff;
 mod escaping;
 mod explain;
-mod fidelity;
+pub mod fidelity;
 mod figures;
 mod forms;
 mod fuzz;
