@@ -56,7 +56,7 @@ pub struct Cli {
 enum Command {
     /// Validate proposals and print every problem at once.
     Check(check::Args),
-    /// Check, then write one PDF per proposal.
+    /// Check, then write a PDF per proposal and catalogue (with --format also XLSX, CSV, HTML).
     Render(render::Args),
     /// Print the Typst source generated for a proposal.
     Typst(typst::Args),
