@@ -39,17 +39,44 @@ pub enum Cell {
     Text(String),
     /// Anything else (an error value, a boolean), as shown.
     Other(String),
+    /// A date or time, as the spreadsheet's day number.
+    Date(f64),
+    /// A formula whose value the workbook does not store (it was never calculated).
+    Formula(String),
 }
 
-/// The cells of a range, row by row, with the address of its top-left cell.
+/// The cells of a range that hold something, with the range's size and top-left cell; only
+/// those cells are kept, so a range as large as a whole sheet costs what its content costs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
-    /// Rows of cells; every row as wide as the range.
-    pub rows: Vec<Vec<Cell>>,
+    /// The cells that are not empty, by (row, column) relative to the range's top-left cell.
+    pub cells: BTreeMap<(u32, u32), Cell>,
+    /// How many rows the range spans.
+    pub height: u32,
+    /// How many columns the range spans.
+    pub width: u32,
     /// Row and column (0-based) of the top-left cell.
     pub origin: (u32, u32),
     /// How numbers written as text are read: the Danish way (decimal comma) or not.
     pub danish: bool,
+}
+
+impl Grid {
+    /// The cell at (`row`, `column`) of the range.
+    fn at(&self, row: usize, column: usize) -> &Cell {
+        const EMPTY: Cell = Cell::Empty;
+        match (u32::try_from(row), u32::try_from(column)) {
+            (Ok(r), Ok(c)) => self.cells.get(&(r, c)).unwrap_or(&EMPTY),
+            _ => &EMPTY,
+        }
+    }
+
+    /// The rows of the range that hold a cell, in order.
+    fn used_rows(&self) -> Vec<usize> {
+        let mut rows: Vec<usize> = self.cells.keys().map(|(r, _)| *r as usize).collect();
+        rows.dedup();
+        rows
+    }
 }
 
 /// Fills in every `from` of the proposal's ledgers; `proposal_path` locates the files, which
@@ -182,12 +209,31 @@ fn table_rows(
         return Vec::new();
     }
     let span = from.get_ref().range.span();
+    let used = grid.used_rows();
+    if used.is_empty() {
+        let f = from.get_ref();
+        let sheet = f.sheet.as_ref().map_or_else(
+            || "its first sheet".to_owned(),
+            |s| format!("sheet \"{}\"", s.get_ref().trim()),
+        );
+        found.push(
+            Diagnostic::new(
+                Code::E095,
+                format!(
+                    "the range {} of \"{}\" ({sheet}) holds no rows",
+                    f.range.get_ref().trim(),
+                    f.file.get_ref().trim()
+                ),
+                Some(f.range.span()),
+            )
+            .with_help(
+                "name the cells that hold the rows; without `sheet`, a workbook's first sheet is read",
+            ),
+        );
+    }
     let mut rows = Vec::new();
-    for (r, cells) in grid.rows.iter().enumerate() {
-        if cells.iter().all(|c| *c == Cell::Empty) {
-            continue;
-        }
-        let label = text_of(&cells[0]);
+    for r in used {
+        let label = text_of(grid.at(r, 0));
         if label.trim().is_empty() {
             found.push(cell_diagnostic(
                 Code::E096,
@@ -199,9 +245,8 @@ fn table_rows(
             ));
             continue;
         }
-        let values = cells[1..=shape.text_columns]
-            .iter()
-            .map(|c| Spanned::new(span.clone(), text_of(c)))
+        let values = (1..=shape.text_columns)
+            .map(|c| Spanned::new(span.clone(), text_of(grid.at(r, c))))
             .collect();
         let amounts = figures(grid, from, shape, r, 1 + shape.text_columns, found);
         rows.push(Spanned::new(
@@ -232,14 +277,14 @@ fn row_amounts(
     shape: &Shape,
     found: &mut Vec<Diagnostic>,
 ) -> Option<Spanned<crate::model::YearAmounts>> {
-    if grid.rows.len() != 1 {
+    if grid.height != 1 {
         found.push(
             Diagnostic::new(
                 Code::E095,
                 format!(
                     "a row's `from` must be one row of the spreadsheet, but {} spans {} rows",
                     from.get_ref().range.get_ref().trim(),
-                    grid.rows.len()
+                    grid.height
                 ),
                 Some(from.get_ref().range.span()),
             )
@@ -263,7 +308,7 @@ fn wide_enough(
     with_label: bool,
     found: &mut Vec<Diagnostic>,
 ) -> bool {
-    let have = grid.rows.first().map_or(width, Vec::len);
+    let have = grid.width as usize;
     if have == width {
         return true;
     }
@@ -303,15 +348,37 @@ fn figures(
     let mut amounts = BTreeMap::new();
     for (k, key) in shape.keys.iter().enumerate() {
         let at = (r, first + k);
-        let value = match &grid.rows[r][first + k] {
+        let value = match grid.at(r, first + k) {
             Cell::Empty => continue,
             Cell::Number(f) => number(*f),
             Cell::Text(t) if t.trim().is_empty() => continue,
             Cell::Text(t) => read_text(t, grid.danish),
             Cell::Other(_) => None,
+            Cell::Date(_) => {
+                found.push(cell_diagnostic(
+                    Code::E096,
+                    grid,
+                    from,
+                    at,
+                    &format!("holds a date ({}), not a figure", text_of(grid.at(r, first + k))),
+                    "format the cell as a number in the spreadsheet, or name the cells that hold the figures",
+                ));
+                continue;
+            }
+            Cell::Formula(formula) => {
+                found.push(cell_diagnostic(
+                    Code::E096,
+                    grid,
+                    from,
+                    at,
+                    &format!("holds the formula ={formula}, whose result the file does not store"),
+                    "open the file in the spreadsheet program and save it, so the result is stored with the formula",
+                ));
+                continue;
+            }
         };
         let Some(value) = value else {
-            let shown = text_of(&grid.rows[r][first + k]);
+            let shown = text_of(grid.at(r, first + k));
             found.push(cell_diagnostic(
                 Code::E096,
                 grid,
@@ -401,6 +468,37 @@ fn text_of(cell: &Cell) -> String {
             number(*f).map_or_else(|| f.to_string(), |d| d.to_string().replace('.', ","))
         }
         Cell::Text(t) | Cell::Other(t) => t.trim().to_owned(),
+        Cell::Date(serial) => date_text(*serial),
+        Cell::Formula(formula) => format!("={formula}"),
+    }
+}
+
+/// A spreadsheet day number as the date it shows (day 1 is 1 January 1900, and day 60 the
+/// 29 February 1900 Excel counts), "2025-01-01", with the time of day if it has one.
+fn date_text(serial: f64) -> String {
+    if !(1.0..3_000_000.0).contains(&serial) {
+        return serial.to_string();
+    }
+    let whole = serial.floor();
+    // days since 1970-01-01 (day 25569), counting from 1 March 1900 past Excel's 29 February
+    let days = whole as i64 - 25_569 + i64::from(whole < 60.0);
+    // civil-from-days (Howard Hinnant)
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    // a time of day, not an amount: whole seconds, to the nearest (0.5 up)
+    let seconds = ((serial - whole) * 86_400.0 + 0.5).floor() as i64;
+    if seconds == 0 {
+        format!("{year:04}-{month:02}-{day:02}")
+    } else {
+        let (h, m) = (seconds / 3600, seconds % 3600 / 60);
+        format!("{year:04}-{month:02}-{day:02} {h:02}:{m:02}")
     }
 }
 
@@ -491,10 +589,15 @@ fn read_range(
                     "save it as \"CSV UTF-8\" in the spreadsheet program",
                 )
             })?;
-            let danish = text.lines().next().is_some_and(|l| l.contains(';'));
-            (csv(&text, if danish { ';' } else { ',' }), danish)
+            let danish = danish_csv(&text);
+            (
+                csv(&text, if danish { ';' } else { ',' }, (start, end)),
+                danish,
+            )
         }
-        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => (workbook(bytes, f, name)?, true),
+        Some("xlsx" | "xlsm" | "xlsb" | "xls" | "ods") => {
+            (workbook(bytes, f, name, (start, end))?, true)
+        }
         _ => {
             return Err(problem(
                 f.file.span(),
@@ -503,29 +606,48 @@ fn read_range(
             ));
         }
     };
-    let rows = (start.0..=end.0)
-        .map(|r| {
-            (start.1..=end.1)
-                .map(|c| {
-                    cells
-                        .get(r as usize)
-                        .and_then(|row| row.get(c as usize))
-                        .cloned()
-                        .unwrap_or(Cell::Empty)
-                })
-                .collect()
-        })
-        .collect();
     Ok(Grid {
-        rows,
+        cells,
+        height: end.0 - start.0 + 1,
+        width: end.1 - start.1 + 1,
         origin: start,
         danish,
     })
 }
 
-/// Every cell of the workbook's sheet, from A1, as rows.
-fn workbook(bytes: Vec<u8>, f: &SheetRange, name: &str) -> Result<Vec<Vec<Cell>>, Box<Diagnostic>> {
-    use calamine::{Data, Reader};
+/// The cell at absolute (`row`, `column`) relative to the range's top-left corner, if it lies
+/// inside the range `((top, left), (bottom, right))`.
+fn within(
+    (row, column): (u32, u32),
+    ((top, left), (bottom, right)): ((u32, u32), (u32, u32)),
+) -> Option<(u32, u32)> {
+    ((top..=bottom).contains(&row) && (left..=right).contains(&column))
+        .then(|| (row - top, column - left))
+}
+
+/// A workbook cell's value.
+fn workbook_cell(data: calamine::Data) -> Cell {
+    use calamine::Data;
+    match data {
+        Data::Empty => Cell::Empty,
+        Data::Int(i) => Cell::Number(i as f64),
+        Data::Float(x) => Cell::Number(x),
+        Data::String(s) => Cell::Text(s),
+        Data::DateTime(d) => Cell::Date(d.as_f64()),
+        other => Cell::Other(other.to_string()),
+    }
+}
+
+/// The cells of the workbook's sheet that lie inside `range` and are not empty. XLSX and XLSB
+/// sheets are streamed cell by cell, so a sheet with a cell far out (XFD1048576) costs no more
+/// than its cells.
+fn workbook(
+    bytes: Vec<u8>,
+    f: &SheetRange,
+    name: &str,
+    range: ((u32, u32), (u32, u32)),
+) -> Result<BTreeMap<(u32, u32), Cell>, Box<Diagnostic>> {
+    use calamine::{Reader, Sheets};
     let unreadable = |why: String| {
         Box::new(
             Diagnostic::new(
@@ -567,43 +689,81 @@ fn workbook(bytes: Vec<u8>, f: &SheetRange, name: &str) -> Result<Vec<Vec<Cell>>
             .cloned()
             .ok_or_else(|| unreadable("it has no sheets".to_owned()))?,
     };
-    let range = book
-        .worksheet_range(&sheet)
-        .map_err(|e| unreadable(e.to_string()))?;
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let mut rows: Vec<Vec<Cell>> = Vec::new();
-    for (r, row) in range.rows().enumerate() {
-        let r = top as usize + r;
-        if rows.len() <= r {
-            rows.resize(r + 1, Vec::new());
+    let mut cells = BTreeMap::new();
+    let mut keep = |position: (u32, u32), cell: Cell| {
+        if let (Some(at), false) = (within(position, range), cell == Cell::Empty) {
+            cells.insert(at, cell);
         }
-        let mut cells = vec![Cell::Empty; left as usize];
-        cells.extend(row.iter().map(|d| match d {
-            Data::Empty => Cell::Empty,
-            Data::Int(i) => Cell::Number(*i as f64),
-            Data::Float(x) => Cell::Number(*x),
-            Data::String(s) => Cell::Text(s.clone()),
-            other => Cell::Other(other.to_string()),
-        }));
-        rows[r] = cells;
+    };
+    match &mut book {
+        Sheets::Xlsx(book) => {
+            let mut reader = book
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| unreadable(e.to_string()))?;
+            while let Some(cell) = reader
+                .next_cell_with_formula()
+                .map_err(|e| unreadable(e.to_string()))?
+            {
+                let value = match (workbook_cell(cell.value.into()), cell.formula) {
+                    (Cell::Empty, Some(formula)) if !formula.trim().is_empty() => {
+                        Cell::Formula(formula)
+                    }
+                    (value, _) => value,
+                };
+                keep(cell.pos, value);
+            }
+        }
+        Sheets::Xlsb(book) => {
+            let mut reader = book
+                .worksheet_cells_reader(&sheet)
+                .map_err(|e| unreadable(e.to_string()))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(e.to_string()))? {
+                keep(
+                    cell.get_position(),
+                    workbook_cell(cell.get_value().clone().into()),
+                );
+            }
+        }
+        book => {
+            let whole = book
+                .worksheet_range(&sheet)
+                .map_err(|e| unreadable(e.to_string()))?;
+            for (row, column, data) in whole.used_cells() {
+                let (top, left) = whole.start().unwrap_or((0, 0));
+                let position = (top + row as u32, left + column as u32);
+                keep(position, workbook_cell(data.clone()));
+            }
+        }
     }
-    Ok(rows)
+    Ok(cells)
 }
 
-/// The cells of a CSV text, `sep` between fields, `"` around fields that hold it.
-fn csv(text: &str, sep: char) -> Vec<Vec<Cell>> {
+/// Whether a CSV file is the Danish dialect: its first line has `;` between fields.
+fn danish_csv(text: &str) -> bool {
+    let mut quoted = false;
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ';' if !quoted => return true,
+            '\n' if !quoted => return false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The cells of a CSV text inside `range`, `sep` between fields, `"` around fields that hold it.
+fn csv(text: &str, sep: char, range: ((u32, u32), (u32, u32))) -> BTreeMap<(u32, u32), Cell> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
+    let mut cells = BTreeMap::new();
+    let (mut row, mut column) = (0u32, 0u32);
     let mut field = String::new();
     let mut quoted = false;
     let mut chars = text.chars().peekable();
-    let cell = |f: &mut String| {
-        let value = std::mem::take(f);
-        if value.is_empty() {
-            Cell::Empty
-        } else {
-            Cell::Text(value)
+    let mut end_field = |field: &mut String, row: u32, column: u32| {
+        let value = std::mem::take(field);
+        if let (Some(at), false) = (within((row, column), range), value.is_empty()) {
+            cells.insert(at, Cell::Text(value));
         }
     };
     while let Some(c) = chars.next() {
@@ -613,20 +773,20 @@ fn csv(text: &str, sep: char) -> Vec<Vec<Cell>> {
                 chars.next();
             }
             ('"', _) => quoted = !quoted,
-            (c, false) if c == sep => row.push(cell(&mut field)),
+            (c, false) if c == sep => {
+                end_field(&mut field, row, column);
+                column = column.saturating_add(1);
+            }
             ('\r', false) => {}
             ('\n', false) => {
-                row.push(cell(&mut field));
-                rows.push(std::mem::take(&mut row));
+                end_field(&mut field, row, column);
+                (row, column) = (row.saturating_add(1), 0);
             }
             (c, _) => field.push(c),
         }
     }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(cell(&mut field));
-        rows.push(row);
-    }
-    rows
+    end_field(&mut field, row, column);
+    cells
 }
 
 /// "A2:F9" as (row, column) of its corners, 0-based; a single cell is a range of one.
@@ -649,9 +809,7 @@ fn parse_cell(cell: &str) -> Option<(u32, u32)> {
         .chars()
         .try_fold(0u32, |acc, c| Some(acc * 26 + (c as u32 - 'A' as u32 + 1)))?;
     let row: u32 = digits.parse().ok()?;
-    (1..=1_048_576)
-        .contains(&row)
-        .then(|| (row - 1, column - 1))
+    ((1..=1_048_576).contains(&row) && column <= 16_384).then(|| (row - 1, column - 1))
 }
 
 /// (6, 2) as "C7".
@@ -681,6 +839,13 @@ mod tests {
         assert_eq!(cell_name(6, 2), "C7");
         assert_eq!(cell_name(0, 26), "AA1");
         assert_eq!(parse_cell("AA1"), Some((0, 26)));
+        // Excel's last cell is XFD1048576; a column past it is no cell
+        assert_eq!(parse_cell("XFD1048576"), Some((1_048_575, 16_383)));
+        assert_eq!(parse_cell("XFE1"), None);
+        // a date cell is named as the date the spreadsheet shows
+        assert_eq!(date_text(45_658.0), "2025-01-01");
+        assert_eq!(date_text(45_658.5), "2025-01-01 12:00");
+        assert_eq!(date_text(1.0), "1900-01-01");
     }
 
     // A spreadsheet number is taken as the decimal it shows (0,1 + 0,2 is not 0,3 in binary, and
@@ -695,13 +860,24 @@ mod tests {
             read_text("2.8", false),
             Some(Decimal::from_str("2.8").unwrap())
         );
-        let rows = csv("\u{feff}Linje;2025\n\"Løn; drift\";\"-2.800\"\r\n", ';');
+        let text = "\u{feff}Linje;2025\n\"Løn; drift\";\"-2.800\"\r\n";
+        assert!(danish_csv(text));
+        assert!(!danish_csv("\"Løn; drift\",2800\n"));
+        let cells = csv(text, ';', ((0, 0), (1_048_575, 16_383)));
         assert_eq!(
-            rows,
+            cells.into_iter().collect::<Vec<_>>(),
             vec![
-                vec![Cell::Text("Linje".into()), Cell::Text("2025".into())],
-                vec![Cell::Text("Løn; drift".into()), Cell::Text("-2.800".into())],
+                ((0, 0), Cell::Text("Linje".into())),
+                ((0, 1), Cell::Text("2025".into())),
+                ((1, 0), Cell::Text("Løn; drift".into())),
+                ((1, 1), Cell::Text("-2.800".into())),
             ]
+        );
+        // only the range's cells are kept, relative to its top-left corner
+        let cells = csv(text, ';', ((1, 1), (1, 1)));
+        assert_eq!(
+            cells.into_iter().collect::<Vec<_>>(),
+            vec![((0, 0), Cell::Text("-2.800".into()))]
         );
     }
 }

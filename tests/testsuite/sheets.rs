@@ -2,7 +2,7 @@
 //! twin's, CSV exports read the Danish way, and a wrong cell is reported at the cell and at the
 //! range's line.
 
-use crate::common::{check_json, pdf_text, render, root, run_cli, tokens};
+use crate::common::{check_json, expected_places, pdf_text, render, root, run_cli, tokens};
 
 // A driftsforslag whose rows come from a workbook (an empty spreadsheet row skipped, one row's
 // figures from a single-row range) prints byte for byte the PDF of its typed twin.
@@ -78,6 +78,45 @@ fn a_wrong_cell_is_located() {
     assert_eq!(places.len(), 2, "{places:?}");
 }
 
+// A range reaching the sheet's last row of a workbook with a cell in XFD1048576 reads only the
+// cells that hold something (a whole-sheet grid aborted on allocating 17 billion cells), and
+// prints the one row's figures.
+#[test]
+fn a_far_cell_costs_nothing() {
+    let file = root().join("tests/sheets/far-cell/proposal.toml");
+    let (code, diagnostics, _) = check_json(&file);
+    assert_eq!(code, Some(0), "{diagnostics:#?}");
+    let pdf = render(&file);
+    let text = pdf_text(&pdf);
+    for figure in ["05.73 Kontanthjælp", "-5.060", "-16.067", "-23.110"] {
+        assert!(
+            text.replace('\u{2212}', "-").contains(figure),
+            "{figure}: {text}"
+        );
+    }
+}
+
+// A date cell and a formula stored without its result are each E096 naming the cell and what
+// it holds (the date as the spreadsheet shows it, the formula), instead of a day number taken
+// as a figure or a silent blank; the places are those in expected.txt.
+#[test]
+fn a_date_and_an_uncalculated_formula_are_refused_at_their_cells() {
+    let dir = root().join("tests/sheets/odd-cells");
+    let (code, diagnostics, places) = check_json(&dir.join("proposal.toml"));
+    assert_eq!(code, Some(1), "{diagnostics:#?}");
+    assert_eq!(places, expected_places(&dir.join("expected.txt")));
+    let messages: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["message"].as_str())
+        .collect();
+    for words in [
+        "Drift!C1 holds a date (2025-01-01)",
+        "Drift!D1 holds the formula =1+2",
+    ] {
+        assert!(messages.iter().any(|m| m.contains(words)), "{messages:#?}");
+    }
+}
+
 // The files `from` names are confined to the project and must exist; a sheet that is not the
 // workbook's gets a did-you-mean; a range of the wrong width says what the table takes.
 #[test]
@@ -109,6 +148,28 @@ fn unreadable_ranges_are_reported_at_their_keys() {
             "",
         ),
         ("range = \"A2:F6\"", "range = \"F6:A2\"", "E095", "A2:F9"),
+        // a whole sheet is refused by its width, before any cell is laid out
+        (
+            "range = \"A2:F6\"",
+            "range = \"A1:XFD1048576\"",
+            "E095",
+            "16384 column(s) wide",
+        ),
+        // past Excel's last column (XFD) is no cell
+        (
+            "range = \"A2:F6\"",
+            "range = \"A2:XFE6\"",
+            "E095",
+            "not a range",
+        ),
+        // without `sheet` the first sheet ("Noter") is read; its range is empty, which is said
+        // at the range rather than only as a table without rows
+        (
+            "sheet = \"Drift\", range = \"A2:F6\"",
+            "range = \"A2:F6\"",
+            "E095",
+            "holds no rows",
+        ),
     ] {
         assert!(original.contains(from), "{from}");
         let file = dir.path().join("proposal.toml");
