@@ -87,6 +87,21 @@ pub fn resolve(model: &mut Proposal, proposal_path: &Path, root: &Path) -> Vec<D
     for table in model.tables.values_mut() {
         let table = table.get_mut();
         if table.kind.get_ref().trim() != "ledger" {
+            if let Some(from) = &table.from {
+                found.push(
+                    Diagnostic::new(
+                        Code::E095,
+                        format!(
+                            "`from` reads figures into a ledger, but this table is kind = \"{}\"",
+                            table.kind.get_ref().trim()
+                        ),
+                        Some(from.span()),
+                    )
+                    .with_help(
+                        "write the text table's rows in the TOML, or make the table a ledger",
+                    ),
+                );
+            }
             continue;
         }
         let shape = Shape::of(table);

@@ -62,29 +62,39 @@ pub fn csv(rows: &[Row], dialect: Dialect) -> Vec<u8> {
     };
     line(HEADERS.iter().map(|h| (*h).to_owned()).collect(), &mut out);
     for row in rows {
-        line(
-            vec![
-                row.id.clone(),
-                row.title.clone(),
-                row.form.clone(),
-                row.committee.clone(),
-                row.table.clone(),
-                row.group.clone(),
-                row.label.clone(),
-                row.account.clone(),
-                row.expense.clone(),
-                row.kind.clone(),
-                row.unit.label().to_owned(),
-                row.prices.clone(),
-                row.column.clone(),
-                row.year.map(|y| y.to_string()).unwrap_or_default(),
-                dialect.number(row.amount, row.decimals),
-                dialect.number(row.kroner(), row.kroner_decimals()),
-            ],
-            &mut out,
-        );
+        let texts = [
+            &row.id,
+            &row.title,
+            &row.form,
+            &row.committee,
+            &row.table,
+            &row.group,
+            &row.label,
+            &row.account,
+            &row.expense,
+            &row.kind,
+        ];
+        let mut fields: Vec<String> = texts.iter().map(|t| inert(t)).collect();
+        fields.push(row.unit.label().to_owned());
+        fields.push(inert(&row.prices));
+        fields.push(inert(&row.column));
+        fields.push(row.year.map(|y| y.to_string()).unwrap_or_default());
+        fields.push(dialect.number(row.amount, row.decimals));
+        fields.push(dialect.number(row.kroner(), row.kroner_decimals()));
+        line(fields, &mut out);
     }
     out.into_bytes()
+}
+
+/// A text field a spreadsheet program will not run as a formula: one that starts with `=`,
+/// `+`, `-`, `@`, a tab or a carriage return gets a leading `'` (what Excel and LibreOffice show
+/// as text), as OWASP advises for CSV exports; figures are never changed.
+fn inert(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 /// A field quoted when it holds the separator, a quote or a line break (quotes doubled).
@@ -112,5 +122,13 @@ mod tests {
         assert_eq!(quote("a;b", ';'), "\"a;b\"");
         assert_eq!(quote("a \"b\"", ','), "\"a \"\"b\"\"\"");
         assert_eq!(quote("a,b", ';'), "a,b");
+        // Text that a spreadsheet would run as a formula is made inert; other text is as written.
+        assert_eq!(
+            inert("=HYPERLINK(\"http://x\")"),
+            "'=HYPERLINK(\"http://x\")"
+        );
+        assert_eq!(inert("+SUM(1)"), "'+SUM(1)");
+        assert_eq!(inert("@cmd"), "'@cmd");
+        assert_eq!(inert("Vuggestuer"), "Vuggestuer");
     }
 }

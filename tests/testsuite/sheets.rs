@@ -190,3 +190,27 @@ fn unreadable_ranges_are_reported_at_their_keys() {
         assert!(d["line"].as_u64().unwrap() > 0, "{to}: {d}");
     }
 }
+
+// `from` on a text table is an error at the `from`, not silently ignored.
+#[test]
+fn from_on_a_text_table_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("d.csv"), "Tekst\n").unwrap();
+    let original = std::fs::read_to_string(root().join("tests/sheets/twin/twin.toml")).unwrap();
+    let text = original.replacen(
+        "{ table = \"overslag\" }]",
+        "{ table = \"overslag\" }, { table = \"t\" }]",
+        1,
+    ) + "\n[tables.t]\nkind = \"text\"\nheader = [\"A\"]\nfrom = { file = \"d.csv\", range = \"A1:A1\" }\n";
+    assert!(text.contains("{ table = \"t\" }"));
+    std::fs::write(dir.path().join("p.toml"), &text).unwrap();
+    let out = run_cli(dir.path(), &["check", "--format", "json", "p.toml"]);
+    let diagnostics: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let line = text.lines().position(|l| l.starts_with("from = ")).unwrap() as u64 + 1;
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "E095" && d["line"].as_u64() == Some(line)),
+        "{diagnostics:#?}"
+    );
+}

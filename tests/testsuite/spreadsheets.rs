@@ -491,3 +491,44 @@ fn run_workbook_name_and_errors() {
         "the old run workbook is removed"
     );
 }
+
+// A label a spreadsheet would run as a formula (CSV injection) is written inert: in the CSV with
+// a leading `'`, in the workbook as a text cell holding exactly the label, never a formula.
+#[test]
+fn formula_like_labels_stay_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(root().join("tests/tables/opfoelgning/proposal.toml"))
+        .unwrap()
+        .replacen(
+            "label = \"Vuggestuer\"",
+            "label = \"=HYPERLINK(\\\"http://x\\\";\\\"Vuggestuer\\\")\"",
+            1,
+        );
+    assert!(source.contains("HYPERLINK"));
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    std::fs::write(dir.path().join("proposals/f.toml"), source).unwrap();
+    run_ok(dir.path(), &["render", "--format", "csv,xlsx"]);
+    let csv = std::fs::read_to_string(dir.path().join("out/budgetlinjer.csv")).unwrap();
+    assert!(
+        csv.contains("\"'=HYPERLINK(\"\"http://x\"\";\"\"Vuggestuer\"\")\""),
+        "{csv}"
+    );
+    assert!(
+        !csv.contains(";=HYPERLINK") && !csv.contains(";\"=HYPERLINK"),
+        "{csv}"
+    );
+    let bytes = std::fs::read(dir.path().join("out/budgetlinjer.xlsx")).unwrap();
+    let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).unwrap();
+    let formulas = book.worksheet_formula("Linjer").unwrap();
+    assert!(
+        formulas.used_cells().all(|(_, _, f)| f.is_empty()),
+        "a formula was written"
+    );
+    let cells = book.worksheet_range("Linjer").unwrap();
+    assert!(
+        cells
+            .used_cells()
+            .any(|(_, _, c)| *c == Data::String("=HYPERLINK(\"http://x\";\"Vuggestuer\")".into())),
+        "the label is not a text cell"
+    );
+}
