@@ -83,7 +83,8 @@ impl Validator<'_> {
             })
             .collect();
         let row_total = t.row_total.as_ref().map(|_| columns.len() - 1);
-        if t.rows.is_empty() {
+        // A table whose `from` range gave no rows is reported at the range (E095) already.
+        if t.rows.is_empty() && t.from.is_none() {
             self.push(
                 Diagnostic::new(Code::E003, "a ledger table needs rows", Some(t.kind.span()))
                     .with_help("add a row: [[tables.<id>.rows]] with label and amounts"),
