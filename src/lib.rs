@@ -588,7 +588,7 @@ fn source_date_epoch() -> Option<(u16, u8, u8)> {
 }
 
 /// Converts days since 1970-01-01 to a (year, month, day) date in the proleptic Gregorian calendar.
-fn civil_from_days(days: i64) -> (u16, u8, u8) {
+pub(crate) fn civil_from_days(days: i64) -> (u16, u8, u8) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -497,16 +497,7 @@ fn date_text(serial: f64) -> String {
     let whole = serial.floor();
     // days since 1970-01-01 (day 25569), counting from 1 March 1900 past Excel's 29 February
     let days = whole as i64 - 25_569 + i64::from(whole < 60.0);
-    // civil-from-days (Howard Hinnant)
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = crate::civil_from_days(days);
     // a time of day, not an amount: whole seconds, to the nearest (0.5 up)
     let seconds = ((serial - whole) * 86_400.0 + 0.5).floor() as i64;
     if seconds == 0 {

@@ -62,22 +62,7 @@ pub fn csv(rows: &[Row], dialect: Dialect) -> Vec<u8> {
     };
     line(HEADERS.iter().map(|h| (*h).to_owned()).collect(), &mut out);
     for row in rows {
-        let texts = [
-            &row.id,
-            &row.title,
-            &row.form,
-            &row.committee,
-            &row.table,
-            &row.group,
-            &row.label,
-            &row.account,
-            &row.expense,
-            &row.kind,
-        ];
-        let mut fields: Vec<String> = texts.iter().map(|t| inert(t)).collect();
-        fields.push(row.unit.label().to_owned());
-        fields.push(inert(&row.prices));
-        fields.push(inert(&row.column));
+        let mut fields: Vec<String> = row.texts().iter().map(|t| inert(t)).collect();
         fields.push(row.year.map(|y| y.to_string()).unwrap_or_default());
         fields.push(dialect.number(row.amount, row.decimals));
         fields.push(dialect.number(row.kroner(), row.kroner_decimals()));

@@ -65,6 +65,25 @@ pub struct Row {
 }
 
 impl Row {
+    /// The text columns, in the order of [`HEADERS`] (its first 13).
+    pub fn texts(&self) -> [&str; 13] {
+        [
+            &self.id,
+            &self.title,
+            &self.form,
+            &self.committee,
+            &self.table,
+            &self.group,
+            &self.label,
+            &self.account,
+            &self.expense,
+            &self.kind,
+            self.unit.label(),
+            &self.prices,
+            &self.column,
+        ]
+    }
+
     /// The figure in kroner (exact: the printed figure converted).
     pub fn kroner(&self) -> Decimal {
         self.unit.convert(self.amount, Unit::Kroner)

@@ -73,21 +73,7 @@ fn sheet(ws: &mut Worksheet, name: &str, rows: &[Row]) -> Result<(), XlsxError> 
     }
     for (r, row) in rows.iter().enumerate() {
         let r = r as u32 + 1;
-        let texts = [
-            &row.id,
-            &row.title,
-            &row.form,
-            &row.committee,
-            &row.table,
-            &row.group,
-            &row.label,
-            &row.account,
-            &row.expense,
-            &row.kind,
-            row.unit.label(),
-            &row.prices,
-            &row.column,
-        ];
+        let texts = row.texts();
         for (c, text) in texts.iter().enumerate() {
             if !text.is_empty() {
                 ws.write_string(r, c as u16, *text)?;

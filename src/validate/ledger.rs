@@ -155,51 +155,42 @@ impl Validator<'_> {
             );
         }
         let mut totals = total_of(&columns, read.iter().map(|r| &r.row.cells));
-        if let Some(stated) = &t.stated_totals {
-            let stated = self.stated_cells(stated, &columns, decimals);
-            if rows_ok {
-                self.settle(
-                    &mut totals,
-                    stated,
-                    &columns,
-                    tolerance.map(|t| t * Decimal::from(depth + 1)),
-                    &Subject::Total,
-                );
-            }
-        }
-        if let Some(stated) = &t.stated_grand_total {
+        let mut stated = match &t.stated_totals {
+            Some(written) => self.stated_cells(written, &columns, decimals),
+            None => Vec::new(),
+        };
+        if let Some(grand) = &t.stated_grand_total {
             match row_total {
                 None => self.push(
                     Diagnostic::new(
                         Code::E025,
                         "`stated_grand_total` in a table without a row-total column",
-                        Some(stated.span()),
+                        Some(grand.span()),
                     )
                     .with_help(
                         "add row_total = \"I alt\" to the table, or remove stated_grand_total",
                     ),
                 ),
                 Some(i) => {
-                    let value = self.amount(stated);
-                    if let Some(value) = value {
-                        self.check_precision(value, stated.span(), decimals);
-                    }
-                    if let (Some(value), true) = (value, rows_ok) {
-                        let stated = vec![Stated {
+                    if let Some(value) = self.amount(grand) {
+                        self.check_precision(value, grand.span(), decimals);
+                        stated.push(Stated {
                             column: i,
                             value,
-                            span: stated.span(),
-                        }];
-                        self.settle(
-                            &mut totals,
-                            stated,
-                            &columns,
-                            tolerance.map(|t| t * Decimal::from(depth + 1)),
-                            &Subject::Total,
-                        );
+                            span: grand.span(),
+                        });
                     }
                 }
             }
+        }
+        if rows_ok {
+            self.settle(
+                &mut totals,
+                stated,
+                &columns,
+                tolerance.map(|t| t * Decimal::from(depth + 1)),
+                &Subject::Total,
+            );
         }
         let chart = t.chart.as_ref().and_then(|c| self.chart(c, &columns));
         Some(Ledger {
