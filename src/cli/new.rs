@@ -314,19 +314,18 @@ pub fn skeleton(
     out
 }
 
+/// The budget year and three overslagsår as a TOML list ("2026, 2027, …") and as zero amounts
+/// ("2026 = 0, 2027 = 0, …").
+fn four_years(year: i64) -> (String, String) {
+    let years: Vec<i64> = (year..year + 4).collect();
+    let list = years.iter().map(i64::to_string).collect::<Vec<_>>();
+    let zeros = years.iter().map(|y| format!("{y} = 0")).collect::<Vec<_>>();
+    (list.join(", "), zeros.join(", "))
+}
+
 /// The `[budget]` part: filled in when the form prints it, else commented out.
 fn budget(out: &mut String, form: &Form, register: &Option<(String, String)>, year: i64) {
-    let years: Vec<i64> = (year..year + 4).collect();
-    let list = years
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let zeros = years
-        .iter()
-        .map(|y| format!("{y} = 0"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (list, zeros) = four_years(year);
     let abbreviation = register
         .as_ref()
         .map_or("UDV".to_owned(), |(a, _)| a.clone());
@@ -406,17 +405,7 @@ fn amendment(out: &mut String, form: &Form, year: i64) {
     let Some(rule) = &form.amendment else {
         return;
     };
-    let years: Vec<i64> = (year..year + 4).collect();
-    let list = years
-        .iter()
-        .map(i64::to_string)
-        .collect::<Vec<_>>()
-        .join(", ");
-    let zeros = years
-        .iter()
-        .map(|y| format!("{y} = 0"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let (list, zeros) = four_years(year);
     let table = &rule.table;
     out.push_str(&format!(
         "\n# The amendment's amounts: the changes (group {changes}) and the financing that offsets\n\
