@@ -828,13 +828,7 @@ fn overview(page: &mut Page, c: &CatalogueView, link: &dyn Fn(&mut Page, &str, &
     if c.show_area {
         page.element("th", "scope=\"col\"", "Styringsområde");
     }
-    for y in &c.years {
-        let header = match &c.unit_line {
-            Some(_) => y.clone(),
-            None => format!("{y} ({})", c.unit),
-        };
-        page.element("th", "scope=\"col\" class=\"num\"", &header);
-    }
+    year_headers(page, c);
     page.raw("</tr>\n</thead>\n");
     for g in &c.groups {
         page.raw("<tbody>\n");
@@ -897,6 +891,17 @@ fn total_row(page: &mut Page, class: &str, label: &str, span: usize, cells: &[St
     page.raw("</tr>\n");
 }
 
+/// The year column headers of an overview table, with the unit when no unit line says it.
+fn year_headers(page: &mut Page, c: &CatalogueView) {
+    for y in &c.years {
+        let header = match &c.unit_line {
+            Some(_) => y.clone(),
+            None => format!("{y} ({})", c.unit),
+        };
+        page.element("th", "scope=\"col\" class=\"num\"", &header);
+    }
+}
+
 /// The selections: per selection its members, total and balance.
 fn selections(page: &mut Page, c: &CatalogueView) {
     if let Some(unit) = &c.unit_line {
@@ -906,13 +911,7 @@ fn selections(page: &mut Page, c: &CatalogueView) {
     let columns = 1 + c.years.len();
     page.raw("<thead>\n<tr>");
     page.element("th", "scope=\"col\"", "Pakke");
-    for y in &c.years {
-        let header = match &c.unit_line {
-            Some(_) => y.clone(),
-            None => format!("{y} ({})", c.unit),
-        };
-        page.element("th", "scope=\"col\" class=\"num\"", &header);
-    }
+    year_headers(page, c);
     page.raw("</tr>\n</thead>\n");
     for s in &c.selections {
         page.raw("<tbody>\n<tr class=\"group\">");

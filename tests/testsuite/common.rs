@@ -331,3 +331,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Asserts that every expected token (more than `at_least` of them) is in the PDF's text, in
+/// order.
+pub fn assert_all_in_order(expected: &[String], pdf: &[u8], at_least: usize) {
+    assert!(expected.len() > at_least, "{} tokens", expected.len());
+    let printed = tokens(&pdf_text(pdf));
+    assert_eq!(
+        missing_in_order(expected, &printed),
+        Vec::<String>::new(),
+        "figures missing from the PDF, in order"
+    );
+}
