@@ -78,7 +78,11 @@ pub fn parse_view<T: DeserializeOwned>(
         .iter()
         .map(|path| {
             let parent = &path[..path.len().saturating_sub(1)];
-            unknown_key(&original, path, &known_keys::<T>(parent))
+            let mut known = known_keys::<T>(parent);
+            if known.is_empty() {
+                known = untyped_keys(parent);
+            }
+            unknown_key(&original, path, &known)
         })
         .collect();
     diagnostics.extend(errors);
@@ -667,6 +671,18 @@ fn dotted(path: &[Step]) -> String {
         .replace(".[", "[")
 }
 
+/// The keys of a table the model reads by its own visitor (a string or a table), which the
+/// probe in [`known_keys`] cannot walk into: a ledger column and a text table's cell.
+fn untyped_keys(parent: &[Step]) -> Vec<&'static str> {
+    match parent {
+        [.., Step::Key(list), Step::Index(_)] if list == "columns" => {
+            known_keys::<crate::model::ColumnSpec>(&[])
+        }
+        [.., Step::Key(list), Step::Index(_)] if list == "cells" => vec!["heading", "body"],
+        _ => Vec::new(),
+    }
+}
+
 /// W001 for a key that is not part of the format; E043 when it is close to a key of the same
 /// table (`stated_nets` for `stated_net`), since the check or text it was meant for would
 /// silently be lost.
@@ -1190,6 +1206,12 @@ mod tests {
         assert!(top.contains(&"proposer") && top.contains(&"external_amounts"));
         assert!(known_keys::<crate::model::Proposal>(&[key("sections")]).is_empty());
         assert_eq!(known_keys::<Doc>(&[key("rows"), Step::Index(0)]), ["n"]);
+        // A ledger column, read by its own visitor, still has its keys for "did you mean".
+        let column = untyped_keys(&[key("tables"), key("t"), key("columns"), Step::Index(4)]);
+        assert!(
+            column.contains(&"difference") && column.contains(&"sign"),
+            "{column:?}"
+        );
     }
 
     // A typo is close to the key it was meant as; an unrelated word is close to nothing.
