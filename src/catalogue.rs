@@ -148,8 +148,15 @@ pub struct Target {
 }
 
 /// Whether a TOML text is a catalogue (it has a top-level `catalogue` table).
+///
+/// A text that neither contains the word nor a Unicode escape (which could spell it inside a
+/// quoted key) cannot have the key, so it is not parsed: render asks this several times per
+/// file, and a full parse costs about as much as the rest of the file's checks.
 pub fn is_catalogue(source: &str) -> bool {
-    toml::de::DeTable::parse(source).is_ok_and(|t| t.get_ref().contains_key("catalogue"))
+    let may_name_it =
+        source.contains("catalogue") || source.contains("\\u") || source.contains("\\U");
+    may_name_it
+        && toml::de::DeTable::parse(source).is_ok_and(|t| t.get_ref().contains_key("catalogue"))
 }
 
 /// Checks a catalogue file and every proposal it includes.
@@ -816,4 +823,34 @@ fn group_totals(
         out.push((group, accepted));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_catalogue;
+
+    // The quick test without a parse gives the same answer as a parse: the key written plainly,
+    // quoted, dotted, as an array of tables or through an escape is found; the word in a value or
+    // a comment only, or not at all, is no catalogue.
+    #[test]
+    fn catalogue_detection_matches_a_full_parse() {
+        for (text, expected) in [
+            ("[catalogue]\ntitle = \"x\"\n", true),
+            ("[\"catalogue\"]\ntitle = \"x\"\n", true),
+            ("catalogue.title = \"x\"\n", true),
+            ("[[catalogue]]\n", true),
+            ("\"\\u0063atalogue\" = { title = \"x\" }\n", true),
+            ("\"\\U00000063atalogue\" = 1\n", true),
+            ("id = \"A1\"\ntitle = \"catalogue\"\n", false),
+            ("# catalogue\nid = \"A1\"\n", false),
+            ("[proposal]\nid = \"A1\"\n", false),
+            ("[proposal]\nnote = \"\\u00e6\"\n", false),
+            ("not toml [", false),
+        ] {
+            let parsed =
+                toml::de::DeTable::parse(text).is_ok_and(|t| t.get_ref().contains_key("catalogue"));
+            assert_eq!(parsed, expected, "{text}");
+            assert_eq!(is_catalogue(text), expected, "{text}");
+        }
+    }
 }

@@ -77,13 +77,10 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
 
 /// The parts listed right after `total`, when they form a closed list of two or more.
 fn parts_after(text: &str, total: &Written, amounts: &[Written]) -> Option<Vec<Part>> {
-    let (intro, number, label, separator) = (
-        INTRO.as_ref()?,
-        NUMBER.as_ref()?,
-        LABEL.as_ref()?,
-        SEPARATOR.as_ref()?,
-    );
-    let mut pos = total.end + intro.find(text.get(total.end..)?)?.end();
+    let mut pos = total.end + INTRO.as_ref()?.find(text.get(total.end..)?)?.end();
+    // Built only once a list is introduced: most texts have none, and a one-off `render FILE`
+    // then does not pay for compiling the Unicode letter classes.
+    let (number, label, separator) = (NUMBER.as_ref()?, LABEL.as_ref()?, SEPARATOR.as_ref()?);
     let mut parts = Vec::new();
     loop {
         if let Some(with_unit) = amounts.iter().find(|a| a.range.start == pos) {
