@@ -11,7 +11,8 @@
 //! - `all`: the N PDFs and the annex in one cold run (a catalogue and its proposals side by side).
 //!
 //! Proposals are made from the seed proposals in `proposals/` with varied ids, titles, texts and
-//! catalogue amounts, in a temporary project with a copy of `templates/`.
+//! catalogue amounts, in a temporary project with a copy of `templates/` (removed at the end unless
+//! `BENCH_KEEP` is set, for profiling a run by hand).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -101,7 +102,11 @@ fn main() {
             report("one form template changed", render(&input, false));
         }
     }
-    let _ = std::fs::remove_dir_all(&work);
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        println!("kept {}", work.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&work);
+    }
 }
 
 /// Each PDF under `dir` with its modification time.
