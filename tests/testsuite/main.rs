@@ -2,6 +2,7 @@
 
 mod amendment;
 mod bad_inputs;
+mod cache;
 mod catalogue;
 mod check_render;
 mod cli;
