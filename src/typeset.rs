@@ -39,7 +39,8 @@ pub struct Typesetter {
     sources: Mutex<HashMap<FileId, FileResult<Source>>>,
     /// Hash of the `sys.inputs` the templates see.
     inputs: String,
-    /// Hash of every font's bytes, computed when the render cache first needs it.
+    /// Hash of the project's own fonts' bytes (the bundled ones are part of the build), computed
+    /// when the render cache first needs it.
     fonts_hash: std::sync::OnceLock<String>,
     /// Hashes of the files read so far, by id, for the render cache.
     hashes: Mutex<HashMap<FileId, String>>,
@@ -162,14 +163,16 @@ impl Typesetter {
         Ok(Typeset { bytes, files })
     }
 
-    /// The render cache's key of a document: a hash of budgetnote's build, every font, the
-    /// `sys.inputs`, the PDF's options and the generated source. `None` when the build cannot be
-    /// identified (then no document is kept).
+    /// The render cache's key of a document: a hash of budgetnote's build (with its fonts), the
+    /// project's own fonts, the `sys.inputs`, the PDF's options and the generated source. `None`
+    /// when the build cannot be identified (then no document is kept).
     pub fn key(&self, job: &Job<'_>) -> Option<String> {
         let build = crate::cache::build_id()?;
         let fonts = self.fonts_hash.get_or_init(|| {
             let mut hasher = crate::cache::Hasher::default();
-            for font in &self.fonts {
+            // The bundled fonts are part of the build (its id is in the key): hashing their
+            // 2.8 MB cost more than typesetting a one-page proposal in a fresh process.
+            for font in self.fonts.iter().filter(|f| !is_bundled(f)) {
                 hasher
                     .part(font.data().as_slice())
                     .part(&font.index().to_le_bytes());
@@ -239,6 +242,14 @@ impl Typesetter {
             .or_insert_with(|| read_inside(&self.root, id))
             .clone()
     }
+}
+
+/// Whether `font` is read from a font compiled into budgetnote (its bytes are the static data).
+fn is_bundled(font: &Font) -> bool {
+    let data = font.data().as_slice().as_ptr();
+    crate::bundle::FONTS
+        .iter()
+        .any(|(_, bundled)| std::ptr::eq(bundled.as_ptr(), data))
 }
 
 /// A typst date from (year, month, day); `None` if it is not a calendar date.
@@ -423,5 +434,26 @@ impl World for DocWorld<'_> {
 
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         self.today
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // A font compiled into budgetnote is told apart from the same bytes read from the project's
+    // fonts/ folder, so the render cache hashes only the latter.
+    #[test]
+    fn bundled_fonts_are_told_from_project_fonts() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir(root.path().join("fonts")).unwrap();
+        let (_, data) = crate::bundle::FONTS[0];
+        std::fs::write(root.path().join("fonts/Extra.ttf"), data).unwrap();
+        let typesetter = Typesetter::new(root.path()).unwrap();
+        let fonts = typesetter.fonts();
+        let own: Vec<&Font> = fonts.iter().filter(|f| !is_bundled(f)).collect();
+        assert_eq!(fonts.len() - own.len(), crate::bundle::FONTS.len());
+        assert_eq!(own.len(), 1);
+        assert_eq!(own[0].data().as_slice(), data);
     }
 }
