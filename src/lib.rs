@@ -240,6 +240,7 @@ impl Project {
     /// [`Self::open`], keeping the diagnostics of a `budgetnote.toml` with problems as a report,
     /// so that `check --format json|github` can print them like a proposal's.
     pub fn open_or_report(root: &Path) -> Result<Self, config::SettingsError> {
+        checks::prepare();
         let app = config::SettingsError::App;
         let (filler, template_reports) =
             fill::Filler::load(&root.join("templates")).map_err(|e| app(AppError(e)))?;

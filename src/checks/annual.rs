@@ -107,6 +107,17 @@ static NARROW: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?i)(?P<from>(?:19|20)[0-9]{2})[ \t\x{a0}]*(?:-|–|til)[ \t\x{a0}]*(?P<to>(?:19|20)[0-9]{2})|fra[ \t\x{a0}]+(?:og[ \t\x{a0}]+med[ \t\x{a0}]+)?(?P<since>(?:19|20)[0-9]{2})|(?P<onwards>(?:19|20)[0-9]{2})[ \t\x{a0}]+og[ \t\x{a0}]+frem|(?:til[ \t\x{a0}]+og[ \t\x{a0}]+med|frem[ \t\x{a0}]+til|indtil)[ \t\x{a0}]+(?P<until>(?:19|20)[0-9]{2})").ok()
 });
 
+/// Builds the markers ahead of their first use (see [`super::prepare`]).
+pub(super) fn prepare_markers() {
+    LazyLock::force(&AFTER);
+    LazyLock::force(&BEFORE);
+}
+
+/// Builds the pattern of narrowed years ahead of its first use (see [`super::prepare`]).
+pub(super) fn prepare_narrowing() {
+    LazyLock::force(&NARROW);
+}
+
 /// A row's figures in the years compared (kroner, unsigned; blank is nothing that year).
 type Compared = Vec<(i64, Option<Decimal>)>;
 

@@ -17,6 +17,11 @@ static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     .ok()
 });
 
+/// Builds the pattern ahead of its first use (see [`super::prepare`]).
+pub(super) fn prepare() {
+    LazyLock::force(&PATTERN);
+}
+
 /// W012 for each amount of money in the prose written with a decimal point.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let Some(pattern) = PATTERN.as_ref() else {

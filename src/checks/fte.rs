@@ -89,11 +89,18 @@ fn explained(distinct: &[Decimal], figures: &[Decimal]) -> Vec<Decimal> {
     explained
 }
 
+/// "N årsværk" (or "fuldtidsstilling"): the number and the word.
+static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?P<num>[0-9]+(?:,[0-9]+)?)[ \t\n\x{a0}]+(?:[Åå]rsværk|fuldtidsstilling)").ok()
+});
+
+/// Builds the pattern ahead of its first use (see [`super::prepare`]).
+pub(super) fn prepare() {
+    LazyLock::force(&PATTERN);
+}
+
 /// "N årsværk" in a text: the value and the byte range of the number.
 fn mentions(text: &str) -> Vec<(Decimal, std::ops::Range<usize>)> {
-    static PATTERN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"(?P<num>[0-9]+(?:,[0-9]+)?)[ \t\n\x{a0}]+(?:[Åå]rsværk|fuldtidsstilling)").ok()
-    });
     let Some(pattern) = PATTERN.as_ref() else {
         return Vec::new();
     };

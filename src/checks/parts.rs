@@ -46,6 +46,12 @@ static LABEL: LazyLock<Option<Regex>> =
 static SEPARATOR: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^(?:,[ \t\n\x{a0}]+og|,|[ \t\n\x{a0}]+og)[ \t\n\x{a0}]+").ok());
 
+/// Builds the pattern every text with an amount needs ahead of its first use (see
+/// [`super::prepare`]); the others stay built on demand.
+pub(super) fn prepare() {
+    LazyLock::force(&INTRO);
+}
+
 /// One part as written.
 #[derive(Debug, Clone, PartialEq)]
 struct Part {

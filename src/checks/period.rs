@@ -151,14 +151,23 @@ fn spans_with_amounts(p: &CheckedProposal) -> Vec<(i64, i64)> {
     spans
 }
 
+/// "perioden 2025 til 2028", "årene 2025-2028".
+static YEARS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?:[Pp]erioden|[Åå]rene)[ \t\n]+(?:fra[ \t\n]+)?([0-9]{4})[ \t]*(?:til|-|–)[ \t\n]*([0-9]{4})").ok()
+});
+/// "en 4-årig", "toårige".
+static LENGTH: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"([0-9]{1,2}|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti)-?årig(?:e|t)?").ok()
+});
+
+/// Builds the patterns ahead of their first use (see [`super::prepare`]).
+pub(super) fn prepare() {
+    LazyLock::force(&YEARS);
+    LazyLock::force(&LENGTH);
+}
+
 /// Periods stated in a text, with the byte range of the phrase.
 fn periods(text: &str) -> Vec<(Stated, std::ops::Range<usize>)> {
-    static YEARS: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"(?:[Pp]erioden|[Åå]rene)[ \t\n]+(?:fra[ \t\n]+)?([0-9]{4})[ \t]*(?:til|-|–)[ \t\n]*([0-9]{4})").ok()
-    });
-    static LENGTH: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"([0-9]{1,2}|et|en|to|tre|fire|fem|seks|syv|otte|ni|ti)-?årig(?:e|t)?").ok()
-    });
     let mut found = Vec::new();
     if let Some(pattern) = YEARS.as_ref() {
         for caps in pattern.captures_iter(text) {

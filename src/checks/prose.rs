@@ -77,14 +77,21 @@ impl Written {
     }
 }
 
+/// An amount of money: the number and its unit.
+static PATTERN: std::sync::LazyLock<Option<Regex>> = std::sync::LazyLock::new(|| {
+    Regex::new(
+        r"(?P<num>[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)[ \x{a0}]*(?P<unit>[Mm]ia\.?[ \x{a0}]*kr\.?|[Mm]io\.?[ \x{a0}]*kr\.?|t\.?[ \x{a0}]*kr\.?|tkr\.?|1\.000[ \x{a0}]*kr\.?|kr\.?)(?:[ \t\n\x{a0}]|$|[.,;:)!?])",
+    )
+    .ok()
+});
+
+/// Builds the pattern ahead of its first use (see [`super::prepare`]).
+pub(super) fn prepare() {
+    std::sync::LazyLock::force(&PATTERN);
+}
+
 /// Amounts of money in `text`, with their byte ranges (of the number, not the unit).
 pub fn amounts_in(text: &str) -> Vec<Written> {
-    static PATTERN: std::sync::LazyLock<Option<Regex>> = std::sync::LazyLock::new(|| {
-        Regex::new(
-            r"(?P<num>[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)[ \x{a0}]*(?P<unit>[Mm]ia\.?[ \x{a0}]*kr\.?|[Mm]io\.?[ \x{a0}]*kr\.?|t\.?[ \x{a0}]*kr\.?|tkr\.?|1\.000[ \x{a0}]*kr\.?|kr\.?)(?:[ \t\n\x{a0}]|$|[.,;:)!?])",
-        )
-        .ok()
-    });
     let Some(pattern) = PATTERN.as_ref() else {
         return Vec::new();
     };

@@ -75,10 +75,27 @@ fn sentence_starts(text: &str) -> Vec<usize> {
     starts
 }
 
+/// A year from 1900 to 2099.
+static YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?:19|20)[0-9]{2}").ok());
+
+/// Another budget plan named by its year ("budgettet for 2024").
+static PLAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bbudget(?:tet|aftalen|forliget|forslaget|året)?[ \t\n\x{a0}]+(?:for[ \t\n\x{a0}]+)?((?:19|20)[0-9]{2})\b").ok()
+});
+
+/// Builds the pattern of other budget plans ahead of its first use (see [`super::prepare`]).
+pub(super) fn prepare_plans() {
+    LazyLock::force(&PLAN);
+}
+
+/// Builds the pattern of years ahead of its first use (see [`super::prepare`]).
+pub(super) fn prepare_years() {
+    LazyLock::force(&YEAR);
+}
+
 /// Years (1900–2099) a text names, with their byte ranges; a price basis ("2024-priser",
 /// "2025 p/l") is not a year the text is about.
 pub fn named(text: &str) -> Vec<(i64, Range<usize>)> {
-    static YEAR: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?:19|20)[0-9]{2}").ok());
     let Some(pattern) = YEAR.as_ref() else {
         return Vec::new();
     };
@@ -111,9 +128,6 @@ pub fn named(text: &str) -> Vec<(i64, Range<usize>)> {
 /// Whether a sentence tells of another time than the proposal's own period, whose budget
 /// begins in `own_first`: a word of the past, or another budget plan named by its years.
 pub fn other_time(sentence: &str, own_first: Option<i64>) -> bool {
-    static PLAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-        Regex::new(r"(?i)\bbudget(?:tet|aftalen|forliget|forslaget|året)?[ \t\n\x{a0}]+(?:for[ \t\n\x{a0}]+)?((?:19|20)[0-9]{2})\b").ok()
-    });
     let lower = sentence.to_lowercase();
     let past = lower
         .split(|c: char| !c.is_alphanumeric())
