@@ -29,6 +29,10 @@ fn main() {
     let out = work.join("out");
     std::fs::create_dir_all(&input).expect("temp folder");
     generate(n, &input);
+    // The temporary folder is the project root (catalogue entries must stay inside it, E062),
+    // with the repository's settings.
+    std::fs::copy("budgetnote.toml", work.join("budgetnote.toml"))
+        .expect("run from the repository root");
 
     let target = match mode.as_str() {
         "singles" => {
@@ -41,6 +45,8 @@ fn main() {
     let started = Instant::now();
     let exit = budgetnote::cli::run_with([
         "budgetnote",
+        "--root",
+        work.to_str().expect("utf-8 path"),
         "render",
         target.to_str().expect("utf-8 path"),
         "-o",
