@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod acknowledge;
+pub mod annex;
 pub mod bundle;
 pub mod catalogue;
 pub mod checked;
@@ -502,7 +503,7 @@ impl Project {
             ident: &ident,
             format: export::Format::Pdf,
         };
-        match self.typesetter.typeset(&job) {
+        match self.typeset_annex(&job, catalogue.proposals.len()) {
             Ok(bytes) => Ok(Some(bytes)),
             Err(refusals) => {
                 let proposals: Vec<&FileReport> = included.iter().map(|c| &c.report).collect();
@@ -529,13 +530,51 @@ impl Project {
             ident: &ident,
             format: export::Format::Pdf,
         };
-        self.typesetter.typeset(&job).map_err(|refusals| {
+        self.typeset_annex(&job, catalogue.proposals.len())
+            .map_err(|refusals| {
+                AppError(format!(
+                    "typesetting catalogue {} failed: {}",
+                    catalogue.title,
+                    join(&refusals)
+                ))
+            })
+    }
+
+    /// The PDF of a catalogue annex typeset in parts whatever its size (see [`annex`]), never
+    /// whole; an error says why it could not be (for tests comparing it with the whole annex).
+    pub fn catalogue_pdf_in_parts(
+        &self,
+        catalogue: &catalogue::CheckedCatalogue,
+    ) -> Result<Vec<u8>, AppError> {
+        let ident = format!("catalogue/{}", catalogue.title);
+        let job = typeset::Job {
+            source: self.catalogue_source(catalogue)?,
+            date: document_date(None, Some(catalogue.year)),
+            ident: &ident,
+            format: export::Format::Pdf,
+        };
+        annex::typeset(&self.typesetter, &job, catalogue.proposals.len()).map_err(|why| {
             AppError(format!(
-                "typesetting catalogue {} failed: {}",
-                catalogue.title,
-                join(&refusals)
+                "typesetting catalogue {} in parts failed: {why}",
+                catalogue.title
             ))
         })
+    }
+
+    /// Typesets an annex of `proposals` proposals: in parts from [`annex::PARTS_FROM`] on, so
+    /// memory does not grow with everything typeset; whole when smaller, or when the parts could
+    /// not be made (then typst's refusals are reported at their place in the generated source).
+    fn typeset_annex(
+        &self,
+        job: &typeset::Job<'_>,
+        proposals: usize,
+    ) -> Result<Vec<u8>, Vec<typeset::Refusal>> {
+        if proposals >= annex::PARTS_FROM
+            && let Ok(bytes) = annex::typeset(&self.typesetter, job, proposals)
+        {
+            return Ok(bytes);
+        }
+        self.typesetter.typeset(job)
     }
 
     /// The PDF of a proposal; a refusal is an application error (for callers that checked the

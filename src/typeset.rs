@@ -126,6 +126,29 @@ impl Typesetter {
         crate::export::export(&document, job).map_err(|errors| refusals(&world, &errors))
     }
 
+    /// Lays out `source` as the main file numbered `part` (each part of an annex has its own
+    /// file id, so the locations of its elements differ from every other part's), with the
+    /// clock of `date`; no export.
+    pub fn compile_part(
+        &self,
+        part: usize,
+        source: String,
+        date: (u16, u8, u8),
+    ) -> Result<PagedDocument, Vec<Refusal>> {
+        let main_id = VirtualPath::new(format!("/budgetnote-part-{part}.typ"))
+            .ok()
+            .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+            .ok_or_else(|| vec![Refusal::internal("cannot create a part's file id")])?;
+        let world = DocWorld {
+            shared: self,
+            main: Source::new(main_id, source),
+            today: date_of(date),
+        };
+        typst::compile::<PagedDocument>(&world)
+            .output
+            .map_err(|errors| refusals(&world, &errors))
+    }
+
     /// Parses a Typst file from inside the root, once.
     fn source(&self, id: FileId) -> FileResult<Source> {
         let mut sources = self.sources.lock().map_err(|_| FileError::Other(None))?;
@@ -240,7 +263,7 @@ pub struct Refusal {
 
 impl Refusal {
     /// A refusal that is budgetnote's own failure.
-    fn internal(message: &str) -> Self {
+    pub(crate) fn internal(message: &str) -> Self {
         Self {
             message: message.to_owned(),
             hints: Vec::new(),
