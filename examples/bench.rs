@@ -1,12 +1,22 @@
-//! Benchmark: render N generated proposals to N PDFs plus one catalogue annex, in one run.
+//! Benchmark: render N generated proposals, cold and again through the render cache, and an annex.
 //!
-//! `cargo run --release --example bench -- N [all|singles|annex]` (run once per N: peak memory is
-//! per process). `singles` renders only the N proposal PDFs, `annex` only the catalogue annex.
+//! `cargo build --release --examples --bins`, then from the repository root
+//! `./target/release/examples/bench N [singles|annex|all]` (run once per N and mode: peak memory is
+//! per process).
+//!
+//! - `singles` (the default): a cold render of the N proposal PDFs (`--force`), then a render with
+//!   nothing changed, one after changing one proposal's figure, and one after changing the
+//!   template of one form (a third of the proposals use it).
+//! - `annex`: a cold render of one catalogue annex of all N proposals.
+//! - `all`: the N PDFs and the annex in one cold run (a catalogue and its proposals side by side).
+//!
 //! Proposals are made from the seed proposals in `proposals/` with varied ids, titles, texts and
-//! catalogue amounts; they go to a temporary folder, the PDFs to another.
+//! catalogue amounts, in a temporary project with a copy of `templates/` (removed at the end unless
+//! `BENCH_KEEP` is set, for profiling a run by hand).
 
-use std::path::Path;
-use std::time::Instant;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Instant, SystemTime};
 
 /// The seed proposals the synthetic ones are made from.
 const SOURCES: &[&str] = &[
@@ -18,54 +28,119 @@ const SOURCES: &[&str] = &[
     "proposals/katalog/k2-intensive-forloeb-for-udsatte-sygedagpen.toml",
 ];
 
+/// The form template the template step changes, and the line it changes.
+const TEMPLATE: (&str, &str) = (
+    "templates/katalogforslag/form.typ.j2",
+    "#doc-title[{{ p.title }}]",
+);
+
 fn main() {
     let n: usize = std::env::args()
         .nth(1)
         .and_then(|a| a.parse().ok())
         .unwrap_or(100);
-    let mode = std::env::args().nth(2).unwrap_or_else(|| "all".to_owned());
+    let mode = std::env::args()
+        .nth(2)
+        .unwrap_or_else(|| "singles".to_owned());
     let work = std::env::temp_dir().join(format!("budgetnote-bench-{}", std::process::id()));
     let input = work.join("proposals");
     let out = work.join("out");
     std::fs::create_dir_all(&input).expect("temp folder");
+    copy_dir(Path::new("templates"), &work.join("templates"));
+    std::fs::copy("budgetnote.toml", work.join("budgetnote.toml")).expect("the profile");
     generate(n, &input);
-    // The temporary folder is the project root (catalogue entries must stay inside it, E062),
-    // with the repository's settings.
-    std::fs::copy("budgetnote.toml", work.join("budgetnote.toml"))
-        .expect("run from the repository root");
 
-    let target = match mode.as_str() {
-        "singles" => {
-            std::fs::remove_file(input.join("catalogue.toml")).expect("catalogue written");
-            input.clone()
+    let render = |target: &Path, force: bool| {
+        let mut argv = vec![
+            "budgetnote".to_owned(),
+            "--root".to_owned(),
+            work.display().to_string(),
+            "render".to_owned(),
+            target.display().to_string(),
+            "-o".to_owned(),
+            out.display().to_string(),
+        ];
+        if force {
+            argv.push("--force".to_owned());
         }
-        "annex" => input.join("catalogue.toml"),
-        _ => input.clone(),
+        let before = pdfs(&out);
+        let started = Instant::now();
+        let exit = budgetnote::cli::run_with(argv);
+        let seconds = started.elapsed().as_secs_f64();
+        let after = pdfs(&out);
+        let typeset = after
+            .iter()
+            .filter(|(p, t)| before.get(*p) != Some(t))
+            .count();
+        (seconds, typeset, after.len(), exit)
     };
-    let started = Instant::now();
-    let exit = budgetnote::cli::run_with([
-        "budgetnote",
-        "--root",
-        work.to_str().expect("utf-8 path"),
-        "render",
-        target.to_str().expect("utf-8 path"),
-        "-o",
-        out.to_str().expect("utf-8 path"),
-    ]);
-    let seconds = started.elapsed().as_secs_f64();
-    let pdfs = std::fs::read_dir(&out)
-        .map(|d| {
-            d.flatten()
-                .filter(|e| e.path().extension().is_some_and(|x| x == "pdf"))
-                .count()
-        })
-        .unwrap_or(0);
-    println!(
-        "n={n} ({mode}): {pdfs} PDFs (incl. the annex) in {seconds:.2} s wall, {:.1} ms per document, peak RSS {} MB, exit {exit:?}",
-        seconds * 1000.0 / pdfs.max(1) as f64,
-        peak_rss_mb().map_or_else(|| "?".to_owned(), |m| m.to_string()),
-    );
-    let _ = std::fs::remove_dir_all(&work);
+    let report = |step: &str, (seconds, typeset, total, exit): (f64, usize, usize, _)| {
+        println!(
+            "n={n} {step}: {seconds:.2} s wall, {typeset} of {total} PDFs typeset, peak RSS so far {} MB, exit {exit:?}",
+            peak_rss_mb().map_or_else(|| "?".to_owned(), |m| m.to_string()),
+        );
+    };
+
+    match mode.as_str() {
+        "annex" => report("annex, cold", render(&input.join("catalogue.toml"), true)),
+        "all" => report("proposals and annex, cold", render(&input, true)),
+        _ => {
+            std::fs::remove_file(input.join("catalogue.toml")).expect("catalogue written");
+            report("cold", render(&input, true));
+            report("nothing changed", render(&input, false));
+            let first = input.join("p00000.toml");
+            let text = std::fs::read_to_string(&first).expect("first proposal");
+            let edited = text.replacen("(variant 0)", "(variant 0, changed)", 1);
+            assert_ne!(text, edited, "the first proposal has a title to change");
+            std::fs::write(&first, edited).expect("edit proposal");
+            report("one proposal changed", render(&input, false));
+            let template = work.join(TEMPLATE.0);
+            let text = std::fs::read_to_string(&template).expect("form template");
+            let edited = text.replacen(TEMPLATE.1, &format!("{}\n// edited", TEMPLATE.1), 1);
+            assert_ne!(text, edited, "the form template has the line to change");
+            std::fs::write(&template, edited).expect("edit template");
+            report("one form template changed", render(&input, false));
+        }
+    }
+    if std::env::var_os("BENCH_KEEP").is_some() {
+        println!("kept {}", work.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&work);
+    }
+}
+
+/// Each PDF under `dir` with its modification time.
+fn pdfs(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
+    let mut found = BTreeMap::new();
+    let mut dirs = vec![dir.to_owned()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|x| x == "pdf") {
+                let modified = entry.metadata().and_then(|m| m.modified());
+                found.insert(path, modified.unwrap_or(SystemTime::UNIX_EPOCH));
+            }
+        }
+    }
+    found
+}
+
+/// Copies the folder `from` to `to`, recursively.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from)
+        .expect("run from the repository root")
+        .flatten()
+    {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).expect("copy file");
+        }
+    }
 }
 
 /// Writes `n` proposals varied from the seed proposals, and a catalogue of all of them.

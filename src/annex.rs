@@ -12,7 +12,7 @@
 //! dropped and the contents' links are pointed at the real headings. The footers ("side X af Y")
 //! come from one document of empty pages, one per page of the annex, laid over the pages.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -23,7 +23,7 @@ use typst::layout::{Frame, FrameItem, Point};
 use typst::model::{Destination, Document, HeadingElem};
 use typst_layout::{Page, PagedDocument};
 
-use crate::typeset::{Job, Typesetter};
+use crate::typeset::{Job, Typeset, Typesetter};
 
 /// From how many proposals an annex is typeset in parts (a smaller one is typeset whole, as
 /// before, which keeps the bundled annex byte for byte).
@@ -90,6 +90,8 @@ struct Laid {
     /// Its headings that an outline lists, in order: where each is, its page within the part
     /// (from 1), its level and its text.
     headings: Vec<Outlined>,
+    /// The project files it read, with their hashes (for the render cache).
+    files: BTreeMap<String, String>,
 }
 
 /// A heading an outline lists.
@@ -104,14 +106,15 @@ struct Outlined {
     text: String,
 }
 
-/// Typesets the annex `job` in parts and exports the joined pages; `Err` says why it could not
-/// (no markers, a part refused, or the joined pages failed a check), and the caller then
-/// typesets the annex whole, which reports any refusal at its place in the generated source.
+/// Typesets the annex `job` in parts and exports the joined pages, with every project file the
+/// parts read; `Err` says why it could not (no markers, a part refused, or the joined pages
+/// failed a check), and the caller then typesets the annex whole, which reports any refusal at
+/// its place in the generated source.
 pub fn typeset(
     typesetter: &Typesetter,
     job: &Job<'_>,
     proposals: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<Typeset, String> {
     let run = std::panic::AssertUnwindSafe(|| typeset_unguarded(typesetter, job, proposals));
     std::panic::catch_unwind(run).unwrap_or_else(|_| Err("a part panicked".into()))
 }
@@ -121,7 +124,7 @@ fn typeset_unguarded(
     typesetter: &Typesetter,
     job: &Job<'_>,
     proposals: usize,
-) -> Result<Vec<u8>, String> {
+) -> Result<Typeset, String> {
     let cut = cut(&job.source).ok_or("the catalogue template has no part markers")?;
     if cut.proposals.len() != proposals {
         return Err(format!(
@@ -129,21 +132,26 @@ fn typeset_unguarded(
             cut.proposals.len()
         ));
     }
-    let laid = lay_out_proposals(typesetter, &cut, job.date)?;
-    let (front, front_len) = lay_out_front(typesetter, &cut, &laid, job.date)?;
+    let mut laid = lay_out_proposals(typesetter, &cut, job.date)?;
+    let (front, front_len, mut files) = lay_out_front(typesetter, &cut, &laid, job.date)?;
     typst::comemo::evict(1);
     let total = front_len + laid.iter().map(|l| l.pages.len()).sum::<usize>();
-    let footers = lay_out_footers(typesetter, &cut, total, job.date)?;
+    let (footers, read) = lay_out_footers(typesetter, &cut, total, job.date)?;
+    files.extend(read);
+    for part in &mut laid {
+        files.append(&mut part.files);
+    }
     let document = join(&front, front_len, laid, &footers)?;
     drop((front, footers));
     typst::comemo::evict(1);
-    crate::export::export(&document, job).map_err(|errors| {
+    let bytes = crate::export::export(&document, job).map_err(|errors| {
         errors
             .iter()
             .map(|e| e.message.to_string())
             .collect::<Vec<_>>()
             .join("; ")
-    })
+    })?;
+    Ok(Typeset { bytes, files })
 }
 
 /// The page set-up every part but the footers starts with.
@@ -221,7 +229,7 @@ fn lay_out_proposal(
     i: usize,
     date: (u16, u8, u8),
 ) -> Result<Laid, String> {
-    let document = typesetter
+    let (document, files) = typesetter
         .compile_part(2 + i, source, date)
         .map_err(|_| format!("proposal {} was refused", i + 1))?;
     let headings = outlined(&document);
@@ -231,6 +239,7 @@ fn lay_out_proposal(
     Ok(Laid {
         pages: document.pages().to_vec(),
         headings,
+        files,
     })
 }
 
@@ -260,13 +269,14 @@ fn outlined(document: &PagedDocument) -> Vec<Outlined> {
 /// has headings an outline lists, its page counter set to that page's number and the headings
 /// on it (same level, same text). `#outline` then prints the page numbers the proposals' headings
 /// have in the joined annex. Lays out again until the front matter's own length agrees with the
-/// page numbers it assumed; returns it and how many of its pages are front matter.
+/// page numbers it assumed; returns it, how many of its pages are front matter, and the files it
+/// read.
 fn lay_out_front(
     typesetter: &Typesetter,
     cut: &Cut<'_>,
     laid: &[Laid],
     date: (u16, u8, u8),
-) -> Result<(PagedDocument, usize), String> {
+) -> Result<(PagedDocument, usize, BTreeMap<String, String>), String> {
     let mut front_len = 1;
     for _ in 0..4 {
         let mut source = format!("{}{NO_FOOTER}{}", cut.preamble, cut.front);
@@ -289,7 +299,7 @@ fn lay_out_front(
             }
             start += part.pages.len();
         }
-        let document = typesetter
+        let (document, files) = typesetter
             .compile_part(0, source, date)
             .map_err(|_| "the front matter was refused")?;
         let len = document
@@ -298,26 +308,26 @@ fn lay_out_front(
             .checked_sub(stubbed.len())
             .ok_or("the front matter has too few pages")?;
         if len == front_len {
-            return Ok((document, front_len));
+            return Ok((document, front_len, files));
         }
         front_len = len;
     }
     Err("the front matter's length does not settle".into())
 }
 
-/// Lays out `total` empty pages with the annex's footers.
+/// Lays out `total` empty pages with the annex's footers; also returns the files it read.
 fn lay_out_footers(
     typesetter: &Typesetter,
     cut: &Cut<'_>,
     total: usize,
     date: (u16, u8, u8),
-) -> Result<PagedDocument, String> {
+) -> Result<(PagedDocument, BTreeMap<String, String>), String> {
     let source = format!(
         "{}\n#for _ in range({}) {{ pagebreak() }}\n",
         cut.preamble,
         total.saturating_sub(1)
     );
-    let document = typesetter
+    let (document, files) = typesetter
         .compile_part(1, source, date)
         .map_err(|_| "the footers were refused")?;
     if document.pages().len() != total {
@@ -326,7 +336,7 @@ fn lay_out_footers(
             document.pages().len()
         ));
     }
-    Ok(document)
+    Ok((document, files))
 }
 
 /// Joins the front matter's first `front_len` pages (its contents linked to the real headings)

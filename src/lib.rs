@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod acknowledge;
 pub mod annex;
 pub mod bundle;
+pub mod cache;
 pub mod catalogue;
 pub mod checked;
 pub mod checks;
@@ -444,6 +445,18 @@ impl Project {
     /// itself failed) and the proposal is withheld. `check` and `render` both call this, so
     /// they refuse the same files. `None` when the file has errors.
     pub fn typeset(&self, checked: &mut Checked) -> Result<Option<Vec<u8>>, AppError> {
+        Ok(self
+            .typeset_reusing(checked, None)?
+            .and_then(Made::into_bytes))
+    }
+
+    /// [`Self::typeset`], asking the render cache first: when `reuse` shows that the PDF these
+    /// inputs make is already at its target, nothing is typeset ([`Made::Unchanged`]).
+    pub fn typeset_reusing(
+        &self,
+        checked: &mut Checked,
+        reuse: Option<&Reuse<'_>>,
+    ) -> Result<Option<Made>, AppError> {
         let Some(proposal) = &checked.proposal else {
             return Ok(None);
         };
@@ -472,8 +485,8 @@ impl Project {
             ident: &proposal.id,
             format: export::Format::Pdf,
         };
-        let refused = match self.typesetter.typeset(&job) {
-            Ok(bytes) => return Ok(Some(bytes)),
+        let refused = match self.run_job(&job, reuse, None) {
+            Ok(made) => return Ok(Some(made)),
             Err(refusals) => refusals,
         };
         let report = &mut checked.report;
@@ -487,15 +500,48 @@ impl Project {
         Ok(None)
     }
 
+    /// Typesets `job`, unless `reuse` shows its PDF is already made: same key, every file it
+    /// read unchanged, and the PDF at the target (when there is one) byte for byte the one
+    /// recorded.
+    fn run_job(
+        &self,
+        job: &typeset::Job<'_>,
+        reuse: Option<&Reuse<'_>>,
+        annex: Option<usize>,
+    ) -> Result<Made, Vec<typeset::Refusal>> {
+        let key = reuse.and_then(|_| self.typesetter.key(job));
+        if let (Some(reuse), Some(key)) = (reuse, &key)
+            && let Some(previous) = reuse.previous
+            && previous.key == *key
+            && self.typesetter.files_unchanged(&previous.files)
+            && reuse
+                .target
+                .is_none_or(|target| cache::holds(target, &previous.output))
+        {
+            return Ok(Made::Unchanged(previous.clone()));
+        }
+        let typeset = match annex {
+            Some(proposals) => self.typeset_annex(job, proposals)?,
+            None => self.typesetter.typeset_recording(job)?,
+        };
+        let entry = key.map(|key| cache::Entry {
+            key,
+            files: typeset.files,
+            output: cache::hash(&typeset.bytes),
+        });
+        Ok(Made::Typeset(typeset.bytes, entry))
+    }
+
     /// Typesets a catalogue annex like [`Self::typeset`]: refusals become diagnostics of the
     /// catalogue file in `report` (naming the proposal file whose text was refused, if it is one
-    /// of `included`), and no annex is made.
+    /// of `included`), and no annex is made. `reuse` asks the render cache first.
     pub fn typeset_catalogue(
         &self,
         report: &mut FileReport,
         catalogue: &catalogue::CheckedCatalogue,
         included: &[Checked],
-    ) -> Result<Option<Vec<u8>>, AppError> {
+        reuse: Option<&Reuse<'_>>,
+    ) -> Result<Option<Made>, AppError> {
         let ident = format!("catalogue/{}", catalogue.title);
         let job = typeset::Job {
             source: self.catalogue_source(catalogue)?,
@@ -503,8 +549,8 @@ impl Project {
             ident: &ident,
             format: export::Format::Pdf,
         };
-        match self.typeset_annex(&job, catalogue.proposals.len()) {
-            Ok(bytes) => Ok(Some(bytes)),
+        match self.run_job(&job, reuse, Some(catalogue.proposals.len())) {
+            Ok(made) => Ok(Some(made)),
             Err(refusals) => {
                 let proposals: Vec<&FileReport> = included.iter().map(|c| &c.report).collect();
                 report.diagnostics.extend(refusals.iter().map(|r| {
@@ -531,6 +577,7 @@ impl Project {
             format: export::Format::Pdf,
         };
         self.typeset_annex(&job, catalogue.proposals.len())
+            .map(|typeset| typeset.bytes)
             .map_err(|refusals| {
                 AppError(format!(
                     "typesetting catalogue {} failed: {}",
@@ -553,12 +600,14 @@ impl Project {
             ident: &ident,
             format: export::Format::Pdf,
         };
-        annex::typeset(&self.typesetter, &job, catalogue.proposals.len()).map_err(|why| {
-            AppError(format!(
-                "typesetting catalogue {} in parts failed: {why}",
-                catalogue.title
-            ))
-        })
+        annex::typeset(&self.typesetter, &job, catalogue.proposals.len())
+            .map(|typeset| typeset.bytes)
+            .map_err(|why| {
+                AppError(format!(
+                    "typesetting catalogue {} in parts failed: {why}",
+                    catalogue.title
+                ))
+            })
     }
 
     /// Typesets an annex of `proposals` proposals: in parts from [`annex::PARTS_FROM`] on, so
@@ -568,13 +617,13 @@ impl Project {
         &self,
         job: &typeset::Job<'_>,
         proposals: usize,
-    ) -> Result<Vec<u8>, Vec<typeset::Refusal>> {
+    ) -> Result<typeset::Typeset, Vec<typeset::Refusal>> {
         if proposals >= annex::PARTS_FROM
-            && let Ok(bytes) = annex::typeset(&self.typesetter, job, proposals)
+            && let Ok(typeset) = annex::typeset(&self.typesetter, job, proposals)
         {
-            return Ok(bytes);
+            return Ok(typeset);
         }
-        self.typesetter.typeset(job)
+        self.typesetter.typeset_recording(job)
     }
 
     /// The PDF of a proposal; a refusal is an application error (for callers that checked the
@@ -594,6 +643,42 @@ impl Project {
                 join(&refusals)
             ))
         })
+    }
+}
+
+/// What the render cache knows of one document's output, asked before typesetting it.
+pub struct Reuse<'a> {
+    /// What the last run recorded for this output, if anything.
+    pub previous: Option<&'a cache::Entry>,
+    /// The PDF that must still hold the recorded bytes; `None` when no PDF is written (then a
+    /// matching key and files show only that typst accepted these inputs before).
+    pub target: Option<&'a Path>,
+}
+
+/// A document's typesetting, or the finding that it need not be typeset again.
+#[derive(Debug)]
+pub enum Made {
+    /// Typeset now: the PDF, and its cache entry (`None` when the build cannot be identified).
+    Typeset(Vec<u8>, Option<cache::Entry>),
+    /// The PDF these inputs make is already at its target; nothing was typeset.
+    Unchanged(cache::Entry),
+}
+
+impl Made {
+    /// The PDF typeset now, if it was.
+    pub fn into_bytes(self) -> Option<Vec<u8>> {
+        match self {
+            Made::Typeset(bytes, _) => Some(bytes),
+            Made::Unchanged(_) => None,
+        }
+    }
+
+    /// The cache entry of the output.
+    pub fn entry(&self) -> Option<&cache::Entry> {
+        match self {
+            Made::Typeset(_, entry) => entry.as_ref(),
+            Made::Unchanged(entry) => Some(entry),
+        }
     }
 }
 

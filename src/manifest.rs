@@ -31,6 +31,9 @@ pub struct Manifest {
     /// was made from: in memory always absolute; on disk relative to the project root (`/`-
     /// separated) when inside it.
     pub files: BTreeMap<String, String>,
+    /// The render cache: what each PDF was typeset from (see [`crate::cache`]), by output path.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cache: BTreeMap<String, crate::cache::Entry>,
     /// The project root (absolute) that stored inputs are relative to.
     #[serde(skip)]
     root: PathBuf,
@@ -118,6 +121,12 @@ impl Manifest {
         let mut text = serde_json::to_string_pretty(&Manifest {
             version: VERSION,
             files,
+            cache: self
+                .cache
+                .iter()
+                .filter(|(out, _)| self.files.contains_key(*out))
+                .map(|(out, entry)| (out.clone(), entry.clone()))
+                .collect(),
             ..Manifest::default()
         })
         .map_err(|e| AppError(format!("cannot write the output manifest: {e}")))?;
@@ -153,6 +162,7 @@ impl Manifest {
     pub fn forget(&mut self, relative: &Path) {
         if let Some(k) = key(relative) {
             self.files.remove(&k);
+            self.cache.remove(&k);
             self.legacy.remove(&k);
         }
     }

@@ -3,7 +3,7 @@
 //! Fonts come only from `fonts/`, files only from inside the project root, never the network;
 //! the clock is fixed per document so the same input gives the same bytes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
@@ -37,6 +37,21 @@ pub struct Typesetter {
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
     /// Typst sources parsed so far, by id (the shared layout file), parsed once per run.
     sources: Mutex<HashMap<FileId, FileResult<Source>>>,
+    /// Hash of the `sys.inputs` the templates see.
+    inputs: String,
+    /// Hash of every font's bytes, computed when the render cache first needs it.
+    fonts_hash: std::sync::OnceLock<String>,
+    /// Hashes of the files read so far, by id, for the render cache.
+    hashes: Mutex<HashMap<FileId, String>>,
+}
+
+/// A typeset PDF with every file of the project its typesetting read (root-relative path and the
+/// hash of the bytes read), for the render cache.
+pub struct Typeset {
+    /// The PDF's bytes.
+    pub bytes: Vec<u8>,
+    /// The files read, by root-relative path, with the hash of their bytes.
+    pub files: BTreeMap<String, String>,
 }
 
 /// A document to typeset: its Typst source and the date that pins its clock and timestamp.
@@ -64,6 +79,10 @@ impl Typesetter {
             .canonicalize()
             .map_err(|e| format!("cannot open project root {}: {e}", root.display()))?;
         let fonts = load_fonts(&root.join("fonts"))?;
+        let mut hasher = crate::cache::Hasher::default();
+        for (key, value) in inputs {
+            hasher.part(key.as_bytes()).part(value.as_bytes());
+        }
         Ok(Arc::new(Self {
             // `a11y-extras` gives `pdf.header-cell`, which marks the row headers of tables.
             library: LazyHash::new(
@@ -82,6 +101,9 @@ impl Typesetter {
             root,
             files: Mutex::new(HashMap::new()),
             sources: Mutex::new(HashMap::new()),
+            inputs: hasher.finish(),
+            fonts_hash: std::sync::OnceLock::new(),
+            hashes: Mutex::new(HashMap::new()),
         }))
     }
 
@@ -95,6 +117,12 @@ impl Typesetter {
     /// inside typst is caught and returned as a refusal too, so one document never takes down
     /// a batch.
     pub fn typeset(&self, job: &Job<'_>) -> Result<Vec<u8>, Vec<Refusal>> {
+        self.typeset_recording(job).map(|typeset| typeset.bytes)
+    }
+
+    /// [`Self::typeset`], also returning every project file the typesetting read with the hash
+    /// of its bytes.
+    pub fn typeset_recording(&self, job: &Job<'_>) -> Result<Typeset, Vec<Refusal>> {
         let run = std::panic::AssertUnwindSafe(|| self.typeset_unguarded(job));
         std::panic::catch_unwind(run).unwrap_or_else(|panic| {
             let what = panic
@@ -111,30 +139,96 @@ impl Typesetter {
         })
     }
 
-    /// [`Self::typeset`] without the panic guard.
-    fn typeset_unguarded(&self, job: &Job<'_>) -> Result<Vec<u8>, Vec<Refusal>> {
+    /// [`Self::typeset_recording`] without the panic guard.
+    fn typeset_unguarded(&self, job: &Job<'_>) -> Result<Typeset, Vec<Refusal>> {
         let main_id =
             (*MAIN_ID).ok_or_else(|| vec![Refusal::internal("cannot create the main file id")])?;
         let world = DocWorld {
             shared: self,
             main: Source::new(main_id, job.source.clone()),
             today: date_of(job.date),
+            read: Mutex::new(HashSet::new()),
         };
         let document = typst::compile::<PagedDocument>(&world)
             .output
             .map_err(|errors| refusals(&world, &errors))?;
-        crate::export::export(&document, job).map_err(|errors| refusals(&world, &errors))
+        let bytes =
+            crate::export::export(&document, job).map_err(|errors| refusals(&world, &errors))?;
+        let files = self.recorded(world.read.into_inner().unwrap_or_default());
+        Ok(Typeset { bytes, files })
+    }
+
+    /// The files typst read, by root-relative path, with the hash of their bytes.
+    fn recorded(&self, read: HashSet<FileId>) -> BTreeMap<String, String> {
+        read.into_iter()
+            .map(|id| (id.vpath().get_with_slash().to_owned(), self.file_hash(id)))
+            .collect()
+    }
+
+    /// The render cache's key of a document: a hash of budgetnote's build, every font, the
+    /// `sys.inputs`, the PDF's options and the generated source. `None` when the build cannot be
+    /// identified (then no document is kept).
+    pub fn key(&self, job: &Job<'_>) -> Option<String> {
+        let build = crate::cache::build_id()?;
+        let fonts = self.fonts_hash.get_or_init(|| {
+            let mut hasher = crate::cache::Hasher::default();
+            for font in &self.fonts {
+                hasher
+                    .part(font.data().as_slice())
+                    .part(&font.index().to_le_bytes());
+            }
+            hasher.finish()
+        });
+        let (year, month, day) = job.date;
+        let mut hasher = crate::cache::Hasher::default();
+        hasher
+            .part(build.as_bytes())
+            .part(fonts.as_bytes())
+            .part(self.inputs.as_bytes())
+            .part(&year.to_le_bytes())
+            .part(&[month, day])
+            .part(job.ident.as_bytes())
+            .part(job.format.extension().as_bytes())
+            .part(job.source.as_bytes());
+        Some(hasher.finish())
+    }
+
+    /// Whether every file in `files` (as [`Typeset::files`] records them) still has the bytes
+    /// it had.
+    pub fn files_unchanged(&self, files: &BTreeMap<String, String>) -> bool {
+        files.iter().all(|(path, hash)| {
+            VirtualPath::new(path)
+                .ok()
+                .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+                .is_some_and(|id| self.file_hash(id) == *hash)
+        })
+    }
+
+    /// The hash of the file `id` as this run reads it (`-` when it cannot be read), once.
+    fn file_hash(&self, id: FileId) -> String {
+        if let Ok(hashes) = self.hashes.lock()
+            && let Some(hash) = hashes.get(&id)
+        {
+            return hash.clone();
+        }
+        let hash = self
+            .file(id)
+            .map_or_else(|_| "-".to_owned(), |bytes| crate::cache::hash(&bytes));
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.insert(id, hash.clone());
+        }
+        hash
     }
 
     /// Lays out `source` as the main file numbered `part` (each part of an annex has its own
     /// file id, so the locations of its elements differ from every other part's), with the
-    /// clock of `date`; no export.
+    /// clock of `date`; no export. Also returns the files it read, as [`Typeset::files`].
     pub fn compile_part(
         &self,
         part: usize,
         source: String,
         date: (u16, u8, u8),
-    ) -> Result<PagedDocument, Vec<Refusal>> {
+    ) -> Result<(PagedDocument, BTreeMap<String, String>), Vec<Refusal>> {
         let main_id = VirtualPath::new(format!("/budgetnote-part-{part}.typ"))
             .ok()
             .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
@@ -143,10 +237,15 @@ impl Typesetter {
             shared: self,
             main: Source::new(main_id, source),
             today: date_of(date),
+            read: Mutex::new(HashSet::new()),
         };
-        typst::compile::<PagedDocument>(&world)
+        let document = typst::compile::<PagedDocument>(&world)
             .output
-            .map_err(|errors| refusals(&world, &errors))
+            .map_err(|errors| refusals(&world, &errors))?;
+        Ok((
+            document,
+            self.recorded(world.read.into_inner().unwrap_or_default()),
+        ))
     }
 
     /// Parses a Typst file from inside the root, once.
@@ -305,6 +404,19 @@ struct DocWorld<'a> {
     main: Source,
     /// The fixed date `today()` returns.
     today: Option<Datetime>,
+    /// Every project file other than the main source that typst asked for.
+    read: Mutex<HashSet<FileId>>,
+}
+
+impl DocWorld<'_> {
+    /// Notes that typst read `id` (a file of the project, not the main source).
+    fn note(&self, id: FileId) {
+        if matches!(id.root(), VirtualRoot::Project)
+            && let Ok(mut read) = self.read.lock()
+        {
+            read.insert(id);
+        }
+    }
 }
 
 impl World for DocWorld<'_> {
@@ -324,6 +436,7 @@ impl World for DocWorld<'_> {
         if id == self.main.id() {
             return Ok(self.main.clone());
         }
+        self.note(id);
         self.shared.source(id)
     }
 
@@ -331,6 +444,7 @@ impl World for DocWorld<'_> {
         if id == self.main.id() {
             return Ok(Bytes::from_string(self.main.clone()));
         }
+        self.note(id);
         self.shared.file(id)
     }
 

@@ -99,8 +99,8 @@ fn string(table: &DeTable<'_>, key: &str) -> Option<(String, Range<usize>)> {
 pub fn duplicate_ids(files: &[(PathBuf, String)]) -> HashMap<PathBuf, Diagnostic> {
     let mut first: HashMap<String, &Path> = HashMap::new();
     let mut found = HashMap::new();
-    for (path, source) in files {
-        let Some((id, span)) = top_level_id(source) else {
+    for ((path, _), id) in files.iter().zip(top_level_ids(files)) {
+        let Some((id, span)) = id else {
             continue;
         };
         match first.get(&id) {
@@ -122,6 +122,33 @@ pub fn duplicate_ids(files: &[(PathBuf, String)]) -> HashMap<PathBuf, Diagnostic
         }
     }
     found
+}
+
+/// The top-level id of each file, parsed on every core (parsing is most of the time of a render
+/// that typesets nothing).
+fn top_level_ids(files: &[(PathBuf, String)]) -> Vec<Option<(String, Range<usize>)>> {
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = files.len().div_ceil(workers).max(1);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(|| {
+                    part.iter()
+                        .map(|(_, source)| top_level_id(source))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| {
+                // A panic while parsing one chunk leaves its files without a known id.
+                part.join().unwrap_or_else(|_| vec![None; chunk])
+            })
+            .take(files.len())
+            .collect()
+    })
 }
 
 /// The top-level `id = "…"` of a proposal and its span (catalogues have none).

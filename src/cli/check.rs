@@ -129,7 +129,7 @@ fn check_any(
     if crate::catalogue::is_catalogue(&source) {
         let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
         if let Some(catalogue) = &catalogue {
-            project.typeset_catalogue(&mut report, catalogue, &included)?;
+            project.typeset_catalogue(&mut report, catalogue, &included, None)?;
         }
         let own = included
             .into_iter()

@@ -12,10 +12,11 @@ mod sheets;
 
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
+use crate::cache::Cache;
 use crate::diagnostic::{Code, Diagnostic, FileReport};
 use crate::export::Format;
 use crate::manifest::{self, Manifest};
-use crate::{AppError, Project, output};
+use crate::{AppError, Made, Project, Reuse, output};
 
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
@@ -35,6 +36,9 @@ pub struct Args {
     /// Put the git revision in each PDF's metadata (and footer, if the profile asks).
     #[arg(long)]
     stamp: bool,
+    /// Typeset every document again, even those whose PDF the render cache shows is up to date.
+    #[arg(long)]
+    force: bool,
 }
 
 /// The formats asked for with `--format`, each once.
@@ -50,6 +54,8 @@ fn parse_formats(text: &str) -> std::result::Result<Formats, String> {
 enum Result {
     /// The PDF was written.
     Written(PathBuf),
+    /// The PDF at this path is already the one the inputs make (the render cache); not typeset.
+    Unchanged(PathBuf),
     /// The file (or a proposal of the catalogue) has errors; no PDF.
     Skipped,
     /// Something outside the user's file failed.
@@ -140,7 +146,15 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     };
     let progress = Progress::new(jobs.len(), pdf);
-    let outcomes = match render_all(&project, &jobs, &out, &progress, pdf, web) {
+    let cache = Cache::load(&manifest, args.force);
+    let run = Run {
+        project: &project,
+        out_dir: &out,
+        cache: &cache,
+        pdf,
+        web,
+    };
+    let outcomes = match render_all(&run, &jobs, &progress) {
         Ok(outcomes) => outcomes,
         Err(err) => {
             progress.finish();
@@ -160,17 +174,18 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             exit = exit.max(Exit::InputErrors);
         }
     }
-    let (mut rendered, mut failed) = (0, Vec::new());
+    let (mut rendered, mut unchanged, mut failed) = (0, 0, Vec::new());
     for (outcome, job) in outcomes.iter().zip(&jobs) {
         for report in &outcome.reports {
             print::human(report);
             tally.add(report);
         }
-        if !matches!(outcome.result, Result::Written(_)) {
+        if !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
             manifest.forget_owned(&job.relative, &output::absolute(&job.path));
         }
         match &outcome.result {
             Result::Written(_) => rendered += 1,
+            Result::Unchanged(_) => unchanged += 1,
             Result::Skipped => {
                 failed.push(format!("{}: has errors", outcome.path.display()));
                 exit = exit.max(Exit::InputErrors);
@@ -205,6 +220,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     for path in &sheets_written {
         eprintln!("wrote {}", path.display());
     }
+    cache.store(&mut manifest);
     if let Err(err) = manifest.save(&out) {
         print::app_error(&err);
         exit = exit.max(Exit::Failure);
@@ -217,8 +233,15 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     } else {
         String::new()
     };
+    let made = rendered + unchanged;
+    let unchanged = if unchanged > 0 {
+        format!(" ({unchanged} unchanged, not typeset again)")
+    } else {
+        String::new()
+    };
     eprintln!(
-        "rendered {rendered} of {} file(s), {} failed, {} warning(s){acknowledged}, in {:.2} s",
+        "rendered {} of {} file(s){unchanged}, {} failed, {} warning(s){acknowledged}, in {:.2} s",
+        made,
         jobs.len(),
         failed.len(),
         tally.warnings,
@@ -411,12 +434,9 @@ fn prepare_output(
 /// global pool, and a rayon worker waiting there would steal further documents onto its stack,
 /// so that memory would grow with the number of files instead of the number of cores.
 fn render_all(
-    project: &Project,
+    run: &Run<'_>,
     jobs: &[Job],
-    out_dir: &Path,
     progress: &Progress,
-    pdf: bool,
-    web: bool,
 ) -> std::result::Result<Vec<Outcome>, AppError> {
     // A refused input is never opened, not even to look for duplicate ids.
     let paths: Vec<PathBuf> = jobs
@@ -440,8 +460,7 @@ fn render_all(
             let worker = || {
                 while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                     let job = &jobs[i];
-                    let outcome =
-                        render_isolated(project, job, out_dir, duplicates.get(&job.path), pdf, web);
+                    let outcome = render_isolated(run, job, duplicates.get(&job.path));
                     progress.step(&outcome);
                     if let Ok(mut slot) = slots[i].lock() {
                         *slot = Some(outcome);
@@ -485,15 +504,12 @@ fn looks_like_catalogue(path: &Path) -> bool {
 /// Renders one job with a panic caught: a panic (a bug here or in the PDF writer) costs only this
 /// document, which then has no PDF (an old one is removed) and no temp file.
 fn render_isolated(
-    project: &Project,
+    run: &Run<'_>,
     job: &Job,
-    out_dir: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
-    pdf: bool,
-    web: bool,
 ) -> Outcome {
-    let target = out_dir.join(&job.relative);
-    if let Some(report) = blocked_report(job, out_dir) {
+    let target = run.out_dir.join(&job.relative);
+    if let Some(report) = blocked_report(job, run.out_dir) {
         return Outcome {
             path: job.path.clone(),
             reports: vec![report],
@@ -503,10 +519,18 @@ fn render_isolated(
             pages: Vec::new(),
         };
     }
-    let run = std::panic::AssertUnwindSafe(|| {
-        render_one(project, &job.path, &target, duplicate, pdf, web)
-    });
-    match std::panic::catch_unwind(run) {
+    let guarded = std::panic::AssertUnwindSafe(|| render_one(run, job, duplicate));
+    let outcome = std::panic::catch_unwind(guarded);
+    if !matches!(
+        outcome,
+        Ok(Outcome {
+            result: Result::Written(_) | Result::Unchanged(_),
+            ..
+        })
+    ) {
+        run.cache.record(&job.relative, None);
+    }
+    match outcome {
         Ok(outcome) => outcome,
         Err(payload) => {
             let _ = output::remove_stale(&target);
@@ -610,15 +634,33 @@ fn test_panic(path: &Path) {
     }
 }
 
-/// Checks and renders one proposal or catalogue file to `target`.
-fn render_one(
-    project: &Project,
-    path: &Path,
-    target: &Path,
-    duplicate: Option<&crate::diagnostic::Diagnostic>,
+/// What every document of a run shares.
+struct Run<'a> {
+    /// The project: forms, profile, typesetter.
+    project: &'a Project,
+    /// The output folder.
+    out_dir: &'a Path,
+    /// The render cache of the output folder.
+    cache: &'a Cache,
+    /// Whether PDFs are written.
     pdf: bool,
+    /// Whether web pages are written.
     web: bool,
+}
+
+/// Checks and renders one proposal or catalogue file to its PDF, unless the render cache shows
+/// the PDF there is already the one its inputs make.
+fn render_one(
+    run: &Run<'_>,
+    job: &Job,
+    duplicate: Option<&crate::diagnostic::Diagnostic>,
 ) -> Outcome {
+    let (project, path, web) = (run.project, job.path.as_path(), run.web);
+    let target = &run.out_dir.join(&job.relative);
+    let reuse = Reuse {
+        previous: run.cache.previous(&job.relative),
+        target: run.pdf.then_some(target.as_path()),
+    };
     let mut reports = Vec::new();
     let mut proposals = Vec::new();
     let mut pages = Vec::new();
@@ -637,7 +679,9 @@ fn render_one(
             let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
             test_panic(path);
             let bytes = match &catalogue {
-                Some(catalogue) => project.typeset_catalogue(&mut report, catalogue, &included)?,
+                Some(catalogue) => {
+                    project.typeset_catalogue(&mut report, catalogue, &included, Some(&reuse))?
+                }
                 None => None,
             };
             if let (Some(catalogue), Some(_), true) = (&catalogue, &bytes, web) {
@@ -659,7 +703,7 @@ fn render_one(
         } else {
             let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);
             test_panic(path);
-            let bytes = project.typeset(&mut checked)?;
+            let bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
             if let (Some(p), Some(_), true) = (&checked.proposal, &bytes, web) {
                 pages = html::proposal(p, target, &output::absolute(path))?;
             }
@@ -668,11 +712,17 @@ fn render_one(
             bytes
         };
         match bytes {
-            Some(bytes) => {
-                if pdf {
-                    output::write_atomic(target, &bytes)?;
+            Some(made) => {
+                run.cache.record(&job.relative, made.entry().cloned());
+                match made {
+                    Made::Typeset(bytes, _) => {
+                        if run.pdf {
+                            output::write_atomic(target, &bytes)?;
+                        }
+                        Ok(Result::Written(target.to_owned()))
+                    }
+                    Made::Unchanged(_) => Ok(Result::Unchanged(target.to_owned())),
                 }
-                Ok(Result::Written(target.to_owned()))
             }
             None => {
                 output::remove_stale(target)?;
@@ -686,7 +736,7 @@ fn render_one(
         Result::Failed(err)
     });
     Outcome {
-        path: path.to_owned(),
+        path: job.path.clone(),
         reports,
         result,
         proposals,
@@ -725,7 +775,12 @@ impl Progress {
             Some(bar) => bar.inc(1),
             None => match &outcome.result {
                 Result::Written(target) if self.pdf => eprintln!("wrote {}", target.display()),
-                Result::Written(_) => eprintln!("checked {}", outcome.path.display()),
+                Result::Unchanged(target) if self.pdf => {
+                    eprintln!("unchanged {}", target.display())
+                }
+                Result::Written(_) | Result::Unchanged(_) => {
+                    eprintln!("checked {}", outcome.path.display())
+                }
                 Result::Skipped => {
                     eprintln!(
                         "skipped {}: it has errors (no PDF written)",

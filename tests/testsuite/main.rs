@@ -3,6 +3,7 @@
 mod amendment;
 mod annex;
 mod bad_inputs;
+mod cache;
 mod catalogue;
 mod check_render;
 mod cli;

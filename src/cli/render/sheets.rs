@@ -128,7 +128,7 @@ pub fn write(
         let members: Vec<&Outcome> = sheet.jobs.iter().map(|i| &outcomes[*i]).collect();
         let failed = members
             .iter()
-            .filter(|o| !matches!(o.result, Result::Written(_)))
+            .filter(|o| !matches!(o.result, Result::Written(_) | Result::Unchanged(_)))
             .count();
         let result = if failed > 0 {
             Err(AppError(format!(

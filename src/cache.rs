@@ -1,0 +1,176 @@
+//! The render cache, kept in the output folder's manifest: for each PDF there, what it was
+//! typeset from, so that `render` typesets a document again only when something its bytes depend
+//! on changed.
+//!
+//! An entry holds three things:
+//! - the document's *key*: a hash of everything known before typesetting (budgetnote's build,
+//!   every font, the profile's `sys.inputs`, the PDF's date and ident, and the generated Typst
+//!   source, which carries the TOML, the spreadsheets' figures, the form's templates and the
+//!   profile);
+//! - every file the typesetter read for it (the shared layout `templates/budgetnote.typ`, logos)
+//!   with the hash of its bytes;
+//! - the hash of the PDF written.
+//!
+//! A PDF is kept only when all three still hold: the key is the same, every file read has the same
+//! bytes, and the PDF in the output folder is byte for byte the one written. Anything else (a
+//! missing or edited entry, a PDF changed by hand) typesets again, so the cache can
+//! cost time but never make output wrong. `render --force` ignores it.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::manifest::Manifest;
+
+/// What one PDF was typeset from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Hash of budgetnote's build, the fonts, `sys.inputs`, PDF options and generated source.
+    pub key: String,
+    /// Each file the typesetter read (root-relative path) with the hash of the bytes it read.
+    pub files: BTreeMap<String, String>,
+    /// Hash of the PDF's bytes.
+    pub output: String,
+}
+
+/// The cache of one output folder during a run: what the last runs recorded, and what this run
+/// typeset or kept.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// Entries read from the folder's cache file (empty with `--force`).
+    previous: BTreeMap<String, Entry>,
+    /// Entries of this run, by output path; `None` for an output this run did not make.
+    current: Mutex<BTreeMap<String, Option<Entry>>>,
+}
+
+impl Cache {
+    /// The cache the output folder's manifest holds; `force` starts empty, so every document is
+    /// typeset.
+    pub fn load(manifest: &Manifest, force: bool) -> Self {
+        Self {
+            previous: if force {
+                BTreeMap::new()
+            } else {
+                manifest.cache.clone()
+            },
+            current: Mutex::new(BTreeMap::new()),
+        }
+    }
+
+    /// The entry the last run recorded for the output at `relative`, if any.
+    pub fn previous(&self, relative: &Path) -> Option<&Entry> {
+        self.previous.get(&crate::manifest::key(relative)?)
+    }
+
+    /// Records what this run made (or kept) at `relative`; `None` when it made nothing there.
+    pub fn record(&self, relative: &Path, entry: Option<Entry>) {
+        if let (Some(key), Ok(mut current)) = (crate::manifest::key(relative), self.current.lock())
+        {
+            current.insert(key, entry);
+        }
+    }
+
+    /// Puts this run's entries into `manifest` (which keeps the earlier entries of outputs this
+    /// run did not touch, as long as it lists them).
+    pub fn store(&self, manifest: &mut Manifest) {
+        if let Ok(current) = self.current.lock() {
+            for (key, entry) in current.iter() {
+                match entry {
+                    Some(entry) => manifest.cache.insert(key.clone(), entry.clone()),
+                    None => manifest.cache.remove(key),
+                };
+            }
+        }
+    }
+}
+
+/// The SHA-256 of `bytes`, in hex.
+pub fn hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::new(), |mut out, b| {
+        let _ = write!(out, "{b:02x}");
+        out
+    })
+}
+
+/// A running hash over several parts, each length-prefixed so no two lists of parts collide.
+#[derive(Default)]
+pub struct Hasher(Sha256);
+
+impl Hasher {
+    /// Adds one part.
+    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update((bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// The hash of the parts added, in hex.
+    pub fn finish(self) -> String {
+        hex(&self.0.finalize())
+    }
+}
+
+/// Whether the file at `path` holds exactly the bytes whose hash is `expected`.
+pub fn holds(path: &Path, expected: &str) -> bool {
+    std::fs::read(path).is_ok_and(|bytes| hash(&bytes) == expected)
+}
+
+/// What identifies the running build of budgetnote: its version, and the size and modification
+/// time of its executable (any rebuild, including one that upgrades typst, changes it). `None`
+/// when the executable cannot be found; then nothing is kept.
+pub fn build_id() -> Option<String> {
+    static ID: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let exe = std::env::current_exe().ok()?;
+        let meta = std::fs::metadata(exe).ok()?;
+        let modified = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let mut id = format!(
+            "{} {} {}.{:09}",
+            env!("CARGO_PKG_VERSION"),
+            meta.len(),
+            modified.as_secs(),
+            modified.subsec_nanos()
+        );
+        // Test hook, debug builds only: stands in for another build of budgetnote.
+        if cfg!(debug_assertions)
+            && let Ok(salt) = std::env::var("BUDGETNOTE_TEST_BUILD")
+        {
+            id.push(' ');
+            id.push_str(&salt);
+        }
+        Some(id)
+    })
+    .clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Parts are length-prefixed: moving a byte from one part to the next changes the hash.
+    #[test]
+    fn parts_do_not_run_together() {
+        let mut a = Hasher::default();
+        a.part(b"ab").part(b"c");
+        let mut b = Hasher::default();
+        b.part(b"a").part(b"bc");
+        assert_ne!(a.finish(), b.finish());
+        assert_eq!(
+            hash(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}
