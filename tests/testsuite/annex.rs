@@ -134,10 +134,9 @@ fn assert_annex_pages(pdf: &[u8], titles: &[String]) -> Vec<String> {
         );
         assert_eq!(footers.len(), 1, "page {}: more than one footer", i + 1);
     }
+    // The contents: from the page titled "Indhold" to the page before the overview.
     let contents: Vec<u32> = (1..=n as u32)
-        .filter(|&p| {
-            texts[p as usize - 1].contains("Indhold") || texts[p as usize - 1].contains(". . . .")
-        })
+        .skip_while(|&p| !texts[p as usize - 1].starts_with("Indhold"))
         .take_while(|&p| !texts[p as usize - 1].starts_with("Oversigt"))
         .collect();
     assert!(!contents.is_empty(), "no contents page");
@@ -280,4 +279,49 @@ fn large_annex_is_rendered_in_parts() {
     );
     assert_publishable(&pdf, "Bilag 2. Stort katalog", Path::new("katalog.pdf"));
     assert_annex_pages(&pdf, &titles(&checked));
+}
+
+// A proposal's agreement text ("Forslag til aftaletekst") is a heading inside its proposal: in an
+// annex it is one level below the proposal's title, so neither the contents nor the top level
+// of the bookmarks lists it as if it were a proposal of its own.
+#[test]
+fn agreement_headings_stay_inside_their_proposal() {
+    let dir = tempfile::tempdir().unwrap();
+    let proposals = dir.path().join("proposals");
+    std::fs::create_dir_all(&proposals).unwrap();
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
+    let bi16 = "bi16-fokuseret-indsats-udsatte-borgere.toml";
+    std::fs::copy(root().join("proposals").join(bi16), proposals.join(bi16)).unwrap();
+    let catalogue = proposals.join("katalog.toml");
+    std::fs::write(
+        &catalogue,
+        format!(
+            "[catalogue]\nannex = \"Bilag 3.\"\ntitle = \"Katalog med aftaletekst\"\nyear = 2025\n\
+             proposals = [\"{bi16}\"]\n"
+        ),
+    )
+    .unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let checked = checked(&project, &catalogue);
+    let pdf = project.catalogue_pdf(&checked).unwrap();
+    let pages = assert_annex_pages(&pdf, &titles(&checked));
+    let heading = "Forslag til aftaletekst";
+    assert!(
+        pages.iter().any(|p| p.contains(heading)),
+        "the agreement is printed"
+    );
+    assert!(
+        !pages[1].contains(heading),
+        "the contents list the agreement: {}",
+        pages[1]
+    );
+    let marks = bookmarks(&Document::load_mem(&pdf).unwrap());
+    assert!(
+        marks.iter().all(|(title, _)| title != heading),
+        "a top-level bookmark for the agreement: {marks:?}"
+    );
 }
