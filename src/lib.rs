@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod acknowledge;
+pub mod annex;
 pub mod bundle;
 pub mod cache;
 pub mod catalogue;
@@ -485,7 +486,7 @@ impl Project {
             ident: &proposal.id,
             format: export::Format::Pdf,
         };
-        let refused = match self.run_job(&job, reuse) {
+        let refused = match self.run_job(&job, reuse, None) {
             Ok(made) => return Ok(Some(made)),
             Err(refusals) => refusals,
         };
@@ -507,6 +508,7 @@ impl Project {
         &self,
         job: &typeset::Job<'_>,
         reuse: Option<&Reuse<'_>>,
+        annex: Option<usize>,
     ) -> Result<Made, Vec<typeset::Refusal>> {
         let key = reuse.and_then(|_| self.typesetter.key(job));
         if let (Some(reuse), Some(key)) = (reuse, &key)
@@ -519,7 +521,10 @@ impl Project {
         {
             return Ok(Made::Unchanged(previous.clone()));
         }
-        let typeset = self.typesetter.typeset_recording(job)?;
+        let typeset = match annex {
+            Some(proposals) => self.typeset_annex(job, proposals)?,
+            None => self.typesetter.typeset_recording(job)?,
+        };
         let entry = key.map(|key| cache::Entry {
             key,
             files: typeset.files,
@@ -545,7 +550,7 @@ impl Project {
             ident: &ident,
             format: export::Format::Pdf,
         };
-        match self.run_job(&job, reuse) {
+        match self.run_job(&job, reuse, Some(catalogue.proposals.len())) {
             Ok(made) => Ok(Some(made)),
             Err(refusals) => {
                 let proposals: Vec<&FileReport> = included.iter().map(|c| &c.report).collect();
@@ -572,13 +577,54 @@ impl Project {
             ident: &ident,
             format: export::Format::Pdf,
         };
-        self.typesetter.typeset(&job).map_err(|refusals| {
-            AppError(format!(
-                "typesetting catalogue {} failed: {}",
-                catalogue.title,
-                join(&refusals)
-            ))
-        })
+        self.typeset_annex(&job, catalogue.proposals.len())
+            .map(|typeset| typeset.bytes)
+            .map_err(|refusals| {
+                AppError(format!(
+                    "typesetting catalogue {} failed: {}",
+                    catalogue.title,
+                    join(&refusals)
+                ))
+            })
+    }
+
+    /// The PDF of a catalogue annex typeset in parts whatever its size (see [`annex`]), never
+    /// whole; an error says why it could not be (for tests comparing it with the whole annex).
+    pub fn catalogue_pdf_in_parts(
+        &self,
+        catalogue: &catalogue::CheckedCatalogue,
+    ) -> Result<Vec<u8>, AppError> {
+        let ident = format!("catalogue/{}", catalogue.title);
+        let job = typeset::Job {
+            source: self.catalogue_source(catalogue)?,
+            date: document_date(None, Some(catalogue.year)),
+            ident: &ident,
+            format: export::Format::Pdf,
+        };
+        annex::typeset(&self.typesetter, &job, catalogue.proposals.len())
+            .map(|typeset| typeset.bytes)
+            .map_err(|why| {
+                AppError(format!(
+                    "typesetting catalogue {} in parts failed: {why}",
+                    catalogue.title
+                ))
+            })
+    }
+
+    /// Typesets an annex of `proposals` proposals: in parts from [`annex::PARTS_FROM`] on, so
+    /// memory does not grow with everything typeset; whole when smaller, or when the parts could
+    /// not be made (then typst's refusals are reported at their place in the generated source).
+    fn typeset_annex(
+        &self,
+        job: &typeset::Job<'_>,
+        proposals: usize,
+    ) -> Result<typeset::Typeset, Vec<typeset::Refusal>> {
+        if proposals >= annex::PARTS_FROM
+            && let Ok(typeset) = annex::typeset(&self.typesetter, job, proposals)
+        {
+            return Ok(typeset);
+        }
+        self.typesetter.typeset_recording(job)
     }
 
     /// The PDF of a proposal; a refusal is an application error (for callers that checked the

@@ -155,12 +155,15 @@ impl Typesetter {
             .map_err(|errors| refusals(&world, &errors))?;
         let bytes =
             crate::export::export(&document, job).map_err(|errors| refusals(&world, &errors))?;
-        let read = world.read.into_inner().unwrap_or_default();
-        let files = read
-            .into_iter()
-            .map(|id| (id.vpath().get_with_slash().to_owned(), self.file_hash(id)))
-            .collect();
+        let files = self.recorded(world.read.into_inner().unwrap_or_default());
         Ok(Typeset { bytes, files })
+    }
+
+    /// The files typst read, by root-relative path, with the hash of their bytes.
+    fn recorded(&self, read: HashSet<FileId>) -> BTreeMap<String, String> {
+        read.into_iter()
+            .map(|id| (id.vpath().get_with_slash().to_owned(), self.file_hash(id)))
+            .collect()
     }
 
     /// The render cache's key of a document: a hash of budgetnote's build (with its fonts), the
@@ -218,6 +221,34 @@ impl Typesetter {
             hashes.insert(id, hash.clone());
         }
         hash
+    }
+
+    /// Lays out `source` as the main file numbered `part` (each part of an annex has its own
+    /// file id, so the locations of its elements differ from every other part's), with the
+    /// clock of `date`; no export. Also returns the files it read, as [`Typeset::files`].
+    pub fn compile_part(
+        &self,
+        part: usize,
+        source: String,
+        date: (u16, u8, u8),
+    ) -> Result<(PagedDocument, BTreeMap<String, String>), Vec<Refusal>> {
+        let main_id = VirtualPath::new(format!("/budgetnote-part-{part}.typ"))
+            .ok()
+            .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+            .ok_or_else(|| vec![Refusal::internal("cannot create a part's file id")])?;
+        let world = DocWorld {
+            shared: self,
+            main: Source::new(main_id, source),
+            today: date_of(date),
+            read: Mutex::new(HashSet::new()),
+        };
+        let document = typst::compile::<PagedDocument>(&world)
+            .output
+            .map_err(|errors| refusals(&world, &errors))?;
+        Ok((
+            document,
+            self.recorded(world.read.into_inner().unwrap_or_default()),
+        ))
     }
 
     /// Parses a Typst file from inside the root, once.
@@ -342,7 +373,7 @@ pub struct Refusal {
 
 impl Refusal {
     /// A refusal that is budgetnote's own failure.
-    fn internal(message: &str) -> Self {
+    pub(crate) fn internal(message: &str) -> Self {
         Self {
             message: message.to_owned(),
             hints: Vec::new(),

@@ -1,6 +1,7 @@
 //! The integration tests, one binary (each test binary links Typst): one module per feature.
 
 mod amendment;
+mod annex;
 mod bad_inputs;
 mod cache;
 mod catalogue;
