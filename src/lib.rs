@@ -544,12 +544,7 @@ impl Project {
         reuse: Option<&Reuse<'_>>,
     ) -> Result<Option<Made>, AppError> {
         let ident = format!("catalogue/{}", catalogue.title);
-        let job = typeset::Job {
-            source: self.catalogue_source(catalogue)?,
-            date: document_date(None, Some(catalogue.year)),
-            ident: &ident,
-            format: export::Format::Pdf,
-        };
+        let job = self.catalogue_job(catalogue, &ident)?;
         match self.run_job(&job, reuse, Some(catalogue.proposals.len())) {
             Ok(made) => Ok(Some(made)),
             Err(refusals) => {
@@ -563,20 +558,28 @@ impl Project {
         }
     }
 
+    /// The typesetting job of a catalogue annex whose PDF ident is `ident`.
+    fn catalogue_job<'a>(
+        &self,
+        catalogue: &catalogue::CheckedCatalogue,
+        ident: &'a str,
+    ) -> Result<typeset::Job<'a>, AppError> {
+        Ok(typeset::Job {
+            source: self.catalogue_source(catalogue)?,
+            date: document_date(None, Some(catalogue.year)),
+            ident,
+            format: export::Format::Pdf,
+        })
+    }
+
     /// The PDF of a catalogue annex; a refusal is an application error (for callers that checked
     /// the catalogue already).
     pub fn catalogue_pdf(
         &self,
         catalogue: &catalogue::CheckedCatalogue,
     ) -> Result<Vec<u8>, AppError> {
-        let source = self.catalogue_source(catalogue)?;
         let ident = format!("catalogue/{}", catalogue.title);
-        let job = typeset::Job {
-            source,
-            date: document_date(None, Some(catalogue.year)),
-            ident: &ident,
-            format: export::Format::Pdf,
-        };
+        let job = self.catalogue_job(catalogue, &ident)?;
         self.typeset_annex(&job, catalogue.proposals.len())
             .map(|typeset| typeset.bytes)
             .map_err(|refusals| {
@@ -595,12 +598,7 @@ impl Project {
         catalogue: &catalogue::CheckedCatalogue,
     ) -> Result<Vec<u8>, AppError> {
         let ident = format!("catalogue/{}", catalogue.title);
-        let job = typeset::Job {
-            source: self.catalogue_source(catalogue)?,
-            date: document_date(None, Some(catalogue.year)),
-            ident: &ident,
-            format: export::Format::Pdf,
-        };
+        let job = self.catalogue_job(catalogue, &ident)?;
         annex::typeset(&self.typesetter, &job, catalogue.proposals.len())
             .map(|typeset| typeset.bytes)
             .map_err(|why| {

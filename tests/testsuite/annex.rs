@@ -10,7 +10,20 @@ use budgetnote::catalogue::CheckedCatalogue;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use crate::common::{root, run_cli};
-use crate::pdf_standards::assert_publishable;
+use crate::pdf_standards::{assert_publishable, text_of};
+
+/// A new project with the repository's profile and an empty `proposals/` folder.
+fn project() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let proposals = dir.path().join("proposals");
+    std::fs::create_dir_all(&proposals).unwrap();
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
+    (dir, proposals)
+}
 
 /// The checked catalogue at `path` in `project`.
 fn checked(project: &Project, path: &Path) -> CheckedCatalogue {
@@ -35,23 +48,6 @@ fn dict<'a>(doc: &'a Document, object: &'a Object) -> Option<&'a Dictionary> {
         Object::Reference(id) => doc.get_object(*id).ok().and_then(|o| dict(doc, o)),
         Object::Dictionary(d) => Some(d),
         _ => None,
-    }
-}
-
-/// A PDF text string as Rust text (UTF-16BE with a byte-order mark, or PDFDocEncoding).
-fn text(object: &Object) -> String {
-    let Object::String(bytes, _) = object else {
-        return String::new();
-    };
-    match bytes.strip_prefix(&[0xFE, 0xFF]) {
-        Some(utf16) => {
-            let units: Vec<u16> = utf16
-                .chunks(2)
-                .map(|p| u16::from_be_bytes([p[0], *p.get(1).unwrap_or(&0)]))
-                .collect();
-            String::from_utf16_lossy(&units)
-        }
-        None => bytes.iter().map(|&b| char::from(b)).collect(),
     }
 }
 
@@ -82,7 +78,7 @@ fn bookmarks(doc: &Document) -> Vec<(String, u32)> {
     let mut item = outlines.get(b"First").ok().and_then(|o| dict(doc, o));
     let mut found = Vec::new();
     while let Some(d) = item {
-        let title = d.get(b"Title").map(text).unwrap_or_default();
+        let title = d.get(b"Title").map(text_of).unwrap_or_default();
         found.push((title, dest_page(doc, d, &pages).unwrap_or(0)));
         item = d.get(b"Next").ok().and_then(|o| dict(doc, o));
     }
@@ -220,14 +216,7 @@ fn annex_in_parts_reads_like_the_whole_annex() {
 // CLI (the same bytes), with right footers, contents and bookmarks.
 #[test]
 fn large_annex_is_rendered_in_parts() {
-    let dir = tempfile::tempdir().unwrap();
-    let proposals = dir.path().join("proposals");
-    std::fs::create_dir_all(&proposals).unwrap();
-    std::fs::copy(
-        root().join("budgetnote.toml"),
-        dir.path().join("budgetnote.toml"),
-    )
-    .unwrap();
+    let (dir, proposals) = project();
     let mut names = Vec::new();
     for round in 0..2 {
         for entry in std::fs::read_dir(root().join("proposals/katalog")).unwrap() {
@@ -286,14 +275,7 @@ fn large_annex_is_rendered_in_parts() {
 // of the bookmarks lists it as if it were a proposal of its own.
 #[test]
 fn agreement_headings_stay_inside_their_proposal() {
-    let dir = tempfile::tempdir().unwrap();
-    let proposals = dir.path().join("proposals");
-    std::fs::create_dir_all(&proposals).unwrap();
-    std::fs::copy(
-        root().join("budgetnote.toml"),
-        dir.path().join("budgetnote.toml"),
-    )
-    .unwrap();
+    let (dir, proposals) = project();
     let bi16 = "bi16-fokuseret-indsats-udsatte-borgere.toml";
     std::fs::copy(root().join("proposals").join(bi16), proposals.join(bi16)).unwrap();
     let catalogue = proposals.join("katalog.toml");

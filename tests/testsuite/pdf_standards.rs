@@ -41,7 +41,7 @@ fn catalogue_pdf() -> Vec<u8> {
 }
 
 /// A PDF text string (UTF-16BE with a byte-order mark, or PDFDocEncoding) as Rust text.
-fn text_of(object: &Object) -> String {
+pub fn text_of(object: &Object) -> String {
     let bytes = match object {
         Object::String(bytes, _) => bytes.as_slice(),
         Object::Name(name) => name.as_slice(),
