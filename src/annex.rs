@@ -126,6 +126,7 @@ fn typeset_unguarded(
     proposals: usize,
 ) -> Result<Typeset, String> {
     let cut = cut(&job.source).ok_or("the catalogue template has no part markers")?;
+    numbering_stays(typesetter, &job.source)?;
     if cut.proposals.len() != proposals {
         return Err(format!(
             "{} proposal markers for {proposals} proposals",
@@ -152,6 +153,36 @@ fn typeset_unguarded(
             .join("; ")
     })?;
     Ok(Typeset { bytes, files })
+}
+
+/// What in a document's source could number or count across the whole document (headings,
+/// figures, footnotes, a state or query): laid out in parts, such a count would start again in
+/// every proposal.
+const COUNTING: &[&str] = &[
+    "counter",
+    "numbering",
+    "footnote",
+    "state(",
+    "query(",
+    "locate(",
+    "here(",
+    "metadata(",
+];
+
+/// Whether the annex reads the same in parts as whole: the shared layout is the bundled one
+/// (whose only count is the page footer, which the parts lay over the joined pages) and nothing
+/// in the generated source counts across the document. Otherwise (a project's own
+/// `budgetnote.typ` or form template that numbers headings, say) the annex is typeset whole.
+fn numbering_stays(typesetter: &Typesetter, source: &str) -> Result<(), String> {
+    if !typesetter.layout_is_bundled() {
+        return Err("the project has its own shared layout".into());
+    }
+    match COUNTING.iter().find(|word| source.contains(*word)) {
+        Some(word) => Err(format!(
+            "the source uses `{word}`, which counts across the annex"
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The page set-up every part but the footers starts with.

@@ -251,6 +251,19 @@ impl Typesetter {
         ))
     }
 
+    /// Whether the shared layout `templates/budgetnote.typ` that documents import is the one
+    /// bundled with budgetnote (the project has none of its own, or the same bytes).
+    pub fn layout_is_bundled(&self) -> bool {
+        let Some(bundled) = crate::bundle::template("budgetnote.typ") else {
+            return false;
+        };
+        VirtualPath::new("/templates/budgetnote.typ")
+            .ok()
+            .map(|vpath| RootedPath::new(VirtualRoot::Project, vpath).intern())
+            .and_then(|id| self.file(id).ok())
+            .is_some_and(|bytes| bytes.as_slice() == bundled.as_bytes())
+    }
+
     /// Parses a Typst file from inside the root, once.
     fn source(&self, id: FileId) -> FileResult<Source> {
         let mut sources = self.sources.lock().map_err(|_| FileError::Other(None))?;

@@ -25,6 +25,37 @@ fn project() -> (tempfile::TempDir, std::path::PathBuf) {
     (dir, proposals)
 }
 
+/// Writes a catalogue `katalog.toml` of enough proposals (the bundled catalogue proposals twice,
+/// with other ids and titles) to be typeset in parts into `proposals`, and returns its path.
+fn large_catalogue(proposals: &Path) -> std::path::PathBuf {
+    let mut names = Vec::new();
+    for round in 0..2 {
+        for entry in std::fs::read_dir(root().join("proposals/katalog")).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            let name = format!("r{round}-{}", path.file_name().unwrap().to_str().unwrap());
+            let text = text
+                .replacen("id = \"K", &format!("id = \"R{round}K"), 1)
+                .replacen("title = \"", &format!("title = \"Runde {round}: "), 1);
+            std::fs::write(proposals.join(&name), text).unwrap();
+            names.push(format!("\"{name}\""));
+        }
+    }
+    names.sort();
+    assert!(names.len() >= budgetnote::annex::PARTS_FROM);
+    let catalogue = proposals.join("katalog.toml");
+    std::fs::write(
+        &catalogue,
+        format!(
+            "[catalogue]\nannex = \"Bilag 2.\"\ntitle = \"Stort katalog\"\nyear = 2025\n\
+             group_by = \"committee\"\nproposals = [{}]\n",
+            names.join(", ")
+        ),
+    )
+    .unwrap();
+    catalogue
+}
+
 /// The checked catalogue at `path` in `project`.
 fn checked(project: &Project, path: &Path) -> CheckedCatalogue {
     let source = std::fs::read_to_string(path).unwrap();
@@ -217,31 +248,7 @@ fn annex_in_parts_reads_like_the_whole_annex() {
 #[test]
 fn large_annex_is_rendered_in_parts() {
     let (dir, proposals) = project();
-    let mut names = Vec::new();
-    for round in 0..2 {
-        for entry in std::fs::read_dir(root().join("proposals/katalog")).unwrap() {
-            let path = entry.unwrap().path();
-            let text = std::fs::read_to_string(&path).unwrap();
-            let name = format!("r{round}-{}", path.file_name().unwrap().to_str().unwrap());
-            let text = text
-                .replacen("id = \"K", &format!("id = \"R{round}K"), 1)
-                .replacen("title = \"", &format!("title = \"Runde {round}: "), 1);
-            std::fs::write(proposals.join(&name), text).unwrap();
-            names.push(format!("\"{name}\""));
-        }
-    }
-    names.sort();
-    assert!(names.len() >= budgetnote::annex::PARTS_FROM);
-    let catalogue = proposals.join("katalog.toml");
-    std::fs::write(
-        &catalogue,
-        format!(
-            "[catalogue]\nannex = \"Bilag 2.\"\ntitle = \"Stort katalog\"\nyear = 2025\n\
-             group_by = \"committee\"\nproposals = [{}]\n",
-            names.join(", ")
-        ),
-    )
-    .unwrap();
+    let catalogue = large_catalogue(&proposals);
     let out = dir.path().join("out");
     let result = run_cli(
         dir.path(),
@@ -261,7 +268,7 @@ fn large_annex_is_rendered_in_parts() {
     let pdf = std::fs::read(out.join("katalog.pdf")).unwrap();
     let project = Project::open(dir.path()).unwrap();
     let checked = checked(&project, &catalogue);
-    assert_eq!(checked.proposals.len(), names.len());
+    assert!(checked.proposals.len() >= budgetnote::annex::PARTS_FROM);
     assert!(
         pdf == project.catalogue_pdf_in_parts(&checked).unwrap(),
         "the CLI did not typeset in parts"
@@ -305,5 +312,55 @@ fn agreement_headings_stay_inside_their_proposal() {
     assert!(
         marks.iter().all(|(title, _)| title != heading),
         "a top-level bookmark for the agreement: {marks:?}"
+    );
+}
+
+// A project whose own shared layout numbers the headings gets its large annex typeset whole, so
+// the numbers run on through the annex as they would in one document (in parts every proposal
+// would start again at 1).
+#[test]
+fn own_numbering_keeps_a_large_annex_whole() {
+    let (dir, proposals) = project();
+    let templates = dir.path().join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let layout = std::fs::read_to_string(root().join("templates/budgetnote.typ")).unwrap();
+    let heading = "    #set text(size: 13pt, weight: \"bold\", fill: accent)\n    #it.body";
+    assert!(layout.contains(heading));
+    let numbered = layout.replacen(
+        heading,
+        "    #set text(size: 13pt, weight: \"bold\", fill: accent)\n    #counter(heading).display(\"1.\") #it.body",
+        1,
+    )
+    .replacen(
+        "  show link: set text(fill: accent)",
+        "  show link: set text(fill: accent)\n  set heading(numbering: \"1.\")",
+        1,
+    );
+    std::fs::write(templates.join("budgetnote.typ"), numbered).unwrap();
+    let catalogue = large_catalogue(&proposals);
+    let result = run_cli(
+        dir.path(),
+        &["render", "proposals/katalog.toml", "-o", "out"],
+    );
+    assert!(
+        result.status.success(),
+        "{}",
+        String::from_utf8_lossy(&result.stderr)
+    );
+    let pdf = std::fs::read(dir.path().join("out/katalog.pdf")).unwrap();
+    let project = Project::open(dir.path()).unwrap();
+    let checked = checked(&project, &catalogue);
+    let pages = page_texts(&pdf);
+    // "Oversigt" is heading 1, so the proposals are 2, 3, …
+    for (n, title) in titles(&checked).iter().enumerate() {
+        let numbered = format!("{}. {title}", n + 2);
+        assert!(
+            pages.iter().any(|p| p.starts_with(&numbered)),
+            "no page opens with \"{numbered}\""
+        );
+    }
+    assert!(
+        project.catalogue_pdf_in_parts(&checked).is_err(),
+        "an annex that numbers across the document is not typeset in parts"
     );
 }
