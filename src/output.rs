@@ -23,6 +23,50 @@ pub fn absolute(file: &Path) -> PathBuf {
     }
 }
 
+/// While alive, this process is the only budgetnote run writing into one output folder: two runs
+/// at once (a `watch` and a `render`, say) would each save their own manifest and lose the
+/// other's entries, so that stale files would stay for good.
+#[derive(Debug)]
+pub struct OutputLock {
+    /// The locked file, when the lock could be taken (`None`: the system gives no lock file, and
+    /// the run goes on without one, as before there was a lock).
+    _file: Option<std::fs::File>,
+}
+
+/// Takes the lock of the output folder `out_dir`, waiting (with a message) while another run
+/// holds it. The lock file lives in the system's temp folder, named by a hash of the folder's
+/// path, so the output folder gets no file of its own and need not exist yet.
+pub fn lock(out_dir: &Path) -> OutputLock {
+    let path = absolute(out_dir);
+    let name = crate::cache::hash(path.as_os_str().as_encoded_bytes());
+    let dir = std::env::temp_dir().join("budgetnote-locks");
+    let file = std::fs::create_dir_all(&dir).ok().and_then(|()| {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(dir.join(format!("{}.lock", &name[..32])))
+            .ok()
+    });
+    let Some(file) = file else {
+        return OutputLock { _file: None };
+    };
+    let locked = match file.try_lock() {
+        Ok(()) => true,
+        Err(std::fs::TryLockError::WouldBlock) => {
+            eprintln!(
+                "waiting for another budgetnote run writing into {} to finish",
+                out_dir.display()
+            );
+            file.lock().is_ok()
+        }
+        Err(std::fs::TryLockError::Error(_)) => false,
+    };
+    OutputLock {
+        _file: locked.then_some(file),
+    }
+}
+
 /// `path` made absolute from the current folder and `.`/`..` removed by its text alone, symlinks
 /// kept (a `proposals/` that is a symlink still names the files under it `proposals/…`).
 fn lexical(path: &Path) -> Option<PathBuf> {

@@ -132,6 +132,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         return Exit::Failure;
     };
     let project = super::diff::stamped(project, args.stamp);
+    // Held until the manifest is saved: one run at a time writes into this output folder.
+    let _lock = output::lock(&out);
     let mut jobs = plan(&cli.root, &inputs);
     let formats = &args.format.0;
     let pdf = formats.contains(&Format::Pdf);

@@ -681,3 +681,44 @@ fn dangling_links_and_editor_lock_files_do_not_stop_the_run() {
     assert!(!err.contains(".#a.toml"), "{err}");
     assert!(dir.path().join("out/a.pdf").is_file(), "{err}");
 }
+
+// A second run into an output folder another run is writing waits until that run has saved its
+// manifest (two runs at once would each save their own and lose the other's entries), then
+// renders.
+#[test]
+fn a_second_run_into_one_output_folder_waits_for_the_first() {
+    use std::io::BufRead;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("out");
+    let held = budgetnote::output::lock(&out);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_budgetnote"))
+        .current_dir(root())
+        .args([
+            "render",
+            "proposals/investering-aktivitetsparate.toml",
+            "-o",
+        ])
+        .arg(&out)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while stderr.read_line(&mut line).unwrap() > 0 && !line.starts_with("waiting") {
+        line.clear();
+    }
+    assert!(
+        line.starts_with("waiting for another budgetnote run writing into"),
+        "the second run did not wait: {line:?}"
+    );
+    let pdf = out.join("investering-aktivitetsparate.pdf");
+    assert!(
+        !pdf.exists(),
+        "it wrote while the other run held the folder"
+    );
+    drop(held);
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(child.wait().unwrap().success(), "{rest}");
+    assert!(pdf.exists(), "it rendered once the folder was free: {rest}");
+}
