@@ -32,7 +32,11 @@ pub struct Manifest {
     /// separated) when inside it.
     pub files: BTreeMap<String, String>,
     /// The render cache: what each PDF was typeset from (see [`crate::cache`]), by output path.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        deserialize_with = "each_entry"
+    )]
     pub cache: BTreeMap<String, crate::cache::Entry>,
     /// The project root (absolute) that stored inputs are relative to.
     #[serde(skip)]
@@ -41,6 +45,19 @@ pub struct Manifest {
     /// same project at its old place, so their owner is not trusted to refuse another input.
     #[serde(skip)]
     legacy: BTreeSet<String>,
+}
+
+/// The render cache read entry by entry: an entry that is not one (edited by hand, say) is
+/// dropped alone, so it costs only its document's typesetting, never the manifest's list of files.
+fn each_entry<'de, D>(deserializer: D) -> Result<BTreeMap<String, crate::cache::Entry>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
+    Ok(raw
+        .into_iter()
+        .filter_map(|(out, entry)| Some((out, serde_json::from_value(entry).ok()?)))
+        .collect())
 }
 
 /// The real path of the project root, or its absolute path when it cannot be resolved.

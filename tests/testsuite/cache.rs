@@ -194,6 +194,18 @@ fn output_is_verified_and_force_ignores_the_cache() {
     std::fs::write(&manifest, text.replace("\"key\": \"", "\"key\": \"0")).unwrap();
     step(root, "every cache key edited", &[], ALL);
 
+    // An entry that is no entry at all costs its own typesetting, never the manifest's files.
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["cache"]["logo.pdf"]["files"] = serde_json::Value::Null;
+    std::fs::write(&manifest, json.to_string()).unwrap();
+    step(root, "one cache entry broken", &[], &[LOGO]);
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(
+        text.contains("\"logo.pdf\": \"proposals/logo.toml\""),
+        "{text}"
+    );
+
     let e3 = root.join("proposals/katalog/e3.toml");
     let good = std::fs::read_to_string(&e3).unwrap();
     std::fs::write(&e3, good.replacen("title = ", "titel = ", 1)).unwrap();
