@@ -124,9 +124,11 @@ pub fn holds(path: &Path, expected: &str) -> bool {
     std::fs::read(path).is_ok_and(|bytes| hash(&bytes) == expected)
 }
 
-/// What identifies the running build of budgetnote: its version, and the size and modification
-/// time of its executable (any rebuild, including one that upgrades typst, changes it). `None`
-/// when the executable cannot be found; then nothing is kept.
+/// What identifies the running build of budgetnote: its version, a hash of what it was built
+/// from (sources, templates, fonts, locked dependencies, compiler and profile; see `build.rs`),
+/// and the size and modification time of its executable (any rebuild, including one that
+/// upgrades typst, changes one of them). `None` when the executable cannot be found; then nothing
+/// is kept.
 pub fn build_id() -> Option<String> {
     static ID: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
     ID.get_or_init(|| {
@@ -138,8 +140,9 @@ pub fn build_id() -> Option<String> {
             .duration_since(std::time::UNIX_EPOCH)
             .ok()?;
         let mut id = format!(
-            "{} {} {}.{:09}",
+            "{} {} {} {}.{:09}",
             env!("CARGO_PKG_VERSION"),
+            env!("BUDGETNOTE_BUILD_HASH"),
             meta.len(),
             modified.as_secs(),
             modified.subsec_nanos()
