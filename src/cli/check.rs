@@ -144,6 +144,6 @@ fn check_any(
 }
 
 /// A path made absolute and free of `..` and links, to tell whether two paths name one file.
-fn canonical(path: &Path) -> PathBuf {
+pub(super) fn canonical(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }

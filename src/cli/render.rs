@@ -149,10 +149,17 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     };
     let progress = Progress::new(jobs.len(), pdf);
     let cache = Cache::load(&manifest, args.force);
+    // Proposals rendered on their own report their problems there, not again with a catalogue.
+    let alone = jobs
+        .iter()
+        .filter(|j| j.writes())
+        .map(|j| super::check::canonical(&j.path))
+        .collect();
     let run = Run {
         project: &project,
         out_dir: &out,
         cache: &cache,
+        alone,
         pdf,
         web,
     };
@@ -644,6 +651,9 @@ struct Run<'a> {
     out_dir: &'a Path,
     /// The render cache of the output folder.
     cache: &'a Cache,
+    /// The inputs rendered on their own (resolved paths), whose problems a catalogue that
+    /// includes them does not report again.
+    alone: std::collections::HashSet<PathBuf>,
     /// Whether PDFs are written.
     pdf: bool,
     /// Whether web pages are written.
@@ -694,13 +704,11 @@ fn render_one(
                 proposals = catalogue.proposals.into_iter().map(|(_, p)| p).collect();
             }
             reports.push(report);
-            // Proposals with errors are reported with the catalogue; the others have no news.
-            reports.extend(
-                included
-                    .into_iter()
-                    .map(|c| c.report)
-                    .filter(|r| !r.diagnostics.is_empty()),
-            );
+            // Proposals with errors are reported with the catalogue, unless they are rendered
+            // on their own in this run too; the others have no news.
+            reports.extend(included.into_iter().map(|c| c.report).filter(|r| {
+                !r.diagnostics.is_empty() && !run.alone.contains(&super::check::canonical(&r.path))
+            }));
             bytes
         } else {
             let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);

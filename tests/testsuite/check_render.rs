@@ -80,3 +80,46 @@ fn share_chart_survives_absurd_frames() {
     let empty = budgetnote::view::chart("c", "Råderum", Decimal::ZERO, Decimal::from(5));
     assert_eq!(empty.share_permille, 0);
 }
+
+// A catalogue whose proposal has an error, rendered together with that proposal's folder, reports
+// the proposal's problems once, as `check` does (not once with the proposal and again with the
+// catalogue).
+#[test]
+fn a_catalogues_proposal_is_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &root().join("tests/catalogues/savings"),
+        &dir.path().join("proposals"),
+    );
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
+    let e1 = dir.path().join("proposals/e1-digital-selvbetjening.toml");
+    let text = std::fs::read_to_string(&e1).unwrap();
+    std::fs::write(&e1, text.replacen("\ntitle = ", "\ntitel = ", 1)).unwrap();
+    // Each diagnostic's code and place, in the order printed.
+    let printed = |args: &[&str]| -> Vec<String> {
+        let output = run_cli(dir.path(), args);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        let mut found = Vec::new();
+        let mut code = String::new();
+        for line in stderr.lines() {
+            if line.starts_with("error[") || line.starts_with("warning[") {
+                code = line.split(']').next().unwrap_or_default().to_owned();
+            } else if let Some(place) = line.trim_start().strip_prefix("--> ") {
+                found.push(format!("{code}] {place}"));
+            }
+        }
+        found
+    };
+    let check = printed(&["check", "proposals"]);
+    let render = printed(&["render", "proposals", "-o", "out"]);
+    assert!(
+        check.iter().any(|d| d.contains("E043")),
+        "the typo is reported: {check:?}"
+    );
+    assert_eq!(render, check);
+}
