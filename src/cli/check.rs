@@ -53,15 +53,22 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
-    // Inputs refused before they are opened (a symlink leading outside, a name too long).
+    // Where `render` writes each input's PDF (by default), and the inputs refused before they
+    // are opened (a symlink leading outside, a name too long).
+    let relatives: Vec<PathBuf> = inputs
+        .iter()
+        .map(|input| crate::output::relative_pdf(&cli.root, &input.path, input.base.as_deref()))
+        .collect();
     let refused: Vec<Option<FileReport>> = inputs
         .iter()
-        .map(|input| {
-            let relative =
-                crate::output::relative_pdf(&cli.root, &input.path, input.base.as_deref());
-            files::refusal(input, &relative)
-        })
+        .zip(&relatives)
+        .map(|(input, relative)| files::refusal(input, relative))
         .collect();
+    // What `render` typeset into the default output folder: a document whose inputs are the
+    // ones typst accepted then need not be typeset again to know it is accepted.
+    let cache =
+        crate::cache::Cache::load(&crate::manifest::Manifest::load(out_dir, &cli.root), false);
+    let mut known = 0;
     let paths: Vec<PathBuf> = inputs
         .iter()
         .zip(&refused)
@@ -75,15 +82,22 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     // Mistakes in the project's own form descriptions come first.
     let mut reports: Vec<FileReport> = project.form_reports().to_vec();
     let mut exit = Exit::Ok;
-    for (input, refusal) in inputs.iter().zip(refused) {
+    for ((input, refusal), relative) in inputs.iter().zip(refused).zip(&relatives) {
         let path = &input.path;
         if let Some(report) = refusal {
             reports.push(report);
             continue;
         }
         reports.extend(collisions.remove(path));
-        match check_any(&project, path, duplicates.get(path), &alone) {
-            Ok(more) => reports.extend(more),
+        let reuse = crate::Reuse {
+            previous: cache.previous(relative),
+            target: None,
+        };
+        match check_any(&project, path, duplicates.get(path), &alone, &reuse) {
+            Ok((more, unchanged)) => {
+                reports.extend(more);
+                known += usize::from(unchanged);
+            }
             Err(err) => {
                 print::app_error(&err);
                 exit = exit.max(Exit::Failure);
@@ -99,8 +113,13 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         } else {
             String::new()
         };
+        let known = if known > 0 {
+            format!(" ({known} as last rendered, not typeset again)")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "checked {} file(s): {} error(s), {} warning(s){acknowledged}",
+            "checked {} file(s): {} error(s), {} warning(s){acknowledged}{known}",
             inputs.len(),
             tally.errors,
             tally.warnings
@@ -114,32 +133,40 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 }
 
 /// Checks a proposal or a catalogue and typesets it in memory, as `render` would, so that
-/// whatever `render` refuses is refused here first. A catalogue also reports the diagnostics of
-/// its proposals that this run does not check on their own (those in `alone` are reported there).
+/// whatever `render` refuses is refused here first; not when `reuse` shows that typst accepted
+/// exactly these inputs in the last render (then `true`). A catalogue also reports the
+/// diagnostics of its proposals that this run does not check on their own (those in `alone` are
+/// reported there).
 fn check_any(
     project: &crate::Project,
     path: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
     alone: &HashSet<PathBuf>,
-) -> Result<Vec<FileReport>, crate::AppError> {
+    reuse: &crate::Reuse<'_>,
+) -> Result<(Vec<FileReport>, bool), crate::AppError> {
     let source = match crate::read_text(path)? {
         Ok(source) => source,
-        Err(report) => return Ok(vec![report]),
+        Err(report) => return Ok((vec![report], false)),
     };
     if crate::catalogue::is_catalogue(&source) {
         let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
-        if let Some(catalogue) = &catalogue {
-            project.typeset_catalogue(&mut report, catalogue, &included, None)?;
-        }
+        let made = match &catalogue {
+            Some(catalogue) => {
+                project.typeset_catalogue(&mut report, catalogue, &included, Some(reuse))?
+            }
+            None => None,
+        };
         let own = included
             .into_iter()
             .map(|c| c.report)
             .filter(|r| !r.diagnostics.is_empty() && !alone.contains(&canonical(&r.path)));
-        Ok(std::iter::once(report).chain(own).collect())
+        let reports = std::iter::once(report).chain(own).collect();
+        Ok((reports, matches!(made, Some(crate::Made::Unchanged(_)))))
     } else {
         let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);
-        project.typeset(&mut checked)?;
-        Ok(vec![checked.report])
+        let made = project.typeset_reusing(&mut checked, Some(reuse))?;
+        let unchanged = matches!(made, Some(crate::Made::Unchanged(_)));
+        Ok((vec![checked.report], unchanged))
     }
 }
 

@@ -220,3 +220,41 @@ fn output_is_verified_and_force_ignores_the_cache() {
     std::fs::write(&e3, good).unwrap();
     step(root, "the error fixed", &[], &[E3, ANNEX]);
 }
+
+// `check` after a render typesets only what changed since (and says how many it did not), and
+// the cache never hides a refusal: a shared layout typst refuses is refused by `check` at once.
+#[test]
+fn check_typesets_only_what_changed_since_the_render() {
+    let dir = project();
+    let root = dir.path();
+    step(root, "the first render", &[], ALL);
+    let check = |expect: Option<i32>| -> String {
+        let output = run_cli_env(root, &["check", "proposals"], &[]);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert_eq!(output.status.code(), expect, "{stderr}");
+        stderr
+    };
+    let all = check(Some(0));
+    assert!(
+        all.contains("(5 as last rendered, not typeset again)"),
+        "{all}"
+    );
+
+    edit(
+        &root.join("proposals/katalog/e1.toml"),
+        "Digital selvbetjening",
+        "Digital selvbetjening og booking",
+    );
+    let one = check(Some(0));
+    assert!(
+        one.contains("(3 as last rendered, not typeset again)"),
+        "{one}"
+    );
+
+    let layout = root.join("templates/budgetnote.typ");
+    let text = std::fs::read_to_string(&layout).unwrap();
+    std::fs::write(&layout, format!("{text}\n#panic(\"broken layout\")\n")).unwrap();
+    let broken = check(Some(1));
+    assert!(broken.contains("broken layout"), "{broken}");
+    assert!(!broken.contains("as last rendered"), "{broken}");
+}
