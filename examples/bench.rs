@@ -9,6 +9,8 @@
 //!   template of one form (a third of the proposals use it).
 //! - `annex`: a cold render of one catalogue annex of all N proposals.
 //! - `all`: the N PDFs and the annex in one cold run (a catalogue and its proposals side by side).
+//! - `check`: `budgetnote check` of the N proposals before any render (typesetting each in
+//!   memory), then a render, then `check` again (which reads the render cache).
 //!
 //! Proposals are made from the seed proposals in `proposals/` with varied ids, titles, texts and
 //! catalogue amounts, in a temporary project with a copy of `templates/` (removed at the end unless
@@ -84,7 +86,36 @@ fn main() {
         );
     };
 
+    let check = || {
+        typst::comemo::evict(0);
+        let started = Instant::now();
+        let exit = budgetnote::cli::run_with([
+            "budgetnote".to_owned(),
+            "--root".to_owned(),
+            work.display().to_string(),
+            "check".to_owned(),
+            input.display().to_string(),
+        ]);
+        (started.elapsed().as_secs_f64(), exit)
+    };
     match mode.as_str() {
+        "check" => {
+            std::fs::remove_file(input.join("catalogue.toml")).expect("catalogue written");
+            let checked = |step: &str, (seconds, exit): (f64, _)| {
+                println!(
+                    "n={n} {step}: {seconds:.2} s wall, peak RSS so far {} MB, exit {exit:?}",
+                    peak_rss_mb().map_or_else(|| "?".to_owned(), |m| m.to_string()),
+                );
+            };
+            checked("check, nothing rendered", check());
+            let out_default = work.join("out");
+            assert_eq!(
+                out, out_default,
+                "check reads the cache of the default folder"
+            );
+            report("render", render(&input, true));
+            checked("check after the render", check());
+        }
         "annex" => report("annex, cold", render(&input.join("catalogue.toml"), true)),
         "all" => report("proposals and annex, cold", render(&input, true)),
         _ => {

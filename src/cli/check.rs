@@ -69,6 +69,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let cache =
         crate::cache::Cache::load(&crate::manifest::Manifest::load(out_dir, &cli.root), false);
     let mut known = 0;
+    let mut checked_files = 0;
     let paths: Vec<PathBuf> = inputs
         .iter()
         .zip(&refused)
@@ -89,6 +90,12 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             continue;
         }
         reports.extend(collisions.remove(path));
+        // typst's memoized layout of earlier files, evicted now and then as in `render`, so
+        // memory does not grow with the number of files.
+        if checked_files > 0 && checked_files % super::render::EVICT_EVERY == 0 {
+            typst::comemo::evict(1);
+        }
+        checked_files += 1;
         let reuse = crate::Reuse {
             previous: cache.previous(relative),
             target: None,

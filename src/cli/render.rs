@@ -104,7 +104,7 @@ impl Job {
 }
 
 /// Documents rendered between two clears of typst's memo cache (bounds memory in long batches).
-const EVICT_EVERY: usize = 16;
+pub(super) const EVICT_EVERY: usize = 16;
 
 /// Stack of each render thread: typst's layout recurses deeply on long documents (an annex of
 /// hundreds of proposals), more than a default 2 MiB thread stack is sure to hold.
