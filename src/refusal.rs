@@ -88,6 +88,31 @@ pub fn catalogue_diagnostic(
     if found.span.is_some() || refusal.internal {
         return found;
     }
+    if let Some((_, id)) = refusal.message.split_once("budgetnote: table too wide: ") {
+        let id = id.trim_end_matches(['"', ')']);
+        // The proposal whose part of the annex the call is in (the catalogue template marks
+        // where each begins), else the first that has a table of that name.
+        let part = refusal
+            .range
+            .as_ref()
+            .and_then(|range| generated.get(..range.start))
+            .map(|before| before.matches("\n// budgetnote:proposal\n").count())
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| proposals.get(i));
+        let table = part
+            .into_iter()
+            .chain(proposals)
+            .find_map(|p| Some((p, table_span(&p.source, id)?)));
+        if let Some((proposal, span)) = table {
+            let (line, column) = line_col(&proposal.source, span.start);
+            found.message = format!(
+                "{} (in {}:{line}:{column})",
+                found.message,
+                proposal.path.display()
+            );
+        }
+        return found;
+    }
     let Some(range) = &refusal.range else {
         return found;
     };

@@ -123,3 +123,48 @@ fn a_catalogues_proposal_is_reported_once() {
     );
     assert_eq!(render, check);
 }
+
+// A table too wide for the page inside a catalogue's proposal is refused by `check` and `render`
+// alike, naming the proposal file and the table's line (not only the catalogue).
+#[test]
+fn a_too_wide_table_in_a_catalogue_names_its_proposal() {
+    let dir = tempfile::tempdir().unwrap();
+    let proposals = dir.path().join("proposals");
+    std::fs::create_dir_all(&proposals).unwrap();
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/check_render/too-wide-table/proposal.toml"),
+        proposals.join("wide.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("tests/catalogues/savings/e1-digital-selvbetjening.toml"),
+        proposals.join("e1.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        proposals.join("katalog.toml"),
+        "[catalogue]\nannex = \"Bilag 9.\"\ntitle = \"Bredt katalog\"\nyear = 2025\n\
+         proposals = [\"e1.toml\", \"wide.toml\"]\n",
+    )
+    .unwrap();
+    let expected = format!(
+        "E078]: table `l` is too wide for the page: its figure columns leave no room for the \
+         labels (in {}:24:9)",
+        Path::new("proposals").join("wide.toml").display()
+    );
+    for args in [
+        &["check", "proposals/katalog.toml"][..],
+        &["render", "proposals/katalog.toml", "-o", "out"][..],
+    ] {
+        let output = run_cli(dir.path(), args);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+    }
+    assert!(!dir.path().join("out/katalog.pdf").exists());
+}
