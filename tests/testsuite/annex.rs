@@ -12,19 +12,6 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use crate::common::{root, run_cli};
 use crate::pdf_standards::{assert_publishable, text_of};
 
-/// A new project with the repository's profile and an empty `proposals/` folder.
-fn project() -> (tempfile::TempDir, std::path::PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let proposals = dir.path().join("proposals");
-    std::fs::create_dir_all(&proposals).unwrap();
-    std::fs::copy(
-        root().join("budgetnote.toml"),
-        dir.path().join("budgetnote.toml"),
-    )
-    .unwrap();
-    (dir, proposals)
-}
-
 /// Writes a catalogue `katalog.toml` of enough proposals (the bundled catalogue proposals twice,
 /// with other ids and titles) to be typeset in parts into `proposals`, and returns its path.
 fn large_catalogue(proposals: &Path) -> std::path::PathBuf {
@@ -247,7 +234,7 @@ fn annex_in_parts_reads_like_the_whole_annex() {
 // CLI (the same bytes), with right footers, contents and bookmarks.
 #[test]
 fn large_annex_is_rendered_in_parts() {
-    let (dir, proposals) = project();
+    let (dir, proposals) = crate::common::project_with_profile();
     let catalogue = large_catalogue(&proposals);
     let out = dir.path().join("out");
     let result = run_cli(
@@ -282,7 +269,7 @@ fn large_annex_is_rendered_in_parts() {
 // of the bookmarks lists it as if it were a proposal of its own.
 #[test]
 fn agreement_headings_stay_inside_their_proposal() {
-    let (dir, proposals) = project();
+    let (dir, proposals) = crate::common::project_with_profile();
     let bi16 = "bi16-fokuseret-indsats-udsatte-borgere.toml";
     std::fs::copy(root().join("proposals").join(bi16), proposals.join(bi16)).unwrap();
     let catalogue = proposals.join("katalog.toml");
@@ -320,7 +307,7 @@ fn agreement_headings_stay_inside_their_proposal() {
 // would start again at 1).
 #[test]
 fn own_numbering_keeps_a_large_annex_whole() {
-    let (dir, proposals) = project();
+    let (dir, proposals) = crate::common::project_with_profile();
     let templates = dir.path().join("templates");
     std::fs::create_dir_all(&templates).unwrap();
     let layout = std::fs::read_to_string(root().join("templates/budgetnote.typ")).unwrap();

@@ -128,14 +128,7 @@ fn a_catalogues_proposal_is_reported_once() {
 // alike, naming the proposal file and the table's line (not only the catalogue).
 #[test]
 fn a_too_wide_table_in_a_catalogue_names_its_proposal() {
-    let dir = tempfile::tempdir().unwrap();
-    let proposals = dir.path().join("proposals");
-    std::fs::create_dir_all(&proposals).unwrap();
-    std::fs::copy(
-        root().join("budgetnote.toml"),
-        dir.path().join("budgetnote.toml"),
-    )
-    .unwrap();
+    let (dir, proposals) = common::project_with_profile();
     std::fs::copy(
         root().join("tests/check_render/too-wide-table/proposal.toml"),
         proposals.join("wide.toml"),

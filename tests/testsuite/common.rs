@@ -343,3 +343,16 @@ pub fn assert_all_in_order(expected: &[String], pdf: &[u8], at_least: usize) {
         "figures missing from the PDF, in order"
     );
 }
+
+/// A new project with the repository's profile and an empty `proposals/` folder.
+pub fn project_with_profile() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let proposals = dir.path().join("proposals");
+    std::fs::create_dir_all(&proposals).unwrap();
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
+    (dir, proposals)
+}
