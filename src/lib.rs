@@ -30,6 +30,7 @@ pub mod number;
 pub mod output;
 pub mod parse;
 pub mod refusal;
+pub mod schema;
 pub mod sheets;
 pub mod source;
 pub mod typeset;

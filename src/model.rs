@@ -5,80 +5,106 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 use toml::Spanned;
 
 /// One budget proposal file (`proposals/*.toml`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Proposal {
     /// Short id used across catalogues, e.g. "SU04" or "BI16".
+    #[schemars(with = "String")]
     pub id: Spanned<String>,
     /// Which form (template and required sections) the proposal uses, e.g. "standard".
+    #[schemars(with = "String")]
     pub form: Spanned<String>,
     /// The headline ("Overskrift").
+    #[schemars(with = "String")]
     pub title: Spanned<String>,
     /// Municipality that issues the proposal, e.g. "Københavns Kommune".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub municipality: Option<Spanned<String>>,
     /// The municipality's logo, printed at the top of the first page.
     #[serde(default)]
+    #[schemars(with = "Option<Logo>")]
     pub logo: Option<Spanned<Logo>>,
     /// Committees ("Udvalg") the proposal goes to, in the order printed.
+    #[schemars(with = "Vec<String>")]
     pub committees: Spanned<Vec<Spanned<String>>>,
     /// Who proposes it ("Forslagsstiller"), e.g. "Administrationen"; required unless the
     /// profile in `budgetnote.toml` names a default.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub proposer: Option<Spanned<String>>,
     /// Date of the proposal or meeting; also pins the PDF's timestamp.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::Date>")]
     pub date: Option<Spanned<toml::value::Datetime>>,
     /// Number of the proposal within its form's series, e.g. "01" in "Skema 2.2.1. 01".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub number: Option<Spanned<String>>,
     /// Budget area ("bevillingsområde") after the committee, e.g. "Forsørgelse, revalidering, og aktivering".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub area: Option<Spanned<String>>,
     /// Address line under the district checkboxes ("Adresse").
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub address: Option<Spanned<String>>,
     /// The amounts table of the standard form ("Beløb i 1.000 kr.").
     #[serde(default)]
+    #[schemars(with = "Option<BudgetTable>")]
     pub budget: Option<Spanned<BudgetTable>>,
     /// Ticked options per checkbox group of the form, e.g. `kategorisering = ["Henvist sag"]`.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, Vec<String>>>")]
     pub checkboxes: Option<Spanned<Ticks>>,
     /// Tables and figures by id, placed in sections with `{ table = "id" }`.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, Table>")]
     pub tables: BTreeMap<String, Spanned<Table>>,
     /// Target group ("målgruppe") of a catalogue proposal, e.g. "Borgere parate til job".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub target_group: Option<Spanned<String>>,
     /// The amount a catalogue proposal asks for.
     #[serde(default)]
+    #[schemars(with = "Option<Request>")]
     pub request: Option<Spanned<Request>>,
     /// The agreement text ("Forslag til aftaletekst"), with amounts written from a table.
     #[serde(default)]
+    #[schemars(with = "Option<Agreement>")]
     pub agreement: Option<Spanned<Agreement>>,
     /// Amounts the text names on purpose that no table of this proposal holds (figures of other
     /// budgets, history), e.g. `["16,4 mio. kr."]`; W003 leaves them alone.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub external_amounts: Vec<Spanned<String>>,
     /// Section bodies by key (e.g. `resume`); the form gives headings and order.
+    #[schemars(with = "BTreeMap<String, SectionBody>")]
     pub sections: Spanned<BTreeMap<String, Spanned<SectionBody>>>,
     /// Warnings accepted on purpose, by code, with a reason (`W005 = "…"`); read with its spans
     /// by [`crate::acknowledge`].
     #[serde(default)]
+    #[schemars(
+        with = "Option<crate::schema::Acknowledged>",
+        description = "Warnings accepted on purpose, by code, with a reason: W005 = \"…\", or { at = \"text\", reason = \"…\" }, or a list of those."
+    )]
     pub acknowledged: Option<toml::Value>,
 }
 
 /// A logo image and the alt text a screen reader says for it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Logo {
     /// Image file (SVG, PNG or JPEG), relative to the proposal file, inside the project.
+    #[schemars(with = "String")]
     pub file: Spanned<String>,
     /// What the image shows, e.g. "Slagelse Kommunes logo"; required (PDF/UA).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub alt: Option<Spanned<String>>,
 }
 
@@ -92,39 +118,48 @@ pub enum SectionBody {
 }
 
 /// One block of a section: exactly one of the keys is set.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Block {
     /// Markdown text.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub text: Option<Spanned<String>>,
     /// A sub-heading inside the section.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub heading: Option<Spanned<String>>,
     /// The id of a table under `[tables]`.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub table: Option<Spanned<String>>,
 }
 
 /// A table or figure; `kind` decides which keys apply.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Table {
     /// "ledger" (amounts per year with totals), "text" (free text cells) or "comparison" (two columns).
+    #[schemars(with = "String")]
     pub kind: Spanned<String>,
     /// Caption printed above, e.g. "Tabel 2. Oversigt over …".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub caption: Option<Spanned<String>>,
     /// Ledger: unit of the amounts, "1.000 kr." or "mio. kr.".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub unit: Option<Spanned<String>>,
     /// Ledger: price basis, e.g. "2025 p/l" or "løbende p/l".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub prices: Option<Spanned<String>>,
     /// Ledger: its price basis differs from the proposal's on purpose (e.g. a history in
     /// løbende priser), so W007 leaves it alone.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub own_prices: Option<Spanned<bool>>,
     /// Ledger: header of the label column instead of "<unit>, <prices>" (e.g. "Budgetoverslag").
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub label_header: Option<Spanned<String>>,
     /// Ledger: the columns after the label, in print order: a text such as "Udvalg" is a text
     /// column (its values in each row's `values`); a table such as
@@ -132,61 +167,78 @@ pub struct Table {
     /// one with `sum`, `difference` or `percent`. Year columns from `years` come before the first
     /// amount column.
     #[serde(default)]
+    #[schemars(with = "Vec<Column>")]
     pub columns: Vec<Spanned<Column>>,
     /// Ledger: decimals every figure prints with (0–3); by default as many as the most precise
     /// figure written.
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     pub decimals: Option<Spanned<i64>>,
     /// Ledger: how a zero prints, "0" or "-"; by default as the form says.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub zero: Option<Spanned<String>>,
     /// Ledger: the row keys the rows are grouped by, outermost first, e.g. `["committee", "area"]`;
     /// each group gets a subtotal row.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub group_by: Option<Spanned<Vec<Spanned<String>>>>,
     /// Ledger: label of a group's subtotal row, "{group}" standing for the group's name; by
     /// default "{group} i alt".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub subtotal: Option<Spanned<String>>,
     /// Ledger: subtotals per group name as transcribed (checked against the computed ones).
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, BTreeMap<String, RawAmount>>>")]
     pub stated_subtotals: Option<Spanned<BTreeMap<String, Spanned<YearAmounts>>>>,
     /// Ledger: the total row is the same figure as a row of another ledger, `"table.label"`
     /// (e.g. `"oversigt.Dagtilbud"`); checked in every column both tables have (E065).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub total_same_as: Option<Spanned<String>>,
     /// Ledger: rows read from a spreadsheet kept beside the proposal, at every check and render
     /// (label, text columns, then the figure columns in order), added after the rows written here.
     #[serde(default)]
+    #[schemars(with = "Option<SheetRange>")]
     pub from: Option<Spanned<SheetRange>>,
     /// Ledger: a bar chart of some of the table's columns, printed below it.
     #[serde(default)]
+    #[schemars(with = "Option<Chart>")]
     pub chart: Option<Spanned<Chart>>,
     /// Ledger: the years, strictly increasing.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<i64>>")]
     pub years: Option<Spanned<Vec<Spanned<i64>>>>,
     /// Ledger: header of the row-total column (e.g. "I alt"); no row totals if absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub row_total: Option<Spanned<String>>,
     /// Ledger: label of the column-total row (e.g. "Udgifter i alt (netto)"); no total row if absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub total: Option<Spanned<String>>,
     /// Ledger: the column totals as transcribed (checked against the computed ones).
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, RawAmount>>")]
     pub stated_totals: Option<Spanned<YearAmounts>>,
     /// Ledger: the grand total as transcribed (checked).
     #[serde(default)]
+    #[schemars(with = "Option<RawAmount>")]
     pub stated_grand_total: Option<Spanned<RawAmount>>,
     /// Ledger: how far a stated total may differ from the sum of its rounded parts, in the
     /// table's unit, e.g. "0,1" for a table published in mio. kr. with one decimal. Within it the
     /// stated (published) total is printed.
     #[serde(default)]
+    #[schemars(with = "Option<RawAmount>")]
     pub rounding: Option<Spanned<RawAmount>>,
     /// Text and comparison tables: the header cells.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub header: Vec<Spanned<String>>,
     /// The rows.
     #[serde(default)]
+    #[schemars(with = "Vec<Row>")]
     pub rows: Vec<Spanned<Row>>,
 }
 
@@ -200,98 +252,123 @@ pub enum Column {
 }
 
 /// A declared column of a ledger.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct ColumnSpec {
     /// The key rows use for the column's amounts, e.g. `korrigeret`.
+    #[schemars(with = "String")]
     pub key: Spanned<String>,
     /// Printed header, e.g. "Korrigeret budget"; the key if absent.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub header: Option<Spanned<String>>,
     /// A text column: its values come from each row's `values`.
     #[serde(default)]
+    #[schemars(with = "Option<bool>")]
     pub text: Option<Spanned<bool>>,
     /// Computed: the sum of these columns.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub sum: Option<Spanned<Vec<Spanned<String>>>>,
     /// Computed: the first column minus the second, e.g. `["forventet", "korrigeret"]`.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub difference: Option<Spanned<Vec<Spanned<String>>>>,
     /// Computed: the first column in per cent of the second, e.g. `["afvigelse", "korrigeret"]`.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub percent: Option<Spanned<Vec<Spanned<String>>>>,
     /// Percent columns: "signed" (a fall is negative) or "unsigned" (the size alone).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub sign: Option<Spanned<String>>,
     /// Decimals of this column's figures (0–3); percent columns default to 1.
     #[serde(default)]
+    #[schemars(with = "Option<i64>")]
     pub decimals: Option<Spanned<i64>>,
 }
 
 /// A range of a spreadsheet (XLSX, ODS or CSV) the figures are read from.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct SheetRange {
     /// The file, relative to the proposal, inside the project, e.g. "drift.xlsx".
+    #[schemars(with = "String")]
     pub file: Spanned<String>,
     /// The sheet of a workbook, e.g. "Drift"; the first sheet if absent (a CSV file has none).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub sheet: Option<Spanned<String>>,
     /// The cells, e.g. "A2:F9" (rows of a table) or "C7:F7" (one row's figures).
+    #[schemars(with = "String")]
     pub range: Spanned<String>,
 }
 
 /// A bar chart of a ledger's figures.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Chart {
     /// The columns (keys or years) drawn as bars; all amount columns if absent.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub columns: Option<Spanned<Vec<Spanned<String>>>>,
     /// Caption printed above the chart, e.g. "Figur 1. Budget og forventet regnskab".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub caption: Option<Spanned<String>>,
 }
 
 /// A row of any table kind.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Row {
     /// Ledger: the row's label (activity, agreement, account name).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub label: Option<Spanned<String>>,
     /// Ledger: account number printed before the label, e.g. "05.73".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub account: Option<Spanned<String>>,
     /// Ledger: the text columns' values.
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub values: Vec<Spanned<String>>,
     /// Ledger: amounts per year or column key; a computed column's figure written here is a
     /// stated one, checked against the computed.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, RawAmount>>")]
     pub amounts: Option<Spanned<YearAmounts>>,
     /// Ledger: the row total as transcribed (checked).
     #[serde(default)]
+    #[schemars(with = "Option<RawAmount>")]
     pub stated_total: Option<Spanned<RawAmount>>,
     /// Text tables: a group row spanning all columns instead of cells. Ledgers: the row's free
     /// group label (used by `group_by = ["group"]`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub group: Option<Spanned<String>>,
     /// Ledger: the committee the row belongs to (used by `group_by = ["committee"]`).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub committee: Option<Spanned<String>>,
     /// Ledger: the area ("bevillingsområde", "politikområde") the row belongs to.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub area: Option<Spanned<String>>,
     /// Ledger: the row's figures read from one row of a spreadsheet (the figure columns in order),
     /// instead of `amounts`.
     #[serde(default)]
+    #[schemars(with = "Option<SheetRange>")]
     pub from: Option<Spanned<SheetRange>>,
     /// Ledger: the row is the same figure as a row of another ledger, `"table.label"` (the other
     /// table's row, subtotal or total row by its printed label); checked (E065).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub same_as: Option<Spanned<String>>,
     /// Ledger: the row's expense type ("service", "overførsel", …).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub expense: Option<Spanned<String>>,
     /// Text and comparison tables: the cells.
     #[serde(default)]
+    #[schemars(with = "Vec<Cell>")]
     pub cells: Vec<Spanned<Cell>>,
 }
 
@@ -305,47 +382,60 @@ pub struct Cell {
 }
 
 /// What a catalogue proposal asks for: one amount, or parts that add up, in one year.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Request {
     /// Unit of the amounts, "mio. kr." or "1.000 kr.".
+    #[schemars(with = "String")]
     pub unit: Spanned<String>,
     /// The budget year the amount is for.
+    #[schemars(with = "i64")]
     pub year: Spanned<i64>,
     /// The amount, if not split into parts.
     #[serde(default)]
+    #[schemars(with = "Option<RawAmount>")]
     pub amount: Option<Spanned<RawAmount>>,
     /// Parts such as intern and ekstern indsats; the request is their sum.
     #[serde(default)]
+    #[schemars(with = "Vec<RequestPart>")]
     pub parts: Vec<Spanned<RequestPart>>,
     /// An alternative amount the committee may choose instead (not counted).
     #[serde(default)]
+    #[schemars(with = "Option<RawAmount>")]
     pub alternative: Option<Spanned<RawAmount>>,
     /// Styringsområde, e.g. "Service" or "Overførsler".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub area: Option<Spanned<String>>,
 }
 
 /// One part of a request.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct RequestPart {
     /// What the part is for, e.g. "intern indsats".
+    #[schemars(with = "String")]
     pub label: Spanned<String>,
     /// The amount.
+    #[schemars(with = "RawAmount")]
     pub amount: Spanned<RawAmount>,
 }
 
 /// The agreement text: intro, lead-in, amounts per year from a table's total row, and purpose.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Agreement {
     /// The opening paragraph(s), Markdown.
+    #[schemars(with = "String")]
     pub intro: Spanned<String>,
     /// The line before the bullet, e.g. "Der afsættes:".
+    #[schemars(with = "String")]
     pub lead: Spanned<String>,
     /// Id of the ledger table whose total row gives the amounts.
+    #[schemars(with = "String")]
     pub amounts_from: Spanned<String>,
     /// Expense type named after each amount, e.g. "service".
+    #[schemars(with = "String")]
     pub expense: Spanned<String>,
     /// What the money is for; ends the bullet.
+    #[schemars(with = "String")]
     pub purpose: Spanned<String>,
 }
 
@@ -356,71 +446,90 @@ pub type Ticks = BTreeMap<String, Spanned<Vec<Spanned<String>>>>;
 pub type YearAmounts = BTreeMap<String, Spanned<RawAmount>>;
 
 /// A budget table: years, current budget, change lines, stated totals, staff.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct BudgetTable {
     /// Unit of every amount: "1.000 kr." or "mio. kr.".
+    #[schemars(with = "String")]
     pub unit: Spanned<String>,
     /// Price basis printed in the header, e.g. "2024-priser" or "2025 p/l".
+    #[schemars(with = "String")]
     pub prices: Spanned<String>,
     /// The budget year and the overslagsår (forecast years), strictly increasing.
+    #[schemars(with = "Vec<i64>")]
     pub years: Spanned<Vec<Spanned<i64>>>,
     /// "Nuværende budget": today's budget for the area, per year.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::YearAmounts>")]
     pub current: Option<Spanned<YearAmounts>>,
     /// The lines of "Budgetændring – drift".
     #[serde(default)]
+    #[schemars(with = "Vec<BudgetLine>")]
     pub lines: Vec<Spanned<BudgetLine>>,
     /// Net change per expense type as transcribed from a spreadsheet; checked, never trusted.
     #[serde(default)]
+    #[schemars(with = "Option<BTreeMap<String, crate::schema::YearAmounts>>")]
     pub stated_net: Option<Spanned<BTreeMap<String, Spanned<YearAmounts>>>>,
     /// "Personalekonsekvenser": change in årsværk (full-time equivalents).
     #[serde(default)]
+    #[schemars(with = "Option<Staff>")]
     pub staff: Option<Spanned<Staff>>,
     /// The Udgiftstype as transcribed, e.g. `["service", "overførsel"]`; it is always derived
     /// from the lines, and when stated it must agree with them.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
     pub expense_types: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// One line of the change: kind, expense type, committee, amounts per year.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct BudgetLine {
     /// What the line is: "omstilling", "investering-drift", …
+    #[schemars(with = "String")]
     pub kind: Spanned<String>,
     /// Expense type ("udgiftstype"): "service", "overførsel", "anlæg" or "finansiering".
+    #[schemars(with = "String")]
     pub expense: Spanned<String>,
     /// Abbreviation of the committee that holds the budget, e.g. "AMU".
+    #[schemars(with = "String")]
     pub committee: Spanned<String>,
     /// Printed label instead of the one built from kind, expense type and committee.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub label: Option<Spanned<String>>,
     /// Account number in the chart of accounts, e.g. "5.57.73" (checked, not printed).
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub account: Option<Spanned<String>>,
     /// Amount per year in the table's unit.
+    #[schemars(with = "crate::schema::YearAmounts")]
     pub amounts: Spanned<YearAmounts>,
     /// Years in which a saving line holds a one-off investment (a positive amount), exempt from
     /// the sign convention, e.g. `[2024]`.
     #[serde(default)]
+    #[schemars(with = "Vec<i64>")]
     pub one_off_years: Vec<Spanned<i64>>,
 }
 
 /// Staff consequences: the stated change in årsværk, optionally split by area.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Staff {
     /// "Ændring i antal årsværk": the total change per year.
+    #[schemars(with = "crate::schema::YearAmounts")]
     pub fte: Spanned<YearAmounts>,
     /// The change per area; where given, the areas must add up to `fte`.
     #[serde(default)]
+    #[schemars(with = "Vec<StaffArea>")]
     pub areas: Vec<Spanned<StaffArea>>,
 }
 
 /// The change in årsværk for one area (e.g. sagsbehandlere on service).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct StaffArea {
     /// Printed label of the area.
+    #[schemars(with = "String")]
     pub label: Spanned<String>,
     /// Change in årsværk per year.
+    #[schemars(with = "crate::schema::YearAmounts")]
     pub fte: Spanned<YearAmounts>,
 }
 

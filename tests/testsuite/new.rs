@@ -64,16 +64,19 @@ fn skeletons_check_and_render() {
                 assert!(text.contains(&format!("\"{option}\"")), "{option}");
             }
         }
-        for word in [
-            "Overskrift",
-            "Udvalg",
-            "Forslagsstiller",
-            "Nuværende budget",
-            "årsværk",
-        ] {
+        for word in ["Overskrift", "Udvalg", "Forslagsstiller"] {
             assert!(
                 text.contains(word),
                 "{}: no comment names {word}",
+                form.name
+            );
+        }
+        // Only a form that prints the amounts table gets `[budget]`, with its comments.
+        for word in ["[budget]", "Nuværende budget", "årsværk"] {
+            assert_eq!(
+                text.contains(word),
+                form.needs_budget,
+                "{}: {word} in the skeleton of a form that does or does not print it",
                 form.name
             );
         }
