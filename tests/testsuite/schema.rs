@@ -118,6 +118,22 @@ fn form_of(instance: &Value) -> String {
 #[test]
 fn bundled_proposals_validate() {
     let any = Validator::new(&schema_of(&root(), None));
+    let files = bundled_files();
+    assert!(files.len() >= 16, "{files:?}");
+    for file in files {
+        let instance = toml_to_json(&std::fs::read_to_string(&file).unwrap());
+        let own = Validator::new(&schema_of(&root(), Some(&form_of(&instance))));
+        if let Err(e) = own.check(&instance) {
+            panic!("{} does not validate: {e}", file.display());
+        }
+        if let Err(e) = any.check(&instance) {
+            panic!("{} does not validate against any form: {e}", file.display());
+        }
+    }
+}
+
+/// The bundled proposals and fixtures whose shapes the schema must accept.
+fn bundled_files() -> Vec<PathBuf> {
     let mut files = proposals(&root().join("proposals"));
     files.extend(proposals(&root().join("tests/good")));
     // Ledgers of every shape: budget stages, computed columns, groups, stated subtotals, a chart.
@@ -130,17 +146,7 @@ fn bundled_proposals_validate() {
     // Figures read from spreadsheets (from).
     files.push(root().join("tests/sheets/twin/proposal.toml"));
     files.push(root().join("tests/sheets/twin/csv.toml"));
-    assert!(files.len() >= 16, "{files:?}");
-    for file in files {
-        let instance = toml_to_json(&std::fs::read_to_string(&file).unwrap());
-        let own = Validator::new(&schema_of(&root(), Some(&form_of(&instance))));
-        if let Err(e) = own.check(&instance) {
-            panic!("{} does not validate: {e}", file.display());
-        }
-        if let Err(e) = any.check(&instance) {
-            panic!("{} does not validate against any form: {e}", file.display());
-        }
-    }
+    files
 }
 
 /// A project's own form has a schema from its own description, and its proposals validate.
@@ -317,5 +323,311 @@ fn wrong_ledger_values_do_not_validate() {
         let text = fixture.replacen(from, to, 1);
         assert_ne!(text, fixture, "{what}: the case changes nothing");
         assert!(own.check(&toml_to_json(&text)).is_err(), "{what} validates");
+    }
+}
+
+/// The schema `budgetnote::schema` generates for the proposal model, with its definitions.
+fn model_schema() -> (Value, serde_json::Map<String, Value>) {
+    let (proposal, definitions) = budgetnote::schema::model();
+    (Value::Object(proposal), definitions)
+}
+
+/// `schema` with a `$ref` (bare or in an `allOf`) followed into `definitions`; the definition's
+/// name too.
+fn resolve<'a>(
+    schema: &'a Value,
+    definitions: &'a serde_json::Map<String, Value>,
+) -> (&'a Value, Option<&'a str>) {
+    let reference = schema
+        .get("$ref")
+        .or_else(|| schema.pointer("/allOf/0/$ref"))
+        .and_then(Value::as_str)
+        .and_then(|r| r.strip_prefix("#/definitions/"));
+    match reference.and_then(|name| definitions.get_key_value(name)) {
+        Some((name, definition)) => (definition, Some(name.as_str())),
+        None => (schema, None),
+    }
+}
+
+/// Walks the schema from the proposal down, calling `visit` with the model path and the
+/// definition's name at every table the schema names keys of.
+fn walk_tables(
+    schema: &Value,
+    name: Option<&str>,
+    path: &mut Vec<budgetnote::parse::Step>,
+    definitions: &serde_json::Map<String, Value>,
+    seen: &mut Vec<String>,
+    visit: &mut dyn FnMut(
+        &[budgetnote::parse::Step],
+        Option<&str>,
+        &serde_json::Map<String, Value>,
+    ),
+) {
+    use budgetnote::parse::Step;
+    let (schema, own_name) = resolve(schema, definitions);
+    let name = own_name.or(name);
+    if let Some(name) = own_name {
+        // A definition is walked once (the model has no cycles, but many uses).
+        let key = format!("{name}@{}", path.len());
+        if seen.contains(&key) {
+            return;
+        }
+        seen.push(key);
+    }
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        visit(path, name, properties);
+        for (key, property) in properties {
+            path.push(Step::Key(key.clone()));
+            walk_tables(property, None, path, definitions, seen, visit);
+            path.pop();
+        }
+    }
+    if let Some(items) = schema.get("items") {
+        path.push(Step::Index(0));
+        walk_tables(items, None, path, definitions, seen, visit);
+        path.pop();
+    }
+    if let Some(value) = schema.get("additionalProperties").filter(|v| v.is_object()) {
+        path.push(Step::Key("any".into()));
+        walk_tables(value, None, path, definitions, seen, visit);
+        path.pop();
+    }
+    for alternative in schema
+        .get("anyOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        walk_tables(alternative, name, path, definitions, seen, visit);
+    }
+}
+
+/// The schema follows the model: at every table of a proposal the schema names exactly the
+/// keys the parser reads there (serde's own field lists, which its unknown-key check uses), so
+/// a key the parser accepts is in the schema and one it reports as unknown is not.
+#[test]
+fn schema_keys_are_the_parsers() {
+    use budgetnote::model::{ColumnSpec, Proposal};
+    use budgetnote::parse::known_keys;
+    let (proposal, definitions) = model_schema();
+    let mut checked = Vec::new();
+    let mut visit = |path: &[budgetnote::parse::Step],
+                     name: Option<&str>,
+                     properties: &serde_json::Map<String, Value>| {
+        let mut model: Vec<&str> = known_keys::<Proposal>(path);
+        // A ledger column's table is read by the column's own visitor, as the parser's
+        // unknown-key check knows.
+        if name == Some("ColumnSpec") {
+            model = known_keys::<ColumnSpec>(&[]);
+        }
+        let mut schema: Vec<&str> = properties.keys().map(String::as_str).collect();
+        schema.sort_unstable();
+        model.sort_unstable();
+        if model.is_empty() {
+            // Tables whose keys the model leaves free (form sections and checkbox groups,
+            // expense types of `stated_net`, acknowledgements, a cell) are the form's or the
+            // validator's, tested elsewhere.
+            return;
+        }
+        assert_eq!(schema, model, "keys at {path:?} ({name:?})");
+        checked.push(name.unwrap_or("?").to_owned());
+    };
+    walk_tables(
+        &proposal,
+        Some("Proposal"),
+        &mut Vec::new(),
+        &definitions,
+        &mut Vec::new(),
+        &mut visit,
+    );
+    checked.sort();
+    checked.dedup();
+    // Every struct of the model was compared.
+    for name in [
+        "Proposal",
+        "Logo",
+        "BudgetTable",
+        "BudgetLine",
+        "Staff",
+        "StaffArea",
+        "Table",
+        "ColumnSpec",
+        "SheetRange",
+        "Chart",
+        "Row",
+        "Request",
+        "RequestPart",
+        "Agreement",
+        "Block",
+    ] {
+        assert!(
+            checked.iter().any(|c| c == name),
+            "{name} not compared: {checked:?}"
+        );
+    }
+}
+
+/// Every table written in a bundled proposal, as the path of keys to it.
+fn tables_in(value: &toml::Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    match value {
+        toml::Value::Table(table) => {
+            out.push(path.clone());
+            for (key, inner) in table {
+                path.push(key.clone());
+                tables_in(inner, path, out);
+                path.pop();
+            }
+        }
+        toml::Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                path.push(format!("#{i}"));
+                tables_in(inner, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The value at `path` (keys, `#i` for an array's element).
+fn at_mut<'a>(value: &'a mut toml::Value, path: &[String]) -> &'a mut toml::Value {
+    path.iter()
+        .fold(value, |v, step| match step.strip_prefix('#') {
+            Some(i) => &mut v.as_array_mut().unwrap()[i.parse::<usize>().unwrap()],
+            None => v.get_mut(step.as_str()).unwrap(),
+        })
+}
+
+/// The parser's diagnostics for a proposal's text.
+fn parsed(text: &str) -> Vec<budgetnote::diagnostic::Diagnostic> {
+    budgetnote::parse::parse_document::<budgetnote::model::Proposal>(text).1
+}
+
+/// In every table of every bundled proposal, a made-up key is reported by the parser (W001, or
+/// E043 when close to a known key) and refused by the schema; the same file without it parses
+/// without either. Tables whose keys are free in the model (sections, checkbox groups, tables
+/// by id, amounts by year, acknowledgements) are the form's and the validator's, left out.
+#[test]
+fn unknown_keys_are_refused_by_both() {
+    use budgetnote::diagnostic::Code;
+    let free = [
+        "sections",
+        "checkboxes",
+        "tables",
+        "amounts",
+        "current",
+        "fte",
+        "stated_totals",
+        "stated_subtotals",
+        "stated_net",
+        "acknowledged",
+    ];
+    let mut tried = 0;
+    for file in bundled_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let document: toml::Value = toml::from_str(&text).unwrap();
+        let form = document["form"].as_str().unwrap().to_owned();
+        let validator = Validator::new(&schema_of(&root(), Some(&form)));
+        let unknown = |d: &budgetnote::diagnostic::Diagnostic| {
+            (d.code == Code::W001 || d.code == Code::E043) && d.message.contains("zz_made_up")
+        };
+        assert!(!parsed(&text).iter().any(unknown));
+        let mut tables = Vec::new();
+        tables_in(&document, &mut Vec::new(), &mut tables);
+        for path in tables {
+            // A table under a free-keyed table (a table by id) is the model's again.
+            if path.last().is_some_and(|k| free.contains(&k.as_str())) {
+                continue;
+            }
+            // The amounts of one expense type or group are amounts by year or column too.
+            if path.len() >= 2
+                && ["stated_net", "stated_subtotals"].contains(&path[path.len() - 2].as_str())
+            {
+                continue;
+            }
+            let mut changed = document.clone();
+            at_mut(&mut changed, &path)
+                .as_table_mut()
+                .unwrap()
+                .insert("zz_made_up".into(), toml::Value::Boolean(true));
+            let changed_text = toml::to_string(&changed).unwrap();
+            assert!(
+                parsed(&changed_text).iter().any(unknown),
+                "{}: the parser takes zz_made_up at {path:?}",
+                file.display()
+            );
+            assert!(
+                validator.check(&toml_to_json(&changed_text)).is_err(),
+                "{}: the schema takes zz_made_up at {path:?}",
+                file.display()
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried > 100, "{tried}");
+}
+
+/// Every value of a bundled proposal turned into one of another type (a string, number or date
+/// into a boolean, a boolean into a string) is refused by the parser and by
+/// the schema alike, so the types the schema states are the model's.
+#[test]
+fn wrong_types_are_refused_by_both() {
+    let mut tried = 0;
+    for file in bundled_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let document: toml::Value = toml::from_str(&text).unwrap();
+        let form = document["form"].as_str().unwrap().to_owned();
+        let validator = Validator::new(&schema_of(&root(), Some(&form)));
+        let mut leaves = Vec::new();
+        scalars_in(&document, &mut Vec::new(), &mut leaves);
+        for path in leaves {
+            // `[acknowledged]` is read by its own reader, after parsing.
+            if path.first().is_some_and(|k| k == "acknowledged") {
+                continue;
+            }
+            let mut changed = document.clone();
+            let value = at_mut(&mut changed, &path);
+            // No key of the model takes a boolean but its switches, which take nothing else.
+            *value = match value {
+                toml::Value::Boolean(_) => toml::Value::String("x".into()),
+                _ => toml::Value::Boolean(true),
+            };
+            let changed_text = toml::to_string(&changed).unwrap();
+            let (model, diagnostics) =
+                budgetnote::parse::parse_document::<budgetnote::model::Proposal>(&changed_text);
+            assert!(
+                model.is_none() && !diagnostics.is_empty(),
+                "{}: the parser takes a wrong type at {path:?}",
+                file.display()
+            );
+            assert!(
+                validator.check(&toml_to_json(&changed_text)).is_err(),
+                "{}: the schema takes a wrong type at {path:?}",
+                file.display()
+            );
+            tried += 1;
+        }
+    }
+    assert!(tried > 200, "{tried}");
+}
+
+/// Every scalar value (not a table or array) of a document, as its path.
+fn scalars_in(value: &toml::Value, path: &mut Vec<String>, out: &mut Vec<Vec<String>>) {
+    match value {
+        toml::Value::Table(table) => {
+            for (key, inner) in table {
+                path.push(key.clone());
+                scalars_in(inner, path, out);
+                path.pop();
+            }
+        }
+        toml::Value::Array(items) => {
+            for (i, inner) in items.iter().enumerate() {
+                path.push(format!("#{i}"));
+                scalars_in(inner, path, out);
+                path.pop();
+            }
+        }
+        _ => out.push(path.clone()),
     }
 }
