@@ -159,3 +159,41 @@ fn refuses_to_overwrite() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("other.toml").exists());
 }
+
+/// A skeleton carries only what its form prints or the parser requires: a budgetnotat gets its
+/// address and no `[budget]`, `[request]` or target group; a katalogforslag gets its request
+/// and target group and no address. `new katalog` suggests "katalogforslag".
+#[test]
+fn skeleton_has_what_the_form_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    scaffold_project(dir.path());
+    for form in ["budgetnotat", "katalogforslag"] {
+        let out = run_cli(dir.path(), &["new", form, &format!("{form}.toml")]);
+        assert_eq!(out.status.code(), Some(0));
+    }
+    let notat = std::fs::read_to_string(dir.path().join("budgetnotat.toml")).unwrap();
+    let katalog = std::fs::read_to_string(dir.path().join("katalogforslag.toml")).unwrap();
+    for (text, present, absent) in [
+        (
+            &notat,
+            &["address = ", "[checkboxes]", "[logo]"][..],
+            &["[budget]", "[request]", "target_group", "number = "][..],
+        ),
+        (
+            &katalog,
+            &["[request]", "target_group = "][..],
+            &["[budget]", "address = ", "[checkboxes]"][..],
+        ),
+    ] {
+        for key in present {
+            assert!(text.contains(key), "{key} missing:\n{text}");
+        }
+        for key in absent {
+            assert!(!text.contains(key), "{key} written:\n{text}");
+        }
+    }
+    let out = run_cli(dir.path(), &["new", "katalog", "x.toml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("did you mean \"katalogforslag\"?"), "{err}");
+}
