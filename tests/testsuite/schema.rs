@@ -349,6 +349,10 @@ fn resolve<'a>(
     }
 }
 
+/// What [`walk_tables`] calls at each table: the model path, the definition's name, its keys.
+type Visit<'a> =
+    dyn FnMut(&[budgetnote::parse::Step], Option<&str>, &serde_json::Map<String, Value>) + 'a;
+
 /// Walks the schema from the proposal down, calling `visit` with the model path and the
 /// definition's name at every table the schema names keys of.
 fn walk_tables(
@@ -357,11 +361,7 @@ fn walk_tables(
     path: &mut Vec<budgetnote::parse::Step>,
     definitions: &serde_json::Map<String, Value>,
     seen: &mut Vec<String>,
-    visit: &mut dyn FnMut(
-        &[budgetnote::parse::Step],
-        Option<&str>,
-        &serde_json::Map<String, Value>,
-    ),
+    visit: &mut Visit<'_>,
 ) {
     use budgetnote::parse::Step;
     let (schema, own_name) = resolve(schema, definitions);
