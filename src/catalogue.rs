@@ -8,12 +8,13 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::Project;
 use crate::checked::{CheckedProposal, Unit};
 use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::document::Checked;
+use crate::error::AppError;
 use crate::files::{self, Confinement};
 use crate::model::{RawAmount, YearAmounts};
-use crate::{AppError, Checked};
+use crate::project::Project;
 
 /// A catalogue file: just the `[catalogue]` table.
 #[derive(Debug, Clone, Deserialize)]
