@@ -6,9 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::checked::CheckedProposal;
 use crate::diagnostic::{self, FileReport};
 use crate::error::AppError;
-use crate::{
-    acknowledge, catalogue, checks, config, files, forms, model, parse, sheets, source, validate,
-};
+use crate::{acknowledge, checks, config, files, forms, model, parse, sheets, source, validate};
 
 /// The result of checking one file: its report, and the proposal if it has no errors.
 #[derive(Debug, Clone)]
@@ -100,7 +98,7 @@ pub fn duplicate_ids(
     let sources: Vec<(PathBuf, String)> = paths
         .iter()
         .filter_map(|p| files::read_toml_quietly(p).map(|s| (p.clone(), s)))
-        .filter(|(_, s)| !catalogue::is_catalogue(s))
+        .filter(|(_, s)| !is_catalogue(s))
         .collect();
     checks::identity::duplicate_ids(&sources)
 }
@@ -160,4 +158,16 @@ pub fn read_text(path: &Path) -> Result<Result<String, FileReport>, AppError> {
             }))
         }
     }
+}
+
+/// Whether a TOML text is a catalogue (it has a top-level `catalogue` table).
+///
+/// A text that neither contains the word nor a Unicode escape (which could spell it inside a
+/// quoted key) cannot have the key, so it is not parsed: render asks this several times per
+/// file, and a full parse costs about as much as the rest of the file's checks.
+pub fn is_catalogue(source: &str) -> bool {
+    let may_name_it =
+        source.contains("catalogue") || source.contains("\\u") || source.contains("\\U");
+    may_name_it
+        && toml::de::DeTable::parse(source).is_ok_and(|t| t.get_ref().contains_key("catalogue"))
 }

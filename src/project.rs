@@ -448,6 +448,27 @@ impl Project {
     }
 }
 
+impl catalogue::Includes for Project {
+    fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn check_file(&self, path: &Path) -> Result<Checked, AppError> {
+        Project::check_file(self, path)
+    }
+
+    fn glyph_diagnostics(
+        &self,
+        view: &crate::source::SourceView<'_>,
+    ) -> Vec<diagnostic::Diagnostic> {
+        self.glyphs.diagnostics(view)
+    }
+
+    fn stamp(&self, path: &Path) -> Option<checked::Stamp> {
+        Project::stamp(self, path)
+    }
+}
+
 /// What the render cache knows of one document's output, asked before typesetting it.
 pub struct Reuse<'a> {
     /// What the last run recorded for this output, if anything.
