@@ -145,7 +145,7 @@ fn typeset_unguarded(
     let document = join(&front, front_len, laid, &footers)?;
     drop((front, footers));
     typst::comemo::evict(1);
-    let bytes = crate::export::export(&document, job).map_err(|errors| {
+    let bytes = crate::pdf::export(&document, job.ident, job.date).map_err(|errors| {
         errors
             .iter()
             .map(|e| e.message.to_string())

@@ -21,9 +21,8 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use crate::manifest::Manifest;
+pub use crate::hash::{Hasher, hash};
 
 /// What one PDF was typeset from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,14 +46,14 @@ pub struct Cache {
 }
 
 impl Cache {
-    /// The cache the output folder's manifest holds; `force` starts empty, so every document is
+    /// The cache the output folder's manifest holds (`recorded`); `force` starts empty, so every document is
     /// typeset.
-    pub fn load(manifest: &Manifest, force: bool) -> Self {
+    pub fn load(recorded: &BTreeMap<String, Entry>, force: bool) -> Self {
         Self {
             previous: if force {
                 BTreeMap::new()
             } else {
-                manifest.cache.clone()
+                recorded.clone()
             },
             current: Mutex::new(BTreeMap::new()),
         }
@@ -62,60 +61,27 @@ impl Cache {
 
     /// The entry the last run recorded for the output at `relative`, if any.
     pub fn previous(&self, relative: &Path) -> Option<&Entry> {
-        self.previous.get(&crate::manifest::key(relative)?)
+        self.previous.get(&crate::output::key(relative)?)
     }
 
     /// Records what this run made (or kept) at `relative`; `None` when it made nothing there.
     pub fn record(&self, relative: &Path, entry: Option<Entry>) {
-        if let (Some(key), Ok(mut current)) = (crate::manifest::key(relative), self.current.lock())
-        {
+        if let (Some(key), Ok(mut current)) = (crate::output::key(relative), self.current.lock()) {
             current.insert(key, entry);
         }
     }
 
-    /// Puts this run's entries into `manifest` (which keeps the earlier entries of outputs this
+    /// Puts this run's entries into `recorded`, the manifest's cache (which keeps the earlier entries of outputs this
     /// run did not touch, as long as it lists them).
-    pub fn store(&self, manifest: &mut Manifest) {
+    pub fn store(&self, recorded: &mut BTreeMap<String, Entry>) {
         if let Ok(current) = self.current.lock() {
             for (key, entry) in current.iter() {
                 match entry {
-                    Some(entry) => manifest.cache.insert(key.clone(), entry.clone()),
-                    None => manifest.cache.remove(key),
+                    Some(entry) => recorded.insert(key.clone(), entry.clone()),
+                    None => recorded.remove(key),
                 };
             }
         }
-    }
-}
-
-/// The SHA-256 of `bytes`, in hex.
-pub fn hash(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-/// Lower-case hex of `bytes`.
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::new(), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
-}
-
-/// A running hash over several parts, each length-prefixed so no two lists of parts collide.
-#[derive(Default)]
-pub struct Hasher(Sha256);
-
-impl Hasher {
-    /// Adds one part.
-    pub fn part(&mut self, bytes: &[u8]) -> &mut Self {
-        self.0.update((bytes.len() as u64).to_le_bytes());
-        self.0.update(bytes);
-        self
-    }
-
-    /// The hash of the parts added, in hex.
-    pub fn finish(self) -> String {
-        hex(&self.0.finalize())
     }
 }
 

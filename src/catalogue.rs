@@ -8,12 +8,13 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::Project;
 use crate::checked::{CheckedProposal, Unit};
 use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::document::Checked;
+pub use crate::document::is_catalogue;
+use crate::error::AppError;
 use crate::files::{self, Confinement};
 use crate::model::{RawAmount, YearAmounts};
-use crate::{AppError, Checked};
 
 /// A catalogue file: just the `[catalogue]` table.
 #[derive(Debug, Clone, Deserialize)]
@@ -147,16 +148,18 @@ pub struct Target {
     pub amounts: Vec<(i64, Decimal)>,
 }
 
-/// Whether a TOML text is a catalogue (it has a top-level `catalogue` table).
-///
-/// A text that neither contains the word nor a Unicode escape (which could spell it inside a
-/// quoted key) cannot have the key, so it is not parsed: render asks this several times per
-/// file, and a full parse costs about as much as the rest of the file's checks.
-pub fn is_catalogue(source: &str) -> bool {
-    let may_name_it =
-        source.contains("catalogue") || source.contains("\\u") || source.contains("\\U");
-    may_name_it
-        && toml::de::DeTable::parse(source).is_ok_and(|t| t.get_ref().contains_key("catalogue"))
+/// What checking a catalogue needs of its project: the proposals it includes checked as the
+/// project checks them, the fonts' verdict on its text, and the revision stamp. The project
+/// implements it; this module never names the project, so the project can name the catalogue.
+pub trait Includes {
+    /// The project root: included proposals must lie inside it.
+    fn root(&self) -> &Path;
+    /// Reads and checks one included proposal file.
+    fn check_file(&self, path: &Path) -> Result<Checked, AppError>;
+    /// What the fonts cannot print in the catalogue's text (E029).
+    fn glyph_diagnostics(&self, view: &crate::source::SourceView<'_>) -> Vec<Diagnostic>;
+    /// The git revision `render --stamp` prints for the file at `path`.
+    fn stamp(&self, path: &Path) -> Option<crate::checked::Stamp>;
 }
 
 /// Checks a catalogue file and every proposal it includes.
@@ -166,20 +169,20 @@ pub fn is_catalogue(source: &str) -> bool {
 pub fn check(
     path: &Path,
     source: String,
-    project: &Project,
+    project: &dyn Includes,
 ) -> Result<(FileReport, Vec<Checked>, Option<CheckedCatalogue>), AppError> {
     let view = crate::source::SourceView::new(&source);
     let (file, mut diags) = crate::parse::parse_view::<CatalogueFile>(&view);
     diags.extend(crate::checks::content::check(&view));
     if file.is_some() {
-        diags.extend(project.glyphs().diagnostics(&view));
+        diags.extend(project.glyph_diagnostics(&view));
     }
     let mut included = Vec::new();
     let mut checked = None;
     if let Some(file) = file {
         let spec = file.catalogue.get_ref();
         let base = path.parent().unwrap_or(Path::new("."));
-        let files = resolve(&project.root, path, base, &spec.proposals, &mut diags)?;
+        let files = resolve(project.root(), path, base, &spec.proposals, &mut diags)?;
         let mut ids: Vec<(String, PathBuf)> = Vec::new();
         for (file_path, span) in &files {
             let result = project.check_file(file_path)?;

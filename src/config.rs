@@ -8,11 +8,11 @@ use std::path::Path;
 use serde::Deserialize;
 use serde_spanned::Spanned;
 
-use crate::AppError;
 use crate::accounts;
 use crate::checked::ExpenseType;
 use crate::diagnostic::render_human;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::error::AppError;
 
 /// Why the project settings cannot be used: the file's diagnostics, or a failure to read it.
 #[derive(Debug)]

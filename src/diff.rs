@@ -235,14 +235,14 @@ const SUMMARY: usize = 3;
 impl Version {
     /// Checks a proposal's source as `check` does (with the project's forms and profile); `path`
     /// is the file's path from the project root.
-    pub fn check(project: &crate::Project, path: &Path, source: String) -> Self {
+    pub fn check(project: &crate::project::Project, path: &Path, source: String) -> Self {
         let id = read_id(&source);
         let checked = project.check_source(&project.root.join(path), source);
         Self::new(path, id, checked)
     }
 
     /// A version from a file's check: the proposal, or its errors summarised.
-    pub fn new(path: &Path, id: Option<String>, checked: crate::Checked) -> Self {
+    pub fn new(path: &Path, id: Option<String>, checked: crate::document::Checked) -> Self {
         let checked = match checked.proposal {
             Some(p) => Ok(p),
             None => {
@@ -1128,7 +1128,7 @@ mod tests {
     fn version(source: String) -> Version {
         let path = Path::new("proposals/notat.toml");
         let id = read_id(&source);
-        Version::new(path, id, crate::check_source(path, source))
+        Version::new(path, id, crate::document::check_source(path, source))
     }
 
     /// Both sides compared.

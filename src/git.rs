@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::AppError;
+use crate::error::AppError;
 
 /// The files of one side of a comparison: path from the project root → bytes.
 pub type Files = BTreeMap<PathBuf, Vec<u8>>;

@@ -6,8 +6,20 @@
 
 use rust_decimal::Decimal;
 
-use crate::checked::{AccountRef, Cells, Unit};
 use crate::number::sum_column;
+use crate::unit::Unit;
+
+/// Amounts of one row, one cell per table year; `None` is a blank cell, not a zero.
+pub type Cells = Vec<Option<Decimal>>;
+
+/// An account number as written, with its span, for the check against the chart of accounts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountRef {
+    /// The number as written, trimmed, e.g. "05.73".
+    pub text: String,
+    /// The span of the TOML string that holds it (quotes included).
+    pub span: std::ops::Range<usize>,
+}
 
 /// How a computed column gets its figures from other columns of the same row.
 #[derive(Debug, Clone, PartialEq)]

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::AppError;
+use crate::error::AppError;
+pub use crate::output::key;
 
 /// The manifest's file name inside the output folder.
 pub const FILE: &str = ".budgetnote-manifest";
@@ -65,16 +66,6 @@ fn absolute_root(root: &Path) -> PathBuf {
     root.canonicalize()
         .or_else(|_| std::path::absolute(root))
         .unwrap_or_else(|_| root.to_owned())
-}
-
-/// A path relative to the output folder as the manifest writes it (`/`-separated), or `None`
-/// when a part is not UTF-8 (such a file is simply not recorded, so never removed).
-pub fn key(relative: &Path) -> Option<String> {
-    let parts: Option<Vec<&str>> = relative
-        .components()
-        .map(|c| c.as_os_str().to_str())
-        .collect();
-    parts.map(|p| p.join("/"))
 }
 
 /// Whether a recorded key names a file inside the output folder: only plain names, no `..`,

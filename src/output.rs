@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::AppError;
+use crate::error::AppError;
 
 /// The default folder of proposals; its name is left out of output paths.
 pub const PROPOSALS_DIR: &str = "proposals";
@@ -38,7 +38,7 @@ pub struct OutputLock {
 /// path, so the output folder gets no file of its own and need not exist yet.
 pub fn lock(out_dir: &Path) -> OutputLock {
     let path = absolute(out_dir);
-    let name = crate::cache::hash(path.as_os_str().as_encoded_bytes());
+    let name = crate::hash::hash(path.as_os_str().as_encoded_bytes());
     let dir = std::env::temp_dir().join("budgetnote-locks");
     let file = std::fs::create_dir_all(&dir).ok().and_then(|()| {
         std::fs::OpenOptions::new()
@@ -260,6 +260,16 @@ pub fn clean_temp_files(out_dir: &Path) -> usize {
         }
     }
     removed
+}
+
+/// A path relative to the output folder as the manifest writes it (`/`-separated), or `None`
+/// when a part is not UTF-8 (such a file is simply not recorded, so never removed).
+pub fn key(relative: &Path) -> Option<String> {
+    let parts: Option<Vec<&str>> = relative
+        .components()
+        .map(|c| c.as_os_str().to_str())
+        .collect();
+    parts.map(|p| p.join("/"))
 }
 
 #[cfg(test)]

@@ -497,7 +497,7 @@ fn date_text(serial: f64) -> String {
     let whole = serial.floor();
     // days since 1970-01-01 (day 25569), counting from 1 March 1900 past Excel's 29 February
     let days = whole as i64 - 25_569 + i64::from(whole < 60.0);
-    let (year, month, day) = crate::civil_from_days(days);
+    let (year, month, day) = crate::dates::civil_from_days(days);
     // a time of day, not an amount: whole seconds, to the nearest (0.5 up)
     let seconds = ((serial - whole) * 86_400.0 + 0.5).floor() as i64;
     if seconds == 0 {

@@ -63,8 +63,6 @@ pub struct Job<'a> {
     pub date: (u16, u8, u8),
     /// Stable identifier of the document (the proposal id).
     pub ident: &'a str,
-    /// The output format.
-    pub format: crate::export::Format,
 }
 
 impl Typesetter {
@@ -153,8 +151,8 @@ impl Typesetter {
         let document = typst::compile::<PagedDocument>(&world)
             .output
             .map_err(|errors| refusals(&world, &errors))?;
-        let bytes =
-            crate::export::export(&document, job).map_err(|errors| refusals(&world, &errors))?;
+        let bytes = crate::pdf::export(&document, job.ident, job.date)
+            .map_err(|errors| refusals(&world, &errors))?;
         let files = self.recorded(world.read.into_inner().unwrap_or_default());
         Ok(Typeset { bytes, files })
     }
@@ -191,7 +189,7 @@ impl Typesetter {
             .part(&year.to_le_bytes())
             .part(&[month, day])
             .part(job.ident.as_bytes())
-            .part(job.format.extension().as_bytes())
+            .part(b"pdf")
             .part(job.source.as_bytes());
         Some(hasher.finish())
     }

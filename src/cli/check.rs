@@ -39,7 +39,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     };
     // The project's fonts decide which characters can be printed (E029). Problems in
     // budgetnote.toml stop the run (exit 2), printed in the format asked for.
-    let project = match crate::Project::open_or_report(&cli.root) {
+    let project = match crate::project::Project::open_or_report(&cli.root) {
         Ok(project) => project,
         Err(crate::config::SettingsError::Report(report)) => {
             print::reports(args.format, std::slice::from_ref(&report));
@@ -66,8 +66,10 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         .collect();
     // What `render` typeset into the default output folder: a document whose inputs are the
     // ones typst accepted then need not be typeset again to know it is accepted.
-    let cache =
-        crate::cache::Cache::load(&crate::manifest::Manifest::load(out_dir, &cli.root), false);
+    let cache = crate::cache::Cache::load(
+        &crate::manifest::Manifest::load(out_dir, &cli.root).cache,
+        false,
+    );
     let mut known = 0;
     let mut checked_files = 0;
     let paths: Vec<PathBuf> = inputs
@@ -76,8 +78,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         .filter(|(_, r)| r.is_none())
         .map(|(i, _)| i.path.clone())
         .collect();
-    let duplicates = crate::duplicate_ids(&paths);
-    let alone: HashSet<PathBuf> = paths.iter().map(|p| canonical(p)).collect();
+    let duplicates = crate::document::duplicate_ids(&paths);
+    let alone: HashSet<PathBuf> = paths.iter().map(|p| files::canonical(p)).collect();
     // E063: inputs that `render` would write to one PDF (with the default output folder).
     let mut collisions = super::render::collisions(&cli.root, &inputs, out_dir);
     // Mistakes in the project's own form descriptions come first.
@@ -96,7 +98,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             typst::comemo::evict(1);
         }
         checked_files += 1;
-        let reuse = crate::Reuse {
+        let reuse = crate::project::Reuse {
             previous: cache.previous(relative),
             target: None,
         };
@@ -145,13 +147,13 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 /// diagnostics of its proposals that this run does not check on their own (those in `alone` are
 /// reported there).
 fn check_any(
-    project: &crate::Project,
+    project: &crate::project::Project,
     path: &Path,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
     alone: &HashSet<PathBuf>,
-    reuse: &crate::Reuse<'_>,
-) -> Result<(Vec<FileReport>, bool), crate::AppError> {
-    let source = match crate::read_text(path)? {
+    reuse: &crate::project::Reuse<'_>,
+) -> Result<(Vec<FileReport>, bool), crate::error::AppError> {
+    let source = match crate::document::read_text(path)? {
         Ok(source) => source,
         Err(report) => return Ok((vec![report], false)),
     };
@@ -166,18 +168,17 @@ fn check_any(
         let own = included
             .into_iter()
             .map(|c| c.report)
-            .filter(|r| !r.diagnostics.is_empty() && !alone.contains(&canonical(&r.path)));
+            .filter(|r| !r.diagnostics.is_empty() && !alone.contains(&files::canonical(&r.path)));
         let reports = std::iter::once(report).chain(own).collect();
-        Ok((reports, matches!(made, Some(crate::Made::Unchanged(_)))))
+        Ok((
+            reports,
+            matches!(made, Some(crate::project::Made::Unchanged(_))),
+        ))
     } else {
-        let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);
+        let mut checked =
+            crate::document::add_duplicate(project.check_source(path, source), duplicate);
         let made = project.typeset_reusing(&mut checked, Some(reuse))?;
-        let unchanged = matches!(made, Some(crate::Made::Unchanged(_)));
+        let unchanged = matches!(made, Some(crate::project::Made::Unchanged(_)));
         Ok((vec![checked.report], unchanged))
     }
-}
-
-/// A path made absolute and free of `..` and links, to tell whether two paths name one file.
-pub(super) fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }

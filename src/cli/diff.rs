@@ -94,7 +94,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             revision: from.name.clone(),
             commit: Some(from.short.clone()),
         };
-        Ok::<_, crate::AppError>((from, old, to, new))
+        Ok::<_, crate::error::AppError>((from, old, to, new))
     })();
     let (from, mut old, to, mut new) = match sides {
         Ok(sides) => sides,
@@ -162,7 +162,7 @@ fn shown(path: &Path) -> String {
 
 /// The project, stamping its PDFs with the git revision when `stamp` is set (`render --stamp`);
 /// without a git repository the PDFs carry no revision, and a note says so.
-pub fn stamped(mut project: crate::Project, stamp: bool) -> crate::Project {
+pub fn stamped(mut project: crate::project::Project, stamp: bool) -> crate::project::Project {
     if stamp && let Err(why) = project.stamp_with_git() {
         eprintln!("note: --stamp: {why}; the PDFs carry no revision");
     }

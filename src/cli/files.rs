@@ -8,8 +8,8 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::AppError;
 use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::error::AppError;
 
 /// The default folder of proposals.
 pub const DEFAULT_DIR: &str = crate::output::PROPOSALS_DIR;
@@ -244,4 +244,9 @@ pub fn refusal(input: &Input, relative: &Path) -> Option<FileReport> {
         source: String::new(),
         diagnostics: vec![diagnostic],
     })
+}
+
+/// A path made absolute and free of `..` and links, to tell whether two paths name one file.
+pub fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_owned())
 }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{Cli, Exit, print};
-use crate::AppError;
+use crate::error::AppError;
 
 /// Arguments of `init`.
 #[derive(Debug, clap::Args)]

@@ -95,15 +95,15 @@ pub enum Deny {
 }
 
 /// Opens the project at `--root`, printing why when it cannot be opened.
-fn open_project(cli: &Cli) -> Option<crate::Project> {
-    crate::Project::open(&cli.root)
+fn open_project(cli: &Cli) -> Option<crate::project::Project> {
+    crate::project::Project::open(&cli.root)
         .map_err(|err| print::app_error(&err))
         .ok()
 }
 
 /// Opens the project at `--root` and prints the diagnostics of its own forms and templates
 /// (for the commands that list or use forms rather than check proposals).
-fn open_project_with_forms(cli: &Cli) -> Option<crate::Project> {
+fn open_project_with_forms(cli: &Cli) -> Option<crate::project::Project> {
     let project = open_project(cli)?;
     project.form_reports().iter().for_each(print::human);
     Some(project)

@@ -72,6 +72,6 @@ pub fn github(reports: &[FileReport]) {
 }
 
 /// Prints an application error.
-pub fn app_error(err: &crate::AppError) {
+pub fn app_error(err: &crate::error::AppError) {
     eprintln!("error: {err}");
 }

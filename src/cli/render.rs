@@ -14,9 +14,11 @@ use super::print::{self, Tally};
 use super::{Cli, Exit, files};
 use crate::cache::Cache;
 use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::error::AppError;
 use crate::export::Format;
 use crate::manifest::{self, Manifest};
-use crate::{AppError, Made, Project, Reuse, output};
+use crate::output;
+use crate::project::{Made, Project, Reuse};
 
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
@@ -148,12 +150,12 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     };
     let progress = Progress::new(jobs.len(), pdf);
-    let cache = Cache::load(&manifest, args.force);
+    let cache = Cache::load(&manifest.cache, args.force);
     // Proposals rendered on their own report their problems there, not again with a catalogue.
     let alone = jobs
         .iter()
         .filter(|j| j.writes())
-        .map(|j| super::check::canonical(&j.path))
+        .map(|j| files::canonical(&j.path))
         .collect();
     let run = Run {
         project: &project,
@@ -229,7 +231,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     for path in &sheets_written {
         eprintln!("wrote {}", path.display());
     }
-    cache.store(&mut manifest);
+    cache.store(&mut manifest.cache);
     if let Err(err) = manifest.save(&out) {
         print::app_error(&err);
         exit = exit.max(Exit::Failure);
@@ -453,7 +455,7 @@ fn render_all(
         .filter(|j| j.refusal.is_none())
         .map(|j| j.path.clone())
         .collect();
-    let duplicates = crate::duplicate_ids(&paths);
+    let duplicates = crate::document::duplicate_ids(&paths);
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| !(jobs[i].writes() && looks_like_catalogue(&jobs[i].path)));
     let workers = std::thread::available_parallelism()
@@ -678,7 +680,7 @@ fn render_one(
     let mut pages = Vec::new();
     let mut catalogue_info = None;
     let result = (|| -> std::result::Result<Result, AppError> {
-        let source = match crate::read_text(path)? {
+        let source = match crate::document::read_text(path)? {
             Ok(source) => source,
             Err(report) => {
                 reports.push(report);
@@ -707,11 +709,12 @@ fn render_one(
             // Proposals with errors are reported with the catalogue, unless they are rendered
             // on their own in this run too; the others have no news.
             reports.extend(included.into_iter().map(|c| c.report).filter(|r| {
-                !r.diagnostics.is_empty() && !run.alone.contains(&super::check::canonical(&r.path))
+                !r.diagnostics.is_empty() && !run.alone.contains(&files::canonical(&r.path))
             }));
             bytes
         } else {
-            let mut checked = crate::add_duplicate(project.check_source(path, source), duplicate);
+            let mut checked =
+                crate::document::add_duplicate(project.check_source(path, source), duplicate);
             test_panic(path);
             let bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
             if let (Some(p), Some(_), true) = (&checked.proposal, &bytes, web) {

@@ -35,7 +35,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 }
 
 /// Prints generated Typst source, or the error that prevented it.
-fn print_source(source: Result<String, crate::AppError>) -> Exit {
+fn print_source(source: Result<String, crate::error::AppError>) -> Exit {
     match source {
         Ok(source) => {
             print!("{source}");

@@ -1,17 +1,10 @@
-//! Export of budget material to output formats, one module per format: the typeset PDF
-//! (PDF/A-2a and PDF/UA-1), and the budget lines as an XLSX workbook and as CSV.
+//! Export of budget material to output formats, one module per format: the budget lines as an
+//! XLSX workbook and as CSV, and the web pages (the PDF is made by [`crate::pdf`]).
 
 pub mod csv;
 pub mod html;
-mod pdf;
 pub mod rows;
 pub mod xlsx;
-
-use typst::diag::SourceDiagnostic;
-use typst::ecow::EcoVec;
-use typst_layout::PagedDocument;
-
-use crate::typeset::Job;
 
 /// The formats `render` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -76,20 +69,5 @@ impl Format {
             }
         }
         Ok(formats)
-    }
-}
-
-/// The bytes of `document` in the job's format; typst's diagnostics when the format's rules
-/// (e.g. the PDF standards) refuse it. Only the PDF is made from a typeset document.
-pub fn export(
-    document: &PagedDocument,
-    job: &Job<'_>,
-) -> Result<Vec<u8>, EcoVec<SourceDiagnostic>> {
-    match job.format {
-        Format::Pdf => pdf::export(document, job),
-        Format::Xlsx | Format::Csv | Format::Html => Err(EcoVec::from([SourceDiagnostic::error(
-            typst::syntax::Span::detached(),
-            "only the PDF is made from a typeset document",
-        )])),
     }
 }

@@ -9,7 +9,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::rows::{HEADERS, Row};
-use crate::AppError;
+use crate::error::AppError;
 
 /// The widest a column is made, in characters (longer text wraps in Excel's cell editor).
 const MAX_WIDTH: usize = 60;

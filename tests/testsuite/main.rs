@@ -2,6 +2,7 @@
 
 mod amendment;
 mod annex;
+mod architecture;
 mod bad_inputs;
 mod cache;
 mod catalogue;

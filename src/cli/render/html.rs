@@ -6,8 +6,9 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::catalogue::CheckedCatalogue;
 use crate::checked::CheckedProposal;
+use crate::error::AppError;
 use crate::export::html;
-use crate::{AppError, output};
+use crate::output;
 
 /// The stylesheet's file name.
 pub const STYLESHEET: &str = "budgetnote.css";

@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 
 use super::{Job, Outcome, Result, files};
 use crate::checked::CheckedProposal;
+use crate::error::AppError;
 use crate::export::{self, Format};
 use crate::manifest::{self, Manifest};
-use crate::{AppError, output};
+use crate::output;
 
 /// The file name (without extension) of the workbook and CSV of a folder run.
 pub const RUN_NAME: &str = "budgetlinjer";

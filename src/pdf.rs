@@ -7,12 +7,11 @@ use typst::foundations::{Datetime, Smart};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
-use crate::typeset::Job;
-
-/// The PDF bytes of `document`.
+/// The PDF bytes of `document`, stamped with `ident` and `date` (year, month, day).
 pub fn export(
     document: &PagedDocument,
-    job: &Job<'_>,
+    ident: &str,
+    date: (u16, u8, u8),
 ) -> Result<Vec<u8>, EcoVec<SourceDiagnostic>> {
     let standards = standards().map_err(|message| {
         EcoVec::from([SourceDiagnostic::error(
@@ -20,11 +19,11 @@ pub fn export(
             message,
         )])
     })?;
-    let (year, month, day) = job.date;
+    let (year, month, day) = date;
     let timestamp = Datetime::from_ymd(i32::from(year), month, day).map(Timestamp::new_utc);
     let options = PdfOptions {
         standards,
-        ident: Smart::Custom(format!("budgetnote/{}", job.ident)),
+        ident: Smart::Custom(format!("budgetnote/{ident}")),
         creator: Smart::Custom(Some("budgetnote".into())),
         timestamp,
         ..PdfOptions::default()

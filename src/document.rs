@@ -1,0 +1,173 @@
+//! One file read into its checked document: the text read once through the bounded reader,
+//! parsed into the spanned model, validated, and every registered check run on the result.
+
+use std::path::{Path, PathBuf};
+
+use crate::checked::CheckedProposal;
+use crate::diagnostic::{self, FileReport};
+use crate::error::AppError;
+use crate::{acknowledge, checks, config, files, forms, model, parse, sheets, source, validate};
+
+/// The result of checking one file: its report, and the proposal if it has no errors.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// Source and diagnostics.
+    pub report: FileReport,
+    /// The checked proposal, present only when the report has no errors.
+    pub proposal: Option<CheckedProposal>,
+}
+
+/// Parses and validates one proposal's source text against the bundled forms, without a profile
+/// or a project.
+pub fn check_source(path: &Path, source: String) -> Checked {
+    check_source_with(
+        path,
+        source,
+        forms::Forms::bundled(),
+        &config::Profile::default(),
+        None,
+    )
+}
+
+/// Reads a proposal's text into its spanned view once, parses and validates it against `forms`
+/// with the defaults of `profile`, runs every registered check (those that need the project only
+/// when `project` is given), and applies the file's acknowledgements.
+pub fn check_source_with(
+    path: &Path,
+    source: String,
+    forms: &forms::Forms,
+    profile: &config::Profile,
+    project: Option<&checks::ProjectData<'_>>,
+) -> Checked {
+    let view = source::SourceView::new(&source);
+    let (mut model, mut diagnostics) = parse::parse_view::<model::Proposal>(&view);
+    // Figures named by `from` are read from their spreadsheets before validation, so every
+    // check applies to them as to typed ones; outside a project, files beside the proposal.
+    if let Some(m) = model.as_mut() {
+        let root = project.map_or_else(|| path.parent().unwrap_or(Path::new(".")), |p| p.root);
+        diagnostics.extend(sheets::resolve(m, path, root));
+        if let Some(p) = project {
+            committee_names(m, p.committees);
+        }
+    }
+    let proposal = model.and_then(|m| {
+        let (checked, more) = validate::validate(&m, &source, forms, profile);
+        diagnostics.extend(more);
+        checked
+    });
+    let prose = checks::prose::strings(&view);
+    diagnostics.extend(checks::run(&checks::Context {
+        view: &view,
+        prose: &prose,
+        proposal: proposal.as_ref(),
+        project,
+    }));
+    acknowledge::apply(&view, &mut diagnostics);
+    let mut report = FileReport {
+        path: path.to_owned(),
+        source,
+        diagnostics,
+    };
+    report.sort();
+    let proposal = if report.has_errors() { None } else { proposal };
+    Checked { report, proposal }
+}
+
+/// A ledger row's committee written as a registered abbreviation ("BUU") prints as the
+/// register's full name, as its group heading and subtotal say it.
+fn committee_names(
+    model: &mut model::Proposal,
+    register: &std::collections::BTreeMap<String, toml::Spanned<String>>,
+) {
+    for table in model.tables.values_mut() {
+        for row in &mut table.get_mut().rows {
+            if let Some(committee) = row.get_mut().committee.as_mut()
+                && let Some(name) = register.get(committee.get_ref().trim())
+            {
+                *committee.get_mut() = name.get_ref().trim().to_owned();
+            }
+        }
+    }
+}
+
+/// E040 per file for proposal ids used by an earlier file among `paths` (catalogues and
+/// unreadable files are skipped; they are reported when checked).
+pub fn duplicate_ids(
+    paths: &[PathBuf],
+) -> std::collections::HashMap<PathBuf, diagnostic::Diagnostic> {
+    let sources: Vec<(PathBuf, String)> = paths
+        .iter()
+        .filter_map(|p| files::read_toml_quietly(p).map(|s| (p.clone(), s)))
+        .filter(|(_, s)| !is_catalogue(s))
+        .collect();
+    checks::identity::duplicate_ids(&sources)
+}
+
+/// Adds an E040 (a duplicate id found across files) to a checked file, withholding its PDF.
+pub fn add_duplicate(mut checked: Checked, duplicate: Option<&diagnostic::Diagnostic>) -> Checked {
+    if let Some(d) = duplicate {
+        checked.report.diagnostics.push(d.clone());
+        checked.report.sort();
+        checked.proposal = None;
+    }
+    checked
+}
+
+/// Reads, parses and validates one proposal file.
+pub fn check_file(path: &Path) -> Result<Checked, AppError> {
+    match read_text(path)? {
+        Ok(source) => Ok(check_source(path, source)),
+        Err(report) => Ok(Checked {
+            report,
+            proposal: None,
+        }),
+    }
+}
+
+/// Reads a user's file as text; a file that is not UTF-8 (E001), not a regular file (E060) or
+/// larger than 10 MB (E061) is the user's error, reported for that file, not an I/O one.
+pub fn read_text(path: &Path) -> Result<Result<String, FileReport>, AppError> {
+    let bytes = match files::read_limited(path, files::TOML_LIMIT) {
+        Ok(bytes) => bytes,
+        Err(files::ReadError::Io(e)) => {
+            return Err(AppError(format!("cannot read {}: {e}", path.display())));
+        }
+        Err(err) => {
+            return Ok(Err(FileReport {
+                path: path.to_owned(),
+                source: String::new(),
+                diagnostics: err.diagnostic(path, None).into_iter().collect(),
+            }));
+        }
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Ok(text)),
+        Err(err) => {
+            let at = err.utf8_error().valid_up_to();
+            let source = String::from_utf8_lossy(err.as_bytes()).into_owned();
+            let diagnostic = diagnostic::Diagnostic::new(
+                diagnostic::Code::E001,
+                "the file is not UTF-8 text",
+                Some(at..at),
+            )
+            .with_help("save the file as UTF-8 (most editors: \"Save with encoding\" → UTF-8)");
+            Ok(Err(FileReport {
+                path: path.to_owned(),
+                source,
+                diagnostics: vec![diagnostic],
+            }))
+        }
+    }
+}
+
+/// Whether a TOML text is a catalogue (it has a top-level `catalogue` table).
+///
+/// A text that neither contains the word nor a Unicode escape (which could spell it inside a
+/// quoted key) cannot have the key, so it is not parsed: render asks this several times per
+/// file, and a full parse costs about as much as the rest of the file's checks.
+pub fn is_catalogue(source: &str) -> bool {
+    let may_name_it =
+        source.contains("catalogue") || source.contains("\\u") || source.contains("\\U");
+    may_name_it
+        && toml::de::DeTable::parse(source).is_ok_and(|t| t.get_ref().contains_key("catalogue"))
+}
