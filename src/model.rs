@@ -40,7 +40,7 @@ pub struct Proposal {
     pub proposer: Option<Spanned<String>>,
     /// Date of the proposal or meeting; also pins the PDF's timestamp.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::Date>")]
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub date: Option<Spanned<toml::value::Datetime>>,
     /// Number of the proposal within its form's series, e.g. "01" in "Skema 2.2.1. 01".
     #[serde(default)]
@@ -90,7 +90,7 @@ pub struct Proposal {
     /// by [`crate::acknowledge`].
     #[serde(default)]
     #[schemars(
-        with = "Option<crate::schema::Acknowledged>",
+        with = "Option<serde_json::Value>",
         description = "Warnings accepted on purpose, by code, with a reason: W005 = \"…\", or { at = \"text\", reason = \"…\" }, or a list of those."
     )]
     pub acknowledged: Option<toml::Value>,
@@ -459,7 +459,7 @@ pub struct BudgetTable {
     pub years: Spanned<Vec<Spanned<i64>>>,
     /// "Nuværende budget": today's budget for the area, per year.
     #[serde(default)]
-    #[schemars(with = "Option<crate::schema::YearAmounts>")]
+    #[schemars(with = "Option<BTreeMap<String, RawAmount>>")]
     pub current: Option<Spanned<YearAmounts>>,
     /// The lines of "Budgetændring – drift".
     #[serde(default)]
@@ -467,7 +467,7 @@ pub struct BudgetTable {
     pub lines: Vec<Spanned<BudgetLine>>,
     /// Net change per expense type as transcribed from a spreadsheet; checked, never trusted.
     #[serde(default)]
-    #[schemars(with = "Option<BTreeMap<String, crate::schema::YearAmounts>>")]
+    #[schemars(with = "Option<BTreeMap<String, BTreeMap<String, RawAmount>>>")]
     pub stated_net: Option<Spanned<BTreeMap<String, Spanned<YearAmounts>>>>,
     /// "Personalekonsekvenser": change in årsværk (full-time equivalents).
     #[serde(default)]
@@ -501,7 +501,7 @@ pub struct BudgetLine {
     #[schemars(with = "Option<String>")]
     pub account: Option<Spanned<String>>,
     /// Amount per year in the table's unit.
-    #[schemars(with = "crate::schema::YearAmounts")]
+    #[schemars(with = "BTreeMap<String, RawAmount>")]
     pub amounts: Spanned<YearAmounts>,
     /// Years in which a saving line holds a one-off investment (a positive amount), exempt from
     /// the sign convention, e.g. `[2024]`.
@@ -514,7 +514,7 @@ pub struct BudgetLine {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 pub struct Staff {
     /// "Ændring i antal årsværk": the total change per year.
-    #[schemars(with = "crate::schema::YearAmounts")]
+    #[schemars(with = "BTreeMap<String, RawAmount>")]
     pub fte: Spanned<YearAmounts>,
     /// The change per area; where given, the areas must add up to `fte`.
     #[serde(default)]
@@ -529,7 +529,7 @@ pub struct StaffArea {
     #[schemars(with = "String")]
     pub label: Spanned<String>,
     /// Change in årsværk per year.
-    #[schemars(with = "crate::schema::YearAmounts")]
+    #[schemars(with = "BTreeMap<String, RawAmount>")]
     pub fte: Spanned<YearAmounts>,
 }
 

@@ -3,7 +3,7 @@
 //! `form.toml`, so neither can drift from what `check` accepts.
 //!
 //! The model gives every key, which keys are required, their types and their descriptions (the
-//! model's doc comments). [`RULES`] adds the values the validator accepts where the model reads
+//! model's doc comments). [`rules`] adds the values the validator accepts where the model reads
 //! plain text (units, expense types, …); the form adds its name, sections and checkbox groups.
 //! The schemas declare draft-07 but use only keywords of draft 4 (`enum`, not `const`; `oneOf`,
 //! not `if`/`then`; `definitions`), which is what Taplo documents it supports.
@@ -25,74 +25,39 @@ pub const DRAFT: &str = "http://json-schema.org/draft-07/schema#";
 /// The word every placeholder of a skeleton starts with ("fill in").
 pub const PLACEHOLDER: &str = "UDFYLD";
 
-/// A TOML date (`date = 2026-09-14`), which an editor sees as a string in ISO form.
-pub struct Date;
-
-impl JsonSchema for Date {
-    fn schema_name() -> Cow<'static, str> {
-        "Date".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "string",
-            "format": "date",
-            "description": "A TOML date without quotes, e.g. 2026-09-14.",
-        })
-    }
+/// `[acknowledged]`, which the model keeps as raw TOML for [`crate::acknowledge`] to read: a
+/// warning code with a reason, `{ at, reason }`, or a list of those.
+fn acknowledged() -> Value {
+    let entry = json!({
+        "type": "object",
+        "description": "One acknowledged warning: the text it points at and why it is right.",
+        "properties": {
+            "at": { "type": "string", "description": "Text the warning points at (its caret falls inside it)." },
+            "reason": { "type": "string", "description": "Why the warning is wrong here, for someone reviewing it." },
+        },
+        "additionalProperties": false,
+    });
+    json!({
+        "type": "object",
+        "patternProperties": {
+            "^[EWew][0-9]+$": {
+                "anyOf": [
+                    { "type": "string" },
+                    entry.clone(),
+                    { "type": "array", "items": entry },
+                ],
+            },
+        },
+        "additionalProperties": false,
+    })
 }
 
-/// Amounts keyed by a year (`2026 = -2800`).
-pub struct YearAmounts;
-
-impl JsonSchema for YearAmounts {
-    fn schema_name() -> Cow<'static, str> {
-        "YearAmounts".into()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "object",
-            "description": "Amounts per year, keyed by the year (2026 = -2800); a missing year is a blank cell, not a zero.",
-            "patternProperties": { "^[0-9]{4}$": generator.subschema_for::<RawAmount>() },
-            "additionalProperties": false,
-        })
-    }
-}
-
-/// `[acknowledged]`, read with its spans by [`crate::acknowledge`].
-pub struct Acknowledged;
-
-impl JsonSchema for Acknowledged {
-    fn schema_name() -> Cow<'static, str> {
-        "Acknowledged".into()
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let entry = json!({
-            "type": "object",
-            "description": "One acknowledged warning: the text it points at and why it is right.",
-            "properties": {
-                "at": { "type": "string", "description": "Text the warning points at (its caret falls inside it)." },
-                "reason": { "type": "string", "description": "Why the warning is wrong here, for someone reviewing it." },
-            },
-            "additionalProperties": false,
-        });
-        json_schema!({
-            "type": "object",
-            "description": "Warnings accepted on purpose, by code, with a reason: W005 = \"…\", or { at = \"text\", reason = \"…\" }, or a list of those.",
-            "patternProperties": {
-                "^[EWew][0-9]+$": {
-                    "anyOf": [
-                        { "type": "string" },
-                        entry.clone(),
-                        { "type": "array", "items": entry },
-                    ],
-                },
-            },
-            "additionalProperties": false,
-        })
-    }
+/// Amounts keyed by a year (`2026 = -2800`), as the budget table's validator demands.
+fn by_year() -> Value {
+    json!({
+        "patternProperties": { "^[0-9]{4}$": { "$ref": "#/definitions/RawAmount" } },
+        "additionalProperties": false,
+    })
 }
 
 /// The amounts a Danish number string may be written as: `-2800`, `"-2.800"`, `"2,8"`, `"+4"`.
@@ -215,6 +180,11 @@ pub fn rules() -> Vec<(&'static str, &'static str, Value)> {
         ("Request", "unit", json!({ "enum": UNITS })),
         ("BudgetTable", "years", years.clone()),
         ("BudgetTable", "lines", json!({ "minItems": 1 })),
+        ("BudgetTable", "current", by_year()),
+        ("BudgetLine", "amounts", by_year()),
+        ("Staff", "fte", by_year()),
+        ("StaffArea", "fte", by_year()),
+        ("Proposal", "acknowledged", acknowledged()),
         ("Table", "years", years),
         ("BudgetLine", "kind", json!({ "enum": LINE_KINDS })),
         ("BudgetLine", "expense", json!({ "enum": EXPENSES })),
@@ -228,7 +198,11 @@ pub fn rules() -> Vec<(&'static str, &'static str, Value)> {
             "BudgetTable",
             "stated_net",
             json!({
-                "properties": EXPENSES.iter().map(|e| ((*e).to_owned(), json!({ "$ref": "#/definitions/YearAmounts" }))).collect::<Map<String, Value>>(),
+                "properties": EXPENSES.iter().map(|e| {
+                    let mut amounts = by_year();
+                    amounts["type"] = json!("object");
+                    ((*e).to_owned(), amounts)
+                }).collect::<Map<String, Value>>(),
                 "additionalProperties": false,
             }),
         ),
