@@ -13,6 +13,11 @@ use budgetnote::export::html;
 
 use crate::common::{missing_in_order, pdf_text, root, seed_tokens, tokens};
 
+/// A proposal's page from the bundled page templates.
+fn page(p: &CheckedProposal) -> String {
+    html::Pages::bundled().proposal(p).expect("page")
+}
+
 /// A checked proposal of the project at the repository root.
 fn checked(path: &Path) -> CheckedProposal {
     let project = Project::open(&root()).expect("project opens");
@@ -57,10 +62,12 @@ fn catalogue_pages(path: &Path) -> (String, Vec<(String, String)>) {
         .cloned()
         .zip(c.proposals.iter().map(|(_, p)| p))
         .collect();
-    let index = html::catalogue(&c, &pages);
+    let index = html::Pages::bundled()
+        .catalogue(&c, &pages)
+        .expect("index page");
     let proposals = pages
         .iter()
-        .map(|(href, p)| (href.clone(), html::proposal(p)))
+        .map(|(href, p)| (href.clone(), page(p)))
         .collect();
     (index, proposals)
 }
@@ -140,7 +147,7 @@ fn read_through(index: &str, pages: &[(String, String)]) -> String {
 /// Checks one seed against its bundled proposal's page; `deviations` are the seed's tokens the
 /// page deliberately does not have in that place, in seed order.
 fn check_seed(seed: &str, proposal: &str, deviations: &[&str]) {
-    let page = html::proposal(&checked(&root().join("proposals").join(proposal)));
+    let page = page(&checked(&root().join("proposals").join(proposal)));
     let seed = seed_tokens(seed);
     assert!(seed.len() > 300, "seed has {} tokens", seed.len());
     let missing = missing_in_order(&seed, &tokens(&html_text(&page)));
@@ -253,7 +260,7 @@ fn newer_fixtures_match_their_pdf_text() {
         let pdf = project.pdf(&p).expect("pdf");
         let expected = tokens(&pdf_text_without_footers(&pdf));
         assert!(expected.len() > 100, "{fixture}: {}", expected.len());
-        let missing = missing_in_order(&expected, &tokens(&html_text(&html::proposal(&p))));
+        let missing = missing_in_order(&expected, &tokens(&html_text(&page(&p))));
         assert_eq!(
             missing, deviations,
             "{fixture}: PDF words missing from the HTML"
@@ -305,7 +312,7 @@ fn user_text_is_escaped() {
         );
     let file = work.path().join("nasty.toml");
     std::fs::write(&file, text).unwrap();
-    let page = html::proposal(&checked(&file));
+    let page = page(&checked(&file));
     assert!(!page.contains("<script"), "{page}");
     assert!(!page.contains("<img"), "{page}");
     assert!(!page.contains("<b>"), "{page}");
@@ -332,10 +339,7 @@ fn user_text_is_escaped() {
 #[test]
 fn pages_are_semantic_and_script_free() {
     let (index, pages) = catalogue_pages(&root().join("proposals/katalog-med-forslag.toml"));
-    let mut all: Vec<String> = bundled()
-        .iter()
-        .map(|p| html::proposal(&checked(p)))
-        .collect();
+    let mut all: Vec<String> = bundled().iter().map(|p| page(&checked(p))).collect();
     all.push(index);
     all.extend(pages.into_iter().map(|(_, p)| p));
     let th_tag = regex::Regex::new("<th[ >]").unwrap();
@@ -374,8 +378,8 @@ fn pages_are_semantic_and_script_free() {
 #[test]
 fn pages_are_deterministic() {
     for p in bundled() {
-        let a = html::proposal(&checked(&p));
-        let b = html::proposal(&checked(&p));
+        let a = page(&checked(&p));
+        let b = page(&checked(&p));
         assert_eq!(a, b, "{}", p.display());
     }
     let path = root().join("proposals/katalog-med-forslag.toml");
@@ -410,7 +414,7 @@ fn write_pages(dir: &Path) -> Vec<String> {
     };
     for p in bundled() {
         let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-        write(&format!("{stem}.html"), &html::proposal(&checked(&p)));
+        write(&format!("{stem}.html"), &page(&checked(&p)));
     }
     for fixture in [
         "tests/tables/opfoelgning/proposal.toml",
@@ -420,7 +424,7 @@ fn write_pages(dir: &Path) -> Vec<String> {
         let name = fixture.split('/').nth(2).unwrap();
         let path = root().join(fixture);
         if path.is_file() {
-            write(&format!("{name}.html"), &html::proposal(&checked(&path)));
+            write(&format!("{name}.html"), &page(&checked(&path)));
         }
     }
     for (folder, catalogue) in [
