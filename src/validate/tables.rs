@@ -25,6 +25,8 @@ impl Validator<'_> {
             let checked = match t.kind.get_ref().trim() {
                 "ledger" => self.ledger(t, caption).map(|mut l| {
                     l.id = id.clone();
+                    l.source.span = table.span();
+                    l.source.key = key_span(self.source, table.span(), id);
                     Table::Ledger(Box::new(l))
                 }),
                 "text" => Some(Table::Text(self.text_table(t, caption))),
@@ -94,6 +96,34 @@ impl Validator<'_> {
             header,
             rows,
         }
+    }
+}
+
+/// The span of the id in `[tables.<id>]` (or before `= { … }` of an inline table), given the
+/// table's span: its header, or its inline value.
+pub(super) fn key_span(
+    source: &str,
+    table: std::ops::Range<usize>,
+    id: &str,
+) -> std::ops::Range<usize> {
+    let found = match source.get(table.clone()) {
+        Some(header) if header.starts_with('[') => header.rfind(id).map(|i| table.start + i),
+        _ => source
+            .get(..table.start)
+            .and_then(|before| before.rfind(id)),
+    };
+    let Some(start) = found else {
+        return table;
+    };
+    let end = start + id.len();
+    // A quoted key's span holds its quotes.
+    let quoted = |q: char| {
+        source[..start].ends_with(q) && source.get(end..).is_some_and(|a| a.starts_with(q))
+    };
+    if quoted('"') || quoted('\'') {
+        start - 1..end + 1
+    } else {
+        start..end
     }
 }
 
