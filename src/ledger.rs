@@ -220,8 +220,8 @@ pub enum Entry {
         /// 0 for the outermost level.
         depth: usize,
     },
-    /// A row of figures.
-    Row(LedgerRow),
+    /// A row of figures (boxed: a row carries its figures' origins and declarations).
+    Row(Box<LedgerRow>),
     /// A group's subtotal row.
     Subtotal {
         /// Printed label, e.g. "Dagtilbud i alt".
@@ -280,7 +280,7 @@ impl Ledger {
     /// The leaf rows, in print order.
     pub fn rows(&self) -> impl Iterator<Item = &LedgerRow> {
         self.entries.iter().filter_map(|e| match e {
-            Entry::Row(r) => Some(r),
+            Entry::Row(r) => Some(r.as_ref()),
             _ => None,
         })
     }

@@ -877,6 +877,18 @@ mod tests {
         // Excel's last cell is XFD1048576; a column past it is no cell
         assert_eq!(parse_cell("XFD1048576"), Some((1_048_575, 16_383)));
         assert_eq!(parse_cell("XFE1"), None);
+        // a row's figure is named by the cell it was read from, past the range's first column
+        let from = SheetRange {
+            file: Spanned::new(0..0, "drift.xlsx".to_owned()),
+            sheet: Some(Spanned::new(0..0, "Drift".to_owned())),
+            range: Spanned::new(0..0, "C7:F7".to_owned()),
+        };
+        assert_eq!(cell_of(&from, 2).as_deref(), Some("drift.xlsx, Drift!E7"));
+        let csv = SheetRange {
+            sheet: None,
+            ..from
+        };
+        assert_eq!(cell_of(&csv, 0).as_deref(), Some("drift.xlsx, C7"));
         // a date cell is named as the date the spreadsheet shows
         assert_eq!(date_text(45_658.0), "2025-01-01");
         assert_eq!(date_text(45_658.5), "2025-01-01 12:00");

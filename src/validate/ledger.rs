@@ -970,7 +970,10 @@ impl Validator<'_> {
     ) {
         let level = path.len();
         if level == g.depth {
-            entries.extend(rows.into_iter().map(|r| Entry::Row(r.row.clone())));
+            entries.extend(
+                rows.into_iter()
+                    .map(|r| Entry::Row(Box::new(r.row.clone()))),
+            );
             return;
         }
         let mut names: Vec<&str> = Vec::new();

@@ -134,3 +134,32 @@ pub(crate) fn account_ref(account: &Spanned<String>) -> crate::checked::AccountR
         span: account.span(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::key_span;
+
+    // A table's key is found in its header, quoted or not, and before an inline table's `=`;
+    // where it cannot be found, the table's own span stands in.
+    #[test]
+    fn key_spans_point_at_the_id() {
+        let source = "[tables.beloeb]\nkind = \"ledger\"\n[tables.\"b c\"]\n[tables]\nx = { kind = \"text\" }\n";
+        let at = |text: &str| {
+            let start = source.find(text).unwrap();
+            start..start + text.len()
+        };
+        assert_eq!(
+            key_span(source, at("[tables.beloeb]"), "beloeb"),
+            at("beloeb")
+        );
+        assert_eq!(
+            key_span(source, at("[tables.\"b c\"]"), "b c"),
+            at("\"b c\"")
+        );
+        assert_eq!(
+            key_span(source, at("{ kind = \"text\" }"), "x"),
+            at("x = {").start..at("x = {").start + 1
+        );
+        assert_eq!(key_span(source, at("[tables]"), "zz"), at("[tables]"));
+    }
+}
