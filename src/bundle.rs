@@ -1,18 +1,29 @@
 //! What ships inside the binary: the bundled forms and shared templates, and the fonts, so a
 //! project needs neither `templates/` nor `fonts/` of its own. A project's own file of the same
-//! path (`templates/standard/form.typ.j2`, `templates/budgetnote.typ`) is used instead of the
-//! bundled one; a project's own fonts are added to the bundled ones.
+//! path (`templates/standard/form.typ.j2`, `templates/standard/form.html.j2`,
+//! `templates/budgetnote.typ`) is used instead of the bundled one; a project's own fonts are
+//! added to the bundled ones.
 
 /// Every bundled template file, by its path under `templates/` (a test keeps this list equal to
-/// the folder): the shared templates, and per form its description, template and an example.
+/// the folder): the shared templates (PDF and web page), and per form its description, PDF and
+/// web page templates and an example.
 pub const TEMPLATES: &[(&str, &str)] = &[
+    (
+        "_blocks.html.j2",
+        include_str!("../templates/_blocks.html.j2"),
+    ),
     (
         "_blocks.typ.j2",
         include_str!("../templates/_blocks.typ.j2"),
     ),
+    ("_page.html.j2", include_str!("../templates/_page.html.j2")),
     (
         "budgetnote.typ",
         include_str!("../templates/budgetnote.typ"),
+    ),
+    (
+        "catalogue.html.j2",
+        include_str!("../templates/catalogue.html.j2"),
     ),
     (
         "catalogue.typ.j2",
@@ -27,6 +38,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/aendringsforslag/example.toml"),
     ),
     (
+        "aendringsforslag/form.html.j2",
+        include_str!("../templates/aendringsforslag/form.html.j2"),
+    ),
+    (
         "aendringsforslag/form.toml",
         include_str!("../templates/aendringsforslag/form.toml"),
     ),
@@ -37,6 +52,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "budgetnotat/example.toml",
         include_str!("../templates/budgetnotat/example.toml"),
+    ),
+    (
+        "budgetnotat/form.html.j2",
+        include_str!("../templates/budgetnotat/form.html.j2"),
     ),
     (
         "budgetnotat/form.toml",
@@ -51,6 +70,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/budgetopfoelgning/example.toml"),
     ),
     (
+        "budgetopfoelgning/form.html.j2",
+        include_str!("../templates/budgetopfoelgning/form.html.j2"),
+    ),
+    (
         "budgetopfoelgning/form.toml",
         include_str!("../templates/budgetopfoelgning/form.toml"),
     ),
@@ -61,6 +84,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "driftsforslag/example.toml",
         include_str!("../templates/driftsforslag/example.toml"),
+    ),
+    (
+        "driftsforslag/form.html.j2",
+        include_str!("../templates/driftsforslag/form.html.j2"),
     ),
     (
         "driftsforslag/form.toml",
@@ -75,6 +102,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/katalogforslag/example.toml"),
     ),
     (
+        "katalogforslag/form.html.j2",
+        include_str!("../templates/katalogforslag/form.html.j2"),
+    ),
+    (
         "katalogforslag/form.toml",
         include_str!("../templates/katalogforslag/form.toml"),
     ),
@@ -87,6 +118,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/standard/example.toml"),
     ),
     (
+        "standard/form.html.j2",
+        include_str!("../templates/standard/form.html.j2"),
+    ),
+    (
         "standard/form.toml",
         include_str!("../templates/standard/form.toml"),
     ),
@@ -97,6 +132,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "statusnotat/example.toml",
         include_str!("../templates/statusnotat/example.toml"),
+    ),
+    (
+        "statusnotat/form.html.j2",
+        include_str!("../templates/statusnotat/form.html.j2"),
     ),
     (
         "statusnotat/form.toml",

@@ -192,6 +192,10 @@ pub struct AmountsTable {
     pub nets: Vec<Net>,
     /// Staff consequences, if given.
     pub staff: Option<StaffChange>,
+    /// The span of `[budget]` (its header).
+    pub span: std::ops::Range<usize>,
+    /// The span of `prices`.
+    pub prices_span: std::ops::Range<usize>,
 }
 
 impl AmountsTable {
@@ -234,7 +238,7 @@ pub enum Table {
     Comparison(TextTable),
 }
 
-pub use crate::ledger::{AccountRef, Cells, Ledger, LedgerRow};
+pub use crate::ledger::{AccountRef, Cells, Ledger, LedgerRow, Origin};
 pub use crate::unit::Unit;
 
 /// A table of text cells.
@@ -337,6 +341,35 @@ pub struct CheckedProposal {
     pub footer: Option<String>,
     /// The git revision `render --stamp` prints; `None` without `--stamp`.
     pub stamp: Option<Stamp>,
+    /// Every ledger under `[tables]`, placed or not, in source order; checks that compare
+    /// tables read these ([`CheckedProposal::ledgers`] are the placed ones, in print order).
+    pub written_ledgers: Vec<Ledger>,
+    /// Where the proposal writes what checks point at, beyond its tables' own spans.
+    pub places: Places,
+}
+
+/// Where a proposal writes what checks point at, beyond its tables' own spans.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Places {
+    /// The value of `form`.
+    pub form: std::ops::Range<usize>,
+    /// Each section's body as written, by key (also one printed as empty).
+    pub sections: std::collections::BTreeMap<String, std::ops::Range<usize>>,
+    /// Each ticked checkbox option: its group's key, the option as the form names it, its span.
+    pub ticks: Vec<(String, String, std::ops::Range<usize>)>,
+    /// Every table under `[tables]`, whatever its kind.
+    pub tables: Vec<TableKey>,
+}
+
+/// A table under `[tables]` as written: its id, `kind` and where its key is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableKey {
+    /// Its id.
+    pub id: String,
+    /// `kind` as written (trimmed), with its span.
+    pub kind: toml::Spanned<String>,
+    /// The span of the id in `[tables.<id>]`.
+    pub key: std::ops::Range<usize>,
 }
 
 /// The git revision a document was made from (`render --stamp`).

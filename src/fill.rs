@@ -18,16 +18,17 @@ use crate::view::view;
 /// The template that wraps one proposal into a document (page, metadata, form macros).
 pub const DOCUMENT_TEMPLATE: &str = "document.typ.j2";
 
-/// The project's own `*.typ.j2` files: `templates/X.typ.j2` and `templates/<form>/X.typ.j2`,
-/// named by their path under `templates/` (none when the folder does not exist).
-fn project_templates(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+/// The project's own template files ending in `suffix` (e.g. `.typ.j2`): `templates/X<suffix>`
+/// and `templates/<form>/X<suffix>`, named by their path under `templates/` (none when the
+/// folder does not exist).
+fn project_templates(dir: &Path, suffix: &str) -> Vec<(String, std::path::PathBuf)> {
     let mut found = Vec::new();
     let entries = |d: &Path| -> Vec<std::path::PathBuf> {
         std::fs::read_dir(d)
             .map(|e| e.filter_map(|e| e.ok()).map(|e| e.path()).collect())
             .unwrap_or_default()
     };
-    let is_template = |p: &Path| p.is_file() && p.to_string_lossy().ends_with(".typ.j2");
+    let is_template = |p: &Path| p.is_file() && p.to_string_lossy().ends_with(suffix);
     for path in entries(dir) {
         let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             continue;
@@ -47,15 +48,22 @@ fn project_templates(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
 }
 
 /// A minijinja error in a sentence: its kind and detail, without the debug dump.
-fn describe_error(e: &Error) -> String {
+pub(crate) fn describe_error(e: &Error) -> String {
     match e.detail() {
         Some(detail) => format!("{} ({detail})", e.kind()),
         None => e.kind().to_string(),
     }
 }
 
-/// A template file's diagnostic (E056: the form cannot be filled), at `line` when known.
-fn template_report(path: &Path, source: String, message: &str, line: Option<usize>) -> FileReport {
+/// A template file's diagnostic (E056: the form cannot be filled), at `line` when known, with
+/// `help` saying what the broken template costs.
+pub(crate) fn template_report(
+    path: &Path,
+    source: String,
+    message: &str,
+    line: Option<usize>,
+    help: &str,
+) -> FileReport {
     let span = line.map(|l| {
         let start = source
             .split_inclusive('\n')
@@ -69,11 +77,58 @@ fn template_report(path: &Path, source: String, message: &str, line: Option<usiz
     FileReport {
         path: path.to_owned(),
         diagnostics: vec![
-            Diagnostic::new(Code::E056, message.to_owned(), span.or(Some(0..0)))
-                .with_help("fix the template; the proposals of its form get no PDF until then"),
+            Diagnostic::new(Code::E056, message.to_owned(), span.or(Some(0..0))).with_help(help),
         ],
         source,
     }
+}
+
+/// What a broken PDF template costs, said in its diagnostic's help.
+const PDF_HELP: &str = "fix the template; the proposals of its form get no PDF until then";
+
+/// The project's own templates ending in `suffix`, by their name under `templates/`: each with
+/// its path and text, or `None` for one leading outside the project (a symlink), which is not
+/// read and leaves no template of its name.
+pub(crate) type OwnTemplates = Vec<(String, Option<(std::path::PathBuf, String)>)>;
+
+/// Reads the project's own templates ending in `suffix` (see [`OwnTemplates`]), only when inside
+/// the project; one that leads out or cannot be read is reported (E056, with `help`).
+pub(crate) fn read_project_templates(
+    templates_dir: &Path,
+    suffix: &str,
+    help: &str,
+) -> (OwnTemplates, Vec<FileReport>) {
+    let mut reports: Vec<FileReport> = Vec::new();
+    let mut own: OwnTemplates = Vec::new();
+    let root = templates_dir.parent().and_then(|r| r.canonicalize().ok());
+    for (name, path) in project_templates(templates_dir, suffix) {
+        let inside = match (&root, path.canonicalize()) {
+            (Some(root), Ok(real)) => real.starts_with(root),
+            _ => false,
+        };
+        if !inside {
+            reports.push(template_report(
+                &path,
+                String::new(),
+                "the template leads outside the project folder (a symlink?) and is not read",
+                None,
+                help,
+            ));
+            own.push((name, None));
+            continue;
+        }
+        match crate::files::read_limited(&path, crate::files::TOML_LIMIT).map(String::from_utf8) {
+            Ok(Ok(text)) => own.push((name, Some((path, text)))),
+            _ => reports.push(template_report(
+                &path,
+                String::new(),
+                "the template cannot be read as UTF-8 text of at most 10 MB",
+                None,
+                help,
+            )),
+        }
+    }
+    (own, reports)
 }
 
 /// The template environment, loaded once per run and shared by every document.
@@ -113,38 +168,17 @@ impl Filler {
             .filter(|(name, _)| name.ends_with(".typ.j2"))
             .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
             .collect();
-        // The project's own templates: read only when inside the project (a symlink leading
-        // out is refused unread); a broken one is reported at its line and left out.
-        let mut reports: Vec<FileReport> = Vec::new();
-        let root = templates_dir.parent().and_then(|r| r.canonicalize().ok());
+        let (own, mut reports) = read_project_templates(templates_dir, ".typ.j2", PDF_HELP);
         let mut files: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
-        for (name, path) in project_templates(templates_dir) {
-            let inside = match (&root, path.canonicalize()) {
-                (Some(root), Ok(real)) => real.starts_with(root),
-                _ => false,
-            };
-            if !inside {
-                reports.push(template_report(
-                    &path,
-                    String::new(),
-                    "the template leads outside the project folder (a symlink?) and is not read",
-                    None,
-                ));
-                templates.remove(&name);
-                continue;
-            }
-            match crate::files::read_limited(&path, crate::files::TOML_LIMIT).map(String::from_utf8)
-            {
-                Ok(Ok(text)) => {
+        for (name, own) in own {
+            match own {
+                Some((path, text)) => {
                     templates.insert(name.clone(), text);
                     files.insert(name, path);
                 }
-                _ => reports.push(template_report(
-                    &path,
-                    String::new(),
-                    "the template cannot be read as UTF-8 text of at most 10 MB",
-                    None,
-                )),
+                None => {
+                    templates.remove(&name);
+                }
             }
         }
         for (name, text) in templates {
@@ -158,6 +192,7 @@ impl Filler {
                     text,
                     &format!("the template is not valid: {}", describe_error(&e)),
                     line,
+                    PDF_HELP,
                 ));
             }
         }

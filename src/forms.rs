@@ -1,7 +1,7 @@
 //! Forms as data: each form is a folder `templates/<name>/` holding `form.toml` (what the form
 //! prints: label, description, whether it has the amounts table, its sections with headings and
 //! whether they are required, its checkbox groups with options and rules) beside its template
-//! `form.typ.j2`.
+//! `form.typ.j2` and, optionally, its web page template `form.html.j2`.
 //!
 //! The bundled forms ship inside the binary ([`crate::bundle`]); a project adds a form, or
 //! replaces a bundled one, by putting a folder of the same shape under its own `templates/`, with
@@ -87,6 +87,12 @@ pub struct Form {
 }
 
 impl Form {
+    /// The form's web page template under `templates/`, e.g. `standard/form.html.j2` (a form
+    /// without one gets the generic page, see [`crate::export::html`]).
+    pub fn html_template(&self) -> String {
+        format!("{}/form.html.j2", self.name)
+    }
+
     /// The keys this form accepts under `[sections]`, for help messages.
     pub fn section_keys(&self) -> String {
         self.sections

@@ -4,7 +4,10 @@
 //! The arithmetic is exact (`rust_decimal`); nothing here rounds. Printing rounds once, through
 //! [`crate::number::round`].
 
+use std::ops::Range;
+
 use rust_decimal::Decimal;
+use toml::Spanned;
 
 use crate::number::sum_column;
 use crate::unit::Unit;
@@ -118,11 +121,85 @@ impl Zero {
     }
 }
 
+/// Where a figure came from: typed in the proposal, or read from a spreadsheet's cell.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Typed: the span of the value.
+    Typed(Range<usize>),
+    /// Read from a spreadsheet by a `from`.
+    Sheet {
+        /// The cell as messages name it, e.g. "drift.xlsx, Drift!D3" or "d.csv, B3".
+        cell: String,
+        /// The span of the `from` range that read it.
+        span: Range<usize>,
+    },
+}
+
+impl Origin {
+    /// Where a diagnostic about the figure points: the value, or the `from` range.
+    pub fn span(&self) -> Range<usize> {
+        match self {
+            Origin::Typed(span) | Origin::Sheet { span, .. } => span.clone(),
+        }
+    }
+
+    /// The spreadsheet cell, for a figure read from one.
+    pub fn cell(&self) -> Option<&str> {
+        match self {
+            Origin::Typed(_) => None,
+            Origin::Sheet { cell, .. } => Some(cell),
+        }
+    }
+}
+
+/// A figure written for the total row (`stated_totals`), checked against the computed one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatedFigure {
+    /// Index of the amount column.
+    pub column: usize,
+    /// The figure as written.
+    pub value: Decimal,
+    /// Its span.
+    pub span: Range<usize>,
+}
+
+/// How a ledger is written, for checks that point into the file: spans and declarations
+/// besides its figures.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LedgerSource {
+    /// The span of the id in `[tables.<id>]`.
+    pub key: Range<usize>,
+    /// The span of the table (its header).
+    pub span: Range<usize>,
+    /// The span of `prices`, if stated.
+    pub prices: Option<Range<usize>>,
+    /// `own_prices = true`: its price basis differs on purpose.
+    pub own_prices: bool,
+    /// `group_by` as written (trimmed), with its span.
+    pub group_by: Option<Spanned<Vec<String>>>,
+    /// The span of `total`, if the table has a total row.
+    pub total: Option<Range<usize>>,
+    /// `total_same_as = "table.label"`, trimmed, with its span.
+    pub total_same_as: Option<Spanned<String>>,
+    /// `stated_totals` with its span and its figures, if written.
+    pub stated_totals: Option<Spanned<Vec<StatedFigure>>>,
+}
+
 /// A leaf row of a ledger.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LedgerRow {
     /// Printed label (account number first, if any).
     pub label: String,
+    /// The label as written (trimmed, without the account), with its span; for a row read from
+    /// a spreadsheet, the span of the `from` range that read it.
+    pub name: Spanned<String>,
+    /// Where each entered or stated figure came from, one per amount column; `None` for a
+    /// figure computed or blank.
+    pub origins: Vec<Option<Origin>>,
+    /// The row's `group` as written (trimmed), with its span.
+    pub group: Option<Spanned<String>>,
+    /// `same_as = "table.label"`, trimmed, with its span.
+    pub same_as: Option<Spanned<String>>,
     /// The account number, if given.
     pub account: Option<AccountRef>,
     /// Text column values, in the order of the text columns.
@@ -143,8 +220,8 @@ pub enum Entry {
         /// 0 for the outermost level.
         depth: usize,
     },
-    /// A row of figures.
-    Row(LedgerRow),
+    /// A row of figures (boxed: a row carries its figures' origins and declarations).
+    Row(Box<LedgerRow>),
     /// A group's subtotal row.
     Subtotal {
         /// Printed label, e.g. "Dagtilbud i alt".
@@ -195,13 +272,15 @@ pub struct Ledger {
     pub zero: Option<Zero>,
     /// A chart of its figures, if asked for.
     pub chart: Option<LedgerChart>,
+    /// Where it is written and what it declares, for checks.
+    pub source: LedgerSource,
 }
 
 impl Ledger {
     /// The leaf rows, in print order.
     pub fn rows(&self) -> impl Iterator<Item = &LedgerRow> {
         self.entries.iter().filter_map(|e| match e {
-            Entry::Row(r) => Some(r),
+            Entry::Row(r) => Some(r.as_ref()),
             _ => None,
         })
     }

@@ -1,9 +1,16 @@
-//! The Markdown subset of section bodies, turned into Typst content built only from string literals.
+//! The Markdown subset of section bodies, turned into Typst content built only from string
+//! literals (for the PDF) or into escaped HTML (for the web pages), from one parse.
 //!
 //! Paragraphs, bullet and numbered lists, bold, italic and links are kept; anything else
-//! (headings, code, HTML) is printed as its plain text. User text never becomes Typst markup.
+//! (headings, code, HTML) is printed as its plain text. User text never becomes Typst markup or
+//! HTML.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+/// The one Markdown parser both outputs read a body with, so they keep the same subset.
+fn parse(markdown: &str) -> Parser<'_> {
+    Parser::new_ext(markdown, Options::empty())
+}
 
 /// Escapes text as a Typst string literal: `"…"` with `\` and `"` escaped.
 pub fn typst_string(text: &str) -> String {
@@ -45,7 +52,7 @@ pub const MAX_LIST_DEPTH: usize = 8;
 /// The deepest list nesting in a Markdown body.
 pub fn list_depth(markdown: &str) -> usize {
     let (mut depth, mut max) = (0usize, 0usize);
-    for event in Parser::new_ext(markdown, Options::empty()) {
+    for event in parse(markdown) {
         match event {
             Event::Start(Tag::List(_)) => {
                 depth += 1;
@@ -65,7 +72,7 @@ pub fn to_typst(markdown: &str) -> String {
     let mut lists: Vec<Option<u64>> = Vec::new();
     // Consecutive text is collected and written as one literal.
     let mut text = String::new();
-    for event in Parser::new_ext(markdown, Options::empty()) {
+    for event in parse(markdown) {
         if let Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) = &event {
             text.push_str(t);
             continue;
@@ -131,6 +138,93 @@ fn end(out: &mut String, lists: &mut Vec<Option<u64>>, tag: TagEnd) {
     }
 }
 
+/// Escapes text for HTML content and attribute values alike.
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a link target may become an `href`: a web or mail address, or one without a scheme
+/// (a relative link); anything else (`javascript:`, `data:`) prints as text only.
+fn safe_href(dest: &str) -> bool {
+    let dest = dest.trim();
+    let scheme_end = dest.find(':');
+    let path_start = dest.find(['/', '?', '#']);
+    match (scheme_end, path_start) {
+        (Some(colon), Some(path)) if path < colon => true,
+        (Some(colon), _) => {
+            let scheme = dest[..colon].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        (None, _) => true,
+    }
+}
+
+/// Converts a Markdown body to HTML: paragraphs, lists, emphasis, strong and links are kept;
+/// headings print as bold paragraphs; code and HTML print as their text, escaped.
+pub fn to_html(markdown: &str) -> String {
+    let mut out = String::new();
+    // Per open link: whether it became an anchor.
+    let mut links: Vec<bool> = Vec::new();
+    for event in parse(markdown) {
+        match event {
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                out.push_str(&html_escape(&t));
+            }
+            Event::SoftBreak => out.push('\n'),
+            Event::HardBreak => out.push_str("<br>\n"),
+            Event::Rule => out.push_str("<hr>\n"),
+            Event::Start(tag) => match tag {
+                Tag::Paragraph => out.push_str("<p>"),
+                Tag::Heading { .. } => out.push_str("<p><strong>"),
+                Tag::CodeBlock(_) | Tag::HtmlBlock => out.push_str("<p>"),
+                Tag::List(Some(1)) => out.push_str("<ol>\n"),
+                Tag::List(Some(n)) => out.push_str(&format!("<ol start=\"{n}\">\n")),
+                Tag::List(None) => out.push_str("<ul>\n"),
+                Tag::Item => out.push_str("<li>"),
+                Tag::Emphasis => out.push_str("<em>"),
+                Tag::Strong => out.push_str("<strong>"),
+                Tag::Link { dest_url, .. } => {
+                    let safe = safe_href(&dest_url);
+                    if safe {
+                        out.push_str(&format!("<a href=\"{}\">", html_escape(dest_url.trim())));
+                    }
+                    links.push(safe);
+                }
+                _ => {}
+            },
+            Event::End(tag) => match tag {
+                TagEnd::Paragraph | TagEnd::CodeBlock | TagEnd::HtmlBlock => {
+                    while out.ends_with('\n') {
+                        out.pop();
+                    }
+                    out.push_str("</p>\n");
+                }
+                TagEnd::Heading(_) => out.push_str("</strong></p>\n"),
+                TagEnd::List(true) => out.push_str("</ol>\n"),
+                TagEnd::List(false) => out.push_str("</ul>\n"),
+                TagEnd::Item => out.push_str("</li>\n"),
+                TagEnd::Emphasis => out.push_str("</em>"),
+                TagEnd::Strong => out.push_str("</strong>"),
+                TagEnd::Link if links.pop().unwrap_or(false) => out.push_str("</a>"),
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +268,48 @@ mod tests {
             out.contains(r##"#enum(start: 1, tight: false, [#"c"], )"##),
             "{out}"
         );
+    }
+
+    // Markup characters in user text are escaped, in content and attributes alike.
+    #[test]
+    fn html_text_is_escaped() {
+        assert_eq!(
+            html_escape(r#"<script>"a" & 'b'</script>"#),
+            "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;"
+        );
+    }
+
+    // Raw HTML in Markdown prints as text; the kept subset maps to elements.
+    #[test]
+    fn html_keeps_the_subset_and_escapes_html() {
+        let html = to_html(
+            "Et **fedt** og *kursivt* <b>ord</b> & mere.\n\n- a\n- [b](https://x.dk)\n\n3. c",
+        );
+        assert!(
+            html.starts_with("<p>Et <strong>fedt</strong> og <em>kursivt</em> &lt;b&gt;ord&lt;/b&gt; &amp; mere.</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<ul>\n<li>a</li>\n<li><a href=\"https://x.dk\">b</a></li>\n</ul>"),
+            "{html}"
+        );
+        assert!(html.contains("<ol start=\"3\">\n<li>c</li>"), "{html}");
+        let block = to_html("<script>alert(1)</script>");
+        assert!(!block.contains("<script"), "{block}");
+    }
+
+    // A link to a script or data address prints its text only.
+    #[test]
+    fn unsafe_links_are_text_in_html() {
+        let html = to_html("[klik](javascript:alert(1)) [mail](mailto:a@b.dk) [rel](side.html)");
+        assert!(!html.contains("javascript"), "{html}");
+        assert!(
+            html.contains("<a href=\"mailto:a@b.dk\">mail</a>"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"side.html\">rel</a>"), "{html}");
+        assert!(!safe_href("JavaScript:x"));
+        assert!(!safe_href("data:text/html,x"));
+        assert!(safe_href("https://kk.dk/a:b"));
     }
 }

@@ -105,15 +105,8 @@ pub fn resolve(model: &mut Proposal, proposal_path: &Path, root: &Path) -> Vec<D
             continue;
         }
         let shape = Shape::of(table);
-        if let Some(from) = table.from.clone() {
-            match read_range(&from, base, root) {
-                Ok(grid) => {
-                    let rows = table_rows(&grid, &from, &shape, &mut found);
-                    table.rows.extend(rows);
-                }
-                Err(d) => found.push(*d),
-            }
-        }
+        // The rows written here first: the rows a table's range adds carry the cells they
+        // came from as a `from` of their own, already read.
         for row in &mut table.rows {
             let Some(from) = row.get_ref().from.clone() else {
                 continue;
@@ -135,6 +128,15 @@ pub fn resolve(model: &mut Proposal, proposal_path: &Path, root: &Path) -> Vec<D
                 Ok(grid) => {
                     let amounts = row_amounts(&grid, &from, &shape, &mut found);
                     row.get_mut().amounts = amounts;
+                }
+                Err(d) => found.push(*d),
+            }
+        }
+        if let Some(from) = table.from.clone() {
+            match read_range(&from, base, root) {
+                Ok(grid) => {
+                    let rows = table_rows(&grid, &from, &shape, &mut found);
+                    table.rows.extend(rows);
                 }
                 Err(d) => found.push(*d),
             }
@@ -264,6 +266,20 @@ fn table_rows(
             .map(|c| Spanned::new(span.clone(), text_of(grid.at(r, c))))
             .collect();
         let amounts = figures(grid, from, shape, r, 1 + shape.text_columns, found);
+        // The row's figure cells, so each figure is named by its cell in later diagnostics.
+        let first = grid.origin.1 + 1 + shape.text_columns as u32;
+        let row = grid.origin.0 + r as u32;
+        let last = first + (shape.keys.len() as u32).saturating_sub(1);
+        let cells = Spanned::new(
+            from.span(),
+            SheetRange {
+                range: Spanned::new(
+                    span.clone(),
+                    format!("{}:{}", cell_name(row, first), cell_name(row, last)),
+                ),
+                ..from.get_ref().clone()
+            },
+        );
         rows.push(Spanned::new(
             span.clone(),
             Row {
@@ -275,7 +291,7 @@ fn table_rows(
                 group: None,
                 committee: None,
                 area: None,
-                from: None,
+                from: Some(cells),
                 same_as: None,
                 expense: None,
                 cells: Vec::new(),
@@ -519,17 +535,30 @@ fn cell_diagnostic(
 ) -> Diagnostic {
     let f = from.get_ref();
     let address = cell_name(grid.origin.0 + row as u32, grid.origin.1 + column as u32);
-    let place = match &f.sheet {
+    let place = place(f, &address);
+    Diagnostic::new(code, format!("{place} {what}"), Some(f.range.span()))
+        .with_label(format!("cell {address} of this range"))
+        .with_help(help.to_owned())
+}
+
+/// A cell of `from`'s file as messages name it: "drift.xlsx, Drift!D3", or "d.csv, B3".
+fn place(f: &SheetRange, address: &str) -> String {
+    match &f.sheet {
         Some(sheet) => format!(
             "{}, {}!{address}",
             f.file.get_ref().trim(),
             sheet.get_ref().trim()
         ),
         None => format!("{}, {address}", f.file.get_ref().trim()),
-    };
-    Diagnostic::new(code, format!("{place} {what}"), Some(f.range.span()))
-        .with_label(format!("cell {address} of this range"))
-        .with_help(help.to_owned())
+    }
+}
+
+/// The cell `offset` columns right of the top-left cell of `from`'s range, named as messages
+/// name it ("d.csv, C3"): where a row's figure of that figure column was read.
+pub fn cell_of(from: &SheetRange, offset: usize) -> Option<String> {
+    let ((row, column), _) = parse_range(from.range.get_ref())?;
+    let column = column.checked_add(u32::try_from(offset).ok()?)?;
+    Some(place(from, &cell_name(row, column)))
 }
 
 /// Reads the range `from` names, or says why it cannot be read.
@@ -848,6 +877,18 @@ mod tests {
         // Excel's last cell is XFD1048576; a column past it is no cell
         assert_eq!(parse_cell("XFD1048576"), Some((1_048_575, 16_383)));
         assert_eq!(parse_cell("XFE1"), None);
+        // a row's figure is named by the cell it was read from, past the range's first column
+        let from = SheetRange {
+            file: Spanned::new(0..0, "drift.xlsx".to_owned()),
+            sheet: Some(Spanned::new(0..0, "Drift".to_owned())),
+            range: Spanned::new(0..0, "C7:F7".to_owned()),
+        };
+        assert_eq!(cell_of(&from, 2).as_deref(), Some("drift.xlsx, Drift!E7"));
+        let csv = SheetRange {
+            sheet: None,
+            ..from
+        };
+        assert_eq!(cell_of(&csv, 0).as_deref(), Some("drift.xlsx, C7"));
         // a date cell is named as the date the spreadsheet shows
         assert_eq!(date_text(45_658.0), "2025-01-01");
         assert_eq!(date_text(45_658.5), "2025-01-01 12:00");

@@ -4,49 +4,21 @@
 //! says so (E093), and have a net of 0 in every year when the amendment is ticked budget-neutral
 //! (E094). A financing line with a plus is most likely a sign mistake (W016). That the stated net
 //! equals changes plus financing is the ledger's own check of its total row (E014).
+//!
+//! Everything is read from the checked proposal, so lines whose figures come from a spreadsheet
+//! are checked as typed ones; a diagnostic about such a figure points at the `from` that read it
+//! and names the cell.
 
 use std::ops::Range;
 
 use rust_decimal::Decimal;
-use toml::Spanned;
-use toml::de::{DeTable, DeValue};
 
 use super::Context;
+use super::cross_table::cell;
+use crate::checked::{CheckedProposal, Ledger, LedgerRow};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::forms::AmendmentRule;
-use crate::number::{format_amount, format_signed, parse_danish};
-
-/// The value of `key` in `table`.
-fn get<'a, 'b>(table: &'b DeTable<'a>, key: &str) -> Option<&'b Spanned<DeValue<'a>>> {
-    table.get(key)
-}
-
-/// A string value, trimmed.
-fn text<'b>(value: Option<&'b Spanned<DeValue<'_>>>) -> Option<&'b str> {
-    match value.map(Spanned::get_ref) {
-        Some(DeValue::String(s)) => Some(s.trim()),
-        _ => None,
-    }
-}
-
-/// An amount written as an integer or a Danish number string.
-fn amount(value: &DeValue<'_>) -> Option<Decimal> {
-    match value {
-        DeValue::Integer(i) => i.as_str().parse::<i64>().ok().map(Decimal::from),
-        DeValue::String(s) => parse_danish(s),
-        _ => None,
-    }
-}
-
-/// The amounts of an inline year table by year key, with their spans.
-fn amounts(value: Option<&Spanned<DeValue<'_>>>) -> Vec<(String, Decimal, Range<usize>)> {
-    let Some(DeValue::Table(t)) = value.map(Spanned::get_ref) else {
-        return Vec::new();
-    };
-    t.iter()
-        .filter_map(|(k, v)| amount(v.get_ref()).map(|a| (k.get_ref().to_string(), a, v.span())))
-        .collect()
-}
+use crate::number::{format_amount, format_signed};
 
 /// E090–E094 and W016 for a proposal whose form has an amendment rule.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
@@ -56,59 +28,44 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let Some(rule) = &proposal.form.amendment else {
         return Vec::new();
     };
-    let Some(doc) = cx.view.table() else {
-        return Vec::new();
+    let Some(written) = proposal
+        .places
+        .tables
+        .iter()
+        .find(|t| t.id.trim() == rule.table)
+    else {
+        return vec![missing_table(proposal, rule)];
     };
-    let tables = match get(doc, "tables").map(Spanned::get_ref) {
-        Some(DeValue::Table(t)) => Some(t),
-        _ => None,
+    let key = written.key.clone();
+    let ledger = proposal.written_ledgers.iter().find(|l| l.id == written.id);
+    let Some(ledger) = ledger.filter(|_| written.kind.get_ref() == "ledger") else {
+        return vec![
+            Diagnostic::new(
+                Code::E090,
+                format!(
+                    "the amendment's table `{}` must be a ledger of amounts per year",
+                    rule.table
+                ),
+                Some(written.kind.span()),
+            )
+            .with_help("write kind = \"ledger\" with years, and the changes and financing as rows"),
+        ];
     };
-    let Some((key, table)) = tables.and_then(|t| {
-        t.iter()
-            .find(|(k, _)| k.get_ref().trim() == rule.table)
-            .and_then(|(k, v)| match v.get_ref() {
-                DeValue::Table(table) => Some((k.span(), table)),
-                _ => None,
-            })
-    }) else {
-        return vec![missing_table(doc, rule, &proposal.form.name)];
-    };
-    let mut found = Vec::new();
-    if let Some(d) = shape(table, key.clone(), rule) {
-        found.push(d);
-        return found;
+    if let Some(d) = shape(ledger, key.clone(), rule) {
+        return vec![d];
     }
-    let years: Vec<String> = match get(table, "years").map(Spanned::get_ref) {
-        Some(DeValue::Array(list)) => list
-            .iter()
-            .filter_map(|y| match y.get_ref() {
-                DeValue::Integer(i) => Some(i.as_str().to_owned()),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    let rows: Vec<&DeTable<'_>> = match get(table, "rows").map(Spanned::get_ref) {
-        Some(DeValue::Array(list)) => list
-            .iter()
-            .filter_map(|r| match r.get_ref() {
-                DeValue::Table(row) => Some(row),
-                _ => None,
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
+    let mut found = Vec::new();
     let (mut changes, mut financing) = (0, 0);
-    for row in &rows {
-        let Some(group) = get(row, "group") else {
+    for row in ledger.rows() {
+        let Some(group) = &row.group else {
             continue;
         };
-        let name = text(Some(group)).unwrap_or_default();
+        let name = group.get_ref().as_str();
         if name == rule.changes {
             changes += 1;
         } else if name == rule.financing {
             financing += 1;
-            found.extend(financing_with_plus(row, rule));
+            found.extend(financing_with_plus(ledger, row, rule));
         } else {
             found.push(
                 Diagnostic::new(
@@ -153,9 +110,8 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             );
         }
     }
-    let stated = get(table, "stated_totals");
     if rule.stated_net {
-        found.extend(unstated_net(table, stated, &years, key.clone(), rule));
+        found.extend(unstated_net(ledger, key.clone(), rule));
     }
     if let Some((group, option)) = &rule.neutral
         && proposal
@@ -163,22 +119,19 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             .iter()
             .any(|g| &g.key == group && g.options.iter().any(|(o, t)| o == option && *t))
     {
-        let tick = tick_span(doc, group, option).unwrap_or(key.clone());
-        found.extend(not_neutral(&rows, stated, &years, tick, option));
+        let tick = tick_span(proposal, group, option).unwrap_or(key);
+        found.extend(not_neutral(ledger, tick, option));
     }
     found
 }
 
 /// E090 for a proposal without the rule's table, at the section that should place it (else at
 /// `form`).
-fn missing_table(doc: &DeTable<'_>, rule: &AmendmentRule, form: &str) -> Diagnostic {
-    let section =
-        rule.section
-            .as_deref()
-            .and_then(|s| match get(doc, "sections").map(Spanned::get_ref) {
-                Some(DeValue::Table(sections)) => get(sections, s).map(Spanned::span),
-                _ => None,
-            });
+fn missing_table(p: &CheckedProposal, rule: &AmendmentRule) -> Diagnostic {
+    let section = rule
+        .section
+        .as_deref()
+        .and_then(|s| p.places.sections.get(s).cloned());
     let place = match &rule.section {
         Some(s) => format!(
             " and place it in section `{s}` with {{ table = \"{}\" }}",
@@ -189,10 +142,10 @@ fn missing_table(doc: &DeTable<'_>, rule: &AmendmentRule, form: &str) -> Diagnos
     Diagnostic::new(
         Code::E090,
         format!(
-            "the form \"{form}\" needs the amendment's amounts in the table [tables.{}], which this file does not have",
-            rule.table
+            "the form \"{}\" needs the amendment's amounts in the table [tables.{}], which this file does not have",
+            p.form.name, rule.table
         ),
-        section.or_else(|| get(doc, "form").map(Spanned::span)),
+        Some(section.unwrap_or_else(|| p.places.form.clone())),
     )
     .with_help(format!(
         "add [tables.{}] with kind = \"ledger\", group_by = [\"group\"], total = \"Nettovirkning\" and rows with group = \"{}\" and group = \"{}\"{place}",
@@ -200,27 +153,12 @@ fn missing_table(doc: &DeTable<'_>, rule: &AmendmentRule, form: &str) -> Diagnos
     ))
 }
 
-/// E090 when the table is not a ledger grouped by `group` with a net row.
-fn shape(table: &DeTable<'_>, key: Range<usize>, rule: &AmendmentRule) -> Option<Diagnostic> {
-    let kind = get(table, "kind");
-    if text(kind) != Some("ledger") {
-        return Some(
-            Diagnostic::new(
-                Code::E090,
-                format!(
-                    "the amendment's table `{}` must be a ledger of amounts per year",
-                    rule.table
-                ),
-                Some(kind.map_or(key, Spanned::span)),
-            )
-            .with_help("write kind = \"ledger\" with years, and the changes and financing as rows"),
-        );
-    }
-    let group_by = get(table, "group_by");
-    let first = match group_by.map(Spanned::get_ref) {
-        Some(DeValue::Array(levels)) => text(levels.first()),
-        _ => None,
-    };
+/// E090 when the ledger is not grouped by `group` first or has no net row.
+fn shape(ledger: &Ledger, key: Range<usize>, rule: &AmendmentRule) -> Option<Diagnostic> {
+    let group_by = ledger.source.group_by.as_ref();
+    let first = group_by
+        .and_then(|g| g.get_ref().first())
+        .map(String::as_str);
     if first != Some("group") {
         return Some(
             Diagnostic::new(
@@ -229,7 +167,7 @@ fn shape(table: &DeTable<'_>, key: Range<usize>, rule: &AmendmentRule) -> Option
                     "the amendment's table `{}` must be grouped by `group` first, so the changes and the financing each get a subtotal",
                     rule.table
                 ),
-                Some(group_by.map_or(key.clone(), Spanned::span)),
+                Some(group_by.map_or(key.clone(), |g| g.span())),
             )
             .with_help(format!(
                 "write group_by = [\"group\"] and give each row group = \"{}\" or group = \"{}\"",
@@ -237,7 +175,7 @@ fn shape(table: &DeTable<'_>, key: Range<usize>, rule: &AmendmentRule) -> Option
             )),
         );
     }
-    if get(table, "total").is_none() {
+    if ledger.total_label.is_none() {
         return Some(
             Diagnostic::new(
                 Code::E090,
@@ -251,20 +189,26 @@ fn shape(table: &DeTable<'_>, key: Range<usize>, rule: &AmendmentRule) -> Option
     None
 }
 
-/// W016 for each year a financing line adds to the budget (a plus).
-fn financing_with_plus(row: &DeTable<'_>, rule: &AmendmentRule) -> Vec<Diagnostic> {
-    let label = text(get(row, "label")).unwrap_or_default();
-    amounts(get(row, "amounts"))
-        .into_iter()
+/// W016 for each figure of a financing line that adds to the budget (a plus).
+fn financing_with_plus(ledger: &Ledger, row: &LedgerRow, rule: &AmendmentRule) -> Vec<Diagnostic> {
+    let label = row.name.get_ref();
+    ledger
+        .columns
+        .iter()
+        .zip(&row.cells)
+        .zip(&row.origins)
+        .filter_map(|((column, value), origin)| Some((column, (*value)?, origin.as_ref()?)))
         .filter(|(_, a, _)| *a > Decimal::ZERO)
-        .map(|(year, a, span)| {
+        .map(|(column, a, origin)| {
             Diagnostic::new(
                 Code::W016,
                 format!(
-                    "the financing line \"{label}\" is {} in {year}: a plus is a merudgift or mindreindtægt, which costs money instead of paying for the changes",
-                    format_signed(a)
+                    "the financing line \"{label}\" is {} in {}{}: a plus is a merudgift or mindreindtægt, which costs money instead of paying for the changes",
+                    format_signed(a),
+                    column.key,
+                    cell(origin)
                 ),
-                Some(span),
+                Some(origin.span()),
             )
             .with_help(format!(
                 "write the figure with a minus if the line saves money or brings in income (financing is a mindreudgift or merindtægt); a line that costs money belongs under group = \"{}\"",
@@ -275,16 +219,11 @@ fn financing_with_plus(row: &DeTable<'_>, rule: &AmendmentRule) -> Vec<Diagnosti
 }
 
 /// E093 when the net is not stated, or not for every year of the table.
-fn unstated_net(
-    table: &DeTable<'_>,
-    stated: Option<&Spanned<DeValue<'_>>>,
-    years: &[String],
-    key: Range<usize>,
-    rule: &AmendmentRule,
-) -> Vec<Diagnostic> {
-    let net = text(get(table, "total")).unwrap_or("Nettovirkning");
+fn unstated_net(ledger: &Ledger, key: Range<usize>, rule: &AmendmentRule) -> Vec<Diagnostic> {
+    let net = ledger.total_label.as_deref().unwrap_or("Nettovirkning");
+    let years = ledger.year_columns();
     let help = "write the net effect per year as the amendment states it (changes plus financing); budgetnote checks it against the lines";
-    let Some(stated) = stated else {
+    let Some(stated) = &ledger.source.stated_totals else {
         return vec![
             Diagnostic::new(
                 Code::E093,
@@ -292,24 +231,27 @@ fn unstated_net(
                     "the amendment does not state its net effect: [tables.{}] has no stated_totals for \"{net}\"",
                     rule.table
                 ),
-                Some(get(table, "total").map_or(key, Spanned::span)),
+                Some(ledger.source.total.clone().unwrap_or(key)),
             )
-            .with_help(format!("add stated_totals = {{ {} }}: {help}", years.iter().map(|y| format!("{y} = …")).collect::<Vec<_>>().join(", "))),
+            .with_help(format!(
+                "add stated_totals = {{ {} }}: {help}",
+                years
+                    .iter()
+                    .map(|(_, y)| format!("{y} = …"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
         ];
     };
-    let written: Vec<String> = amounts(Some(stated))
-        .into_iter()
-        .map(|(y, _, _)| y)
+    let missing: Vec<String> = years
+        .iter()
+        .filter(|(i, _)| !stated.get_ref().iter().any(|s| s.column == *i))
+        .map(|(_, y)| y.to_string())
         .collect();
-    let missing: Vec<&String> = years.iter().filter(|y| !written.contains(y)).collect();
     if missing.is_empty() {
         return Vec::new();
     }
-    let list = missing
-        .iter()
-        .map(|y| y.as_str())
-        .collect::<Vec<_>>()
-        .join(", ");
+    let list = missing.join(", ");
     vec![
         Diagnostic::new(
             Code::E093,
@@ -321,39 +263,30 @@ fn unstated_net(
 }
 
 /// The span of the ticked option in `[checkboxes]`.
-fn tick_span(doc: &DeTable<'_>, group: &str, option: &str) -> Option<Range<usize>> {
-    let Some(DeValue::Table(boxes)) = get(doc, "checkboxes").map(Spanned::get_ref) else {
-        return None;
-    };
-    match get(boxes, group).map(Spanned::get_ref) {
-        Some(DeValue::Array(ticks)) => ticks
-            .iter()
-            .find(|t| text(Some(t)) == Some(option))
-            .map(Spanned::span),
-        _ => None,
-    }
+fn tick_span(p: &CheckedProposal, group: &str, option: &str) -> Option<Range<usize>> {
+    p.places
+        .ticks
+        .iter()
+        .find(|(g, o, _)| g == group && o.eq_ignore_ascii_case(option))
+        .map(|(_, _, span)| span.clone())
 }
 
 /// E094 for each year a budget-neutral amendment's net is not 0: the stated net where written
 /// (at the figure), else the sum of the lines (at the tick).
-fn not_neutral(
-    rows: &[&DeTable<'_>],
-    stated: Option<&Spanned<DeValue<'_>>>,
-    years: &[String],
-    tick: Range<usize>,
-    option: &str,
-) -> Vec<Diagnostic> {
-    let stated = amounts(stated);
+fn not_neutral(ledger: &Ledger, tick: Range<usize>, option: &str) -> Vec<Diagnostic> {
+    let stated = ledger
+        .source
+        .stated_totals
+        .as_ref()
+        .map_or(&[][..], |s| s.get_ref().as_slice());
     let mut found = Vec::new();
-    for year in years {
-        let (net, span) = match stated.iter().find(|(y, _, _)| y == year) {
-            Some((_, a, span)) => (*a, span.clone()),
+    for (i, year) in ledger.year_columns() {
+        let (net, span) = match stated.iter().find(|s| s.column == i) {
+            Some(s) => (s.value, s.span.clone()),
             None => {
-                let sum = rows
-                    .iter()
-                    .flat_map(|r| amounts(get(r, "amounts")))
-                    .filter(|(y, _, _)| y == year)
-                    .map(|(_, a, _)| a)
+                let sum = ledger
+                    .rows()
+                    .filter_map(|r| r.cells.get(i).copied().flatten())
                     .sum::<Decimal>();
                 (sum, tick.clone())
             }

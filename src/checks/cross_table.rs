@@ -1,74 +1,75 @@
 //! The same row in two tables (E065): a row whose label appears in two ledger tables of one
 //! proposal (an overview and a detail table, or one line repeated) must show the same amounts in
-//! the years both tables have; in tables of different units, the same figure at the precision
-//! the coarser table is written with ([`Unit::agrees`]). A published document whose two tables disagree
-//! is wrong in one of them; the error names both places.
-
-use std::collections::BTreeMap;
-use std::ops::Range;
-
-use rust_decimal::Decimal;
-use toml::de::{DeTable, DeValue};
+//! the columns both tables have; in tables of different units, the same figure at the precision
+//! the coarser table is written with ([`Unit::agrees`]). A published document whose two tables
+//! disagree is wrong in one of them; the error names both places. Figures read from a
+//! spreadsheet are compared as typed ones, and named by their cell.
 
 use super::Context;
-use crate::checked::Unit;
+use crate::checked::{CheckedProposal, Ledger, LedgerRow, Origin, Unit};
 use crate::diagnostic::{Code, Diagnostic, line_col};
 
-/// One ledger row as written: its table, unit, label (with its span) and amounts per year.
-struct Row {
+/// One ledger row with the figures written or read for it.
+struct Row<'a> {
     /// The table's id under `[tables]`.
-    table: String,
-    /// The table's unit as written ("1.000 kr.").
-    unit: String,
-    /// The row's label, trimmed.
-    label: String,
-    /// The span of the label's value.
-    span: Range<usize>,
-    /// Amounts per year that are written as numbers.
-    amounts: BTreeMap<String, Decimal>,
+    table: &'a str,
+    /// The table's unit.
+    unit: Unit,
+    /// The row.
+    row: &'a LedgerRow,
+    /// The figures written or read for it: column key, figure, origin.
+    amounts: Vec<(&'a str, rust_decimal::Decimal, &'a Origin)>,
 }
 
 /// E065 for each row that disagrees with a row of the same label in an earlier table.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
-    let Some(tables) = written_tables(cx) else {
+    let Some(p) = cx.proposal else {
         return Vec::new();
     };
-    let rows = rows(tables);
+    let rows = rows(p);
     let mut found = Vec::new();
     for (i, row) in rows.iter().enumerate() {
-        let Some((other, year, mine, theirs)) = rows[..i].iter().find_map(|earlier| {
-            let (Some(mine_unit), Some(their_unit)) =
-                (Unit::from_key(&row.unit), Unit::from_key(&earlier.unit))
-            else {
-                return None;
-            };
-            if earlier.table == row.table || earlier.label != row.label {
-                return None;
-            }
-            row.amounts.iter().find_map(|(year, mine)| {
-                earlier
-                    .amounts
-                    .get(year)
-                    .filter(|theirs| !mine_unit.agrees(*mine, their_unit, **theirs))
-                    .map(|theirs| (earlier, year, mine, theirs))
+        let Some((other, key, (mine, at), (theirs, there))) =
+            rows[..i].iter().find_map(|earlier| {
+                if earlier.table == row.table
+                    || earlier.row.name.get_ref() != row.row.name.get_ref()
+                {
+                    return None;
+                }
+                row.amounts.iter().find_map(|(key, mine, at)| {
+                    earlier
+                        .amounts
+                        .iter()
+                        .find(|(k, theirs, _)| {
+                            k == key && !row.unit.agrees(*mine, earlier.unit, *theirs)
+                        })
+                        .map(|(_, theirs, there)| (earlier, key, (mine, at), (theirs, there)))
+                })
             })
-        }) else {
+        else {
             continue;
         };
-        let (line, _) = line_col(cx.view.text, other.span.start);
+        let (line, _) = line_col(cx.view.text, other.row.name.span().start);
+        // A figure read from a spreadsheet is reported at the `from` that read it.
+        let span = match at.cell() {
+            Some(_) => at.span(),
+            None => row.row.name.span(),
+        };
         found.push(
             Diagnostic::new(
                 Code::E065,
                 format!(
-                    "the row \"{}\" is {} ({}) in {year} here, but {} ({}) in table `{}`",
-                    shorten(&row.label),
+                    "the row \"{}\" is {} ({}) in {key} here{}, but {} ({}) in table `{}`{}",
+                    shorten(row.row.name.get_ref()),
                     crate::number::format_amount(*mine, None),
-                    row.unit.trim(),
+                    row.unit.label(),
+                    cell(at),
                     crate::number::format_amount(*theirs, None),
-                    other.unit.trim(),
-                    other.table
+                    other.unit.label(),
+                    other.table,
+                    cell(there)
                 ),
-                Some(row.span.clone()),
+                Some(span),
             )
             .with_label(format!("the same row as line {line}"))
             .with_help(format!(
@@ -80,68 +81,34 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     found
 }
 
-/// The file's `[tables]` as written, if it has them.
-pub(super) fn written_tables<'a>(cx: &'a Context<'_>) -> Option<&'a DeTable<'a>> {
-    match cx.view.table()?.get("tables")?.get_ref() {
-        DeValue::Table(tables) => Some(tables),
-        _ => None,
-    }
+/// " (d.csv, B3)" for a figure read from a spreadsheet; nothing for a typed one.
+pub(super) fn cell(origin: &Origin) -> String {
+    origin
+        .cell()
+        .map_or_else(String::new, |c| format!(" ({c})"))
 }
 
-/// A string value of a written table, trimmed.
-pub(super) fn text(t: &DeTable<'_>, key: &str) -> Option<String> {
-    match t.get(key).map(|v| v.get_ref()) {
-        Some(DeValue::String(s)) => Some(s.trim().to_owned()),
-        _ => None,
-    }
-}
-
-/// The ledger rows of every table, in source order.
-fn rows(tables: &DeTable<'_>) -> Vec<Row> {
-    let mut found = Vec::new();
-    for (id, table) in tables {
-        let DeValue::Table(table) = table.get_ref() else {
-            continue;
-        };
-        if text(table, "kind").as_deref() != Some("ledger") {
-            continue;
-        }
-        let unit = text(table, "unit").unwrap_or_default();
-        let Some(DeValue::Array(list)) = table.get("rows").map(|v| v.get_ref()) else {
-            continue;
-        };
-        for row in list {
-            let DeValue::Table(row) = row.get_ref() else {
-                continue;
-            };
-            let (Some(label), Some(span)) =
-                (text(row, "label"), row.get("label").map(|v| v.span()))
-            else {
-                continue;
-            };
-            let mut amounts = BTreeMap::new();
-            if let Some(DeValue::Table(years)) = row.get("amounts").map(|v| v.get_ref()) {
-                for (year, value) in years {
-                    let amount = match value.get_ref() {
-                        DeValue::Integer(i) => i.as_str().parse::<i64>().ok().map(Decimal::from),
-                        DeValue::String(s) => crate::number::parse_danish(s),
-                        _ => None,
-                    };
-                    if let Some(amount) = amount {
-                        amounts.insert(year.get_ref().to_string(), amount);
-                    }
-                }
-            }
-            found.push(Row {
-                table: id.get_ref().to_string(),
-                unit: unit.clone(),
-                label,
-                span,
-                amounts,
-            });
-        }
-    }
-    found.sort_by_key(|r| r.span.start);
+/// The rows of every ledger of the proposal, placed or not, in source order.
+fn rows(p: &CheckedProposal) -> Vec<Row<'_>> {
+    let mut found: Vec<Row<'_>> = p
+        .written_ledgers
+        .iter()
+        .flat_map(|l: &Ledger| {
+            l.rows().map(move |row| Row {
+                table: &l.id,
+                unit: l.unit,
+                row,
+                amounts: l
+                    .columns
+                    .iter()
+                    .zip(&row.cells)
+                    .zip(&row.origins)
+                    .filter_map(|((c, v), o)| Some((c.key.as_str(), (*v)?, o.as_ref()?)))
+                    .collect(),
+            })
+        })
+        .collect();
+    found.sort_by_key(|r| r.row.name.span().start);
     found
 }
 

@@ -1,5 +1,6 @@
-//! Identity checks: one price basis per proposal (W007), and proposal ids unique across the files
-//! of one run (E040).
+//! Identity checks: one price basis per proposal (W007), read from the checked proposal, and
+//! proposal ids unique across the files of one run (E040), read from each file's top-level `id`
+//! before the files are checked.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -7,47 +8,30 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+use crate::checked::CheckedProposal;
 use crate::diagnostic::{Code, Diagnostic};
 
 /// A table that states amounts: what it is called, its price basis (with span), its own span.
-type Declared = (String, Option<(String, Range<usize>)>, Range<usize>);
+type Declared<'a> = (String, Option<(&'a str, Range<usize>)>, Range<usize>);
 
 /// W007 where a table's price basis differs from the proposal's first one, or a ledger has none
-/// while others have one; tables with `own_prices = true` are exempt.
-pub fn check_prices(view: &crate::source::SourceView<'_>) -> Vec<Diagnostic> {
-    let Some(root) = view.table() else {
-        return Vec::new();
-    };
-    let mut declared: Vec<Declared> = Vec::new();
-    if let Some(budget) = root.get("budget")
-        && let DeValue::Table(b) = budget.get_ref()
-    {
+/// while others have one; tables with `own_prices = true` are exempt. Every ledger under
+/// `[tables]` counts, placed or not.
+pub fn check_prices(p: &CheckedProposal) -> Vec<Diagnostic> {
+    let mut declared: Vec<Declared<'_>> = Vec::new();
+    if let Some(b) = &p.budget {
         declared.push((
             "the budget table".into(),
-            string(b, "prices"),
-            budget.span(),
+            Some((b.prices.as_str(), b.prices_span.clone())),
+            b.span.clone(),
         ));
     }
-    if let Some(tables) = root.get("tables")
-        && let DeValue::Table(tables) = tables.get_ref()
-    {
-        for (id, value) in tables {
-            let DeValue::Table(t) = value.get_ref() else {
-                continue;
-            };
-            let is_ledger = string(t, "kind").is_some_and(|(k, _)| k == "ledger");
-            let exempt = matches!(
-                t.get("own_prices").map(|v| v.get_ref()),
-                Some(DeValue::Boolean(true))
-            );
-            if is_ledger && !exempt {
-                declared.push((
-                    format!("table \"{}\"", id.get_ref()),
-                    string(t, "prices"),
-                    value.span(),
-                ));
-            }
-        }
+    for l in p.written_ledgers.iter().filter(|l| !l.source.own_prices) {
+        declared.push((
+            format!("table \"{}\"", l.id),
+            l.prices.as_deref().zip(l.source.prices.clone()),
+            l.source.span.clone(),
+        ));
     }
     declared.sort_by_key(|(_, _, span)| span.start);
     let Some((first_what, (basis, _))) = declared

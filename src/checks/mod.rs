@@ -158,7 +158,7 @@ pub const CHECKS: &[Check] = &[
         name: "one price basis per proposal",
         codes: &[Code::W007],
         needs: Needs::Proposal,
-        run: |cx| with_proposal(cx, |_| identity::check_prices(cx.view)),
+        run: |cx| with_proposal(cx, identity::check_prices),
     },
     Check {
         name: "the same figure in two tables, by label or declared with same_as",
@@ -166,7 +166,7 @@ pub const CHECKS: &[Check] = &[
         needs: Needs::Proposal,
         run: |cx| {
             let mut found = cross_table::check(cx);
-            found.extend(with_proposal(cx, |p| same_as::check(cx, p)));
+            found.extend(with_proposal(cx, same_as::check));
             found
         },
     },

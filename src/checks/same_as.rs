@@ -6,101 +6,80 @@
 
 use std::ops::Range;
 
-use toml::de::{DeTable, DeValue};
-
-use super::Context;
-use super::cross_table::{text, written_tables};
-use crate::checked::{Cells, CheckedProposal, Ledger};
+use super::cross_table::cell;
+use crate::checked::{Cells, CheckedProposal, Ledger, LedgerRow};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::number::format_amount;
 use crate::parse::did_you_mean;
 
-/// One declaration as written.
-struct Declaration {
+/// One declaration: the declaring table and row, and the reference with its span.
+struct Declaration<'a> {
     /// The declaring table's id.
-    table: String,
-    /// The declaring row's label, or `None` for the table's total row.
-    row: Option<String>,
+    table: &'a str,
+    /// The declaring row, or `None` for the table's total row.
+    row: Option<&'a LedgerRow>,
     /// The reference, `"table.label"`.
-    reference: String,
+    reference: &'a str,
     /// The reference's span.
     span: Range<usize>,
 }
 
-/// E065 and E069 for every `same_as` and `total_same_as` of the proposal.
-pub fn check(cx: &Context<'_>, p: &CheckedProposal) -> Vec<Diagnostic> {
-    let Some(tables) = written_tables(cx) else {
-        return Vec::new();
-    };
+/// E065 and E069 for every `same_as` and `total_same_as` of the proposal's placed ledgers.
+pub fn check(p: &CheckedProposal) -> Vec<Diagnostic> {
     let ledgers: Vec<&Ledger> = p.ledgers().collect();
     let mut found = Vec::new();
-    for d in declarations(tables) {
-        let Some(mine) = ledgers.iter().find(|l| l.id == d.table) else {
-            continue;
+    for (mine, d) in declarations(&ledgers) {
+        let own = match d.row {
+            Some(row) => &row.cells,
+            None => &mine.totals,
         };
-        let own = match &d.row {
-            Some(label) => mine.line(label),
-            None => Some(&mine.totals),
-        };
-        let Some(own) = own else { continue };
         match resolve(&ledgers, &d) {
-            Ok((theirs, cells)) => found.extend(compare(mine, own, theirs, cells, &d)),
+            Ok((theirs, cells, row)) => found.extend(compare(mine, own, theirs, cells, row, &d)),
             Err(e) => found.push(*e),
         }
     }
     found
 }
 
-/// The declarations under `[tables]`, with their spans.
-fn declarations(tables: &DeTable<'_>) -> Vec<Declaration> {
+/// The declarations of the placed ledgers, in source order.
+fn declarations<'a>(ledgers: &[&'a Ledger]) -> Vec<(&'a Ledger, Declaration<'a>)> {
     let mut found = Vec::new();
-    for (id, table) in tables {
-        let DeValue::Table(table) = table.get_ref() else {
-            continue;
-        };
-        if let (Some(reference), Some(value)) =
-            (text(table, "total_same_as"), table.get("total_same_as"))
-        {
-            found.push(Declaration {
-                table: id.get_ref().to_string(),
-                row: None,
-                reference,
-                span: value.span(),
-            });
+    for ledger in ledgers.iter().copied() {
+        if let Some(reference) = &ledger.source.total_same_as {
+            found.push((
+                ledger,
+                Declaration {
+                    table: &ledger.id,
+                    row: None,
+                    reference: reference.get_ref(),
+                    span: reference.span(),
+                },
+            ));
         }
-        let Some(DeValue::Array(rows)) = table.get("rows").map(|v| v.get_ref()) else {
-            continue;
-        };
-        for row in rows {
-            let DeValue::Table(row) = row.get_ref() else {
-                continue;
-            };
-            if let (Some(reference), Some(value), Some(label)) =
-                (text(row, "same_as"), row.get("same_as"), text(row, "label"))
-            {
-                let account = text(row, "account");
-                found.push(Declaration {
-                    table: id.get_ref().to_string(),
-                    row: Some(match account {
-                        Some(a) => format!("{a} {label}"),
-                        None => label,
-                    }),
-                    reference,
-                    span: value.span(),
-                });
+        for row in ledger.rows() {
+            if let Some(reference) = &row.same_as {
+                found.push((
+                    ledger,
+                    Declaration {
+                        table: &ledger.id,
+                        row: Some(row),
+                        reference: reference.get_ref(),
+                        span: reference.span(),
+                    },
+                ));
             }
         }
     }
-    found.sort_by_key(|d| d.span.start);
+    found.sort_by_key(|(_, d)| d.span.start);
     found
 }
 
-/// The ledger and figures a reference names, or E069.
+/// The ledger and figures a reference names (and the row, if a leaf row), or E069.
 fn resolve<'a>(
     ledgers: &[&'a Ledger],
     d: &Declaration,
-) -> Result<(&'a Ledger, &'a Cells), Box<Diagnostic>> {
-    let (table, label) = d.reference.split_once('.').unwrap_or((&d.reference, ""));
+) -> Result<(&'a Ledger, &'a Cells, Option<&'a LedgerRow>), Box<Diagnostic>> {
+    let (table, label) = d.reference.split_once('.').unwrap_or((d.reference, ""));
     let (table, label) = (table.trim(), label.trim());
     let Some(theirs) = ledgers.iter().find(|l| l.id == table) else {
         return Err(Box::new(Diagnostic::new(
@@ -121,8 +100,11 @@ fn resolve<'a>(
         ))));
     };
     match theirs.line(label) {
-        Some(cells) if !(theirs.id == d.table && d.row.as_deref() == Some(label)) => {
-            Ok((theirs, cells))
+        Some(cells)
+            if !(theirs.id == d.table && d.row.map(|r| r.label.as_str()) == Some(label)) =>
+        {
+            let row = theirs.rows().find(|r| std::ptr::eq(&r.cells, cells));
+            Ok((theirs, cells, row))
         }
         _ => Err(Box::new(
             Diagnostic::new(
@@ -138,14 +120,20 @@ fn resolve<'a>(
     }
 }
 
-/// E065 at the declaration for the first column both tables have whose figures differ.
+/// E065 at the declaration for the first column both tables have whose figures differ; a figure
+/// read from a spreadsheet is named by its cell.
 fn compare(
     mine: &Ledger,
     own: &Cells,
     theirs: &Ledger,
     cells: &Cells,
+    row: Option<&LedgerRow>,
     d: &Declaration,
 ) -> Option<Diagnostic> {
+    let place = |r: Option<&LedgerRow>, i: usize| {
+        r.and_then(|r| r.origins.get(i)?.as_ref())
+            .map_or_else(String::new, cell)
+    };
     for (i, column) in mine.columns.iter().enumerate() {
         if column.key.is_empty() || column.is_percent() {
             continue;
@@ -171,12 +159,14 @@ fn compare(
             Diagnostic::new(
                 Code::E065,
                 format!(
-                    "`same_as` says this is \"{}\" of table `{}`, but in {} it is {} here and {} there",
+                    "`same_as` says this is \"{}\" of table `{}`, but in {} it is {}{} here and {}{} there",
                     d.reference.split_once('.').map_or("", |(_, l)| l.trim()),
                     theirs.id,
                     column.header,
                     shown(a, mine),
-                    shown(b, theirs)
+                    place(d.row, i),
+                    shown(b, theirs),
+                    place(row, j)
                 ),
                 Some(d.span.clone()),
             )

@@ -699,7 +699,7 @@ fn render_one(
                 None => None,
             };
             if let (Some(catalogue), Some(_), true) = (&catalogue, &bytes, web) {
-                pages = html::catalogue(catalogue, path, target)?;
+                pages = html::catalogue(&project.root, catalogue, path, target)?;
             }
             if let Some(catalogue) = catalogue.filter(|_| bytes.is_some()) {
                 catalogue_info = Some((catalogue.title.clone(), catalogue.year));
@@ -718,7 +718,7 @@ fn render_one(
             test_panic(path);
             let bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
             if let (Some(p), Some(_), true) = (&checked.proposal, &bytes, web) {
-                pages = html::proposal(p, target, &output::absolute(path))?;
+                pages = html::proposal(&project.root, p, target, &output::absolute(path))?;
             }
             proposals.extend(checked.proposal.take().filter(|_| bytes.is_some()));
             reports.push(checked.report);

@@ -88,6 +88,8 @@ impl Validator<'_> {
             lines,
             nets,
             staff,
+            span: table.span(),
+            prices_span: t.prices.span(),
         })
     }
 

@@ -19,8 +19,8 @@ use toml::Spanned;
 use super::Validator;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::ledger::{
-    AmountColumn, Entry, Formula, Ledger, LedgerChart, LedgerColumn, LedgerRow, Zero, compute,
-    total_of,
+    AmountColumn, Entry, Formula, Ledger, LedgerChart, LedgerColumn, LedgerRow, LedgerSource,
+    Origin, StatedFigure, Zero, compute, total_of,
 };
 use crate::model::{self, Column, ColumnSpec, RawAmount};
 use crate::number::format_amount;
@@ -33,14 +33,7 @@ const MAX_DECIMALS: u32 = 3;
 const GROUP_KEYS: [&str; 4] = ["committee", "area", "expense", "group"];
 
 /// A figure written in the source that is checked against a computed one.
-struct Stated {
-    /// Index of the amount column.
-    column: usize,
-    /// The figure.
-    value: Decimal,
-    /// Its span.
-    span: Range<usize>,
-}
+type Stated = StatedFigure;
 
 /// A row as read, before it is placed in its groups.
 struct ReadRow {
@@ -159,6 +152,10 @@ impl Validator<'_> {
             Some(written) => self.stated_cells(written, &columns, decimals),
             None => Vec::new(),
         };
+        let stated_totals = t
+            .stated_totals
+            .as_ref()
+            .map(|written| Spanned::new(written.span(), stated.clone()));
         if let Some(grand) = &t.stated_grand_total {
             match row_total {
                 None => self.push(
@@ -210,6 +207,24 @@ impl Validator<'_> {
             decimals,
             zero,
             chart,
+            source: LedgerSource {
+                key: Range::default(),
+                span: Range::default(),
+                prices: t.prices.as_ref().map(Spanned::span),
+                own_prices: t.own_prices.as_ref().is_some_and(|o| *o.get_ref()),
+                group_by: t.group_by.as_ref().map(|g| {
+                    Spanned::new(
+                        g.span(),
+                        g.get_ref()
+                            .iter()
+                            .map(|l| l.get_ref().trim().to_owned())
+                            .collect(),
+                    )
+                }),
+                total: t.total.as_ref().map(Spanned::span),
+                total_same_as: t.total_same_as.as_ref().map(trimmed),
+                stated_totals,
+            },
         })
     }
 
@@ -683,9 +698,15 @@ impl Validator<'_> {
             );
         }
         let before = self.error_count();
-        let (mut cells, mut stated) = match &r.amounts {
-            Some(amounts) => self.ledger_cells(amounts, shape.columns, shape.decimals),
-            None => (vec![None; shape.columns.len()], Vec::new()),
+        let (mut cells, mut stated, origins) = match &r.amounts {
+            Some(amounts) => {
+                self.ledger_cells(amounts, shape.columns, shape.decimals, r.from.as_ref())
+            }
+            None => (
+                vec![None; shape.columns.len()],
+                Vec::new(),
+                vec![None; shape.columns.len()],
+            ),
         };
         if let Some(total) = &r.stated_total {
             match shape.row_total {
@@ -751,6 +772,10 @@ impl Validator<'_> {
         Some(ReadRow {
             row: LedgerRow {
                 label: text,
+                name: trimmed(label),
+                origins,
+                group: r.group.as_ref().map(trimmed),
+                same_as: r.same_as.as_ref().map(trimmed),
                 account: r.account.as_ref().map(super::tables::account_ref),
                 values: r
                     .values
@@ -765,15 +790,18 @@ impl Validator<'_> {
     }
 
     /// Amounts keyed by column key (or year): entered figures in place, figures written for
-    /// computed columns returned as stated ones to check.
+    /// computed columns returned as stated ones to check, and where each figure came from (the
+    /// cell of the spreadsheet for a row read by `from`).
     fn ledger_cells(
         &mut self,
         amounts: &Spanned<model::YearAmounts>,
         columns: &[AmountColumn],
         decimals: Option<u32>,
-    ) -> (crate::checked::Cells, Vec<Stated>) {
+        from: Option<&Spanned<model::SheetRange>>,
+    ) -> (crate::checked::Cells, Vec<Stated>, Vec<Option<Origin>>) {
         let mut cells = vec![None; columns.len()];
         let mut stated = Vec::new();
+        let mut origins = vec![None; columns.len()];
         for (key, raw) in amounts.get_ref() {
             let Some(i) = self.column_of(key, raw, columns) else {
                 continue;
@@ -781,6 +809,17 @@ impl Validator<'_> {
             let Some(value) = self.amount(raw) else {
                 continue;
             };
+            // A spreadsheet row holds the figure columns that are not computed, in order.
+            let offset = columns[..i].iter().filter(|c| c.formula.is_none()).count();
+            origins[i] = Some(
+                match from.and_then(|f| crate::sheets::cell_of(f.get_ref(), offset)) {
+                    Some(cell) => Origin::Sheet {
+                        cell,
+                        span: raw.span(),
+                    },
+                    None => Origin::Typed(raw.span()),
+                },
+            );
             let column = &columns[i];
             self.check_precision(value, raw.span(), column.decimals.or(decimals));
             if column.formula.is_some() {
@@ -793,7 +832,7 @@ impl Validator<'_> {
             }
             cells[i] = Some(value);
         }
-        (cells, stated)
+        (cells, stated, origins)
     }
 
     /// The column an amount's key names; E018 (or E013 for a year) if none.
@@ -931,7 +970,10 @@ impl Validator<'_> {
     ) {
         let level = path.len();
         if level == g.depth {
-            entries.extend(rows.into_iter().map(|r| Entry::Row(r.row.clone())));
+            entries.extend(
+                rows.into_iter()
+                    .map(|r| Entry::Row(Box::new(r.row.clone()))),
+            );
             return;
         }
         let mut names: Vec<&str> = Vec::new();
@@ -1242,6 +1284,11 @@ fn formula_key(spec: &ColumnSpec) -> Option<(&'static str, Range<usize>)> {
     ]
     .into_iter()
     .find_map(|(k, f)| f.as_ref().map(|f| (k, f.span())))
+}
+
+/// A text value trimmed, keeping its span.
+fn trimmed(value: &Spanned<String>) -> Spanned<String> {
+    Spanned::new(value.span(), value.get_ref().trim().to_owned())
 }
 
 /// "Outer/Inner" and "Outer / Inner" as one key.

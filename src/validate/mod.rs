@@ -11,7 +11,7 @@ mod request;
 mod sections;
 mod tables;
 
-use crate::checked::{Cells, CheckedProposal};
+use crate::checked::{Cells, CheckedProposal, Places, TableKey};
 use crate::diagnostic::{Code, Diagnostic};
 use std::sync::Arc;
 
@@ -122,6 +122,16 @@ pub fn validate(
     let optional =
         |field: &Option<Spanned<String>>| field.as_ref().map(|f| f.get_ref().trim().to_owned());
 
+    let mut written_ledgers: Vec<crate::checked::Ledger> = tables
+        .values()
+        .filter_map(|t| match t {
+            crate::checked::Table::Ledger(l) => Some(l.as_ref().clone()),
+            _ => None,
+        })
+        .collect();
+    written_ledgers.sort_by_key(|l| l.source.span.start);
+    let places = places(proposal, source);
+
     let has_errors = v.error_count() > 0;
     let budget_ok = budget.is_some() || proposal.budget.is_none();
     let checked = match form {
@@ -151,13 +161,53 @@ pub fn validate(
                 .iter()
                 .map(|a| a.get_ref().trim().to_owned())
                 .collect(),
+            written_ledgers,
+            places,
         }),
         _ => None,
     };
     (checked, v.diags)
 }
 
-/// Collects diagnostics while checking one proposal.
+/// Where the proposal writes its form, sections, ticks and tables, for checks that point there.
+fn places(proposal: &Proposal, source: &str) -> Places {
+    let ticks = proposal
+        .checkboxes
+        .iter()
+        .flat_map(|c| c.get_ref())
+        .flat_map(|(group, ticks)| {
+            ticks
+                .get_ref()
+                .iter()
+                .map(move |t| (group.clone(), t.get_ref().trim().to_owned(), t.span()))
+        })
+        .collect();
+    let mut tables: Vec<TableKey> = proposal
+        .tables
+        .iter()
+        .map(|(id, t)| TableKey {
+            id: id.clone(),
+            kind: Spanned::new(
+                t.get_ref().kind.span(),
+                t.get_ref().kind.get_ref().trim().to_owned(),
+            ),
+            key: tables::key_span(source, t.span(), id),
+        })
+        .collect();
+    tables.sort_by_key(|t| t.key.start);
+    Places {
+        form: proposal.form.span(),
+        sections: proposal
+            .sections
+            .get_ref()
+            .iter()
+            .map(|(key, body)| (key.clone(), body.span()))
+            .collect(),
+        ticks,
+        tables,
+    }
+}
+
 /// Reads one amount as written in `source`, with the same diagnostics a table's amount gets
 /// (E010 naming both readings of `2.800`, E011 for text that is no Danish number).
 pub fn spanned_amount(raw: &Spanned<RawAmount>, source: &str) -> Result<Decimal, Vec<Diagnostic>> {
@@ -199,6 +249,11 @@ fn year_not_in_table(year: i64, span: std::ops::Range<usize>, years: &[i64]) -> 
     ))
 }
 
+/// The years a proposal's `date` may be in: the workbook writer and the PDF's dates take these,
+/// and a year outside them is a typo.
+const DATE_YEARS: std::ops::RangeInclusive<u16> = 1900..=2100;
+
+/// Collects diagnostics while checking one proposal.
 struct Validator<'s> {
     /// Everything found so far.
     diags: Vec<Diagnostic>,
@@ -528,6 +583,27 @@ impl Validator<'_> {
     /// The date as (year, month, day).
     fn date(&mut self, value: &Spanned<toml::value::Datetime>) -> Option<(u16, u8, u8)> {
         match value.get_ref().date {
+            Some(d) if !DATE_YEARS.contains(&d.year) => {
+                self.push(
+                    Diagnostic::new(
+                        Code::E002,
+                        format!(
+                            "`date` is in the year {}, but must be in {} to {}",
+                            d.year,
+                            DATE_YEARS.start(),
+                            DATE_YEARS.end()
+                        ),
+                        Some(value.span()),
+                    )
+                    .with_label("outside the years a proposal can be dated")
+                    .with_help(
+                        "write the date of the proposal or meeting, e.g. date = 2025-06-12; \
+                         spreadsheets and PDFs cannot date a year this far off, which is most \
+                         likely a typo",
+                    ),
+                );
+                None
+            }
             Some(d) => Some((d.year, d.month, d.day)),
             None => {
                 self.push(

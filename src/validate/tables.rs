@@ -25,6 +25,8 @@ impl Validator<'_> {
             let checked = match t.kind.get_ref().trim() {
                 "ledger" => self.ledger(t, caption).map(|mut l| {
                     l.id = id.clone();
+                    l.source.span = table.span();
+                    l.source.key = key_span(self.source, table.span(), id);
                     Table::Ledger(Box::new(l))
                 }),
                 "text" => Some(Table::Text(self.text_table(t, caption))),
@@ -97,10 +99,67 @@ impl Validator<'_> {
     }
 }
 
+/// The span of the id in `[tables.<id>]` (or before `= { … }` of an inline table), given the
+/// table's span: its header, or its inline value.
+pub(super) fn key_span(
+    source: &str,
+    table: std::ops::Range<usize>,
+    id: &str,
+) -> std::ops::Range<usize> {
+    let found = match source.get(table.clone()) {
+        Some(header) if header.starts_with('[') => header.rfind(id).map(|i| table.start + i),
+        _ => source
+            .get(..table.start)
+            .and_then(|before| before.rfind(id)),
+    };
+    let Some(start) = found else {
+        return table;
+    };
+    let end = start + id.len();
+    // A quoted key's span holds its quotes.
+    let quoted = |q: char| {
+        source[..start].ends_with(q) && source.get(end..).is_some_and(|a| a.starts_with(q))
+    };
+    if quoted('"') || quoted('\'') {
+        start - 1..end + 1
+    } else {
+        start..end
+    }
+}
+
 /// An account number with the span of its TOML string, for the check against the chart.
 pub(crate) fn account_ref(account: &Spanned<String>) -> crate::checked::AccountRef {
     crate::checked::AccountRef {
         text: account.get_ref().trim().to_owned(),
         span: account.span(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::key_span;
+
+    // A table's key is found in its header, quoted or not, and before an inline table's `=`;
+    // where it cannot be found, the table's own span stands in.
+    #[test]
+    fn key_spans_point_at_the_id() {
+        let source = "[tables.beloeb]\nkind = \"ledger\"\n[tables.\"b c\"]\n[tables]\nx = { kind = \"text\" }\n";
+        let at = |text: &str| {
+            let start = source.find(text).unwrap();
+            start..start + text.len()
+        };
+        assert_eq!(
+            key_span(source, at("[tables.beloeb]"), "beloeb"),
+            at("beloeb")
+        );
+        assert_eq!(
+            key_span(source, at("[tables.\"b c\"]"), "b c"),
+            at("\"b c\"")
+        );
+        assert_eq!(
+            key_span(source, at("{ kind = \"text\" }"), "x"),
+            at("x = {").start..at("x = {").start + 1
+        );
+        assert_eq!(key_span(source, at("[tables]"), "zz"), at("[tables]"));
     }
 }

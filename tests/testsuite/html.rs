@@ -1,5 +1,6 @@
 //! HTML pages: every word and figure of the seeds (and of the PDFs of the newer fixtures) in
-//! order in the pages' text, user text escaped, same bytes every time, and a real browser
+//! order in the pages' text, user text escaped, same bytes every time, a project's own form
+//! (tests/forms/own-form) in its own page layout from its form.html.j2, and a real browser
 //! (headless Chromium with axe-core) finding no accessibility violation and no horizontal
 //! scrolling at phone and desktop width.
 
@@ -12,6 +13,11 @@ use budgetnote::checked::CheckedProposal;
 use budgetnote::export::html;
 
 use crate::common::{missing_in_order, pdf_text, root, seed_tokens, tokens};
+
+/// A proposal's page from the bundled page templates.
+fn page(p: &CheckedProposal) -> String {
+    html::Pages::bundled().proposal(p).expect("page")
+}
 
 /// A checked proposal of the project at the repository root.
 fn checked(path: &Path) -> CheckedProposal {
@@ -57,10 +63,12 @@ fn catalogue_pages(path: &Path) -> (String, Vec<(String, String)>) {
         .cloned()
         .zip(c.proposals.iter().map(|(_, p)| p))
         .collect();
-    let index = html::catalogue(&c, &pages);
+    let index = html::Pages::bundled()
+        .catalogue(&c, &pages)
+        .expect("index page");
     let proposals = pages
         .iter()
-        .map(|(href, p)| (href.clone(), html::proposal(p)))
+        .map(|(href, p)| (href.clone(), page(p)))
         .collect();
     (index, proposals)
 }
@@ -140,7 +148,7 @@ fn read_through(index: &str, pages: &[(String, String)]) -> String {
 /// Checks one seed against its bundled proposal's page; `deviations` are the seed's tokens the
 /// page deliberately does not have in that place, in seed order.
 fn check_seed(seed: &str, proposal: &str, deviations: &[&str]) {
-    let page = html::proposal(&checked(&root().join("proposals").join(proposal)));
+    let page = page(&checked(&root().join("proposals").join(proposal)));
     let seed = seed_tokens(seed);
     assert!(seed.len() > 300, "seed has {} tokens", seed.len());
     let missing = missing_in_order(&seed, &tokens(&html_text(&page)));
@@ -253,7 +261,7 @@ fn newer_fixtures_match_their_pdf_text() {
         let pdf = project.pdf(&p).expect("pdf");
         let expected = tokens(&pdf_text_without_footers(&pdf));
         assert!(expected.len() > 100, "{fixture}: {}", expected.len());
-        let missing = missing_in_order(&expected, &tokens(&html_text(&html::proposal(&p))));
+        let missing = missing_in_order(&expected, &tokens(&html_text(&page(&p))));
         assert_eq!(
             missing, deviations,
             "{fixture}: PDF words missing from the HTML"
@@ -305,7 +313,7 @@ fn user_text_is_escaped() {
         );
     let file = work.path().join("nasty.toml");
     std::fs::write(&file, text).unwrap();
-    let page = html::proposal(&checked(&file));
+    let page = page(&checked(&file));
     assert!(!page.contains("<script"), "{page}");
     assert!(!page.contains("<img"), "{page}");
     assert!(!page.contains("<b>"), "{page}");
@@ -332,10 +340,7 @@ fn user_text_is_escaped() {
 #[test]
 fn pages_are_semantic_and_script_free() {
     let (index, pages) = catalogue_pages(&root().join("proposals/katalog-med-forslag.toml"));
-    let mut all: Vec<String> = bundled()
-        .iter()
-        .map(|p| html::proposal(&checked(p)))
-        .collect();
+    let mut all: Vec<String> = bundled().iter().map(|p| page(&checked(p))).collect();
     all.push(index);
     all.extend(pages.into_iter().map(|(_, p)| p));
     let th_tag = regex::Regex::new("<th[ >]").unwrap();
@@ -374,8 +379,8 @@ fn pages_are_semantic_and_script_free() {
 #[test]
 fn pages_are_deterministic() {
     for p in bundled() {
-        let a = html::proposal(&checked(&p));
-        let b = html::proposal(&checked(&p));
+        let a = page(&checked(&p));
+        let b = page(&checked(&p));
         assert_eq!(a, b, "{}", p.display());
     }
     let path = root().join("proposals/katalog-med-forslag.toml");
@@ -410,7 +415,7 @@ fn write_pages(dir: &Path) -> Vec<String> {
     };
     for p in bundled() {
         let stem = p.file_stem().unwrap().to_string_lossy().into_owned();
-        write(&format!("{stem}.html"), &html::proposal(&checked(&p)));
+        write(&format!("{stem}.html"), &page(&checked(&p)));
     }
     for fixture in [
         "tests/tables/opfoelgning/proposal.toml",
@@ -420,9 +425,10 @@ fn write_pages(dir: &Path) -> Vec<String> {
         let name = fixture.split('/').nth(2).unwrap();
         let path = root().join(fixture);
         if path.is_file() {
-            write(&format!("{name}.html"), &html::proposal(&checked(&path)));
+            write(&format!("{name}.html"), &page(&checked(&path)));
         }
     }
+    write("own-form.html", &own_form_page(&own_project()).0);
     for (folder, catalogue) in [
         ("katalog", "proposals/katalog-med-forslag.toml"),
         ("savings", "tests/catalogues/savings/catalogue.toml"),
@@ -440,8 +446,8 @@ fn write_pages(dir: &Path) -> Vec<String> {
 const INSTALL: &str = "install them as .ci/run does: `apt-get install chromium` (Debian's \
     package, /usr/bin/chromium) and `npm ci` in tests/browser (node and npm from the system)";
 
-// In headless Chromium, every page (bundled proposals, the newer fixtures, both catalogue
-// indexes and their proposals) has no axe-core violation, loads its stylesheet, and does not
+// In headless Chromium, every page (bundled proposals, the newer fixtures, the project's own
+// form tests/forms/own-form, both catalogue indexes and their proposals) has no axe-core violation, loads its stylesheet, and does not
 // scroll horizontally at 375 px or 1280 px; screenshots of both widths are written (to
 // $BUDGETNOTE_SCREENSHOTS if set). Fails, never skips, when node or Chromium is missing.
 #[test]
@@ -571,4 +577,220 @@ fn render_writes_linked_pages_and_keeps_them_current() {
         out.join("flere-udsatte-borgere-i-beskaeftigelse.html")
             .is_file()
     );
+}
+
+/// The fixture project with its own form "tilskud" and its own page template.
+fn own_project() -> PathBuf {
+    root().join("tests/forms/own-form")
+}
+
+/// The page of the own-form fixture's proposal in the project at `project` (the fixture or a
+/// changed copy), with the diagnostics of the project's page templates.
+fn own_form_page(project: &Path) -> (String, Vec<budgetnote::diagnostic::FileReport>) {
+    let opened = Project::open(project).expect("project opens");
+    let checked = opened
+        .check_file(&project.join("proposals/ansoegning.toml"))
+        .expect("readable proposal");
+    assert!(
+        !checked.report.has_errors(),
+        "{:#?}",
+        checked.report.diagnostics
+    );
+    let p = checked.proposal.expect("checked proposal");
+    let (pages, reports) = html::Pages::load(&project.join("templates"));
+    (pages.proposal(&p).expect("page"), reports)
+}
+
+/// Fails unless every needle is in `text`, in this order.
+fn assert_in_order(text: &str, needles: &[&str]) {
+    let mut from = 0;
+    for needle in needles {
+        let at = text[from..]
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing after byte {from}: {text}"));
+        from += at + needle.len();
+    }
+}
+
+// A project's own form gets its own page from its form.html.j2: the form's name, the applicant
+// block with the ticked pool, each of the form's sections as a numbered part under the form's
+// own heading, the text table inside its part, and the closing line, in the page's one layout.
+#[test]
+fn own_form_page_has_its_own_sections_headings_and_layout() {
+    let (page, reports) = own_form_page(&own_project());
+    assert!(reports.is_empty(), "{reports:#?}");
+    let text = html_text(&page);
+    assert_in_order(
+        &text,
+        &[
+            "Tilskudsansøgning Værested for unge ledige",
+            "Ansøger Foreningen Fællesskab",
+            "Udvalg Socialudvalget",
+            "Dato 1. februar 2025",
+            "Pulje Socialpuljen",
+            "Del 1: Formål At give unge ledige et sted at mødes",
+            "Del 2: Målgruppe Unge mellem 18 og 29 år uden arbejde.",
+            "Del 3: Budget for projektet Projektet koster i alt 200.000 kr. om året.",
+            "Post Beløb Husleje 120.000 kr. Aktiviteter 80.000 kr.",
+            "Ansøgningen behandles af Socialudvalget.",
+        ],
+    );
+    // Its own structure: one part per filled section, labelled by its heading.
+    assert_eq!(page.matches("<section class=\"part\"").count(), 3, "{page}");
+    assert!(
+        page.contains("<h2 id=\"del-1\">Del 1: Formål</h2>"),
+        "{page}"
+    );
+    assert!(page.contains("aria-labelledby=\"del-3\""), "{page}");
+    assert!(page.contains("<th scope=\"col\">Post</th>"), "{page}");
+    // The shared layout: a Danish page with the stylesheet, one top heading, the footer.
+    assert!(page.starts_with("<!DOCTYPE html>\n<html lang=\"da\">"));
+    assert!(page.contains("<link rel=\"stylesheet\" href=\"budgetnote.css\">"));
+    assert_eq!(page.matches("<h1>").count(), 1);
+    assert!(page.contains("<footer>\n<p>T-2025-01"), "{page}");
+    // Not the generic page: the generic labels are not there.
+    assert!(!text.contains("Forslagsstiller"), "{text}");
+}
+
+// Without a form.html.j2, a project's own form gets the generic page from the layout's default
+// blocks: title, the header block with the generic labels, the pool's boxes, and every section
+// under the heading its form.toml gives.
+#[test]
+fn own_form_without_a_page_template_gets_the_generic_page() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::copy_dir(&own_project(), dir.path());
+    std::fs::remove_file(dir.path().join("templates/tilskud/form.html.j2")).unwrap();
+    let (page, reports) = own_form_page(dir.path());
+    assert!(reports.is_empty(), "{reports:#?}");
+    let text = html_text(&page);
+    assert_in_order(
+        &text,
+        &[
+            "Værested for unge ledige",
+            "Udvalg Socialudvalget Forslagsstiller Foreningen Fællesskab",
+            "Pulje Socialpuljen",
+            "Formål At give unge ledige",
+            "Målgruppe Unge mellem",
+            "Budget for projektet Projektet koster",
+        ],
+    );
+    assert!(page.contains("<h2>Målgruppe</h2>"), "{page}");
+    assert!(!text.contains("Del 1"), "{text}");
+    assert!(
+        page.contains("<span class=\"box ticked\" role=\"img\" aria-label=\"markeret\">"),
+        "{page}"
+    );
+}
+
+// `render --format html` of the fixture project writes the own form's page from its template.
+#[test]
+fn render_writes_the_own_forms_page() {
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::copy_dir(&own_project(), dir.path());
+    let out = crate::common::run_cli(dir.path(), &["render", "--format", "html"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page = std::fs::read_to_string(dir.path().join("out/ansoegning.html")).unwrap();
+    assert!(page.contains("Del 2: Målgruppe"), "{page}");
+    assert!(dir.path().join("out/budgetnote.css").is_file());
+}
+
+// A project's page template replaces the bundled one of the same path; one that does not parse
+// is reported at its line (E056) and `render --format html` fails that file (counted in the
+// summary and the exit code), naming the template.
+#[test]
+fn project_page_templates_replace_bundled_ones_and_broken_ones_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    std::fs::create_dir_all(dir.path().join("templates/standard")).unwrap();
+    std::fs::copy(
+        root().join("tests/good/minimal.toml"),
+        dir.path().join("proposals/minimal.toml"),
+    )
+    .unwrap();
+    let own = dir.path().join("templates/standard/form.html.j2");
+    std::fs::write(
+        &own,
+        "{% extends \"_page.html.j2\" %}\n{% block header %}<h1>Egen: {{ p.title }}</h1>\n{% endblock %}\n",
+    )
+    .unwrap();
+    let project = Project::open(dir.path()).expect("project opens");
+    let p = project
+        .check_file(&dir.path().join("proposals/minimal.toml"))
+        .unwrap()
+        .proposal
+        .expect("checked");
+    let (pages, reports) = html::Pages::load(&dir.path().join("templates"));
+    assert!(reports.is_empty(), "{reports:#?}");
+    let page = pages.proposal(&p).unwrap();
+    assert!(page.contains("<h1>Egen: Testforslag</h1>"), "{page}");
+    assert!(
+        page.contains("<h2>"),
+        "the sections block is the layout's: {page}"
+    );
+
+    std::fs::write(
+        &own,
+        "{% extends \"_page.html.j2\" %}\n{% block header %}\n{% if %}\n",
+    )
+    .unwrap();
+    let (_, reports) = html::Pages::load(&dir.path().join("templates"));
+    assert_eq!(reports.len(), 1, "{reports:#?}");
+    let d = &reports[0].diagnostics[0];
+    assert_eq!(d.code, budgetnote::diagnostic::Code::E056);
+    assert_eq!(reports[0].path, own);
+    let span = d.span.clone().expect("spanned");
+    assert_eq!(&reports[0].source[span], "{% if %}", "the broken line");
+    let out = crate::common::run_cli(dir.path(), &["render", "--format", "html"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("1 failed"), "{stderr}");
+    assert!(stderr.contains("form.html.j2"), "{stderr}");
+    assert!(!dir.path().join("out/minimal.html").exists());
+}
+
+// User text is a value, never a template: template syntax in a title and a Markdown body
+// prints as written.
+#[test]
+fn user_text_is_never_a_template() {
+    let work = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(root().join("tests/good/minimal.toml")).unwrap();
+    let text = base
+        .replace(
+            "title = \"Testforslag\"",
+            "title = '''{{ 7 * 7 }} {% raw %}'''",
+        )
+        .replace(
+            "resume = \"Resumé.\"",
+            "resume = '''{{ p.proposer }} {# x #}'''",
+        );
+    let file = work.path().join("template.toml");
+    std::fs::write(&file, text).unwrap();
+    let page = page(&checked(&file));
+    let shown = html_text(&page);
+    assert!(shown.contains("{{ 7 * 7 }} {% raw %}"), "{shown}");
+    assert!(shown.contains("{{ p.proposer }} {# x #}"), "{shown}");
+    assert!(!shown.contains("49"), "{shown}");
+}
+
+// Template fixtures: the page each case under tests/templates/ gets matches its reviewed
+// snapshot `page.snap` beside the case (the Typst the same case generates is `generated.snap`).
+#[test]
+fn pages_match_their_template_fixtures() {
+    let dirs = crate::common::case_dirs("templates");
+    assert!(dirs.len() >= 2);
+    for dir in dirs {
+        let page = page(&checked(&dir.join("proposal.toml")));
+        insta::with_settings!({
+            snapshot_path => dir.clone(),
+            prepend_module_to_snapshot => false,
+            omit_expression => true,
+        }, {
+            insta::assert_snapshot!("page", page);
+        });
+    }
 }

@@ -22,6 +22,7 @@ mod golden;
 mod html;
 mod init;
 mod new;
+mod one_model;
 mod output;
 pub mod pdf_positions;
 pub mod pdf_standards;

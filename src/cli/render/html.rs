@@ -1,6 +1,8 @@
 //! `render --format html`: a web page beside each proposal's PDF, an index beside each
 //! catalogue's annex with its proposals' pages, and the stylesheet `budgetnote.css` in every
 //! folder that holds a page (pages link it relatively, so a folder can be published as it is).
+//! The pages are filled from the project's page templates ([`html::Pages`]), loaded for each
+//! file rendered, so an edited template shows in the next run (and in `watch`).
 
 use std::path::{Component, Path, PathBuf};
 
@@ -16,14 +18,48 @@ pub const STYLESHEET: &str = "budgetnote.css";
 /// A file written, and the input that owns it in the manifest.
 pub type Written = (PathBuf, PathBuf);
 
-/// Writes a proposal's page at `target` (its PDF's path with `.html`) and the stylesheet.
+/// The page templates of the project at `root`; a mistake in one of its own fails the page (the
+/// diagnostics in a sentence each), so no page is printed from a template that was left out.
+fn load(root: &Path) -> Result<html::Pages, AppError> {
+    let (pages, reports) = html::Pages::load(&root.join("templates"));
+    if reports.is_empty() {
+        return Ok(pages);
+    }
+    let problems: Vec<String> = reports
+        .iter()
+        .flat_map(|r| {
+            r.diagnostics
+                .iter()
+                .map(move |d| format!("{}: {}", r.path.display(), d.message))
+        })
+        .collect();
+    Err(AppError(format!(
+        "the project's page templates have mistakes: {}",
+        problems.join("; ")
+    )))
+}
+
+/// Writes a proposal's page at `target` (its PDF's path with `.html`) and the stylesheet, from
+/// the page templates of the project at `root`.
 pub fn proposal(
+    root: &Path,
+    p: &CheckedProposal,
+    target: &Path,
+    owner: &Path,
+) -> Result<Vec<Written>, AppError> {
+    write_proposal(&load(root)?, p, target, owner)
+}
+
+/// [`proposal`] with the page templates loaded.
+fn write_proposal(
+    pages: &html::Pages,
     p: &CheckedProposal,
     target: &Path,
     owner: &Path,
 ) -> Result<Vec<Written>, AppError> {
     let page = target.with_extension("html");
-    output::write_atomic(&page, html::proposal(p).as_bytes())?;
+    let text = pages.proposal(p).map_err(AppError)?;
+    output::write_atomic(&page, text.as_bytes())?;
     let mut written = vec![(page, owner.to_owned())];
     written.extend(stylesheet(target, owner)?);
     Ok(written)
@@ -32,8 +68,9 @@ pub fn proposal(
 /// Writes a catalogue's index at `target` with `.html`, and each of its proposals' pages where
 /// the index links them: at the proposal file's place relative to the catalogue file, as a
 /// folder run mirrors them (a proposal outside the catalogue's folder is linked where its own
-/// render puts it, and not written here).
+/// render puts it, and not written here). The pages come from the project at `root`.
 pub fn catalogue(
+    root: &Path,
     c: &CheckedCatalogue,
     catalogue_path: &Path,
     target: &Path,
@@ -47,8 +84,10 @@ pub fn catalogue(
         .collect();
     let pages: Vec<(String, &CheckedProposal)> =
         links.iter().map(|(h, p, _)| (h.clone(), *p)).collect();
+    let templates = load(root)?;
     let index = target.with_extension("html");
-    output::write_atomic(&index, html::catalogue(c, &pages).as_bytes())?;
+    let text = templates.catalogue(c, &pages).map_err(AppError)?;
+    output::write_atomic(&index, text.as_bytes())?;
     let owner = output::absolute(catalogue_path);
     let mut written = vec![(index, owner.clone())];
     written.extend(stylesheet(target, &owner)?);
@@ -59,7 +98,7 @@ pub fn catalogue(
         if inside {
             let owner = output::absolute(file);
             let page_target = out_folder.join(link);
-            written.extend(proposal(p, &page_target, &owner)?);
+            written.extend(write_proposal(&templates, p, &page_target, &owner)?);
         }
     }
     Ok(written)
