@@ -20,22 +20,20 @@ pub const DOCUMENT_TEMPLATE: &str = "document.typ.j2";
 
 /// The project's own `*.typ.j2` files: `templates/X.typ.j2` and `templates/<form>/X.typ.j2`,
 /// named by their path under `templates/` (none when the folder does not exist).
-fn project_templates(dir: &Path) -> Vec<(String, std::path::PathBuf)> {
+fn project_templates(
+    sources: &dyn crate::sources::Sources,
+    dir: &Path,
+) -> Vec<(String, std::path::PathBuf)> {
     let mut found = Vec::new();
-    let entries = |d: &Path| -> Vec<std::path::PathBuf> {
-        std::fs::read_dir(d)
-            .map(|e| e.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-            .unwrap_or_default()
-    };
-    let is_template = |p: &Path| p.is_file() && p.to_string_lossy().ends_with(".typ.j2");
-    for path in entries(dir) {
+    let is_template = |p: &Path| sources.is_file(p) && p.to_string_lossy().ends_with(".typ.j2");
+    for path in sources.list(dir) {
         let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             continue;
         };
         if is_template(&path) {
             found.push((name, path));
-        } else if path.is_dir() {
-            for inner in entries(&path).into_iter().filter(|p| is_template(p)) {
+        } else if sources.is_dir(&path) {
+            for inner in sources.list(&path).into_iter().filter(|p| is_template(p)) {
                 if let Some(file) = inner.file_name() {
                     found.push((format!("{name}/{}", file.to_string_lossy()), inner));
                 }
@@ -86,6 +84,16 @@ impl Filler {
     /// Loads the bundled templates and every `*.typ.j2` of the project (in `templates_dir` and
     /// its form folders), the project's replacing bundled ones of the same path.
     pub fn load(templates_dir: &Path) -> Result<(Self, Vec<FileReport>), String> {
+        let root = templates_dir.parent().unwrap_or(Path::new("."));
+        Self::load_from(&crate::sources::WorkTree::new(root), templates_dir)
+    }
+
+    /// [`Self::load`], reading the project's templates (in `templates_dir`, under the root of
+    /// `sources`) from `sources`: the working tree or a git revision.
+    pub fn load_from(
+        sources: &dyn crate::sources::Sources,
+        templates_dir: &Path,
+    ) -> Result<(Self, Vec<FileReport>), String> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
@@ -116,28 +124,24 @@ impl Filler {
         // The project's own templates: read only when inside the project (a symlink leading
         // out is refused unread); a broken one is reported at its line and left out.
         let mut reports: Vec<FileReport> = Vec::new();
-        let root = templates_dir.parent().and_then(|r| r.canonicalize().ok());
         let mut files: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
-        for (name, path) in project_templates(templates_dir) {
-            let inside = match (&root, path.canonicalize()) {
-                (Some(root), Ok(real)) => real.starts_with(root),
-                _ => false,
-            };
-            if !inside {
-                reports.push(template_report(
-                    &path,
-                    String::new(),
-                    "the template leads outside the project folder (a symlink?) and is not read",
-                    None,
-                ));
-                templates.remove(&name);
-                continue;
-            }
-            match crate::files::read_limited(&path, crate::files::TOML_LIMIT).map(String::from_utf8)
+        for (name, path) in project_templates(sources, templates_dir) {
+            match sources
+                .read(&path, crate::files::TOML_LIMIT)
+                .map(String::from_utf8)
             {
                 Ok(Ok(text)) => {
                     templates.insert(name.clone(), text);
                     files.insert(name, path);
+                }
+                Err(crate::sources::SourceError::Outside) => {
+                    reports.push(template_report(
+                        &path,
+                        String::new(),
+                        "the template leads outside the project folder (a symlink?) and is not read",
+                        None,
+                    ));
+                    templates.remove(&name);
                 }
                 _ => reports.push(template_report(
                     &path,

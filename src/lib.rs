@@ -38,6 +38,7 @@ pub mod project;
 pub mod refusal;
 pub mod sheets;
 pub mod source;
+pub mod sources;
 pub mod typeset;
 pub mod unit;
 pub mod validate;
