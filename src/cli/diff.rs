@@ -133,7 +133,6 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             eprintln!("error: at {}:", side.side.label());
             print::app_error(&err.into_app_error());
         })?;
-        project.form_reports().iter().for_each(print::human);
         files
             .into_iter()
             .filter_map(|path| {
