@@ -111,14 +111,30 @@ impl Config {
         forms: &crate::forms::Forms,
         glyphs: &crate::checks::glyphs::Glyphs,
     ) -> Result<Self, SettingsError> {
+        Self::load_from(&crate::sources::WorkTree::new(root), forms, glyphs)
+    }
+
+    /// [`Self::load`], reading `budgetnote.toml` and the profile's logo from `sources` (the
+    /// working tree or a git revision).
+    pub fn load_from(
+        sources: &dyn crate::sources::Sources,
+        forms: &crate::forms::Forms,
+        glyphs: &crate::checks::glyphs::Glyphs,
+    ) -> Result<Self, SettingsError> {
+        use crate::sources::SourceError;
+        let root = sources.root();
         let path = root.join(FILE);
-        if !path.exists() {
-            return Ok(Self::default());
-        }
-        let source = crate::files::read_limited(&path, crate::files::TOML_LIMIT)
-            .map_err(|e| match e.diagnostic(&path, None) {
-                Some(d) => AppError(d.message),
-                None => AppError(format!("cannot read {}: {e}", path.display())),
+        let source = match sources.read(&path, crate::files::TOML_LIMIT) {
+            Err(SourceError::Missing) => return Ok(Self::default()),
+            other => other,
+        };
+        let source = source
+            .map_err(|e| match e {
+                SourceError::Read(e) => match e.diagnostic(&path, None) {
+                    Some(d) => AppError(d.message),
+                    None => AppError(format!("cannot read {}: {e}", path.display())),
+                },
+                other => AppError(format!("cannot read {}: {other}", path.display())),
             })
             .and_then(|bytes| {
                 String::from_utf8(bytes)
@@ -148,7 +164,7 @@ impl Config {
                 }
             }
             if let Some(logo) = &config.profile.logo {
-                match profile_logo(root, logo) {
+                match profile_logo(sources, logo) {
                     Ok(checked) => config.profile_logo = Some(checked),
                     Err(problem) => diagnostics.push(*problem),
                 }
@@ -324,7 +340,7 @@ impl Config {
 /// The profile's logo (path from the project root), checked like a proposal's: alt text (E035),
 /// a usable image inside the project (E036, E054), at the logo's line.
 fn profile_logo(
-    root: &Path,
+    sources: &dyn crate::sources::Sources,
     logo: &Spanned<crate::model::Logo>,
 ) -> Result<crate::checked::Logo, Box<Diagnostic>> {
     let written = logo.get_ref();
@@ -346,8 +362,9 @@ fn profile_logo(
                 )),
             )
         })?;
-    let vpath = crate::logo::check(root, &root.join(file)).map_err(|(code, why)| {
-        Box::new(Diagnostic::new(
+    let vpath =
+        crate::logo::check_in(sources, &sources.root().join(file)).map_err(|(code, why)| {
+            Box::new(Diagnostic::new(
             code,
             format!("the profile's logo \"{file}\" {why}"),
             Some(written.file.span()),
@@ -355,7 +372,7 @@ fn profile_logo(
         .with_help(
             "give the path, from the project root, of an SVG, PNG or JPEG image inside the project",
         ))
-    })?;
+        })?;
     Ok(crate::checked::Logo {
         file: vpath,
         alt,

@@ -2,9 +2,12 @@
 //! checked with the library (as `check` does) and compared figure by figure, total by total,
 //! checkbox by checkbox, heading by heading, and section text word by word.
 //!
-//! Proposals are paired by id, so a renamed file is followed; a file whose id cannot be read is
-//! paired by path. A proposal with errors at either side is reported with its diagnostics
-//! summarised, not compared.
+//! Each side is read entirely from its own source ([`crate::sources`]): a git revision's
+//! proposals with that revision's spreadsheets, logos, forms and profile (or the working tree's
+//! forms and profile, `--forms-from-worktree`). Proposals are paired by id, so a renamed file is
+//! followed; a file whose id cannot be read is paired by path. A proposal with errors at either
+//! side is reported with its diagnostics summarised, and the figures that could be read (typed or
+//! from a spreadsheet, per table and row label) are still compared.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -35,6 +38,27 @@ impl Side {
     }
 }
 
+/// Where both sides' forms, templates and profile (`budgetnote.toml`) were read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Forms {
+    /// Each side's own (the default).
+    #[serde(rename = "each side")]
+    EachSide,
+    /// The working tree's, for both sides (`--forms-from-worktree`).
+    #[serde(rename = "working tree")]
+    WorkingTree,
+}
+
+impl Forms {
+    /// The header's line saying where the forms came from.
+    fn line(self) -> &'static str {
+        match self {
+            Forms::EachSide => "forms and profile: each side's own",
+            Forms::WorkingTree => "forms and profile: the working tree's (--forms-from-worktree)",
+        }
+    }
+}
+
 /// The whole comparison.
 #[derive(Debug, Clone, Serialize)]
 pub struct Diff {
@@ -42,6 +66,8 @@ pub struct Diff {
     pub from: Side,
     /// The new side.
     pub to: Side,
+    /// Where both sides' forms and profile were read from.
+    pub forms: Forms,
     /// The proposals that differ, ordered by id.
     pub proposals: Vec<ProposalDiff>,
 }
@@ -67,7 +93,7 @@ pub struct Errors {
     pub first: Vec<String>,
 }
 
-/// A proposal's errors at either side (then it is not compared).
+/// A proposal's errors at either side (then only the figures as read are compared).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SideErrors {
     /// Errors at the old side.
@@ -172,7 +198,8 @@ pub struct ProposalDiff {
     pub path: String,
     /// Its file at the old side, when it was renamed.
     pub renamed_from: Option<String>,
-    /// Errors at either side; the proposal is then not compared.
+    /// Errors at either side; then only the figures as read (typed or from a spreadsheet) are
+    /// compared, as `figures`.
     pub errors: SideErrors,
     /// Changed fields (title, committees, proposer, …).
     pub fields: Vec<FieldChange>,
@@ -189,10 +216,11 @@ pub struct ProposalDiff {
 }
 
 impl ProposalDiff {
-    /// Whether nothing but the file's bytes changed (nothing the PDF shows).
+    /// Whether nothing but the file's bytes changed (nothing the PDF shows); the same errors at
+    /// both sides are no change.
     fn is_empty(&self) -> bool {
         self.renamed_from.is_none()
-            && self.errors == SideErrors::default()
+            && self.errors.from == self.errors.to
             && self.fields.is_empty()
             && self.figures.is_empty()
             && self.totals.is_empty()
@@ -215,6 +243,9 @@ pub struct Version {
     pub id: Option<String>,
     /// The checked proposal, or the errors that kept it from being checked.
     pub checked: Result<CheckedProposal, Errors>,
+    /// The figures as read (typed or from a spreadsheet), before validation; `None` when the
+    /// text could not be parsed.
+    read: Option<Vec<Figure>>,
 }
 
 /// A file that is not UTF-8 text, as a version with that error.
@@ -226,6 +257,7 @@ pub fn not_text(path: &Path) -> Version {
             count: 1,
             first: vec!["E001 the file is not UTF-8 text".into()],
         }),
+        read: None,
     }
 }
 
@@ -237,8 +269,10 @@ impl Version {
     /// is the file's path from the project root.
     pub fn check(project: &crate::project::Project, path: &Path, source: String) -> Self {
         let id = read_id(&source);
-        let checked = project.check_source(&project.root.join(path), source);
-        Self::new(path, id, checked)
+        let (checked, model) = project.check_source_and_model(&project.root.join(path), source);
+        let mut version = Self::new(path, id, checked);
+        version.read = model.as_ref().map(read_figures);
+        version
     }
 
     /// A version from a file's check: the proposal, or its errors summarised.
@@ -273,6 +307,7 @@ impl Version {
             path: path.to_owned(),
             id,
             checked,
+            read: None,
         }
     }
 
@@ -321,7 +356,16 @@ pub fn compare(from: Side, to: Side, old: Vec<Version>, new: Vec<Version>) -> Di
     Diff {
         from,
         to,
+        forms: Forms::EachSide,
         proposals,
+    }
+}
+
+impl Diff {
+    /// The comparison, saying where both sides' forms and profile were read from.
+    pub fn with_forms(mut self, forms: Forms) -> Self {
+        self.forms = forms;
+        self
     }
 }
 
@@ -369,6 +413,12 @@ fn proposal(key: &str, old: Option<&Version>, new: Option<&Version>) -> Option<P
         d.checkboxes = checkboxes(a, b);
         d.headings = headings(a, b);
         d.texts = texts(a, b);
+    } else if let (Some(Some(a)), Some(Some(b))) =
+        (old.map(|v| v.read.as_ref()), new.map(|v| v.read.as_ref()))
+    {
+        // A side with errors has no checked figures: the figures as read are compared instead
+        // (totals are not computed from a proposal with errors).
+        d.figures = changes(a.clone(), b.clone()).0;
     }
     Some(d)
 }
@@ -520,12 +570,101 @@ fn all_figures(p: &CheckedProposal) -> Vec<Figure> {
     out
 }
 
+/// The figures of a parsed proposal as read, typed or from a spreadsheet, before validation:
+/// the amounts table's lines, each ledger's labelled rows (by column key) and the request's
+/// parts. A figure that cannot be read as an amount is left out.
+fn read_figures(p: &crate::model::Proposal) -> Vec<Figure> {
+    use crate::model::{RawAmount, YearAmounts};
+    let value = |raw: &toml::Spanned<RawAmount>| crate::number::read_amount(raw.get_ref()).ok();
+    let unit_of = |written: Option<&str>| Unit::from_key(written.unwrap_or("1.000 kr."));
+    let mut out = Vec::new();
+    let mut push = |table: &str,
+                    caption: Option<String>,
+                    line: &str,
+                    unit: Option<Unit>,
+                    amounts: &YearAmounts| {
+        for (column, raw) in amounts {
+            if let Some(value) = value(raw) {
+                out.push(Figure {
+                    table: table.to_owned(),
+                    caption: caption.clone(),
+                    line: line.to_owned(),
+                    column: column.clone(),
+                    unit,
+                    unit_label: unit.map_or("", Unit::label).to_owned(),
+                    value,
+                    total: false,
+                });
+            }
+        }
+    };
+    if let Some(b) = &p.budget {
+        let b = b.get_ref();
+        let unit = unit_of(Some(b.unit.get_ref()));
+        if let Some(current) = &b.current {
+            push("budget", None, "Nuværende budget", unit, current.get_ref());
+        }
+        for line in &b.lines {
+            let line = line.get_ref();
+            let label = line
+                .label
+                .as_ref()
+                .map_or_else(|| line.kind.get_ref().clone(), |l| l.get_ref().clone());
+            push("budget", None, &label, unit, line.amounts.get_ref());
+        }
+    }
+    for (id, table) in &p.tables {
+        let table = table.get_ref();
+        if table.kind.get_ref().trim() != "ledger" {
+            continue;
+        }
+        let unit = unit_of(table.unit.as_ref().map(|u| u.get_ref().as_str()));
+        let caption = table.caption.as_ref().map(|c| c.get_ref().clone());
+        for row in &table.rows {
+            let row = row.get_ref();
+            if let (Some(label), Some(amounts)) = (&row.label, &row.amounts) {
+                push(
+                    id,
+                    caption.clone(),
+                    label.get_ref().trim(),
+                    unit,
+                    amounts.get_ref(),
+                );
+            }
+        }
+    }
+    if let Some(r) = &p.request {
+        let r = r.get_ref();
+        let unit = unit_of(Some(r.unit.get_ref()));
+        let mut amounts = YearAmounts::new();
+        let year = r.year.get_ref().to_string();
+        for part in &r.parts {
+            let part = part.get_ref();
+            amounts.clear();
+            amounts.insert(year.clone(), part.amount.clone());
+            push("request", None, part.label.get_ref(), unit, &amounts);
+        }
+        for (label, amount) in [("Alternativ", &r.alternative), ("I alt", &r.amount)] {
+            if let Some(amount) = amount {
+                amounts.clear();
+                amounts.insert(year.clone(), amount.clone());
+                push("request", None, label, unit, &amounts);
+            }
+        }
+    }
+    out
+}
+
 /// Changed figures and changed totals, the old figures converted exactly to the new unit.
 fn figures(a: &CheckedProposal, b: &CheckedProposal) -> (Vec<FigureChange>, Vec<FigureChange>) {
+    changes(all_figures(a), all_figures(b))
+}
+
+/// Changed figures and changed totals between two lists of figures, the old figures converted
+/// exactly to the new unit.
+fn changes(old: Vec<Figure>, new: Vec<Figure>) -> (Vec<FigureChange>, Vec<FigureChange>) {
     type Key = (String, String, String);
     let key = |f: &Figure| (f.table.clone(), f.line.clone(), f.column.clone());
-    let old: Vec<Figure> = all_figures(a);
-    let new: Vec<Figure> = all_figures(b);
     let old_by: BTreeMap<Key, &Figure> = old.iter().map(|f| (key(f), f)).collect();
     let new_keys: BTreeSet<Key> = new.iter().map(key).collect();
     let mut changes: Vec<(bool, FigureChange)> = Vec::new();
@@ -854,6 +993,14 @@ fn escape_md(text: &str) -> String {
     out
 }
 
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
+}
+
 /// A figure as printed: Danish format, "–" for none.
 fn amount(value: Option<Decimal>) -> String {
     value.map_or_else(|| "–".to_owned(), |v| format_amount(v, None))
@@ -901,7 +1048,12 @@ impl Diff {
 
     /// The diff as text for a terminal.
     pub fn human(&self) -> String {
-        let mut out = format!("diff {} → {}\n", self.from.label(), self.to.label());
+        let mut out = format!(
+            "diff {} → {}\n{}\n",
+            self.from.label(),
+            self.to.label(),
+            self.forms.line()
+        );
         if self.proposals.is_empty() {
             out.push_str("\nno proposal changed\n");
         }
@@ -924,7 +1076,7 @@ impl Diff {
             for (side, errors) in [(&self.from, &p.errors.from), (&self.to, &p.errors.to)] {
                 if let Some(e) = errors {
                     out.push_str(&format!(
-                        "  has {} error(s) at {}, not compared:\n",
+                        "  has {} error(s) at {}, only its figures compared:\n",
                         e.count,
                         side.label()
                     ));
@@ -1000,9 +1152,10 @@ impl Diff {
     /// The diff as Markdown for a pull-request comment.
     pub fn markdown(&self) -> String {
         let mut out = format!(
-            "## Budget proposals: {} → {}\n",
+            "## Budget proposals: {} → {}\n\n{}\n",
             escape_md(&self.from.label()),
-            escape_md(&self.to.label())
+            escape_md(&self.to.label()),
+            escape_md(&capitalised(self.forms.line()))
         );
         if self.proposals.is_empty() {
             out.push_str("\nNo proposal changed.\n");
@@ -1027,7 +1180,7 @@ impl Diff {
             for (side, errors) in [(&self.from, &p.errors.from), (&self.to, &p.errors.to)] {
                 if let Some(e) = errors {
                     out.push_str(&format!(
-                        "\n**{} error(s) at {}**, not compared:\n\n",
+                        "\n**{} error(s) at {}**, only its figures compared:\n\n",
                         e.count,
                         escape_md(&side.label())
                     ));

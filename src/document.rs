@@ -31,7 +31,8 @@ pub fn check_source(path: &Path, source: String) -> Checked {
 
 /// Reads a proposal's text into its spanned view once, parses and validates it against `forms`
 /// with the defaults of `profile`, runs every registered check (those that need the project only
-/// when `project` is given), and applies the file's acknowledgements.
+/// when `project` is given), and applies the file's acknowledgements. Spreadsheets are read from
+/// the working tree.
 pub fn check_source_with(
     path: &Path,
     source: String,
@@ -39,19 +40,35 @@ pub fn check_source_with(
     profile: &config::Profile,
     project: Option<&checks::ProjectData<'_>>,
 ) -> Checked {
+    let root = project.map_or_else(|| path.parent().unwrap_or(Path::new(".")), |p| p.root);
+    let sources = crate::sources::WorkTree::new(root);
+    check_source_in(path, source, forms, profile, project, &sources).0
+}
+
+/// [`check_source_with`], reading the spreadsheets the proposal names from `sources` (the
+/// working tree or a git revision); also returns the parsed model with its spreadsheet figures
+/// filled in, when the text could be parsed (even if validation then failed), so a caller can
+/// still see the figures of a proposal with errors.
+pub fn check_source_in(
+    path: &Path,
+    source: String,
+    forms: &forms::Forms,
+    profile: &config::Profile,
+    project: Option<&checks::ProjectData<'_>>,
+    sources: &dyn crate::sources::Sources,
+) -> (Checked, Option<model::Proposal>) {
     let view = source::SourceView::new(&source);
     let (mut model, mut diagnostics) = parse::parse_view::<model::Proposal>(&view);
     // Figures named by `from` are read from their spreadsheets before validation, so every
     // check applies to them as to typed ones; outside a project, files beside the proposal.
     if let Some(m) = model.as_mut() {
-        let root = project.map_or_else(|| path.parent().unwrap_or(Path::new(".")), |p| p.root);
-        diagnostics.extend(sheets::resolve(m, path, root));
+        diagnostics.extend(sheets::resolve_in(m, path, sources));
         if let Some(p) = project {
             committee_names(m, p.committees);
         }
     }
-    let proposal = model.and_then(|m| {
-        let (checked, more) = validate::validate(&m, &source, forms, profile);
+    let proposal = model.as_ref().and_then(|m| {
+        let (checked, more) = validate::validate(m, &source, forms, profile);
         diagnostics.extend(more);
         checked
     });
@@ -70,7 +87,7 @@ pub fn check_source_with(
     };
     report.sort();
     let proposal = if report.has_errors() { None } else { proposal };
-    Checked { report, proposal }
+    (Checked { report, proposal }, model)
 }
 
 /// A ledger row's committee written as a registered abbreviation ("BUU") prints as the
@@ -127,17 +144,50 @@ pub fn check_file(path: &Path) -> Result<Checked, AppError> {
 /// Reads a user's file as text; a file that is not UTF-8 (E001), not a regular file (E060) or
 /// larger than 10 MB (E061) is the user's error, reported for that file, not an I/O one.
 pub fn read_text(path: &Path) -> Result<Result<String, FileReport>, AppError> {
-    let bytes = match files::read_limited(path, files::TOML_LIMIT) {
+    let root = path.parent().unwrap_or(Path::new("."));
+    read_text_in(&crate::sources::WorkTree::new(root), path)
+}
+
+/// [`read_text`] from `sources`: the working tree reads a named file wherever it lies, a git
+/// revision reads its blob (its size checked before it is read, so a blob over 10 MB is E061).
+pub fn read_text_in(
+    sources: &dyn crate::sources::Sources,
+    path: &Path,
+) -> Result<Result<String, FileReport>, AppError> {
+    text_from(
+        path,
+        sources.read_named(path, files::TOML_LIMIT),
+        &sources.label(),
+    )
+}
+
+/// A file's bytes as read from a source (at `label`) as text, or the report of why they are not
+/// text (E001, E060, E061).
+pub fn text_from(
+    path: &Path,
+    read: Result<Vec<u8>, crate::sources::SourceError>,
+    label: &str,
+) -> Result<Result<String, FileReport>, AppError> {
+    let unreadable = |diagnostic: Option<diagnostic::Diagnostic>| {
+        Ok(Err(FileReport {
+            path: path.to_owned(),
+            source: String::new(),
+            diagnostics: diagnostic.into_iter().collect(),
+        }))
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
-        Err(files::ReadError::Io(e)) => {
+        Err(crate::sources::SourceError::Read(files::ReadError::Io(e))) => {
             return Err(AppError(format!("cannot read {}: {e}", path.display())));
         }
+        Err(crate::sources::SourceError::Read(err)) => {
+            return unreadable(err.diagnostic(path, None));
+        }
         Err(err) => {
-            return Ok(Err(FileReport {
-                path: path.to_owned(),
-                source: String::new(),
-                diagnostics: err.diagnostic(path, None).into_iter().collect(),
-            }));
+            return Err(AppError(format!(
+                "cannot read {} at {label}: {err}",
+                path.display()
+            )));
         }
     };
     match String::from_utf8(bytes) {

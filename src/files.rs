@@ -3,7 +3,8 @@
 //!
 //! Every user file (proposals, catalogues, the files a catalogue names, `budgetnote.toml`) is read
 //! through [`read_limited`], so a FIFO cannot make a run hang and a symlink to `/dev/zero` cannot
-//! exhaust memory.
+//! exhaust memory. The working tree's [`crate::sources::WorkTree`] reads every file through it;
+//! a git revision ([`crate::git::Snapshot`]) applies the same limits to its blobs.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -20,23 +20,22 @@ pub const DOCUMENT_TEMPLATE: &str = "document.typ.j2";
 
 /// The project's own template files ending in `suffix` (e.g. `.typ.j2`): `templates/X<suffix>`
 /// and `templates/<form>/X<suffix>`, named by their path under `templates/` (none when the
-/// folder does not exist).
-fn project_templates(dir: &Path, suffix: &str) -> Vec<(String, std::path::PathBuf)> {
+/// folder does not exist), listed through `sources` (the working tree or a git revision).
+fn project_templates(
+    sources: &dyn crate::sources::Sources,
+    dir: &Path,
+    suffix: &str,
+) -> Vec<(String, std::path::PathBuf)> {
     let mut found = Vec::new();
-    let entries = |d: &Path| -> Vec<std::path::PathBuf> {
-        std::fs::read_dir(d)
-            .map(|e| e.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-            .unwrap_or_default()
-    };
-    let is_template = |p: &Path| p.is_file() && p.to_string_lossy().ends_with(suffix);
-    for path in entries(dir) {
+    let is_template = |p: &Path| sources.is_file(p) && p.to_string_lossy().ends_with(suffix);
+    for path in sources.list(dir) {
         let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
             continue;
         };
         if is_template(&path) {
             found.push((name, path));
-        } else if path.is_dir() {
-            for inner in entries(&path).into_iter().filter(|p| is_template(p)) {
+        } else if sources.is_dir(&path) {
+            for inner in sources.list(&path).into_iter().filter(|p| is_template(p)) {
                 if let Some(file) = inner.file_name() {
                     found.push((format!("{name}/{}", file.to_string_lossy()), inner));
                 }
@@ -91,34 +90,33 @@ const PDF_HELP: &str = "fix the template; the proposals of its form get no PDF u
 /// read and leaves no template of its name.
 pub(crate) type OwnTemplates = Vec<(String, Option<(std::path::PathBuf, String)>)>;
 
-/// Reads the project's own templates ending in `suffix` (see [`OwnTemplates`]), only when inside
-/// the project; one that leads out or cannot be read is reported (E056, with `help`).
+/// Reads the project's own templates ending in `suffix` (see [`OwnTemplates`]) from `sources`,
+/// only when inside the project; one that leads out or cannot be read is reported (E056, with
+/// `help`).
 pub(crate) fn read_project_templates(
+    sources: &dyn crate::sources::Sources,
     templates_dir: &Path,
     suffix: &str,
     help: &str,
 ) -> (OwnTemplates, Vec<FileReport>) {
     let mut reports: Vec<FileReport> = Vec::new();
     let mut own: OwnTemplates = Vec::new();
-    let root = templates_dir.parent().and_then(|r| r.canonicalize().ok());
-    for (name, path) in project_templates(templates_dir, suffix) {
-        let inside = match (&root, path.canonicalize()) {
-            (Some(root), Ok(real)) => real.starts_with(root),
-            _ => false,
-        };
-        if !inside {
-            reports.push(template_report(
-                &path,
-                String::new(),
-                "the template leads outside the project folder (a symlink?) and is not read",
-                None,
-                help,
-            ));
-            own.push((name, None));
-            continue;
-        }
-        match crate::files::read_limited(&path, crate::files::TOML_LIMIT).map(String::from_utf8) {
+    for (name, path) in project_templates(sources, templates_dir, suffix) {
+        match sources
+            .read(&path, crate::files::TOML_LIMIT)
+            .map(String::from_utf8)
+        {
             Ok(Ok(text)) => own.push((name, Some((path, text)))),
+            Err(crate::sources::SourceError::Outside) => {
+                reports.push(template_report(
+                    &path,
+                    String::new(),
+                    "the template leads outside the project folder (a symlink?) and is not read",
+                    None,
+                    help,
+                ));
+                own.push((name, None));
+            }
             _ => reports.push(template_report(
                 &path,
                 String::new(),
@@ -141,6 +139,16 @@ impl Filler {
     /// Loads the bundled templates and every `*.typ.j2` of the project (in `templates_dir` and
     /// its form folders), the project's replacing bundled ones of the same path.
     pub fn load(templates_dir: &Path) -> Result<(Self, Vec<FileReport>), String> {
+        let root = templates_dir.parent().unwrap_or(Path::new("."));
+        Self::load_from(&crate::sources::WorkTree::new(root), templates_dir)
+    }
+
+    /// [`Self::load`], reading the project's templates (in `templates_dir`, under the root of
+    /// `sources`) from `sources`: the working tree or a git revision.
+    pub fn load_from(
+        sources: &dyn crate::sources::Sources,
+        templates_dir: &Path,
+    ) -> Result<(Self, Vec<FileReport>), String> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_keep_trailing_newline(true);
@@ -168,7 +176,8 @@ impl Filler {
             .filter(|(name, _)| name.ends_with(".typ.j2"))
             .map(|(name, text)| ((*name).to_owned(), (*text).to_owned()))
             .collect();
-        let (own, mut reports) = read_project_templates(templates_dir, ".typ.j2", PDF_HELP);
+        let (own, mut reports) =
+            read_project_templates(sources, templates_dir, ".typ.j2", PDF_HELP);
         let mut files: BTreeMap<String, std::path::PathBuf> = BTreeMap::new();
         for (name, own) in own {
             match own {

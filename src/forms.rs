@@ -224,25 +224,30 @@ impl Forms {
     /// replacing bundled ones of the same name; a description with mistakes is left out and its
     /// diagnostics returned.
     pub fn load(root: &Path, glyphs: &crate::checks::glyphs::Glyphs) -> (Forms, Vec<FileReport>) {
+        Self::load_from(&crate::sources::WorkTree::new(root), glyphs)
+    }
+
+    /// [`Self::load`], reading the project's forms from `sources` (the working tree or a git
+    /// revision).
+    pub fn load_from(
+        sources: &dyn crate::sources::Sources,
+        glyphs: &crate::checks::glyphs::Glyphs,
+    ) -> (Forms, Vec<FileReport>) {
         let mut forms = Forms::bundled().clone();
         let mut reports = Vec::new();
-        let mut dirs: Vec<PathBuf> = std::fs::read_dir(root.join("templates"))
-            .map(|entries| {
-                entries
-                    .filter_map(|e| e.ok())
-                    .map(|e| e.path())
-                    .filter(|p| p.join("form.toml").is_file())
-                    .collect()
-            })
-            .unwrap_or_default();
-        dirs.sort();
+        let dirs: Vec<PathBuf> = sources
+            .list(&sources.root().join("templates"))
+            .into_iter()
+            .filter(|p| sources.is_file(&p.join("form.toml")))
+            .collect();
         for dir in dirs {
             let file = dir.join("form.toml");
             let name = dir
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let source = match crate::files::read_limited(&file, crate::files::TOML_LIMIT)
+            let source = match sources
+                .read(&file, crate::files::TOML_LIMIT)
                 .map(String::from_utf8)
             {
                 Ok(Ok(text)) => text,
@@ -271,7 +276,7 @@ impl Forms {
             // A replacement of a bundled form may keep the bundled template.
             let bundled_template =
                 crate::bundle::template(&format!("{name}/form.typ.j2")).is_some();
-            if !dir.join("form.typ.j2").is_file() && !bundled_template {
+            if !sources.is_file(&dir.join("form.typ.j2")) && !bundled_template {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::E003,

@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::error::AppError;
+use crate::files;
+use crate::sources::{SourceError, Sources};
 
 /// The files of one side of a comparison: path from the project root → bytes.
 pub type Files = BTreeMap<PathBuf, Vec<u8>>;
@@ -81,12 +83,39 @@ impl Repo {
         self.revision(name).is_ok()
     }
 
-    /// The files of the project at `revision` whose path from the project root `wanted` accepts.
+    /// The files of the project at `revision` whose path from the project root `wanted` accepts;
+    /// a blob larger than `limit` is left out unread (its size is read first).
     pub fn files_at(
         &self,
         revision: &Revision,
+        limit: u64,
         wanted: impl Fn(&Path) -> bool,
     ) -> Result<Files, AppError> {
+        let snapshot = self.snapshot(revision)?;
+        let mut files = Files::new();
+        for relative in snapshot.files.keys() {
+            if !wanted(relative) {
+                continue;
+            }
+            match snapshot.read(&self.root.join(relative), limit) {
+                Ok(bytes) => {
+                    files.insert(relative.clone(), bytes);
+                }
+                Err(SourceError::Read(files::ReadError::Io(e))) => {
+                    return Err(git_error(
+                        &format!("cannot read {} at {}", relative.display(), revision.name),
+                        e,
+                    ));
+                }
+                Err(_) => {}
+            }
+        }
+        Ok(files)
+    }
+
+    /// The project's files at `revision` as a [`Sources`]: every read comes from that commit's
+    /// tree, never from the working tree.
+    pub fn snapshot(&self, revision: &Revision) -> Result<Snapshot, AppError> {
         let tree = self
             .repo
             .find_tree(revision.tree)
@@ -95,38 +124,52 @@ impl Repo {
             tree.traverse().breadthfirst.files().map_err(|e| {
                 git_error(&format!("cannot list the files of {}", revision.name), e)
             })?;
-        let mut files = Files::new();
+        let mut files = BTreeMap::new();
+        let mut dirs = std::collections::BTreeSet::new();
         for entry in entries {
-            if !entry.mode.is_blob() {
+            let kind = if entry.mode.is_blob() {
+                Kind::File
+            } else if entry.mode.is_link() {
+                Kind::Link
+            } else if entry.mode.is_tree() {
                 continue;
-            }
-            let Ok(full) = std::str::from_utf8(entry.filepath.as_ref()) else {
+            } else {
+                Kind::Other
+            };
+            // A name that is not UTF-8 is kept (as the bytes the file system would use), so a
+            // caller can report it instead of skipping it silently.
+            let Ok(full) = gix::path::from_byte_slice(entry.filepath.as_ref()) else {
                 continue;
             };
-            let Some(relative) = self.relative(full) else {
+            let Some(relative) = self.relative_path(full) else {
                 continue;
             };
-            let relative = PathBuf::from(relative);
-            if !wanted(&relative) {
-                continue;
+            let mut parent = relative.parent();
+            while let Some(dir) = parent {
+                dirs.insert(dir.to_owned());
+                parent = dir.parent();
             }
-            let blob = self.repo.find_blob(entry.oid).map_err(|e| {
-                git_error(
-                    &format!("cannot read {} at {}", relative.display(), revision.name),
-                    e,
-                )
-            })?;
-            files.insert(relative, blob.data.clone());
+            files.insert(relative, (entry.oid, kind));
         }
-        Ok(files)
+        Ok(Snapshot {
+            git_dir: self.repo.path().to_owned(),
+            root: self.root.clone(),
+            label: if revision.short == revision.name {
+                revision.name.clone()
+            } else {
+                format!("{} ({})", revision.name, revision.short)
+            },
+            files,
+            dirs,
+        })
     }
 
     /// A path of the repository relative to the project root, if it is inside the project.
-    fn relative<'a>(&self, full: &'a str) -> Option<&'a str> {
+    fn relative_path(&self, full: &Path) -> Option<PathBuf> {
         if self.prefix.is_empty() {
-            return Some(full);
+            return Some(full.to_owned());
         }
-        full.strip_prefix(self.prefix.as_str())?.strip_prefix('/')
+        full.strip_prefix(&self.prefix).ok().map(Path::to_owned)
     }
 
     /// The project root as given.
@@ -201,7 +244,7 @@ impl Stamper {
             .revision("HEAD")
             .map_err(|_| "the git repository has no commit yet".to_owned())?;
         let files = repo
-            .files_at(&head, |p| {
+            .files_at(&head, crate::files::TOML_LIMIT, |p| {
                 p.extension().is_some_and(|e| e == "toml") || shared_input(p)
             })
             .map_err(|e| e.to_string())?;
@@ -237,5 +280,155 @@ impl Stamper {
             changed: self.shared_changed || !same,
             in_footer: self.in_footer,
         }
+    }
+}
+
+/// What a tree entry of a revision is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// A file (a blob, executable or not).
+    File,
+    /// A symbolic link (not followed: a revision has no file system to resolve it in).
+    Link,
+    /// A submodule's commit.
+    Other,
+}
+
+/// The project's files at one git revision: a [`Sources`] reading blobs from the repository,
+/// each blob's size read (from its header) before its bytes, so a blob over the limit is refused
+/// unread, as the working tree refuses a file over it.
+pub struct Snapshot {
+    /// The repository's git folder (opened again on each thread that reads).
+    git_dir: PathBuf,
+    /// The project root as given.
+    root: PathBuf,
+    /// "HEAD~1 (3f2a9c1)".
+    label: String,
+    /// Every file of the project at the revision, by path from the project root.
+    files: BTreeMap<PathBuf, (gix::ObjectId, Kind)>,
+    /// Every folder of the project at the revision, by path from the project root.
+    dirs: std::collections::BTreeSet<PathBuf>,
+}
+
+thread_local! {
+    /// The repository opened on this thread, by git folder (a `gix::Repository` is not shared
+    /// between threads without gix's `parallel` feature).
+    static OPENED: std::cell::RefCell<Option<(PathBuf, gix::Repository)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+impl Snapshot {
+    /// `path` from the project root, by its names (a revision has no symlinks to resolve).
+    fn key(&self, path: &Path) -> Result<PathBuf, SourceError> {
+        crate::sources::lexical_relative(&self.root, path).ok_or(SourceError::Outside)
+    }
+
+    /// Runs `f` with the repository opened on this thread.
+    fn with_repo<T>(
+        &self,
+        f: impl FnOnce(&gix::Repository) -> Result<T, SourceError>,
+    ) -> Result<T, SourceError> {
+        OPENED.with(|opened| {
+            let mut opened = opened.borrow_mut();
+            if opened.as_ref().is_none_or(|(dir, _)| *dir != self.git_dir) {
+                let repo = gix::open(&self.git_dir)
+                    .map_err(|e| io_error(format!("cannot open the repository: {e}")))?;
+                *opened = Some((self.git_dir.clone(), repo));
+            }
+            match opened.as_ref() {
+                Some((_, repo)) => f(repo),
+                None => Err(io_error("cannot open the repository".to_owned())),
+            }
+        })
+    }
+}
+
+/// An I/O error of the repository as a read error.
+fn io_error(message: String) -> SourceError {
+    SourceError::Read(files::ReadError::Io(std::io::Error::other(message)))
+}
+
+impl Sources for Snapshot {
+    fn root(&self) -> &Path {
+        &self.root
+    }
+
+    fn label(&self) -> String {
+        self.label.clone()
+    }
+
+    fn read(&self, path: &Path, limit: u64) -> Result<Vec<u8>, SourceError> {
+        let key = self.key(path)?;
+        let Some((oid, kind)) = self.files.get(&key) else {
+            return Err(if self.dirs.contains(&key) || key.as_os_str().is_empty() {
+                SourceError::Read(files::ReadError::NotRegular("a folder"))
+            } else {
+                SourceError::Missing
+            });
+        };
+        match kind {
+            Kind::File => {}
+            Kind::Link => {
+                return Err(SourceError::Read(files::ReadError::NotRegular(
+                    "a symbolic link",
+                )));
+            }
+            Kind::Other => {
+                return Err(SourceError::Read(files::ReadError::NotRegular(
+                    "a submodule",
+                )));
+            }
+        }
+        let oid = *oid;
+        self.with_repo(|repo| {
+            // The size first: a blob over the limit is never decompressed into memory.
+            let header = repo
+                .find_header(oid)
+                .map_err(|e| io_error(format!("cannot read {}: {e}", key.display())))?;
+            if header.size() > limit {
+                return Err(SourceError::Read(files::ReadError::TooLarge { limit }));
+            }
+            let blob = repo
+                .find_blob(oid)
+                .map_err(|e| io_error(format!("cannot read {}: {e}", key.display())))?;
+            Ok(blob.data.clone())
+        })
+    }
+
+    fn list(&self, path: &Path) -> Vec<PathBuf> {
+        let Ok(dir) = self.key(path) else {
+            return Vec::new();
+        };
+        let children = |p: &&PathBuf| p.parent() == Some(dir.as_path());
+        let mut found: Vec<PathBuf> = self
+            .files
+            .keys()
+            .filter(children)
+            .chain(self.dirs.iter().filter(children))
+            .filter_map(|p| p.file_name().map(|name| path.join(name)))
+            .collect();
+        found.sort();
+        found
+    }
+
+    fn is_file(&self, path: &Path) -> bool {
+        self.key(path)
+            .is_ok_and(|k| matches!(self.files.get(&k), Some((_, Kind::File))))
+    }
+
+    fn is_dir(&self, path: &Path) -> bool {
+        self.key(path)
+            .is_ok_and(|k| k.as_os_str().is_empty() || self.dirs.contains(&k))
+    }
+
+    fn relative(&self, path: &Path) -> Result<Vec<String>, SourceError> {
+        let key = self.key(path)?;
+        if !self.files.contains_key(&key) {
+            return Err(SourceError::Missing);
+        }
+        key.components()
+            .map(|c| c.as_os_str().to_str().map(str::to_owned))
+            .collect::<Option<_>>()
+            .ok_or(SourceError::Missing)
     }
 }

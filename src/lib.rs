@@ -39,6 +39,7 @@ pub mod refusal;
 pub mod schema;
 pub mod sheets;
 pub mod source;
+pub mod sources;
 pub mod typeset;
 pub mod unit;
 pub mod validate;

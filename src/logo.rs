@@ -23,36 +23,37 @@ pub type Problem = (Code, String);
 
 /// The logo at `file` (inside `root`) as the root-relative path typst reads ("/logos/x.svg").
 pub fn check(root: &Path, file: &Path) -> Result<String, Problem> {
+    check_in(&crate::sources::WorkTree::new(root), file)
+}
+
+/// [`check`], reading the logo from `sources` (the working tree or a git revision).
+pub fn check_in(sources: &dyn crate::sources::Sources, file: &Path) -> Result<String, Problem> {
+    use crate::sources::SourceError;
     let unusable = |why: &str| (Code::E036, why.to_owned());
-    let root = root
-        .canonicalize()
-        .map_err(|_| unusable("cannot be checked: the project folder is unreadable"))?;
-    let real = file
-        .canonicalize()
-        .map_err(|_| unusable("does not exist"))?;
     // Confined first: a file outside the project is never opened.
-    let relative = real
-        .strip_prefix(&root)
-        .map_err(|_| unusable("is outside the project folder"))?;
-    let parts: Vec<&str> = relative
-        .components()
-        .map(|c| c.as_os_str().to_str())
-        .collect::<Option<_>>()
-        .ok_or_else(|| unusable("has a name that is not UTF-8"))?;
-    let data = read_bounded(&real)?;
+    let parts = sources.relative(file).map_err(|e| match e {
+        SourceError::Outside => unusable("is outside the project folder"),
+        _ if sources.is_file(file) => unusable("has a name that is not UTF-8"),
+        _ => unusable("does not exist"),
+    })?;
+    let data = sources.read(file, MAX_BYTES).map_err(|e| match e {
+        SourceError::Missing => unusable("does not exist"),
+        SourceError::Outside => unusable("is outside the project folder"),
+        SourceError::Read(e) => read_problem(e),
+    })?;
     decode(data)?;
     Ok(format!("/{}", parts.join("/")))
 }
 
-/// Reads the logo: a regular file (never a FIFO or device) of at most [`MAX_BYTES`].
-fn read_bounded(path: &Path) -> Result<Vec<u8>, Problem> {
-    crate::files::read_limited(path, MAX_BYTES).map_err(|e| match e {
+/// A logo that could not be read: too large (E054), not a file, or unreadable (E036).
+fn read_problem(e: crate::files::ReadError) -> Problem {
+    match e {
         crate::files::ReadError::TooLarge { .. } => {
             too_large("is larger than 5 MB; a logo may be at most 5 MB")
         }
         crate::files::ReadError::NotRegular(kind) => (Code::E036, format!("is {kind}, not a file")),
         crate::files::ReadError::Io(e) => (Code::E036, format!("cannot be read: {e}")),
-    })
+    }
 }
 
 /// Decodes the image as typst will, after checking that its pixels fit in [`MAX_PIXELS`].

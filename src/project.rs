@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use crate::checked::CheckedProposal;
 use crate::diagnostic::{self, FileReport};
-use crate::document::{Checked, check_source_with, read_text};
+use crate::document::{Checked, check_source_in, read_text_in};
 use crate::error::AppError;
+use crate::sources::{Sources, WorkTree};
 use crate::{
     accounts, annex, cache, catalogue, checked, checks, config, fill, forms, git, logo, markdown,
     refusal, typeset,
@@ -37,6 +38,8 @@ pub struct Project {
     logos: std::sync::Mutex<std::collections::HashMap<PathBuf, Result<String, logo::Problem>>>,
     /// The git revision `render --stamp` prints in every proposal checked from now on.
     stamper: Option<git::Stamper>,
+    /// Where proposals, catalogues, their spreadsheets and logos are read from.
+    documents: Arc<dyn Sources>,
 }
 
 impl Project {
@@ -48,15 +51,32 @@ impl Project {
     /// [`Self::open`], keeping the diagnostics of a `budgetnote.toml` with problems as a report,
     /// so that `check --format json|github` can print them like a proposal's.
     pub fn open_or_report(root: &Path) -> Result<Self, config::SettingsError> {
+        let tree: Arc<dyn Sources> = Arc::new(WorkTree::new(root));
+        Self::open_with(tree.clone(), tree)
+    }
+
+    /// Opens a project whose proposals, catalogues, spreadsheets and logos come from
+    /// `documents`, and whose forms, templates and profile (`budgetnote.toml` and its logo) come
+    /// from `settings`: the working tree or a git revision each (`diff` reads a revision's
+    /// proposals with its own forms, or with the working tree's). Fonts and what typst reads
+    /// while typesetting come from the working tree under the root of `documents`; a project
+    /// over a revision is for checking and comparing, not for typesetting.
+    pub fn open_with(
+        documents: Arc<dyn Sources>,
+        settings: Arc<dyn Sources>,
+    ) -> Result<Self, config::SettingsError> {
         checks::prepare();
+        let root = documents.root().to_owned();
+        let root = root.as_path();
         let app = config::SettingsError::App;
         let (filler, template_reports) =
-            fill::Filler::load(&root.join("templates")).map_err(|e| app(AppError(e)))?;
+            fill::Filler::load_from(settings.as_ref(), &settings.root().join("templates"))
+                .map_err(|e| app(AppError(e)))?;
         let typesetter = typeset::Typesetter::new(root).map_err(|e| app(AppError(e)))?;
         let glyphs = checks::glyphs::Glyphs::new(typesetter.fonts());
-        let (mut forms, mut form_reports) = forms::Forms::load(root, &glyphs);
+        let (mut forms, mut form_reports) = forms::Forms::load_from(settings.as_ref(), &glyphs);
         form_reports.extend(template_reports);
-        let config = config::Config::load(root, &forms, &glyphs)?;
+        let config = config::Config::load_from(settings.as_ref(), &forms, &glyphs)?;
         // The profile's colours and language reach the shared layout as `sys.inputs`.
         let inputs = config.layout_inputs();
         let typesetter = if inputs.is_empty() {
@@ -86,6 +106,7 @@ impl Project {
             profile_logo,
             logos: std::sync::Mutex::new(std::collections::HashMap::new()),
             stamper: None,
+            documents,
         })
     }
 
@@ -115,19 +136,36 @@ impl Project {
     /// Parses and validates a proposal's source, including that the fonts can print its text
     /// and that its logo is an image inside the project.
     pub fn check_source(&self, path: &Path, source: String) -> Checked {
+        self.check_source_and_model(path, source).0
+    }
+
+    /// [`Self::check_source`], also returning the parsed model with its spreadsheet figures (when
+    /// the text parses, even if validation then failed), for `diff` to compare the figures of a
+    /// proposal with errors.
+    pub fn check_source_and_model(
+        &self,
+        path: &Path,
+        source: String,
+    ) -> (Checked, Option<crate::model::Proposal>) {
         let data = checks::ProjectData {
             root: &self.root,
             glyphs: &self.glyphs,
             committees: &self.config.committees,
             chart: &self.chart,
         };
-        let checked =
-            check_source_with(path, source, &self.forms, &self.config.profile, Some(&data));
+        let (checked, model) = check_source_in(
+            path,
+            source,
+            &self.forms,
+            &self.config.profile,
+            Some(&data),
+            self.documents.as_ref(),
+        );
         let mut checked = self.resolve_logo(path, checked);
         if let Some(proposal) = checked.proposal.as_mut() {
             proposal.stamp = self.stamp(path);
         }
-        checked
+        (checked, model)
     }
 
     /// The git revision `render --stamp` prints for the file at `path`; `None` without it.
@@ -142,7 +180,7 @@ impl Project {
 
     /// Reads and checks a proposal file, including that the fonts can print its text.
     pub fn check_file(&self, path: &Path) -> Result<Checked, AppError> {
-        match read_text(path)? {
+        match read_text_in(self.documents.as_ref(), path)? {
             Ok(source) => Ok(self.check_source(path, source)),
             Err(report) => Ok(Checked {
                 report,
@@ -166,7 +204,11 @@ impl Project {
         };
         let file = path.parent().unwrap_or(Path::new(".")).join(&logo.file);
         // A logo shared by many proposals (a catalogue's) is read, decoded and typeset once.
-        let key = file.canonicalize().ok();
+        let key = if self.documents.is_worktree() {
+            file.canonicalize().ok()
+        } else {
+            Some(file.clone())
+        };
         let cached = key.as_ref().and_then(|k| {
             self.logos
                 .lock()
@@ -215,7 +257,12 @@ impl Project {
     /// The logo at `file` checked, decoded and typeset alone, as the document will typeset it
     /// (an SVG's text in a font the project lacks is refused here, at the logo's line).
     fn check_logo(&self, file: &Path) -> Result<String, logo::Problem> {
-        logo::check(&self.root, file).and_then(|vpath| {
+        let checked = logo::check_in(self.documents.as_ref(), file);
+        // Typst reads the working tree: a revision's logo is checked and decoded, not typeset.
+        if !self.documents.is_worktree() {
+            return checked;
+        }
+        checked.and_then(|vpath| {
             let job = typeset::Job {
                 source: format!(
                     "#import \"/templates/budgetnote.typ\": *\n#show: note.with(title: \"Logo\", author: (), description: \"\", keywords: (), footer-left: [])\n#logo({}, alt: \"Logo\")\n",

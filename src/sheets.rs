@@ -80,8 +80,17 @@ impl Grid {
 }
 
 /// Fills in every `from` of the proposal's ledgers; `proposal_path` locates the files, which
-/// must lie inside `root`.
+/// must lie inside `root` (read from the working tree).
 pub fn resolve(model: &mut Proposal, proposal_path: &Path, root: &Path) -> Vec<Diagnostic> {
+    resolve_in(model, proposal_path, &crate::sources::WorkTree::new(root))
+}
+
+/// [`resolve`], reading the spreadsheets from `sources` (the working tree or a git revision).
+pub fn resolve_in(
+    model: &mut Proposal,
+    proposal_path: &Path,
+    sources: &dyn crate::sources::Sources,
+) -> Vec<Diagnostic> {
     let base = proposal_path.parent().unwrap_or(Path::new("."));
     let mut found = Vec::new();
     for table in model.tables.values_mut() {
@@ -124,7 +133,7 @@ pub fn resolve(model: &mut Proposal, proposal_path: &Path, root: &Path) -> Vec<D
                 );
                 continue;
             }
-            match read_range(&from, base, root) {
+            match read_range(&from, base, sources) {
                 Ok(grid) => {
                     let amounts = row_amounts(&grid, &from, &shape, &mut found);
                     row.get_mut().amounts = amounts;
@@ -133,7 +142,7 @@ pub fn resolve(model: &mut Proposal, proposal_path: &Path, root: &Path) -> Vec<D
             }
         }
         if let Some(from) = table.from.clone() {
-            match read_range(&from, base, root) {
+            match read_range(&from, base, sources) {
                 Ok(grid) => {
                     let rows = table_rows(&grid, &from, &shape, &mut found);
                     table.rows.extend(rows);
@@ -565,7 +574,7 @@ pub fn cell_of(from: &SheetRange, offset: usize) -> Option<String> {
 fn read_range(
     from: &Spanned<SheetRange>,
     base: &Path,
-    root: &Path,
+    sources: &dyn crate::sources::Sources,
 ) -> Result<Grid, Box<Diagnostic>> {
     let f = from.get_ref();
     let problem = |span: Range<usize>, message: String, help: &str| {
@@ -580,29 +589,22 @@ fn read_range(
         ));
     };
     let path = base.join(name);
-    let real = match crate::files::inside_root(root, &path) {
-        Ok(real) => real,
-        Err(crate::files::Confinement::Outside) => {
-            return Err(problem(
-                f.file.span(),
-                format!("the spreadsheet \"{name}\" is outside the project"),
-                "keep the spreadsheet in the project folder, beside the proposal",
-            ));
-        }
-        Err(_) => {
-            return Err(problem(
-                f.file.span(),
-                format!("the spreadsheet \"{name}\" does not exist"),
-                "the file is read relative to the proposal's folder; check its name",
-            ));
-        }
-    };
-    let bytes = crate::files::read_limited(&real, SHEET_LIMIT).map_err(|e| {
-        problem(
+    let bytes = sources.read(&path, SHEET_LIMIT).map_err(|e| match e {
+        crate::sources::SourceError::Outside => problem(
+            f.file.span(),
+            format!("the spreadsheet \"{name}\" is outside the project"),
+            "keep the spreadsheet in the project folder, beside the proposal",
+        ),
+        crate::sources::SourceError::Missing => problem(
+            f.file.span(),
+            format!("the spreadsheet \"{name}\" does not exist"),
+            "the file is read relative to the proposal's folder; check its name",
+        ),
+        crate::sources::SourceError::Read(e) => problem(
             f.file.span(),
             format!("the spreadsheet \"{name}\" cannot be read: {e}"),
             "save it again from the spreadsheet program, as .xlsx or .csv",
-        )
+        ),
     })?;
     let extension = Path::new(name)
         .extension()

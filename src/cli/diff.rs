@@ -5,10 +5,14 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
+use std::sync::Arc;
+
 use super::print;
 use super::{Cli, Exit};
-use crate::diff::{Side, Version};
-use crate::git::{self, Repo};
+use crate::diff::{Forms, Side, Version};
+use crate::git::Repo;
+use crate::project::Project;
+use crate::sources::{SourceError, Sources, WorkTree};
 
 /// Output format of `diff`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -31,6 +35,18 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value = "human")]
     format: DiffFormat,
+    /// Check both sides with the working tree's forms, templates and profile
+    /// (`budgetnote.toml`) instead of each revision's own.
+    #[arg(long)]
+    forms_from_worktree: bool,
+}
+
+/// One side of the comparison: what it is called, and where its files are read from.
+struct SideSources {
+    /// The side as printed.
+    side: Side,
+    /// Its files: a git revision or the working tree.
+    sources: Arc<dyn Sources>,
 }
 
 /// Runs `diff`.
@@ -60,53 +76,45 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     if paths.is_empty() {
         paths.push(PathBuf::from("proposals"));
     }
-    let wanted = |p: &Path| {
-        p.extension().is_some_and(|e| e == "toml")
-            && p != Path::new(crate::files::SETTINGS_FILE)
-            && !p.starts_with("templates")
-            && paths.iter().any(|w| p.starts_with(w))
+    let worktree: Arc<dyn Sources> = Arc::new(WorkTree::new(&cli.root));
+    let at = |name: &str| -> Result<SideSources, crate::error::AppError> {
+        let revision = repo.revision(name)?;
+        let snapshot = repo.snapshot(&revision)?;
+        Ok(SideSources {
+            side: Side {
+                revision: revision.name.clone(),
+                commit: Some(revision.short.clone()),
+            },
+            sources: Arc::new(snapshot),
+        })
     };
     let from_name = revisions.first().cloned().unwrap_or_else(|| "HEAD".into());
-    let sides = (|| {
-        let from = repo.revision(&from_name)?;
-        let old = repo.files_at(&from, wanted)?;
-        let (to, new) = match revisions.get(1) {
-            Some(name) => {
-                let to = repo.revision(name)?;
-                let files = repo.files_at(&to, wanted)?;
-                (
-                    Side {
-                        revision: to.name.clone(),
-                        commit: Some(to.short.clone()),
-                    },
-                    files,
-                )
-            }
-            None => (
-                Side {
+    let sides = at(&from_name).and_then(|from| {
+        let to = match revisions.get(1) {
+            Some(name) => at(name)?,
+            None => SideSources {
+                side: Side {
                     revision: "working tree".into(),
                     commit: None,
                 },
-                git::working_files(repo.root(), wanted)?,
-            ),
+                sources: worktree.clone(),
+            },
         };
-        let from = Side {
-            revision: from.name.clone(),
-            commit: Some(from.short.clone()),
-        };
-        Ok::<_, crate::error::AppError>((from, old, to, new))
-    })();
-    let (from, mut old, to, mut new) = match sides {
+        Ok((from, to))
+    });
+    let (from, to) = match sides {
         Ok(sides) => sides,
         Err(err) => {
             print::app_error(&err);
             return Exit::Failure;
         }
     };
+    let old = proposal_files(from.sources.as_ref(), &paths);
+    let new = proposal_files(to.sources.as_ref(), &paths);
     // A name that is no revision and no file at either side is a mistake, not "no change".
     if named
         && let Some(unknown) = paths.iter().find(|w| {
-            !cli.root.join(w).exists() && !old.keys().chain(new.keys()).any(|p| p.starts_with(w))
+            !cli.root.join(w).exists() && !old.iter().chain(&new).any(|p| p.starts_with(w))
         })
     {
         eprintln!(
@@ -115,30 +123,53 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         );
         return Exit::Failure;
     }
-    // A file that is the same at both sides changed nothing.
-    let same: Vec<PathBuf> = old
-        .iter()
-        .filter(|(path, bytes)| new.get(*path) == Some(*bytes))
-        .map(|(path, _)| path.clone())
-        .collect();
-    for path in &same {
-        old.remove(path);
-        new.remove(path);
-    }
-    let Some(project) = super::open_project(cli) else {
-        return Exit::Failure;
-    };
-    let versions = |files: crate::git::Files| -> Vec<Version> {
+    let versions = |side: &SideSources, files: Vec<PathBuf>| -> Result<Vec<Version>, ()> {
+        let settings = if args.forms_from_worktree {
+            worktree.clone()
+        } else {
+            side.sources.clone()
+        };
+        let project = Project::open_with(side.sources.clone(), settings).map_err(|err| {
+            eprintln!("error: at {}:", side.side.label());
+            print::app_error(&err.into_app_error());
+        })?;
         files
             .into_iter()
-            .filter_map(|(path, bytes)| match String::from_utf8(bytes) {
-                Ok(text) if crate::catalogue::is_catalogue(&text) => None,
-                Ok(text) => Some(Version::check(&project, &path, text)),
-                Err(_) => Some(crate::diff::not_text(&path)),
+            .filter_map(|path| {
+                let full = cli.root.join(&path);
+                let read = match side.sources.read(&full, crate::files::TOML_LIMIT) {
+                    // A link leading out of the project is no proposal of it.
+                    Err(SourceError::Outside | SourceError::Missing) => return None,
+                    read => read,
+                };
+                match crate::document::text_from(&path, read, &side.side.label()) {
+                    Ok(Ok(text)) if crate::catalogue::is_catalogue(&text) => None,
+                    Ok(Ok(text)) => Some(Ok(Version::check(&project, &path, text))),
+                    Ok(Err(report)) => Some(Ok(Version::new(
+                        &path,
+                        None,
+                        crate::document::Checked {
+                            report,
+                            proposal: None,
+                        },
+                    ))),
+                    Err(err) => {
+                        print::app_error(&err);
+                        Some(Err(()))
+                    }
+                }
             })
             .collect()
     };
-    let diff = crate::diff::compare(from, to, versions(old), versions(new));
+    let (Ok(old), Ok(new)) = (versions(&from, old), versions(&to, new)) else {
+        return Exit::Failure;
+    };
+    let forms = if args.forms_from_worktree {
+        Forms::WorkingTree
+    } else {
+        Forms::EachSide
+    };
+    let diff = crate::diff::compare(from.side, to.side, old, new).with_forms(forms);
     let text = match args.format {
         DiffFormat::Human => diff.human(),
         DiffFormat::Markdown => diff.markdown(),
@@ -153,6 +184,47 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     } else {
         Exit::Ok
     }
+}
+
+/// The proposal files (`.toml`, not `budgetnote.toml`, nothing under `templates/`, hidden
+/// folders, `out/` or `target/`) at or under `paths` (from the project root), as paths from the
+/// project root, sorted. Names that are not UTF-8 are kept, so they are checked, not skipped.
+fn proposal_files(sources: &dyn Sources, paths: &[PathBuf]) -> Vec<PathBuf> {
+    let root = sources.root();
+    let mut found = Vec::new();
+    let mut pending: Vec<PathBuf> = paths.to_vec();
+    while let Some(relative) = pending.pop() {
+        let full = root.join(&relative);
+        if sources.is_dir(&full) {
+            for child in sources.list(&full) {
+                let Some(name) = child.file_name() else {
+                    continue;
+                };
+                let hidden = name.as_encoded_bytes().starts_with(b".");
+                let next = relative.join(name);
+                let skipped = hidden
+                    || next == Path::new("out")
+                    || next == Path::new("target")
+                    || next == Path::new("templates");
+                if !skipped {
+                    pending.push(next);
+                }
+            }
+        } else if relative.extension().is_some_and(|e| e == "toml")
+            && relative != Path::new(crate::files::SETTINGS_FILE)
+            && !relative.starts_with("templates")
+            && (sources.is_file(&full)
+                || matches!(
+                    sources.read(&full, 0),
+                    Err(SourceError::Read(crate::files::ReadError::NotRegular(_)))
+                ))
+        {
+            found.push(relative);
+        }
+    }
+    found.sort();
+    found.dedup();
+    found
 }
 
 /// A path as the user wrote it.

@@ -131,7 +131,13 @@ impl Pages {
     /// so a caller that must not print such a page refuses it while the reports are not empty.
     pub fn load(templates_dir: &Path) -> (Self, Vec<FileReport>) {
         let mut templates = bundled_templates();
-        let (own, mut reports) = read_project_templates(templates_dir, SUFFIX, HELP);
+        let root = templates_dir.parent().unwrap_or(Path::new("."));
+        let (own, mut reports) = read_project_templates(
+            &crate::sources::WorkTree::new(root),
+            templates_dir,
+            SUFFIX,
+            HELP,
+        );
         let mut files = BTreeMap::new();
         for (name, own) in own {
             match own {

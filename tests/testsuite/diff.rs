@@ -368,7 +368,7 @@ fn working_tree_with_an_error() {
     // The same run in human form names the error and where it is.
     let (_, human, _) = diff(repo.path(), &[]);
     assert!(
-        human.contains("has 1 error(s) at working tree, not compared:\n    E014 "),
+        human.contains("has 1 error(s) at working tree, only its figures compared:\n    E014 "),
         "{human}"
     );
     // Only the changed words of the agreement are marked, the rest is context.

@@ -12,6 +12,7 @@ mod common;
 mod crosschecks;
 mod determinism;
 mod diff;
+mod diff_sources;
 mod escaping;
 mod explain;
 pub mod fidelity;
