@@ -456,9 +456,12 @@ pub fn relative(path: &Path) -> String {
 }
 
 /// The diagnostics of `check --format json`, one reviewable line each, in their order:
-/// `CODE LINE COL | message`, the file named after the column when it is not `main`.
+/// `CODE LINE COL | message`, the file named after the column when it is not `main`, and paths
+/// in messages relative to the repository.
 pub fn diagnostic_lines(diagnostics: &[serde_json::Value], main: &Path) -> String {
     let main_name = main.file_name().map(|n| n.to_string_lossy().into_owned());
+    // Messages name files by their full path; the snapshot keeps them relative to the repository.
+    let here = format!("{}/", root().display());
     let mut out = String::new();
     for d in diagnostics {
         let file = d["file"].as_str().unwrap_or("");
@@ -476,7 +479,7 @@ pub fn diagnostic_lines(diagnostics: &[serde_json::Value], main: &Path) -> Strin
             d["code"].as_str().unwrap_or("?"),
             d["line"],
             d["column"],
-            d["message"].as_str().unwrap_or("")
+            d["message"].as_str().unwrap_or("").replace(&here, "")
         ));
     }
     if out.is_empty() {
