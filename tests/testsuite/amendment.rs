@@ -5,8 +5,7 @@
 use std::path::Path;
 
 use crate::common::{
-    assert_all_in_order, case_dirs, check_json, danish, expected_places, pdf_text, render, root,
-    tokens,
+    assert_all_in_order, check_json, danish, expected_places, pdf_text, render, root, tokens,
 };
 use crate::pdf_standards::assert_publishable;
 
@@ -163,28 +162,28 @@ fn amendment_is_publishable_and_says_what_it_is() {
     assert!(text.contains("Det Konservative Folkeparti"), "{text}");
 }
 
-// Each case under tests/amendments/ gets exactly the diagnostics of its expected.txt at their
-// line and column (a wrong net, missing financing or changes, a neutral amendment with a net,
-// …), and exits 1 only when one of them is an error.
+// Each case of tests/amendments/, named on its own, gets exactly the diagnostics of its
+// expected.txt at their line and column (a wrong net, missing financing or changes, a neutral
+// amendment with a net, …), each with a help, and exits 1 only when one of them is an error; its
+// `CODE LINE COL | message` lines match the reviewed snapshot
+// `tests/snapshots/amendments/<case>.snap`.
 #[test]
-fn each_amendment_case_gets_its_diagnostics() {
-    let cases = case_dirs("amendments");
-    assert!(cases.len() >= 8, "only {} cases", cases.len());
-    for dir in cases {
-        let file = dir.join("proposal.toml");
-        let (code, diagnostics, got) = check_json(&file);
+fn amendment_cases() {
+    crate::common::snapshot_cases("amendments", "*/proposal.toml", 8, |name, file| {
+        let dir = file.parent().unwrap();
+        let (code, diagnostics, got) = check_json(file);
         let want = expected_places(&dir.join("expected.txt"));
-        assert_eq!(got, want, "{}", dir.display());
+        assert_eq!(got, want, "{name}");
         let has_error = diagnostics.iter().any(|d| d["severity"] == "error");
-        assert_eq!(code, Some(i32::from(has_error)), "{}", dir.display());
+        assert_eq!(code, Some(i32::from(has_error)), "{name}");
         for d in &diagnostics {
             assert!(
                 d["help"].as_str().is_some_and(|h| !h.is_empty()),
-                "{}: {d}",
-                dir.display()
+                "{name}: {d}"
             );
         }
-    }
+        crate::common::diagnostic_lines(&diagnostics, file)
+    });
 }
 
 // Ticked budget-neutral with financing that offsets the changes in every year, the amendment

@@ -23,20 +23,21 @@ fn expected(dir: &Path) -> Vec<(String, usize)> {
         .collect()
 }
 
-// `check --format json` reports exactly the expected codes at the expected lines, and exits 1.
+// Each case of tests/bad/, named on its own: `check --format json` reports exactly the expected
+// codes at the expected lines (expected.txt) with a column and a message, in proposal.toml, and
+// exits 1; and what a finance officer reads, the human diagnostics (code, message, the line with
+// its caret, label and help), match the case's reviewed snapshot `tests/snapshots/bad/<case>.snap`.
 #[test]
-fn each_bad_proposal_yields_its_code_at_its_line() {
-    let cases = cases();
-    assert!(cases.len() >= 15, "only {} cases", cases.len());
-    for dir in cases {
-        let file = dir.join("proposal.toml");
+fn bad_cases() {
+    common::snapshot_cases("bad", "*/proposal.toml", 15, |name, file| {
+        let dir = file.parent().unwrap();
         let out = run_cli(
             &root(),
             &["check", "--format", "json", file.to_str().unwrap()],
         );
-        assert_eq!(out.status.code(), Some(1), "{}: exit code", dir.display());
+        assert_eq!(out.status.code(), Some(1), "{name}: exit code");
         let json: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|e| panic!("{}: stdout is not JSON: {e}", dir.display()));
+            .unwrap_or_else(|e| panic!("{name}: stdout is not JSON: {e}"));
         let mut got: Vec<(String, usize)> = json
             .as_array()
             .unwrap()
@@ -48,20 +49,18 @@ fn each_bad_proposal_yields_its_code_at_its_line() {
                 )
             })
             .collect();
-        let mut want = expected(&dir);
+        let mut want = expected(dir);
         got.sort();
         want.sort();
-        assert_eq!(got, want, "{}: diagnostics (code, line)", dir.display());
+        assert_eq!(got, want, "{name}: diagnostics (code, line)");
         for d in json.as_array().unwrap() {
             assert!(d["file"].as_str().unwrap().ends_with("proposal.toml"));
-            assert!(
-                d["column"].as_u64().unwrap() >= 1,
-                "{}: column",
-                dir.display()
-            );
+            assert!(d["column"].as_u64().unwrap() >= 1, "{name}: column");
             assert!(!d["message"].as_str().unwrap().is_empty());
         }
-    }
+        let human = run_cli(&root(), &["check", &common::relative(file)]);
+        String::from_utf8_lossy(&human.stderr).replace('\\', "/")
+    });
 }
 
 // `render` writes no PDF for a bad proposal, removes a stale one, renders the good one, and exits 1.
@@ -232,23 +231,4 @@ fn unprintable_character_is_reported_at_the_character() {
         first["message"].as_str().unwrap().contains("U+2713"),
         "{first}"
     );
-}
-
-// What a finance officer reads: the human diagnostics of every bad case (code, message, the line
-// with its caret, label and help) match the reviewed snapshot beside the case
-// (`tests/bad/<case>/diagnostics.snap`).
-#[test]
-fn human_diagnostics_match_their_snapshots() {
-    for dir in common::case_dirs("bad") {
-        let file = dir.strip_prefix(root()).unwrap().join("proposal.toml");
-        let out = run_cli(&root(), &["check", file.to_str().unwrap()]);
-        let stderr = String::from_utf8_lossy(&out.stderr).replace('\\', "/");
-        insta::with_settings!({
-            snapshot_path => dir.clone(),
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!("diagnostics", stderr);
-        });
-    }
 }

@@ -7,19 +7,19 @@ use std::path::Path;
 use crate::common;
 use crate::common::{root, run_cli};
 
-// `check` refuses each case at the expected place with exit 1, and `render` then agrees: the same
-// exit code, a PDF exactly when check found no error, and no "failed" application error.
+// Each case of tests/check_render/, named on its own: `check` refuses it at the expected place
+// with exit 1, and `render` then agrees: the same exit code, a PDF exactly when check found no
+// error, and no "failed" application error. Its `CODE LINE COL | message` lines match the
+// reviewed snapshot `tests/snapshots/check_render/<case>.snap`.
 #[test]
-fn check_refuses_what_render_would() {
-    let cases = common::case_dirs("check_render");
-    assert!(cases.len() >= 8, "only {} cases", cases.len());
-    for dir in cases {
-        let file = dir.join("proposal.toml");
-        let (code, _, got) = common::check_json(&file);
+fn check_render_cases() {
+    common::snapshot_cases("check_render", "*/proposal.toml", 8, |name, file| {
+        let dir = file.parent().unwrap();
+        let (code, diagnostics, got) = common::check_json(file);
         let want = common::expected_places(&dir.join("expected.txt"));
-        assert_eq!(got, want, "{}", dir.display());
+        assert_eq!(got, want, "{name}");
         let check_exit = if want.is_empty() { 0 } else { 1 };
-        assert_eq!(code, Some(check_exit), "{}", dir.display());
+        assert_eq!(code, Some(check_exit), "{name}");
 
         let out_dir = tempfile::tempdir().unwrap();
         let rendered = run_cli(
@@ -32,25 +32,12 @@ fn check_refuses_what_render_would() {
             ],
         );
         let stderr = String::from_utf8_lossy(&rendered.stderr);
-        assert_eq!(
-            rendered.status.code(),
-            Some(check_exit),
-            "{}: {stderr}",
-            dir.display()
-        );
+        assert_eq!(rendered.status.code(), Some(check_exit), "{name}: {stderr}");
         let pdfs = walk_pdfs(out_dir.path());
-        assert_eq!(
-            pdfs,
-            usize::from(want.is_empty()),
-            "{}: {stderr}",
-            dir.display()
-        );
-        assert!(
-            !stderr.contains("typesetting"),
-            "{}: {stderr}",
-            dir.display()
-        );
-    }
+        assert_eq!(pdfs, usize::from(want.is_empty()), "{name}: {stderr}");
+        assert!(!stderr.contains("typesetting"), "{name}: {stderr}");
+        common::diagnostic_lines(&diagnostics, file)
+    });
 }
 
 /// How many PDFs lie under `dir`.

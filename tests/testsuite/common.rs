@@ -11,9 +11,10 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The shared/ folder beside the repository (seeds, tools).
-pub fn shared() -> PathBuf {
-    root().join("../shared")
+/// The seed documents the fidelity tests compare with, kept in the repository: the text of
+/// each original Word document a bundled proposal reproduces (see tests/fidelity/README.md).
+pub fn seeds_dir() -> PathBuf {
+    root().join("tests/fidelity")
 }
 
 /// Renders a proposal file to PDF bytes through the library; panics on any diagnostic error.
@@ -34,17 +35,25 @@ pub fn render(path: &Path) -> Vec<u8> {
 /// The text of a PDF in content order, a new line wherever the baseline moves and a space
 /// wherever the pen jumps forward (pdf-extract's own plain-text output glues some lines together).
 pub fn pdf_text(pdf: &[u8]) -> String {
+    pdf_pages(pdf)
+        .iter()
+        .map(|page| format!("\n{page}"))
+        .collect()
+}
+
+/// The text of each page of a PDF, as [`pdf_text`] reads it.
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
     let doc = pdf_extract::Document::load_mem(pdf).expect("PDF parses");
     let mut lines = LineText::default();
     pdf_extract::output_doc(&doc, &mut lines).expect("PDF text can be extracted");
-    lines.text
+    lines.pages
 }
 
 /// Collects characters by position into lines of text.
 #[derive(Default)]
 struct LineText {
-    /// The text so far.
-    text: String,
+    /// The text of each page so far.
+    pages: Vec<String>,
     /// Baseline of the last character.
     last_y: Option<f64>,
     /// Where the last character ended.
@@ -58,7 +67,7 @@ impl pdf_extract::OutputDev for LineText {
         _: &pdf_extract::MediaBox,
         _: Option<(f64, f64, f64, f64)>,
     ) -> Result<(), pdf_extract::OutputError> {
-        self.text.push('\n');
+        self.pages.push(String::new());
         self.last_y = None;
         Ok(())
     }
@@ -77,12 +86,18 @@ impl pdf_extract::OutputDev for LineText {
     ) -> Result<(), pdf_extract::OutputError> {
         let size = (trm.m11 * trm.m22).abs().sqrt() * font_size;
         let (x, y) = (trm.m31, trm.m32);
+        if self.pages.is_empty() {
+            self.pages.push(String::new());
+        }
+        let Some(text) = self.pages.last_mut() else {
+            return Ok(());
+        };
         match self.last_y {
-            Some(last) if (y - last).abs() > size * 0.4 => self.text.push('\n'),
-            Some(_) if x > self.last_x_end + size * 0.12 => self.text.push(' '),
+            Some(last) if (y - last).abs() > size * 0.4 => text.push('\n'),
+            Some(_) if x > self.last_x_end + size * 0.12 => text.push(' '),
             _ => {}
         }
-        self.text.push_str(char);
+        text.push_str(char);
         self.last_y = Some(y);
         self.last_x_end = x + width * size;
         Ok(())
@@ -219,9 +234,11 @@ pub fn missing_in_order(seed: &[String], pdf: &[String]) -> Vec<String> {
     missing
 }
 
-/// Tokens of a seed file.
+/// Tokens of a seed file of tests/fidelity/.
 pub fn seed_tokens(name: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(shared().join("seeds").join(name)).expect("seed readable");
+    let path = seeds_dir().join(name);
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("seed {} is not readable: {e}", path.display()));
     tokens(&text)
 }
 
@@ -355,4 +372,134 @@ pub fn project_with_profile() -> (tempfile::TempDir, std::path::PathBuf) {
     )
     .unwrap();
     (dir, proposals)
+}
+
+/// Runs `case` once per file matching `pattern` (a glob such as `*/proposal.toml`) under
+/// `tests/<family>/`, through `insta::glob!`, each as its own named case: the case is the file's
+/// folder under `tests/<family>/` (`toml-syntax`), the text `case` returns must equal the reviewed
+/// snapshot `tests/snapshots/<family>/<case>.snap`, and a failing assertion in one case is
+/// reported with the case's name while the other cases still run. Panics at the end naming
+/// every failed case, or when fewer than `at_least` cases ran. `INSTA_UPDATE=always cargo test`
+/// rewrites the snapshots after a deliberate change; their diff goes into the commit.
+pub fn snapshot_cases(
+    family: &str,
+    pattern: &str,
+    at_least: usize,
+    case: impl Fn(&str, &Path) -> String,
+) {
+    use std::panic::{AssertUnwindSafe, catch_unwind};
+    let base = root().join("tests").join(family);
+    let mut ran = 0;
+    let mut failed = Vec::new();
+    let snapshots_failed = catch_unwind(AssertUnwindSafe(|| {
+        insta::glob!(&base, pattern, |path| {
+            ran += 1;
+            let name = case_name(&base, path);
+            let mut settings = insta::Settings::clone_current();
+            settings.remove_snapshot_suffix();
+            settings.set_snapshot_path(root().join("tests/snapshots").join(family));
+            settings.set_prepend_module_to_snapshot(false);
+            settings.set_omit_expression(true);
+            settings.set_description(format!("tests/{family}/{name}"));
+            let outcome = catch_unwind(AssertUnwindSafe(|| {
+                let text = case(&name, path);
+                settings.bind(|| insta::assert_snapshot!(name.as_str(), text));
+            }));
+            if outcome.is_err() {
+                eprintln!("case tests/{family}/{name} FAILED (see its panic above)");
+                failed.push(name);
+            }
+        });
+    }))
+    .is_err();
+    assert!(
+        failed.is_empty() && !snapshots_failed,
+        "tests/{family}: failed cases {failed:?}{}",
+        if snapshots_failed {
+            "; snapshot mismatches are listed above by snapshot file (tests/snapshots/…/<case>.snap)"
+        } else {
+            ""
+        }
+    );
+    assert!(ran >= at_least, "tests/{family}: only {ran} cases");
+}
+
+/// A case's name: the folder of `path` under `base` (`/…/tests/bad/toml-syntax/proposal.toml` →
+/// `toml-syntax`), or the file's stem for a file directly in it.
+fn case_name(base: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(base).unwrap_or(path);
+    let stem = relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match relative.parent() {
+        // A case folder's main file names the case by the folder alone; another file of it is
+        // `folder/stem` (tests/sheets/twin/csv.toml → `twin/csv`).
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            if ["proposal", "catalogue", "expected"].contains(&stem.as_str()) {
+                dir.to_path_buf()
+            } else {
+                dir.join(&stem)
+            }
+        }
+        _ => relative.with_extension(""),
+    };
+    name.to_string_lossy().replace('\\', "/")
+}
+
+/// A path as the tests print it: relative to the repository root, with `/`.
+pub fn relative(path: &Path) -> String {
+    path.strip_prefix(root())
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// The diagnostics of `check --format json`, one reviewable line each, in their order:
+/// `CODE LINE COL | message`, the file named after the column when it is not `main`, and paths
+/// in messages relative to the repository.
+pub fn diagnostic_lines(diagnostics: &[serde_json::Value], main: &Path) -> String {
+    let main_name = main.file_name().map(|n| n.to_string_lossy().into_owned());
+    // Messages name files by their full path; the snapshot keeps them relative to the repository.
+    let here = format!("{}/", root().display());
+    let mut out = String::new();
+    for d in diagnostics {
+        let file = d["file"].as_str().unwrap_or("");
+        let elsewhere = match &main_name {
+            Some(name) if !file.ends_with(name.as_str()) => format!(
+                " in {}",
+                Path::new(file)
+                    .file_name()
+                    .map_or(file.into(), |n| n.to_string_lossy())
+            ),
+            _ => String::new(),
+        };
+        out.push_str(&format!(
+            "{} {} {}{elsewhere} | {}\n",
+            d["code"].as_str().unwrap_or("?"),
+            d["line"],
+            d["column"],
+            d["message"].as_str().unwrap_or("").replace(&here, "")
+        ));
+    }
+    if out.is_empty() {
+        out.push_str("(no diagnostics)\n");
+    }
+    out
+}
+
+/// What a reader gets from one proposal: `check`'s diagnostics as `CODE LINE COL | message` lines
+/// (asserting that it exits 1 exactly when one is an error), and when it has no error the text
+/// of its PDF, page by page.
+pub fn checked_and_printed(name: &str, file: &Path) -> String {
+    let (code, diagnostics, _) = check_json(file);
+    let has_error = diagnostics.iter().any(|d| d["severity"] == "error");
+    assert_eq!(code, Some(i32::from(has_error)), "{name}: {diagnostics:#?}");
+    let mut out = diagnostic_lines(&diagnostics, file);
+    if !has_error {
+        for (number, page) in pdf_pages(&render(file)).iter().enumerate() {
+            out.push_str(&format!("\n--- page {} ---\n{}\n", number + 1, page.trim()));
+        }
+    }
+    out
 }

@@ -4,21 +4,22 @@
 use crate::common;
 use crate::common::{root, run_cli};
 
-// `check --format json` reports exactly the expected codes at the expected line and column (the
-// number itself, inside the TOML string), and exits 1 only when one of them is an error.
+// Each case of tests/crosschecks/, named on its own: `check --format json` reports exactly the
+// expected codes at the expected line and column (the number itself, inside the TOML string), and
+// exits 1 only when one of them is an error; its `CODE LINE COL | message` lines match the
+// reviewed snapshot `tests/snapshots/crosschecks/<case>.snap`.
 #[test]
-fn each_case_gets_its_diagnostics_at_the_number() {
-    let cases = common::case_dirs("crosschecks");
-    assert!(cases.len() >= 2, "only {} cases", cases.len());
-    for dir in cases {
-        let file = dir.join("proposal.toml");
-        let (code, diagnostics, got) = common::check_json(&file);
+fn crosscheck_cases() {
+    common::snapshot_cases("crosschecks", "*/proposal.toml", 2, |name, file| {
+        let dir = file.parent().unwrap();
+        let (code, diagnostics, got) = common::check_json(file);
         let want = common::expected_places(&dir.join("expected.txt"));
-        assert_eq!(got, want, "{}", dir.display());
+        assert_eq!(got, want, "{name}");
         let has_error = diagnostics.iter().any(|d| d["severity"] == "error");
         let exit = if has_error { 1 } else { 0 };
-        assert_eq!(code, Some(exit), "{}", dir.display());
-    }
+        assert_eq!(code, Some(exit), "{name}");
+        common::diagnostic_lines(&diagnostics, file)
+    });
 }
 
 // The bundled proposals, the seeds among them, pass every cross-check without a warning.

@@ -1,7 +1,9 @@
 //! Seed fidelity: the PDF of each seed's proposal holds every word and figure of the seed, in
 //! order, except for deviations listed here with their reason.
 
-use crate::common::{missing_in_order, pdf_text, render, root, seed_tokens, tokens};
+use std::io::Write;
+
+use crate::common::{missing_in_order, pdf_text, render, root, seed_tokens, seeds_dir, tokens};
 
 /// Seed 001's tokens its PDF and page have elsewhere: the Kategorisering box stands at the top
 /// (Word floated it mid-sentence across a page break), and "Tablet 3" prints "Tabel 3".
@@ -109,4 +111,46 @@ fn in_order_check_reports_missing_and_reordered_words() {
         missing_in_order(&tokens("x a b c d y"), &tokens("a b c d x y")),
         ["x"]
     );
+}
+
+// Opt-in (BUDGETNOTE_SEEDS_DIR, set by .ci/run when ../shared/seeds exists): the repository's
+// copies of the seeds in tests/fidelity/ are byte for byte the seed folder's files, none missing
+// on either side. Without the variable the test says it was skipped (past the output capture).
+#[test]
+fn seed_copies_match_the_seed_folder() {
+    let Some(folder) = std::env::var_os("BUDGETNOTE_SEEDS_DIR") else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "fidelity::seed_copies_match_the_seed_folder skipped: BUDGETNOTE_SEEDS_DIR is not set"
+        );
+        return;
+    };
+    let folder = std::path::PathBuf::from(folder);
+    /// The `.txt` file names of a folder, sorted.
+    fn seed_names(dir: &std::path::Path) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".txt"))
+            .collect();
+        names.sort();
+        names
+    }
+    let names = seed_names(&seeds_dir());
+    assert_eq!(names.len(), 5, "{names:?}");
+    assert_eq!(
+        names,
+        seed_names(&folder),
+        "the seeds in tests/fidelity/ and {}",
+        folder.display()
+    );
+    for name in names {
+        let ours = std::fs::read(seeds_dir().join(&name)).unwrap();
+        let theirs = std::fs::read(folder.join(&name)).unwrap();
+        assert!(
+            ours == theirs,
+            "tests/fidelity/{name} differs from {}",
+            folder.join(&name).display()
+        );
+    }
 }

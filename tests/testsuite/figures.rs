@@ -32,18 +32,18 @@ fn expected(dir: &Path) -> Vec<Expected> {
         .collect()
 }
 
-// `check --format json` reports exactly the expected codes at the expected line and column, each
-// with the expected phrase in its message or help, and exits 1 exactly when one is an error.
+// Each case of tests/figures/, named on its own: `check --format json` reports exactly the
+// expected codes at the expected line and column, each with the expected phrase in its message or
+// help, and exits 1 exactly when one is an error; its `CODE LINE COL | message` lines match the
+// reviewed snapshot `tests/snapshots/figures/<case>.snap`.
 #[test]
-fn each_case_gets_its_diagnostics_with_their_help() {
-    let cases = common::case_dirs("figures");
-    assert!(cases.len() >= 15, "only {} cases", cases.len());
-    for dir in cases {
-        let file = dir.join("proposal.toml");
-        let (code, diagnostics, got) = common::check_json(&file);
-        let want = expected(&dir);
+fn figure_cases() {
+    common::snapshot_cases("figures", "*/proposal.toml", 15, |name, file| {
+        let dir = file.parent().unwrap();
+        let (code, diagnostics, got) = common::check_json(file);
+        let want = expected(dir);
         let want_places = common::expected_places(&dir.join("expected"));
-        assert_eq!(got, want_places, "{}: {diagnostics:?}", dir.display());
+        assert_eq!(got, want_places, "{name}: {diagnostics:?}");
         for (want_code, line, column, phrase) in &want {
             let d = diagnostics
                 .iter()
@@ -58,18 +58,13 @@ fn each_case_gets_its_diagnostics_with_their_help() {
             );
             assert!(
                 text.contains(phrase.as_str()),
-                "{}: {want_code} should say `{phrase}`, says {text}",
-                dir.display()
+                "{name}: {want_code} should say `{phrase}`, says {text}"
             );
         }
         let has_error = diagnostics.iter().any(|d| d["severity"] == "error");
-        assert_eq!(
-            code,
-            Some(if has_error { 1 } else { 0 }),
-            "{}",
-            dir.display()
-        );
-    }
+        assert_eq!(code, Some(if has_error { 1 } else { 0 }), "{name}");
+        common::diagnostic_lines(&diagnostics, file)
+    });
 }
 
 // The agreement prints ledger totals of −3.250, 2.450 and 50 (1.000 kr.) in mio. kr. rounded

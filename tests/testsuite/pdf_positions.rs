@@ -213,9 +213,7 @@ fn font_info(doc: &Document, font: &lopdf::Dictionary) -> FontInfo {
         .and_then(|id| doc.get_object(id).ok())
         .and_then(|o| o.as_stream().ok())
     {
-        let data = stream
-            .decompressed_content()
-            .unwrap_or_else(|_| stream.content.clone());
+        let data = stream_data(stream, "a font's ToUnicode map");
         info.unicode = to_unicode(&String::from_utf8_lossy(&data));
     }
     info
@@ -320,7 +318,20 @@ fn read_pdf(pdf: &[u8]) -> (Vec<TextBox>, Vec<Rule>) {
             .into_iter()
             .map(|(name, dict)| (name, font_info(&doc, dict)))
             .collect();
-        let content = doc.get_page_content(page_id).unwrap_or_default();
+        // Each content stream of the page, decompressed; one that does not decompress fails the
+        // test (lopdf's own `get_page_content` would pass its compressed bytes on instead).
+        let mut content = Vec::new();
+        for id in doc.get_page_contents(page_id) {
+            let stream = doc
+                .get_object(id)
+                .and_then(Object::as_stream)
+                .unwrap_or_else(|e| panic!("page {page_no}: content {id:?} is not a stream: {e}"));
+            content.extend(stream_data(
+                stream,
+                &format!("page {page_no}'s content {id:?}"),
+            ));
+            content.push(b'\n');
+        }
         let mut state = State {
             path: Vec::new(),
             point: ((0.0, 0.0), (0.0, 0.0)),
@@ -348,6 +359,55 @@ fn read_pdf(pdf: &[u8]) -> (Vec<TextBox>, Vec<Rule>) {
     (boxes, rules)
 }
 
+/// A stream's bytes after its filters; panics, naming `what`, when a filter fails (a corrupt
+/// stream must fail the test, not read as a page without text).
+fn stream_data(stream: &lopdf::Stream, what: &str) -> Vec<u8> {
+    let Ok(filters) = stream.filters() else {
+        return stream.content.clone();
+    };
+    // lopdf's own Flate decoding logs a corrupt stream and returns what it got (often nothing),
+    // so a Flate stream without parameters is inflated here, where an error is an error.
+    if filters == [b"FlateDecode"] && stream.dict.get(b"DecodeParms").is_err() {
+        use std::io::Read;
+        let mut data = Vec::new();
+        flate2::read::ZlibDecoder::new(stream.content.as_slice())
+            .read_to_end(&mut data)
+            .unwrap_or_else(|e| panic!("{what}: the stream does not decode: {e}"));
+        return data;
+    }
+    stream
+        .decompressed_content()
+        .unwrap_or_else(|e| panic!("{what}: the stream does not decode: {e}"))
+}
+
+/// The operations of a content stream; panics when it does not parse to its end. lopdf's
+/// parser stops quietly at the first thing it cannot read, so the stream must hold some
+/// operation if it holds anything, and must end with the last operation read.
+fn decode_content(data: &[u8], page_no: usize) -> Content {
+    let content = Content::decode(data)
+        .unwrap_or_else(|e| panic!("page {page_no}: a content stream does not parse: {e}"));
+    let text = data.trim_ascii_end();
+    if text.trim_ascii_start().is_empty() {
+        return content;
+    }
+    let last = content.operations.last().map(|op| op.operator.as_bytes());
+    let ends_with_last = last.is_some_and(|op| {
+        text.ends_with(op)
+            && text[..text.len() - op.len()]
+                .last()
+                .is_none_or(|b| b.is_ascii_whitespace() || b"])>}/".contains(b))
+    });
+    assert!(
+        ends_with_last,
+        "page {page_no}: a content stream does not parse to its end ({} operations read, the \
+         last {:?}; the stream ends {:?})",
+        content.operations.len(),
+        last.map(String::from_utf8_lossy),
+        String::from_utf8_lossy(&text[text.len().saturating_sub(40)..]),
+    );
+    content
+}
+
 /// Reads one content stream (a page's, or a form XObject's under the current state).
 fn read_stream(
     doc: &Document,
@@ -358,9 +418,7 @@ fn read_stream(
     page_no: usize,
     boxes: &mut Vec<TextBox>,
 ) {
-    let Ok(content) = Content::decode(data) else {
-        return;
-    };
+    let content = decode_content(data, page_no);
     for op in content.operations {
         let o = &op.operands;
         match op.operator.as_str() {
@@ -455,9 +513,7 @@ fn read_stream(
                 if let Some(stream) = xobject
                     && stream.dict.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Form")
                 {
-                    let data = stream
-                        .decompressed_content()
-                        .unwrap_or_else(|_| stream.content.clone());
+                    let data = stream_data(stream, &format!("page {page_no}'s form XObject"));
                     let saved = st.ctm;
                     if let Ok(m) = stream.dict.get(b"Matrix").and_then(|m| m.as_array()) {
                         let m: Vec<f64> = m.iter().map(num).collect();
@@ -535,4 +591,61 @@ fn show(
         y1: ys.fold(f64::NEG_INFINITY, f64::max),
         size: size * scale,
     });
+}
+
+/// `pdf` with the first content stream of its first page replaced by `content`, with or
+/// without the Flate filter it had.
+fn with_first_content(pdf: &[u8], content: &[u8], keep_filter: bool) -> Vec<u8> {
+    let mut doc = Document::load_mem(pdf).expect("a PDF lopdf can read");
+    let page = doc.get_pages()[&1];
+    let id = doc.get_page_contents(page)[0];
+    let stream = doc
+        .get_object_mut(id)
+        .and_then(Object::as_stream_mut)
+        .expect("the first page has a content stream");
+    assert!(stream.dict.get(b"Filter").is_ok(), "typst compresses it");
+    if !keep_filter {
+        stream.dict.remove(b"Filter");
+    }
+    stream.set_content(content.to_vec());
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("the PDF is written");
+    out
+}
+
+/// The panic message of reading the text boxes of `pdf`, if reading panics.
+fn reading_fails(pdf: &[u8]) -> Option<String> {
+    let result = std::panic::catch_unwind(|| text_boxes(pdf));
+    result.err().map(|e| {
+        e.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| e.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_default()
+    })
+}
+
+// A content stream that does not decode fails the reading (and so the layout test that reads
+// it) instead of yielding a page without text: a Flate stream with corrupt bytes, and a stream
+// whose operations stop parsing halfway. The PDF they are made from reads cleanly, and an
+// intact uncompressed stream too, so the failures come from the corruption.
+#[test]
+fn corrupt_content_stream_fails_instead_of_yielding_no_boxes() {
+    let pdf = crate::common::render(&crate::common::root().join("tests/good/minimal.toml"));
+    assert!(reading_fails(&pdf).is_none());
+    assert!(!text_boxes(&pdf).is_empty());
+
+    let plain = with_first_content(&pdf, b"BT /F1 12 Tf 72 700 Td (x) Tj ET\n", false);
+    assert_eq!(reading_fails(&plain), None);
+
+    let corrupt = with_first_content(&pdf, b"x\x9c\x01\x02\x03 not zlib at all", true);
+    let message = reading_fails(&corrupt).expect("a corrupt Flate stream fails");
+    assert!(message.contains("does not decode"), "{message}");
+
+    let halfway = with_first_content(
+        &pdf,
+        b"BT /F1 12 Tf 72 700 Td \xff\xfe<< garbage ET\n",
+        false,
+    );
+    let message = reading_fails(&halfway).expect("a stream that stops parsing fails");
+    assert!(message.contains("does not parse to its end"), "{message}");
 }

@@ -214,3 +214,11 @@ fn from_on_a_text_table_is_refused() {
         "{diagnostics:#?}"
     );
 }
+
+// Each proposal of tests/sheets/, named on its own (`twin`, `twin/csv`, …): `check` exits 1
+// exactly when it has an error, and its diagnostics and, when it has none, its PDF's text page by
+// page match the reviewed snapshot `tests/snapshots/sheets/<case>.snap`.
+#[test]
+fn sheet_cases() {
+    crate::common::snapshot_cases("sheets", "*/*.toml", 6, crate::common::checked_and_printed);
+}

@@ -368,3 +368,15 @@ fn committee_abbreviations_print_their_full_names() {
     }
     assert!(!text.contains("BIU i alt"), "{text}");
 }
+
+// Each proposal of tests/tables/, named on its own: it checks without an error, and its
+// diagnostics and its PDF's text page by page match the reviewed snapshot
+// `tests/snapshots/tables/<case>.snap`.
+#[test]
+fn table_cases() {
+    crate::common::snapshot_cases("tables", "*/proposal.toml", 3, |name, file| {
+        let text = crate::common::checked_and_printed(name, file);
+        assert!(text.contains("--- page 1 ---"), "{name} has errors: {text}");
+        text
+    });
+}

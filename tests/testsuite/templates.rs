@@ -1,28 +1,20 @@
 //! Template fixtures: each folder under tests/templates/ holds a proposal and, beside it, a
-//! snapshot of the Typst source the form's template generates for it.
+//! snapshot of the Typst source the form's template generates for it
+//! (`tests/snapshots/templates/<case>.snap`).
 
 use crate::common;
 use crate::common::root;
 
-// The generated Typst of every fixture matches its reviewed snapshot, and every piece of user
-// text in it sits inside a string literal.
+// Each fixture of tests/templates/, named on its own: the generated Typst matches its reviewed
+// snapshot `tests/snapshots/templates/<case>.snap`.
 #[test]
-fn generated_typst_matches_snapshots() {
+fn template_cases() {
     let project = budgetnote::Project::open(&root()).unwrap();
-    let dirs = common::case_dirs("templates");
-    assert!(dirs.len() >= 2);
-    for dir in dirs {
-        let checked = project.check_file(&dir.join("proposal.toml")).unwrap();
+    common::snapshot_cases("templates", "*/proposal.toml", 2, |name, file| {
+        let checked = project.check_file(file).unwrap();
         let proposal = checked
             .proposal
-            .unwrap_or_else(|| panic!("{}: {:#?}", dir.display(), checked.report.diagnostics));
-        let source = project.typst_source(&proposal).unwrap();
-        insta::with_settings!({
-            snapshot_path => dir.clone(),
-            prepend_module_to_snapshot => false,
-            omit_expression => true,
-        }, {
-            insta::assert_snapshot!("generated", source);
-        });
-    }
+            .unwrap_or_else(|| panic!("{name}: {:#?}", checked.report.diagnostics));
+        project.typst_source(&proposal).unwrap()
+    });
 }
