@@ -19,6 +19,7 @@ pub mod diff;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod figures;
 pub mod files;
 pub mod fill;
 pub mod forms;
