@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 mod html;
+pub mod outputs;
 mod sheets;
 
 use super::print::{self, Tally};
@@ -15,10 +16,10 @@ use super::{Cli, Exit, files};
 use crate::cache::Cache;
 use crate::diagnostic::{Code, Diagnostic, FileReport};
 use crate::error::AppError;
-use crate::export::Format;
 use crate::manifest::{self, Manifest};
 use crate::output;
 use crate::project::{Made, Project, Reuse};
+use outputs::{Document, Format, Place, Shape};
 
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
@@ -28,8 +29,8 @@ pub struct Args {
     /// Output folder (default: out/ in the project).
     #[arg(short, long)]
     out: Option<PathBuf>,
-    /// Output formats, separated by commas: pdf, xlsx, csv, html (default: pdf).
-    #[arg(long, value_parser = parse_formats, default_value = "pdf")]
+    /// Output formats, separated by commas: the outputs of the registry (default: pdf).
+    #[arg(long, value_parser = parse_formats, default_value = "pdf", help = outputs::help())]
     format: Formats,
     /// How the CSV writes fields and decimals: excel-da (`;` and a decimal comma) or
     /// international (`,` and a decimal point).
@@ -45,11 +46,11 @@ pub struct Args {
 
 /// The formats asked for with `--format`, each once.
 #[derive(Debug, Clone)]
-struct Formats(Vec<crate::export::Format>);
+struct Formats(Vec<Format>);
 
 /// Reads `--format pdf,xlsx`.
 fn parse_formats(text: &str) -> std::result::Result<Formats, String> {
-    crate::export::Format::parse_list(text).map(Formats)
+    outputs::parse_list(text).map(Formats)
 }
 
 /// How one file's render ended.
@@ -138,8 +139,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let _lock = output::lock(&out);
     let mut jobs = plan(&cli.root, &inputs);
     let formats = &args.format.0;
-    let pdf = formats.contains(&Format::Pdf);
-    let web = formats.contains(&Format::Html);
+    let pdf = outputs::has(formats, Shape::Typeset);
     let planned = sheets::plan(&jobs, &inputs, &scopes, formats);
     let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes, &planned, formats)
     {
@@ -163,7 +163,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         cache: &cache,
         alone,
         pdf,
-        web,
+        formats,
     };
     let outcomes = match render_all(&run, &jobs, &progress) {
         Ok(outcomes) => outcomes,
@@ -185,14 +185,35 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             exit = exit.max(Exit::InputErrors);
         }
     }
-    let (mut rendered, mut unchanged, mut failed) = (0, 0, Vec::new());
-    for (outcome, job) in outcomes.iter().zip(&jobs) {
+    // The spreadsheets hold the figures of files that rendered; a spreadsheet the writer fails
+    // to make fails the file it belongs to (or, for a folder run's, counts on its own).
+    let sheets = sheets::write(&planned, &outcomes, &out, args.csv_dialect, &mut manifest);
+    let mut sheet_failures: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut failed = Vec::new();
+    for (members, err) in &sheets.failed {
+        print::app_error(&AppError(err.clone()));
+        exit = exit.max(Exit::InputErrors);
+        match members.as_slice() {
+            [one] => sheet_failures.entry(*one).or_default().push(err.clone()),
+            _ => failed.push(err.clone()),
+        }
+    }
+    let (mut rendered, mut unchanged) = (0, 0);
+    for (i, (outcome, job)) in outcomes.iter().zip(&jobs).enumerate() {
         for report in &outcome.reports {
             print::human(report);
             tally.add(report);
         }
         if !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
             manifest.forget_owned(&job.relative, &output::absolute(&job.path));
+        }
+        if let Some(errors) = sheet_failures.get(&i) {
+            failed.extend(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {e}", outcome.path.display())),
+            );
+            continue;
         }
         match &outcome.result {
             Result::Written(_) => rendered += 1,
@@ -222,13 +243,11 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             manifest.record(relative, owner);
         }
     }
-    let (sheets_written, sheets_missing) =
-        sheets::write(&planned, &outcomes, &out, args.csv_dialect, &mut manifest);
-    for line in &sheets_missing {
+    for line in &sheets.missing {
         eprintln!("error: {line}");
         exit = exit.max(Exit::InputErrors);
     }
-    for path in &sheets_written {
+    for path in &sheets.files {
         eprintln!("wrote {}", path.display());
     }
     cache.store(&mut manifest.cache);
@@ -409,7 +428,7 @@ fn prepare_output(
     // their input exists (a `--format pdf` run keeps an earlier run's workbook).
     current.extend(sheets::current(planned));
     for (key, source) in &manifest.files {
-        let asked = Format::of_file(key).is_none_or(|f| formats.contains(&f));
+        let asked = outputs::of_file(key).is_none_or(|f| outputs::contains(formats, f));
         if !asked && Path::new(source).exists() {
             current
                 .entry(key.clone())
@@ -427,7 +446,7 @@ fn prepare_output(
         output::remove_stale(&out_dir.join(&relative))?;
         manifest.forget(&relative);
     }
-    if formats.contains(&Format::Pdf) {
+    if outputs::has(formats, Shape::Typeset) {
         for job in jobs.iter().filter(|j| j.writes()) {
             manifest.record(&job.relative, &output::absolute(&job.path));
         }
@@ -658,18 +677,19 @@ struct Run<'a> {
     alone: std::collections::HashSet<PathBuf>,
     /// Whether PDFs are written.
     pdf: bool,
-    /// Whether web pages are written.
-    web: bool,
+    /// The outputs asked for.
+    formats: &'a [Format],
 }
 
 /// Checks and renders one proposal or catalogue file to its PDF, unless the render cache shows
-/// the PDF there is already the one its inputs make.
+/// the PDF there is already the one its inputs make; then asks every output asked for what it
+/// refuses (E098, as `check` does) and writes the per-document outputs.
 fn render_one(
     run: &Run<'_>,
     job: &Job,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
 ) -> Outcome {
-    let (project, path, web) = (run.project, job.path.as_path(), run.web);
+    let (project, path) = (run.project, job.path.as_path());
     let target = &run.out_dir.join(&job.relative);
     let reuse = Reuse {
         previous: run.cache.previous(&job.relative),
@@ -688,18 +708,26 @@ fn render_one(
                 return Ok(Result::Skipped);
             }
         };
-        // Typesetting refusals become diagnostics here exactly as in `check`.
+        // Typesetting refusals and the outputs' refusals become diagnostics here exactly as in
+        // `check`.
         let bytes = if crate::catalogue::is_catalogue(&source) {
             let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
             test_panic(path);
-            let bytes = match &catalogue {
+            let mut bytes = match &catalogue {
                 Some(catalogue) => {
                     project.typeset_catalogue(&mut report, catalogue, &included, Some(&reuse))?
                 }
                 None => None,
             };
-            if let (Some(catalogue), Some(_), true) = (&catalogue, &bytes, web) {
-                pages = html::catalogue(catalogue, path, target)?;
+            if let (Some(catalogue), Some(made)) = (&catalogue, &bytes) {
+                let document = Document::Catalogue(catalogue);
+                match write_outputs(run, &document, path, target, made)? {
+                    Ok(written) => pages = written,
+                    Err(refused) => {
+                        report.diagnostics.extend(refused);
+                        bytes = None;
+                    }
+                }
             }
             if let Some(catalogue) = catalogue.filter(|_| bytes.is_some()) {
                 catalogue_info = Some((catalogue.title.clone(), catalogue.year));
@@ -716,9 +744,15 @@ fn render_one(
             let mut checked =
                 crate::document::add_duplicate(project.check_source(path, source), duplicate);
             test_panic(path);
-            let bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
-            if let (Some(p), Some(_), true) = (&checked.proposal, &bytes, web) {
-                pages = html::proposal(p, target, &output::absolute(path))?;
+            let mut bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
+            if let (Some(p), Some(made)) = (&checked.proposal, &bytes) {
+                match write_outputs(run, &Document::Proposal(p), path, target, made)? {
+                    Ok(written) => pages = written,
+                    Err(refused) => {
+                        checked.report.diagnostics.extend(refused);
+                        bytes = None;
+                    }
+                }
             }
             proposals.extend(checked.proposal.take().filter(|_| bytes.is_some()));
             reports.push(checked.report);
@@ -728,12 +762,7 @@ fn render_one(
             Some(made) => {
                 run.cache.record(&job.relative, made.entry().cloned());
                 match made {
-                    Made::Typeset(bytes, _) => {
-                        if run.pdf {
-                            output::write_atomic(target, &bytes)?;
-                        }
-                        Ok(Result::Written(target.to_owned()))
-                    }
+                    Made::Typeset(..) => Ok(Result::Written(target.to_owned())),
                     Made::Unchanged(_) => Ok(Result::Unchanged(target.to_owned())),
                 }
             }
@@ -756,6 +785,35 @@ fn render_one(
         catalogue: catalogue_info,
         pages,
     }
+}
+
+/// Asks every output of the run what it refuses of a checked document (E098, as `check` asks),
+/// then writes the per-document outputs (the PDF, the web pages): the files written, or the
+/// refusals when there are any (nothing is written then).
+fn write_outputs(
+    run: &Run<'_>,
+    document: &Document<'_>,
+    input: &Path,
+    target: &Path,
+    made: &Made,
+) -> std::result::Result<std::result::Result<Vec<html::Written>, Vec<Diagnostic>>, AppError> {
+    let refused = outputs::refusals(run.formats, document);
+    if !refused.is_empty() {
+        return Ok(Err(refused));
+    }
+    let place = Place {
+        input,
+        target,
+        pdf: match made {
+            Made::Typeset(bytes, _) => Some(bytes),
+            Made::Unchanged(_) => None,
+        },
+    };
+    let mut written = Vec::new();
+    for output in run.formats.iter().filter(|o| o.shape() != Shape::Collected) {
+        written.extend(output.document(document, &place)?);
+    }
+    Ok(Ok(written))
 }
 
 /// Progress: a bar on a terminal, one plain line per file otherwise.

@@ -47,6 +47,24 @@ fn build(
     book.save_to_buffer()
 }
 
+/// The date a workbook records as its creation date: a catalogue's `year`, else the latest date
+/// of its proposals (stated, else 1 January of the budget year), so the bytes follow the input.
+pub fn date(proposals: &[&crate::checked::CheckedProposal], year: Option<i64>) -> (u16, u8, u8) {
+    if let Some(year) = year {
+        return (u16::try_from(year).unwrap_or(2000), 1, 1);
+    }
+    proposals
+        .iter()
+        .filter_map(|p| {
+            p.date.or_else(|| {
+                let year = u16::try_from(p.budget_year()?).ok()?;
+                Some((year, 1, 1))
+            })
+        })
+        .max()
+        .unwrap_or((2000, 1, 1))
+}
+
 /// The Excel number format of a figure with `decimals` decimals: thousands grouped, which Danish
 /// Excel shows as `1.234` and `1.234,5` (the codes in the file are locale-neutral).
 pub fn number_format(decimals: u32) -> String {
