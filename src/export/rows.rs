@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use crate::checked::{CheckedProposal, Unit};
-use crate::figures::{self, Figure, Kind};
+use crate::figures::{self, Figure, Kind, Measure};
 
 /// The column headers of a row, in order (the same in the workbook and the CSV).
 pub const HEADERS: [&str; 16] = [
@@ -49,8 +49,8 @@ pub struct Row {
     pub expense: String,
     /// What the line is: a line kind ("Omstilling", …), else [`Kind::name`] ("Række", "Netto", …).
     pub kind: String,
-    /// The table's unit.
-    pub unit: Unit,
+    /// What the figure counts: an amount in the table's unit, årsværk, or a percentage.
+    pub unit: Measure,
     /// Price basis, if stated.
     pub prices: String,
     /// The column: the year, or a named column's header (a budget stage).
@@ -83,30 +83,29 @@ impl Row {
         ]
     }
 
-    /// The figure in kroner (exact: the printed figure converted).
-    pub fn kroner(&self) -> Decimal {
-        self.unit.convert(self.amount, Unit::Kroner)
+    /// The figure in kroner (exact: the printed figure converted), if it is an amount.
+    pub fn kroner(&self) -> Option<Decimal> {
+        let unit = self.unit.unit()?;
+        Some(unit.convert(self.amount, Unit::Kroner))
     }
 
     /// The decimals the figure in kroner needs (at least none).
     pub fn kroner_decimals(&self) -> u32 {
-        self.kroner().normalize().scale()
+        self.kroner().map_or(0, |k| k.normalize().scale())
     }
 }
 
-/// The rows of the proposals' figures as [`figures::proposal`] walks them: today's budget,
-/// budget lines, requests and ledger rows (`totals` false), or the computed totals, i.e. nets,
-/// subtotals and total rows (`totals` true). Percentages and årsværk are left out: they are not
-/// amounts in the table's unit and do not add up.
+/// The rows of every figure the proposals' tables print, as [`figures::proposal`] walks them:
+/// today's budget, budget lines, årsværk, requests and ledger rows (`totals` false), or the
+/// computed totals, i.e. nets, subtotals and total rows (`totals` true). Percentages are rows
+/// too, with the unit "%" and no figure in kroner; a request's alternative is left out (it is
+/// not counted).
 pub fn rows(proposals: &[&CheckedProposal], totals: bool) -> Vec<Row> {
     let mut out = Vec::new();
     for p in proposals {
         let tables = figures::proposal(p);
-        let wanted = figures::figures(&tables).filter(|f| {
-            f.line.kind.is_total() == totals
-                && f.line.kind != Kind::Alternative
-                && f.cell.measure.unit().is_some()
-        });
+        let wanted = figures::figures(&tables)
+            .filter(|f| f.line.kind.is_total() == totals && f.line.kind != Kind::Alternative);
         out.extend(wanted.map(|f| row(p, &f)));
     }
     out
@@ -129,11 +128,11 @@ fn row(p: &CheckedProposal, f: &Figure<'_>) -> Row {
         account: line.account.clone().unwrap_or_default(),
         expense: line.expense.clone().unwrap_or_default(),
         kind: line.line_kind.unwrap_or(line.kind.name()).to_owned(),
-        unit: f.cell.measure.unit().unwrap_or(table.unit),
+        unit: f.cell.measure,
         prices: table.prices.clone().unwrap_or_default(),
         column: f.column.name(),
         year: f.column.year,
         amount: f.cell.printed,
-        decimals: f.cell.decimals.unwrap_or(0),
+        decimals: f.cell.decimals.unwrap_or_else(|| f.cell.printed.scale()),
     }
 }

@@ -106,15 +106,17 @@ fn sheet(ws: &mut Worksheet, name: &str, rows: &[Row]) -> Result<(), XlsxError> 
             .or_insert_with(|| Format::new().set_num_format(number_format(row.decimals)))
             .clone();
         ws.write_number_with_format(r, 14, number(row.amount), &amount)?;
-        let kroner_decimals = row.kroner_decimals();
-        let kroner = formats
-            .entry(kroner_decimals)
-            .or_insert_with(|| Format::new().set_num_format(number_format(kroner_decimals)))
-            .clone();
-        ws.write_number_with_format(r, 15, number(row.kroner()), &kroner)?;
         let printed = |v: Decimal, d: u32| crate::number::format_amount(v, Some(d));
         widths[14] = widths[14].max(printed(row.amount, row.decimals).chars().count());
-        widths[15] = widths[15].max(printed(row.kroner(), kroner_decimals).chars().count());
+        if let Some(in_kroner) = row.kroner() {
+            let kroner_decimals = row.kroner_decimals();
+            let kroner = formats
+                .entry(kroner_decimals)
+                .or_insert_with(|| Format::new().set_num_format(number_format(kroner_decimals)))
+                .clone();
+            ws.write_number_with_format(r, 15, number(in_kroner), &kroner)?;
+            widths[15] = widths[15].max(printed(in_kroner, kroner_decimals).chars().count());
+        }
     }
     for (c, width) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*width).min(MAX_WIDTH) as f64 + 2.0)?;

@@ -22,6 +22,7 @@ mod html;
 mod init;
 mod new;
 mod output;
+mod outputs;
 pub mod pdf_positions;
 pub mod pdf_standards;
 mod profile;
