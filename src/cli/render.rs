@@ -44,6 +44,21 @@ pub struct Args {
     force: bool,
 }
 
+impl Args {
+    /// The arguments of a `render` of `paths` into `out` with the defaults (PDF only), as
+    /// `watch` runs it each round.
+    pub(super) fn pdfs(paths: Vec<PathBuf>, out: PathBuf) -> Self {
+        Self {
+            paths,
+            out: Some(out),
+            format: Formats(vec![outputs::PDF]),
+            csv_dialect: crate::export::csv::Dialect::default(),
+            stamp: false,
+            force: false,
+        }
+    }
+}
+
 /// The formats asked for with `--format`, each once.
 #[derive(Debug, Clone)]
 struct Formats(Vec<Format>);

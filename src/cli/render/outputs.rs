@@ -114,7 +114,10 @@ impl std::fmt::Debug for dyn Output {
 }
 
 /// Every output, in the order `--format` lists them.
-pub static REGISTRY: [&dyn Output; 4] = [&Pdf, &Xlsx, &Csv, &Html];
+pub static REGISTRY: [&dyn Output; 4] = [PDF, &Xlsx, &Csv, &Html];
+
+/// The PDF output, `render`'s default.
+pub const PDF: Format = &Pdf;
 
 /// An output of the registry.
 pub type Format = &'static dyn Output;
