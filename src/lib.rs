@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod acknowledge;
 pub mod annex;
+pub mod build;
 pub mod bundle;
 pub mod cache;
 pub mod catalogue;

@@ -131,7 +131,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         reports.extend(collisions.remove(path));
         // typst's memoized layout of earlier files, evicted now and then as in `render`, so
         // memory does not grow with the number of files.
-        if checked_files > 0 && checked_files % super::render::EVICT_EVERY == 0 {
+        if checked_files > 0 && checked_files % crate::build::EVICT_EVERY == 0 {
             typst::comemo::evict(1);
         }
         checked_files += 1;

@@ -3,8 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 mod html;
@@ -13,6 +11,7 @@ mod sheets;
 
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
+use crate::build;
 use crate::cache::Cache;
 use crate::diagnostic::{Code, Diagnostic, FileReport};
 use crate::error::AppError;
@@ -120,13 +119,6 @@ impl Job {
         self.collides_with.is_none() && self.refusal.is_none() && self.owned_by.is_none()
     }
 }
-
-/// Documents rendered between two clears of typst's memo cache (bounds memory in long batches).
-pub(super) const EVICT_EVERY: usize = 16;
-
-/// Stack of each render thread: typst's layout recurses deeply on long documents (an annex of
-/// hundreds of proposals), more than a default 2 MiB thread stack is sure to hold.
-const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// Runs `render`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
@@ -473,11 +465,8 @@ fn prepare_output(
     Ok(manifest)
 }
 
-/// Renders every file on one worker thread per core, catalogues first (they take longest).
-///
-/// Workers are plain threads, not rayon tasks: typst parallelises inside a document on rayon's
-/// global pool, and a rayon worker waiting there would steal further documents onto its stack,
-/// so that memory would grow with the number of files instead of the number of cores.
+/// Renders every file on the library's workers ([`crate::build::parallel`]), catalogues first
+/// (they take longest), each with its panics caught.
 fn render_all(
     run: &Run<'_>,
     jobs: &[Job],
@@ -492,53 +481,13 @@ fn render_all(
     let duplicates = crate::document::duplicate_ids(&paths);
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| !(jobs[i].writes() && looks_like_catalogue(&jobs[i].path)));
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(jobs.len().max(1));
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Outcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-    let _quiet = QuietPanics::start();
-    std::thread::scope(|scope| {
-        let mut handles = Vec::new();
-        for n in 0..workers {
-            let worker = || {
-                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let job = &jobs[i];
-                    let outcome = render_isolated(run, job, duplicates.get(&job.path));
-                    progress.step(&outcome);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(outcome);
-                    }
-                    if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
-                        typst::comemo::evict(1);
-                    }
-                }
-            };
-            let handle = std::thread::Builder::new()
-                .name(format!("render-{n}"))
-                .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, worker)
-                .map_err(|e| AppError(format!("cannot start render threads: {e}")))?;
-            handles.push(handle);
-        }
-        for handle in handles {
-            handle
-                .join()
-                .map_err(|_| AppError("a render thread stopped unexpectedly".into()))?;
-        }
-        Ok::<(), AppError>(())
-    })?;
-    slots
-        .into_iter()
-        .zip(jobs)
-        .map(|(slot, job)| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .ok_or_else(|| AppError(format!("{} was not rendered", job.path.display())))
-        })
-        .collect()
+    let _quiet = build::QuietPanics::start();
+    build::parallel("render", jobs.len(), &order, |i| {
+        let job = &jobs[i];
+        let outcome = render_isolated(run, job, duplicates.get(&job.path));
+        progress.step(&outcome);
+        outcome
+    })
 }
 
 /// Whether a file is a catalogue, judged cheaply from its text (for scheduling only).
@@ -564,8 +513,7 @@ fn render_isolated(
             pages: Vec::new(),
         };
     }
-    let guarded = std::panic::AssertUnwindSafe(|| render_one(run, job, duplicate));
-    let outcome = std::panic::catch_unwind(guarded);
+    let outcome = build::isolated(|| render_one(run, job, duplicate));
     if !matches!(
         outcome,
         Ok(Outcome {
@@ -577,12 +525,12 @@ fn render_isolated(
     }
     match outcome {
         Ok(outcome) => outcome,
-        Err(payload) => {
+        Err(message) => {
             let _ = output::remove_stale(&target);
             Outcome {
                 path: job.path.clone(),
                 reports: Vec::new(),
-                result: Result::Panicked(panic_message(payload.as_ref())),
+                result: Result::Panicked(message),
                 proposals: Vec::new(),
                 catalogue: None,
                 pages: Vec::new(),
@@ -612,70 +560,6 @@ fn collision_report(job: &Job, other: &Path, out_dir: &Path) -> FileReport {
         path: job.path.clone(),
         source: String::new(),
         diagnostics: vec![diagnostic],
-    }
-}
-
-/// The message a panic was raised with, and where, if the panic hook saw it.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    let text = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned());
-    match LAST_PANIC.with(|last| last.borrow_mut().take()) {
-        Some(location) => format!("{text} (at {location})"),
-        None => text,
-    }
-}
-
-thread_local! {
-    /// Where the last panic on this thread happened, as seen by the quiet hook.
-    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Whether panics are being caught per document (the hook then prints nothing).
-static QUIET: AtomicBool = AtomicBool::new(false);
-
-/// While alive, panics print nothing (each is reported as one line with its document); the hook
-/// is installed once and otherwise defers to the default one.
-struct QuietPanics;
-
-impl QuietPanics {
-    /// Silences panic messages until dropped.
-    fn start() -> Self {
-        static INSTALL: std::sync::Once = std::sync::Once::new();
-        INSTALL.call_once(|| {
-            let default = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                if QUIET.load(Ordering::SeqCst) {
-                    let location = info.location().map(|l| l.to_string());
-                    LAST_PANIC.with(|last| *last.borrow_mut() = location);
-                } else {
-                    default(info);
-                }
-            }));
-        });
-        QUIET.store(true, Ordering::SeqCst);
-        Self
-    }
-}
-
-impl Drop for QuietPanics {
-    fn drop(&mut self) {
-        QUIET.store(false, Ordering::SeqCst);
-    }
-}
-
-/// Test hook, compiled into debug builds only: `BUDGETNOTE_TEST_PANIC=<file stem>[,<stem>…]`
-/// makes the render of those files panic inside their per-document work, so the tests can check
-/// that a panic costs only that document. Release builds ignore the variable.
-fn test_panic(path: &Path) {
-    if cfg!(debug_assertions)
-        && let Ok(stems) = std::env::var("BUDGETNOTE_TEST_PANIC")
-        && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
-        && stems.split(',').any(|s| s == stem)
-    {
-        panic!("BUDGETNOTE_TEST_PANIC asked for a panic");
     }
 }
 
@@ -727,7 +611,7 @@ fn render_one(
         // `check`.
         let bytes = if crate::catalogue::is_catalogue(&source) {
             let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
-            test_panic(path);
+            build::test_panic(path);
             let mut bytes = match &catalogue {
                 Some(catalogue) => {
                     project.typeset_catalogue(&mut report, catalogue, &included, Some(&reuse))?
@@ -758,7 +642,7 @@ fn render_one(
         } else {
             let mut checked =
                 crate::document::add_duplicate(project.check_source(path, source), duplicate);
-            test_panic(path);
+            build::test_panic(path);
             let mut bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
             if let (Some(p), Some(made)) = (&checked.proposal, &bytes) {
                 match write_outputs(run, &Document::Proposal(p), path, target, made)? {
