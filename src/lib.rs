@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod acknowledge;
 pub mod annex;
+pub mod build;
 pub mod bundle;
 pub mod cache;
 pub mod catalogue;
@@ -19,6 +20,7 @@ pub mod diff;
 pub mod document;
 pub mod error;
 pub mod export;
+pub mod figures;
 pub mod files;
 pub mod fill;
 pub mod forms;

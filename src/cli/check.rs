@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::FileReport;
 
 use super::print::{self, Tally};
+use super::render::outputs::{self, Format as Output};
 use super::{Cli, Deny, Exit, Format, files};
 
 /// Arguments of `check`.
@@ -13,12 +14,48 @@ use super::{Cli, Deny, Exit, Format, files};
 pub struct Args {
     /// Proposal files or folders (default: proposals/).
     paths: Vec<PathBuf>,
-    /// Output format of the diagnostics.
-    #[arg(long, value_enum, default_value = "human")]
-    format: Format,
+    /// How the diagnostics print (human, json, github), and the outputs whose checks to run as
+    /// `render --format` would (pdf, xlsx, csv, html; default pdf), separated by commas, e.g.
+    /// `--format json,xlsx`.
+    #[arg(long, value_parser = parse_formats, default_value = "human")]
+    format: Formats,
     /// Also fail (exit 1) on warnings, e.g. `--deny warnings` in CI.
     #[arg(long, value_enum)]
     deny: Option<Deny>,
+}
+
+/// What `check --format` asks for: how diagnostics print, and the outputs whose checks run.
+#[derive(Debug, Clone)]
+struct Formats {
+    /// How the diagnostics print.
+    print: Format,
+    /// The outputs whose checks run (those `render --format` would write).
+    outputs: Vec<Output>,
+}
+
+/// Reads `--format json,xlsx`: at most one diagnostics format (default human) and any outputs of
+/// the registry (default pdf).
+fn parse_formats(text: &str) -> Result<Formats, String> {
+    use clap::ValueEnum;
+    let mut print = None;
+    let mut named = Vec::new();
+    for part in text.split(',') {
+        match Format::from_str(part.trim(), true) {
+            Ok(format) if print.is_none_or(|p| p == format) => print = Some(format),
+            Ok(_) => return Err("give one of human, json and github, not several".to_owned()),
+            Err(_) => named.push(part),
+        }
+    }
+    let outputs = if named.is_empty() {
+        outputs::parse_list("pdf")?
+    } else {
+        outputs::parse_list(&named.join(","))
+            .map_err(|e| format!("{e}; or a diagnostics format: human, json, github"))?
+    };
+    Ok(Formats {
+        print: print.unwrap_or(Format::Human),
+        outputs,
+    })
 }
 
 /// Runs `check`.
@@ -42,8 +79,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let project = match crate::project::Project::open_or_report(&cli.root) {
         Ok(project) => project,
         Err(crate::config::SettingsError::Report(report)) => {
-            print::reports(args.format, std::slice::from_ref(&report));
-            if args.format == Format::Human {
+            print::reports(args.format.print, std::slice::from_ref(&report));
+            if args.format.print == Format::Human {
                 eprintln!("the project settings have problems; nothing else was checked");
             }
             return Exit::Failure;
@@ -94,7 +131,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         reports.extend(collisions.remove(path));
         // typst's memoized layout of earlier files, evicted now and then as in `render`, so
         // memory does not grow with the number of files.
-        if checked_files > 0 && checked_files % super::render::EVICT_EVERY == 0 {
+        if checked_files > 0 && checked_files % crate::build::EVICT_EVERY == 0 {
             typst::comemo::evict(1);
         }
         checked_files += 1;
@@ -102,7 +139,15 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             previous: cache.previous(relative),
             target: None,
         };
-        match check_any(&project, path, duplicates.get(path), &alone, &reuse) {
+        let outputs = &args.format.outputs;
+        match check_any(
+            &project,
+            path,
+            duplicates.get(path),
+            &alone,
+            &reuse,
+            outputs,
+        ) {
             Ok((more, unchanged)) => {
                 reports.extend(more);
                 known += usize::from(unchanged);
@@ -113,10 +158,10 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             }
         }
     }
-    print::reports(args.format, &reports);
+    print::reports(args.format.print, &reports);
     let mut tally = Tally::default();
     reports.iter().for_each(|r| tally.add(r));
-    if args.format == Format::Human {
+    if args.format.print == Format::Human {
         let acknowledged = if tally.acknowledged > 0 {
             format!(", {} acknowledged", tally.acknowledged)
         } else {
@@ -141,9 +186,10 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     exit
 }
 
-/// Checks a proposal or a catalogue and typesets it in memory, as `render` would, so that
-/// whatever `render` refuses is refused here first; not when `reuse` shows that typst accepted
-/// exactly these inputs in the last render (then `true`). A catalogue also reports the
+/// Checks a proposal or a catalogue, typesets it in memory and asks each of `outputs` what it
+/// refuses (E098), as `render` would, so that whatever `render` refuses is refused here first;
+/// it is not typeset when `reuse` shows that typst accepted exactly these inputs in the last
+/// render (then `true`). A catalogue also reports the
 /// diagnostics of its proposals that this run does not check on their own (those in `alone` are
 /// reported there).
 fn check_any(
@@ -152,6 +198,7 @@ fn check_any(
     duplicate: Option<&crate::diagnostic::Diagnostic>,
     alone: &HashSet<PathBuf>,
     reuse: &crate::project::Reuse<'_>,
+    outputs: &[Output],
 ) -> Result<(Vec<FileReport>, bool), crate::error::AppError> {
     let source = match crate::document::read_text(path)? {
         Ok(source) => source,
@@ -165,6 +212,12 @@ fn check_any(
             }
             None => None,
         };
+        if let (Some(catalogue), Some(_)) = (&catalogue, &made) {
+            let document = outputs::Document::Catalogue(catalogue);
+            report
+                .diagnostics
+                .extend(outputs::refusals(outputs, &document));
+        }
         let own = included
             .into_iter()
             .map(|c| c.report)
@@ -178,6 +231,11 @@ fn check_any(
         let mut checked =
             crate::document::add_duplicate(project.check_source(path, source), duplicate);
         let made = project.typeset_reusing(&mut checked, Some(reuse))?;
+        if let (Some(p), Some(_)) = (&checked.proposal, &made) {
+            let document = outputs::Document::Proposal(p);
+            let refused = outputs::refusals(outputs, &document);
+            checked.report.diagnostics.extend(refused);
+        }
         let unchanged = matches!(made, Some(crate::project::Made::Unchanged(_)));
         Ok((vec![checked.report], unchanged))
     }

@@ -3,22 +3,22 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 mod html;
+pub mod outputs;
 mod sheets;
 
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
+use crate::build;
 use crate::cache::Cache;
 use crate::diagnostic::{Code, Diagnostic, FileReport};
 use crate::error::AppError;
-use crate::export::Format;
 use crate::manifest::{self, Manifest};
 use crate::output;
 use crate::project::{Made, Project, Reuse};
+use outputs::{Document, Format, Place, Shape};
 
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
@@ -28,8 +28,8 @@ pub struct Args {
     /// Output folder (default: out/ in the project).
     #[arg(short, long)]
     out: Option<PathBuf>,
-    /// Output formats, separated by commas: pdf, xlsx, csv, html (default: pdf).
-    #[arg(long, value_parser = parse_formats, default_value = "pdf")]
+    /// Output formats, separated by commas: the outputs of the registry (default: pdf).
+    #[arg(long, value_parser = parse_formats, default_value = "pdf", help = outputs::help())]
     format: Formats,
     /// How the CSV writes fields and decimals: excel-da (`;` and a decimal comma) or
     /// international (`,` and a decimal point).
@@ -43,13 +43,28 @@ pub struct Args {
     force: bool,
 }
 
+impl Args {
+    /// The arguments of a `render` of `paths` into `out` with the defaults (PDF only), as
+    /// `watch` runs it each round.
+    pub(super) fn pdfs(paths: Vec<PathBuf>, out: PathBuf) -> Self {
+        Self {
+            paths,
+            out: Some(out),
+            format: Formats(vec![outputs::PDF]),
+            csv_dialect: crate::export::csv::Dialect::default(),
+            stamp: false,
+            force: false,
+        }
+    }
+}
+
 /// The formats asked for with `--format`, each once.
 #[derive(Debug, Clone)]
-struct Formats(Vec<crate::export::Format>);
+struct Formats(Vec<Format>);
 
 /// Reads `--format pdf,xlsx`.
 fn parse_formats(text: &str) -> std::result::Result<Formats, String> {
-    crate::export::Format::parse_list(text).map(Formats)
+    outputs::parse_list(text).map(Formats)
 }
 
 /// How one file's render ended.
@@ -105,13 +120,6 @@ impl Job {
     }
 }
 
-/// Documents rendered between two clears of typst's memo cache (bounds memory in long batches).
-pub(super) const EVICT_EVERY: usize = 16;
-
-/// Stack of each render thread: typst's layout recurses deeply on long documents (an annex of
-/// hundreds of proposals), more than a default 2 MiB thread stack is sure to hold.
-const STACK_SIZE: usize = 64 * 1024 * 1024;
-
 /// Runs `render`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
     let started = Instant::now();
@@ -138,8 +146,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let _lock = output::lock(&out);
     let mut jobs = plan(&cli.root, &inputs);
     let formats = &args.format.0;
-    let pdf = formats.contains(&Format::Pdf);
-    let web = formats.contains(&Format::Html);
+    let pdf = outputs::has(formats, Shape::Typeset);
     let planned = sheets::plan(&jobs, &inputs, &scopes, formats);
     let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes, &planned, formats)
     {
@@ -163,7 +170,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         cache: &cache,
         alone,
         pdf,
-        web,
+        formats,
     };
     let outcomes = match render_all(&run, &jobs, &progress) {
         Ok(outcomes) => outcomes,
@@ -185,14 +192,35 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             exit = exit.max(Exit::InputErrors);
         }
     }
-    let (mut rendered, mut unchanged, mut failed) = (0, 0, Vec::new());
-    for (outcome, job) in outcomes.iter().zip(&jobs) {
+    // The spreadsheets hold the figures of files that rendered; a spreadsheet the writer fails
+    // to make fails the file it belongs to (or, for a folder run's, counts on its own).
+    let sheets = sheets::write(&planned, &outcomes, &out, args.csv_dialect, &mut manifest);
+    let mut sheet_failures: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut failed = Vec::new();
+    for (members, err) in &sheets.failed {
+        print::app_error(&AppError(err.clone()));
+        exit = exit.max(Exit::InputErrors);
+        match members.as_slice() {
+            [one] => sheet_failures.entry(*one).or_default().push(err.clone()),
+            _ => failed.push(err.clone()),
+        }
+    }
+    let (mut rendered, mut unchanged) = (0, 0);
+    for (i, (outcome, job)) in outcomes.iter().zip(&jobs).enumerate() {
         for report in &outcome.reports {
             print::human(report);
             tally.add(report);
         }
         if !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
             manifest.forget_owned(&job.relative, &output::absolute(&job.path));
+        }
+        if let Some(errors) = sheet_failures.get(&i) {
+            failed.extend(
+                errors
+                    .iter()
+                    .map(|e| format!("{}: {e}", outcome.path.display())),
+            );
+            continue;
         }
         match &outcome.result {
             Result::Written(_) => rendered += 1,
@@ -222,13 +250,11 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             manifest.record(relative, owner);
         }
     }
-    let (sheets_written, sheets_missing) =
-        sheets::write(&planned, &outcomes, &out, args.csv_dialect, &mut manifest);
-    for line in &sheets_missing {
+    for line in &sheets.missing {
         eprintln!("error: {line}");
         exit = exit.max(Exit::InputErrors);
     }
-    for path in &sheets_written {
+    for path in &sheets.files {
         eprintln!("wrote {}", path.display());
     }
     cache.store(&mut manifest.cache);
@@ -409,7 +435,7 @@ fn prepare_output(
     // their input exists (a `--format pdf` run keeps an earlier run's workbook).
     current.extend(sheets::current(planned));
     for (key, source) in &manifest.files {
-        let asked = Format::of_file(key).is_none_or(|f| formats.contains(&f));
+        let asked = outputs::of_file(key).is_none_or(|f| outputs::contains(formats, f));
         if !asked && Path::new(source).exists() {
             current
                 .entry(key.clone())
@@ -427,7 +453,7 @@ fn prepare_output(
         output::remove_stale(&out_dir.join(&relative))?;
         manifest.forget(&relative);
     }
-    if formats.contains(&Format::Pdf) {
+    if outputs::has(formats, Shape::Typeset) {
         for job in jobs.iter().filter(|j| j.writes()) {
             manifest.record(&job.relative, &output::absolute(&job.path));
         }
@@ -439,11 +465,8 @@ fn prepare_output(
     Ok(manifest)
 }
 
-/// Renders every file on one worker thread per core, catalogues first (they take longest).
-///
-/// Workers are plain threads, not rayon tasks: typst parallelises inside a document on rayon's
-/// global pool, and a rayon worker waiting there would steal further documents onto its stack,
-/// so that memory would grow with the number of files instead of the number of cores.
+/// Renders every file on the library's workers ([`crate::build::parallel`]), catalogues first
+/// (they take longest), each with its panics caught.
 fn render_all(
     run: &Run<'_>,
     jobs: &[Job],
@@ -458,53 +481,13 @@ fn render_all(
     let duplicates = crate::document::duplicate_ids(&paths);
     let mut order: Vec<usize> = (0..jobs.len()).collect();
     order.sort_by_key(|&i| !(jobs[i].writes() && looks_like_catalogue(&jobs[i].path)));
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(jobs.len().max(1));
-    let next = AtomicUsize::new(0);
-    let done = AtomicUsize::new(0);
-    let slots: Vec<Mutex<Option<Outcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-    let _quiet = QuietPanics::start();
-    std::thread::scope(|scope| {
-        let mut handles = Vec::new();
-        for n in 0..workers {
-            let worker = || {
-                while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let job = &jobs[i];
-                    let outcome = render_isolated(run, job, duplicates.get(&job.path));
-                    progress.step(&outcome);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(outcome);
-                    }
-                    if (done.fetch_add(1, Ordering::Relaxed) + 1).is_multiple_of(EVICT_EVERY) {
-                        typst::comemo::evict(1);
-                    }
-                }
-            };
-            let handle = std::thread::Builder::new()
-                .name(format!("render-{n}"))
-                .stack_size(STACK_SIZE)
-                .spawn_scoped(scope, worker)
-                .map_err(|e| AppError(format!("cannot start render threads: {e}")))?;
-            handles.push(handle);
-        }
-        for handle in handles {
-            handle
-                .join()
-                .map_err(|_| AppError("a render thread stopped unexpectedly".into()))?;
-        }
-        Ok::<(), AppError>(())
-    })?;
-    slots
-        .into_iter()
-        .zip(jobs)
-        .map(|(slot, job)| {
-            slot.into_inner()
-                .ok()
-                .flatten()
-                .ok_or_else(|| AppError(format!("{} was not rendered", job.path.display())))
-        })
-        .collect()
+    let _quiet = build::QuietPanics::start();
+    build::parallel("render", jobs.len(), &order, |i| {
+        let job = &jobs[i];
+        let outcome = render_isolated(run, job, duplicates.get(&job.path));
+        progress.step(&outcome);
+        outcome
+    })
 }
 
 /// Whether a file is a catalogue, judged cheaply from its text (for scheduling only).
@@ -530,8 +513,7 @@ fn render_isolated(
             pages: Vec::new(),
         };
     }
-    let guarded = std::panic::AssertUnwindSafe(|| render_one(run, job, duplicate));
-    let outcome = std::panic::catch_unwind(guarded);
+    let outcome = build::isolated(|| render_one(run, job, duplicate));
     if !matches!(
         outcome,
         Ok(Outcome {
@@ -543,12 +525,12 @@ fn render_isolated(
     }
     match outcome {
         Ok(outcome) => outcome,
-        Err(payload) => {
+        Err(message) => {
             let _ = output::remove_stale(&target);
             Outcome {
                 path: job.path.clone(),
                 reports: Vec::new(),
-                result: Result::Panicked(panic_message(payload.as_ref())),
+                result: Result::Panicked(message),
                 proposals: Vec::new(),
                 catalogue: None,
                 pages: Vec::new(),
@@ -581,70 +563,6 @@ fn collision_report(job: &Job, other: &Path, out_dir: &Path) -> FileReport {
     }
 }
 
-/// The message a panic was raised with, and where, if the panic hook saw it.
-fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    let text = payload
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| payload.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "a panic without a message".to_owned());
-    match LAST_PANIC.with(|last| last.borrow_mut().take()) {
-        Some(location) => format!("{text} (at {location})"),
-        None => text,
-    }
-}
-
-thread_local! {
-    /// Where the last panic on this thread happened, as seen by the quiet hook.
-    static LAST_PANIC: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Whether panics are being caught per document (the hook then prints nothing).
-static QUIET: AtomicBool = AtomicBool::new(false);
-
-/// While alive, panics print nothing (each is reported as one line with its document); the hook
-/// is installed once and otherwise defers to the default one.
-struct QuietPanics;
-
-impl QuietPanics {
-    /// Silences panic messages until dropped.
-    fn start() -> Self {
-        static INSTALL: std::sync::Once = std::sync::Once::new();
-        INSTALL.call_once(|| {
-            let default = std::panic::take_hook();
-            std::panic::set_hook(Box::new(move |info| {
-                if QUIET.load(Ordering::SeqCst) {
-                    let location = info.location().map(|l| l.to_string());
-                    LAST_PANIC.with(|last| *last.borrow_mut() = location);
-                } else {
-                    default(info);
-                }
-            }));
-        });
-        QUIET.store(true, Ordering::SeqCst);
-        Self
-    }
-}
-
-impl Drop for QuietPanics {
-    fn drop(&mut self) {
-        QUIET.store(false, Ordering::SeqCst);
-    }
-}
-
-/// Test hook, compiled into debug builds only: `BUDGETNOTE_TEST_PANIC=<file stem>[,<stem>…]`
-/// makes the render of those files panic inside their per-document work, so the tests can check
-/// that a panic costs only that document. Release builds ignore the variable.
-fn test_panic(path: &Path) {
-    if cfg!(debug_assertions)
-        && let Ok(stems) = std::env::var("BUDGETNOTE_TEST_PANIC")
-        && let Some(stem) = path.file_stem().and_then(|s| s.to_str())
-        && stems.split(',').any(|s| s == stem)
-    {
-        panic!("BUDGETNOTE_TEST_PANIC asked for a panic");
-    }
-}
-
 /// What every document of a run shares.
 struct Run<'a> {
     /// The project: forms, profile, typesetter.
@@ -658,18 +576,19 @@ struct Run<'a> {
     alone: std::collections::HashSet<PathBuf>,
     /// Whether PDFs are written.
     pdf: bool,
-    /// Whether web pages are written.
-    web: bool,
+    /// The outputs asked for.
+    formats: &'a [Format],
 }
 
 /// Checks and renders one proposal or catalogue file to its PDF, unless the render cache shows
-/// the PDF there is already the one its inputs make.
+/// the PDF there is already the one its inputs make; then asks every output asked for what it
+/// refuses (E098, as `check` does) and writes the per-document outputs.
 fn render_one(
     run: &Run<'_>,
     job: &Job,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
 ) -> Outcome {
-    let (project, path, web) = (run.project, job.path.as_path(), run.web);
+    let (project, path) = (run.project, job.path.as_path());
     let target = &run.out_dir.join(&job.relative);
     let reuse = Reuse {
         previous: run.cache.previous(&job.relative),
@@ -688,18 +607,26 @@ fn render_one(
                 return Ok(Result::Skipped);
             }
         };
-        // Typesetting refusals become diagnostics here exactly as in `check`.
+        // Typesetting refusals and the outputs' refusals become diagnostics here exactly as in
+        // `check`.
         let bytes = if crate::catalogue::is_catalogue(&source) {
             let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
-            test_panic(path);
-            let bytes = match &catalogue {
+            build::test_panic(path);
+            let mut bytes = match &catalogue {
                 Some(catalogue) => {
                     project.typeset_catalogue(&mut report, catalogue, &included, Some(&reuse))?
                 }
                 None => None,
             };
-            if let (Some(catalogue), Some(_), true) = (&catalogue, &bytes, web) {
-                pages = html::catalogue(&project.root, catalogue, path, target)?;
+            if let (Some(catalogue), Some(made)) = (&catalogue, &bytes) {
+                let document = Document::Catalogue(catalogue);
+                match write_outputs(run, &document, path, target, made)? {
+                    Ok(written) => pages = written,
+                    Err(refused) => {
+                        report.diagnostics.extend(refused);
+                        bytes = None;
+                    }
+                }
             }
             if let Some(catalogue) = catalogue.filter(|_| bytes.is_some()) {
                 catalogue_info = Some((catalogue.title.clone(), catalogue.year));
@@ -715,10 +642,16 @@ fn render_one(
         } else {
             let mut checked =
                 crate::document::add_duplicate(project.check_source(path, source), duplicate);
-            test_panic(path);
-            let bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
-            if let (Some(p), Some(_), true) = (&checked.proposal, &bytes, web) {
-                pages = html::proposal(&project.root, p, target, &output::absolute(path))?;
+            build::test_panic(path);
+            let mut bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
+            if let (Some(p), Some(made)) = (&checked.proposal, &bytes) {
+                match write_outputs(run, &Document::Proposal(p), path, target, made)? {
+                    Ok(written) => pages = written,
+                    Err(refused) => {
+                        checked.report.diagnostics.extend(refused);
+                        bytes = None;
+                    }
+                }
             }
             proposals.extend(checked.proposal.take().filter(|_| bytes.is_some()));
             reports.push(checked.report);
@@ -728,12 +661,7 @@ fn render_one(
             Some(made) => {
                 run.cache.record(&job.relative, made.entry().cloned());
                 match made {
-                    Made::Typeset(bytes, _) => {
-                        if run.pdf {
-                            output::write_atomic(target, &bytes)?;
-                        }
-                        Ok(Result::Written(target.to_owned()))
-                    }
+                    Made::Typeset(..) => Ok(Result::Written(target.to_owned())),
                     Made::Unchanged(_) => Ok(Result::Unchanged(target.to_owned())),
                 }
             }
@@ -756,6 +684,36 @@ fn render_one(
         catalogue: catalogue_info,
         pages,
     }
+}
+
+/// Asks every output of the run what it refuses of a checked document (E098, as `check` asks),
+/// then writes the per-document outputs (the PDF, the web pages): the files written, or the
+/// refusals when there are any (nothing is written then).
+fn write_outputs(
+    run: &Run<'_>,
+    document: &Document<'_>,
+    input: &Path,
+    target: &Path,
+    made: &Made,
+) -> std::result::Result<std::result::Result<Vec<html::Written>, Vec<Diagnostic>>, AppError> {
+    let refused = outputs::refusals(run.formats, document);
+    if !refused.is_empty() {
+        return Ok(Err(refused));
+    }
+    let place = Place {
+        root: &run.project.root,
+        input,
+        target,
+        pdf: match made {
+            Made::Typeset(bytes, _) => Some(bytes),
+            Made::Unchanged(_) => None,
+        },
+    };
+    let mut written = Vec::new();
+    for output in run.formats.iter().filter(|o| o.shape() != Shape::Collected) {
+        written.extend(output.document(document, &place)?);
+    }
+    Ok(Ok(written))
 }
 
 /// Progress: a bar on a terminal, one plain line per file otherwise.

@@ -101,15 +101,13 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         eprintln!("error: cannot watch {}: {err}", scope.root.display());
         return Exit::Failure;
     }
+    // Each round calls `render` itself (not through the command line), with the same root.
     let render = |round: &Round| {
-        let mut argv: Vec<std::ffi::OsString> = vec!["budgetnote".into(), "--root".into()];
-        argv.push(cli.root.clone().into_os_string());
-        argv.extend(["render".into(), "-o".into(), out.clone().into_os_string()]);
-        match round {
-            Round::All => argv.extend(scope.named.iter().map(|p| p.clone().into_os_string())),
-            Round::Files(files) => argv.extend(files.iter().map(|p| p.clone().into_os_string())),
-        }
-        super::run_with(argv)
+        let paths = match round {
+            Round::All => scope.named.clone(),
+            Round::Files(files) => files.clone(),
+        };
+        super::render::run(cli, &super::render::Args::pdfs(paths, out.clone()))
     };
     eprintln!(
         "watching {} (Ctrl-C stops)",

@@ -65,7 +65,11 @@ pub fn csv(rows: &[Row], dialect: Dialect) -> Vec<u8> {
         let mut fields: Vec<String> = row.texts().iter().map(|t| inert(t)).collect();
         fields.push(row.year.map(|y| y.to_string()).unwrap_or_default());
         fields.push(dialect.number(row.amount, row.decimals));
-        fields.push(dialect.number(row.kroner(), row.kroner_decimals()));
+        fields.push(
+            row.kroner()
+                .map(|k| dialect.number(k, row.kroner_decimals()))
+                .unwrap_or_default(),
+        );
         line(fields, &mut out);
     }
     out.into_bytes()

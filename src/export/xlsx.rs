@@ -47,6 +47,24 @@ fn build(
     book.save_to_buffer()
 }
 
+/// The date a workbook records as its creation date: a catalogue's `year`, else the latest date
+/// of its proposals (stated, else 1 January of the budget year), so the bytes follow the input.
+pub fn date(proposals: &[&crate::checked::CheckedProposal], year: Option<i64>) -> (u16, u8, u8) {
+    if let Some(year) = year {
+        return (u16::try_from(year).unwrap_or(2000), 1, 1);
+    }
+    proposals
+        .iter()
+        .filter_map(|p| {
+            p.date.or_else(|| {
+                let year = u16::try_from(p.budget_year()?).ok()?;
+                Some((year, 1, 1))
+            })
+        })
+        .max()
+        .unwrap_or((2000, 1, 1))
+}
+
 /// The Excel number format of a figure with `decimals` decimals: thousands grouped, which Danish
 /// Excel shows as `1.234` and `1.234,5` (the codes in the file are locale-neutral).
 pub fn number_format(decimals: u32) -> String {
@@ -88,15 +106,17 @@ fn sheet(ws: &mut Worksheet, name: &str, rows: &[Row]) -> Result<(), XlsxError> 
             .or_insert_with(|| Format::new().set_num_format(number_format(row.decimals)))
             .clone();
         ws.write_number_with_format(r, 14, number(row.amount), &amount)?;
-        let kroner_decimals = row.kroner_decimals();
-        let kroner = formats
-            .entry(kroner_decimals)
-            .or_insert_with(|| Format::new().set_num_format(number_format(kroner_decimals)))
-            .clone();
-        ws.write_number_with_format(r, 15, number(row.kroner()), &kroner)?;
         let printed = |v: Decimal, d: u32| crate::number::format_amount(v, Some(d));
         widths[14] = widths[14].max(printed(row.amount, row.decimals).chars().count());
-        widths[15] = widths[15].max(printed(row.kroner(), kroner_decimals).chars().count());
+        if let Some(in_kroner) = row.kroner() {
+            let kroner_decimals = row.kroner_decimals();
+            let kroner = formats
+                .entry(kroner_decimals)
+                .or_insert_with(|| Format::new().set_num_format(number_format(kroner_decimals)))
+                .clone();
+            ws.write_number_with_format(r, 15, number(in_kroner), &kroner)?;
+            widths[15] = widths[15].max(printed(in_kroner, kroner_decimals).chars().count());
+        }
     }
     for (c, width) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*width).min(MAX_WIDTH) as f64 + 2.0)?;

@@ -6,8 +6,9 @@ use rust_decimal::prelude::ToPrimitive;
 use serde::Serialize;
 
 use crate::checked::Cells;
+use crate::figures::{self, Kind};
 use crate::ledger::{Entry, Ledger, LedgerColumn, Zero};
-use crate::number::{format_amount, round};
+use crate::number::round;
 
 /// A ledger ready to print.
 #[derive(Debug, Clone, Serialize)]
@@ -76,40 +77,11 @@ pub struct BarView {
     pub text: String,
 }
 
-/// The decimals one amount column prints with.
-fn column_decimals(l: &Ledger, column: usize, written: Option<u32>) -> Option<u32> {
-    l.columns[column].decimals.or(l.decimals).or(written)
-}
-
-/// The decimals the figures of one amount column print with (as [`view`] prints them).
-pub(crate) fn decimals(l: &Ledger, column: usize) -> Option<u32> {
-    column_decimals(l, column, written_decimals(l))
-}
-
-/// The most decimals any entered figure of the table was written with (a stated 1,250 keeps its
-/// three, and a whole figure beside it prints 1,000), so the table never mixes precisions.
-fn written_decimals(l: &Ledger) -> Option<u32> {
-    let entered: Vec<usize> = (0..l.columns.len())
-        .filter(|i| l.columns[*i].formula.is_none())
-        .collect();
-    let most = l
-        .rows()
-        .flat_map(|r| entered.iter().filter_map(|i| r.cells[*i]))
-        .map(|v| v.scale())
-        .max()
-        .unwrap_or(0);
-    (most > 0).then_some(most)
-}
-
 /// The view of a ledger; `zero` is how the form prints a zero unless the table says.
 pub fn view(l: &Ledger, zero: Zero) -> LedgerView {
-    let zero = l.zero.unwrap_or(zero);
-    let written = written_decimals(l);
-    let figure = |column: usize, value: Option<Decimal>| match value {
-        None => String::new(),
-        Some(v) if v.is_zero() && zero == Zero::Dash => "-".to_owned(),
-        Some(v) => format_amount(v, column_decimals(l, column, written)),
-    };
+    let table = figures::ledger(l, zero);
+    let figure =
+        |column: usize, value: Option<Decimal>| figures::ledger_text(l, zero, column, value);
     let unit_header = match &l.prices {
         Some(prices) => format!("{}, {prices}", l.unit.label()),
         None => l.unit.label().to_owned(),
@@ -132,47 +104,40 @@ pub fn view(l: &Ledger, zero: Zero) -> LedgerView {
             }
         }
     }
-    // One printed row: label, then every column in print order (`values` for text columns).
-    let line = |label: &str, values: &[String], cells: &Cells| {
-        let mut texts = values.iter();
-        let mut row = vec![label.to_owned()];
+    // One printed row: label, then every column in print order (text columns from `texts`).
+    let line = |line: &figures::Line| {
+        let mut texts = line.texts.iter();
+        let mut row = vec![line.label.clone()];
         for column in &l.layout {
             row.push(match column {
                 LedgerColumn::Text(_) => texts.next().cloned().unwrap_or_default(),
-                LedgerColumn::Amount(i) => figure(*i, cells[*i]),
+                LedgerColumn::Amount(i) => line
+                    .cells
+                    .get(*i)
+                    .and_then(|c| c.as_ref())
+                    .map(|c| c.text.clone())
+                    .unwrap_or_default(),
             });
         }
         row
     };
-    let rows: Vec<LedgerRowView> = l
-        .entries
-        .iter()
-        .map(|e| match e {
-            Entry::Group { label, depth } => LedgerRowView {
+    let mut rows: Vec<LedgerRowView> = Vec::new();
+    let mut total = None;
+    for printed in &table.lines {
+        match printed.kind {
+            Kind::Group => rows.push(LedgerRowView {
                 kind: "group",
-                depth: *depth,
-                cells: vec![label.clone()],
-            },
-            Entry::Row(r) => LedgerRowView {
-                kind: "row",
-                depth: r.depth,
-                cells: line(&r.label, &r.values, &r.cells),
-            },
-            Entry::Subtotal {
-                label,
-                depth,
-                cells,
-            } => LedgerRowView {
-                kind: "subtotal",
-                depth: *depth,
-                cells: line(label, &[], cells),
-            },
-        })
-        .collect();
-    let total = l
-        .total_label
-        .as_ref()
-        .map(|label| line(label, &[], &l.totals));
+                depth: printed.depth,
+                cells: vec![printed.label.clone()],
+            }),
+            Kind::Total => total = Some(line(printed)),
+            _ => rows.push(LedgerRowView {
+                kind: printed.style,
+                depth: printed.depth,
+                cells: line(printed),
+            }),
+        }
+    }
     let longest = (0..header.len())
         .map(|i| {
             let cells = rows

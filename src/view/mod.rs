@@ -11,11 +11,10 @@ use serde::Serialize;
 
 use rust_decimal::Decimal;
 
-use crate::checked::{
-    Agreement, AmountsTable, Block, Cells, CheckedProposal, Table, TextRow, TextTable,
-};
+use crate::checked::{Agreement, AmountsTable, Block, CheckedProposal, Table, TextRow, TextTable};
+use crate::figures::{self, Kind};
 use crate::ledger::Zero;
-use crate::number::{format_amount, format_signed, join_danish, round};
+use crate::number::{format_amount, join_danish, round};
 
 /// The sign convention printed under every amounts table.
 pub const SIGN_NOTE: &str = "Note: (-) = mindreudgift/merindtægt, (+) = merudgift/mindreindtægt";
@@ -215,25 +214,6 @@ pub struct AgreementView {
     pub bullet: String,
 }
 
-/// Formats optional cells, "" for blank.
-fn amounts(cells: &Cells, decimals: Option<u32>) -> Vec<String> {
-    cells
-        .iter()
-        .map(|c| c.map(|v| format_amount(v, decimals)).unwrap_or_default())
-        .collect()
-}
-
-/// The decimals every figure of a table prints with: those of its most precise figure as written
-/// (a stated 1,250 keeps its three), so a table never mixes precisions; `None` for whole figures.
-pub(crate) fn table_decimals<'a>(cells: impl Iterator<Item = &'a Cells>) -> Option<u32> {
-    let most = cells
-        .flat_map(|c| c.iter().flatten())
-        .map(|v| v.scale())
-        .max()
-        .unwrap_or(0);
-    (most > 0).then_some(most)
-}
-
 /// Builds the view of a checked proposal.
 pub fn view(p: &CheckedProposal) -> View {
     View {
@@ -317,20 +297,24 @@ pub fn view(p: &CheckedProposal) -> View {
     }
 }
 
-/// "2,2 mio. kr." or "2,0 mio. kr. intern indsats + 4,0 mio. kr. ekstern indsats", with the alternative.
+/// "2,2 mio. kr." or "2,0 mio. kr. intern indsats + 4,0 mio. kr. ekstern indsats", with the
+/// alternative: the request's figures as [`figures::request`] prints them.
 fn request(r: &crate::checked::Request) -> String {
-    let amount = |v: Decimal| format!("{} {}", format_amount(v, Some(1)), r.unit.label());
+    let table = figures::request(r);
+    let unit = r.unit.label();
+    let amounts = |kind: Kind| table.figures().filter(move |f| f.line.kind == kind);
     let mut text = if r.parts.is_empty() {
-        amount(r.total)
+        amounts(Kind::Request)
+            .map(|f| format!("{} {unit}", f.cell.text))
+            .collect::<String>()
     } else {
-        r.parts
-            .iter()
-            .map(|(label, v)| format!("{} {label}", amount(*v)))
+        amounts(Kind::Request)
+            .map(|f| format!("{} {unit} {}", f.cell.text, f.line.label))
             .collect::<Vec<_>>()
             .join(" + ")
     };
-    if let Some(alt) = r.alternative {
-        text.push_str(&format!(", alternativt {}", amount(alt)));
+    for f in amounts(Kind::Alternative) {
+        text.push_str(&format!(", alternativt {} {unit}", f.cell.text));
     }
     text
 }
@@ -379,47 +363,25 @@ fn expense_types(t: &AmountsTable) -> String {
     capitalize(&join_danish(&types))
 }
 
-/// The standard amounts table's rows.
+/// The standard amounts table's rows, labels and figures as [`figures::budget`] prints them.
 fn amounts_table(t: &AmountsTable) -> TableView {
-    let signed = |cells: &Cells| -> Vec<String> {
-        cells
-            .iter()
-            .map(|c| c.map(format_signed).unwrap_or_default())
-            .collect()
-    };
-    let row = |style, label: &str, cells| RowView {
-        style,
-        label: label.to_owned(),
-        cells,
-    };
-    let decimals = table_decimals(
-        t.current
-            .iter()
-            .chain(t.lines.iter().map(|l| &l.cells))
-            .chain(t.nets.iter().map(|n| &n.cells)),
-    );
-    let mut rows = Vec::new();
-    if let Some(current) = &t.current {
-        rows.push(row("plain", "Nuværende budget", amounts(current, decimals)));
-    }
-    rows.push(row("group", "Budgetændring – drift", vec![]));
-    for line in &t.lines {
-        rows.push(row("line", &line.label, amounts(&line.cells, decimals)));
-    }
-    for net in &t.nets {
-        let label = format!("Samlet ændring (Netto) {}", net.expense.short());
-        rows.push(row("total", &label, amounts(&net.cells, decimals)));
-    }
-    if let Some(staff) = &t.staff {
-        rows.push(row("group", "Personalekonsekvenser", vec![]));
-        rows.push(row("line", "Ændring i antal årsværk", signed(&staff.total)));
-        for (label, cells) in &staff.areas {
-            rows.push(row("sub", label, signed(cells)));
-        }
-    }
+    let table = figures::budget(t);
+    let rows = table
+        .lines
+        .iter()
+        .map(|line| RowView {
+            style: line.style,
+            label: line.label.clone(),
+            cells: line
+                .cells
+                .iter()
+                .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+                .collect(),
+        })
+        .collect();
     TableView {
         caption: format!("Beløb i {} {}", t.unit.label(), t.prices),
-        years: t.years.iter().map(|y| y.to_string()).collect(),
+        years: table.columns.iter().map(|c| c.header.clone()).collect(),
         rows,
         sign_note: SIGN_NOTE.into(),
     }

@@ -25,6 +25,7 @@ mod init;
 mod new;
 mod one_model;
 mod output;
+mod outputs;
 pub mod pdf_positions;
 pub mod pdf_standards;
 mod profile;

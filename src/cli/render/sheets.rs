@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use super::outputs::{Collection, Format, Shape};
 use super::{Job, Outcome, Result, files};
 use crate::checked::CheckedProposal;
-use crate::error::AppError;
-use crate::export::{self, Format};
+use crate::export;
 use crate::manifest::{self, Manifest};
 use crate::output;
 
@@ -44,7 +44,7 @@ pub fn plan(
     let wanted: Vec<Format> = formats
         .iter()
         .copied()
-        .filter(|f| matches!(f, Format::Xlsx | Format::Csv))
+        .filter(|f| f.shape() == Shape::Collected)
         .collect();
     let mut sheets = Vec::new();
     let mut run_jobs = Vec::new();
@@ -57,7 +57,7 @@ pub fn plan(
         if catalogue || input.base.is_none() {
             for format in &wanted {
                 sheets.push(Sheet {
-                    relative: job.relative.with_extension(format.extension()),
+                    relative: job.relative.with_extension(format.name()),
                     owner: output::absolute(&job.path),
                     format: *format,
                     jobs: vec![i],
@@ -75,7 +75,7 @@ pub fn plan(
     if let Some(folder) = folder.filter(|_| !run_jobs.is_empty()) {
         for format in &wanted {
             sheets.push(Sheet {
-                relative: PathBuf::from(format!("{RUN_NAME}.{}", format.extension())),
+                relative: PathBuf::from(format!("{RUN_NAME}.{}", format.name())),
                 owner: folder.clone(),
                 format: *format,
                 jobs: run_jobs.clone(),
@@ -94,36 +94,27 @@ pub fn current(sheets: &[Sheet]) -> BTreeMap<String, PathBuf> {
         .collect()
 }
 
-/// The date a workbook records as its creation date: a catalogue's year, else the latest date
-/// of its proposals (stated, else 1 January of the budget year), so the bytes follow the input.
-fn date(outcomes: &[&Outcome]) -> (u16, u8, u8) {
-    if let Some((_, year)) = outcomes.iter().find_map(|o| o.catalogue.as_ref()) {
-        return (u16::try_from(*year).unwrap_or(2000), 1, 1);
-    }
-    outcomes
-        .iter()
-        .flat_map(|o| &o.proposals)
-        .filter_map(|p| {
-            p.date.or_else(|| {
-                let year = u16::try_from(p.budget_year()?).ok()?;
-                Some((year, 1, 1))
-            })
-        })
-        .max()
-        .unwrap_or((2000, 1, 1))
+/// What became of the planned sheets.
+#[derive(Default)]
+pub struct Written {
+    /// The files written.
+    pub files: Vec<PathBuf>,
+    /// One line per sheet not written because a file it holds has errors (counted there).
+    pub missing: Vec<String>,
+    /// The sheets whose output failed: the jobs they hold, and why.
+    pub failed: Vec<(Vec<usize>, String)>,
 }
 
 /// Writes every planned sheet whose jobs all rendered; removes (and forgets) those of runs
-/// with errors, so no spreadsheet looks current while a proposal in it has errors. Returns the
-/// files written and one line per sheet not written.
+/// with errors, so no spreadsheet looks current while a proposal in it has errors.
 pub fn write(
     sheets: &[Sheet],
     outcomes: &[Outcome],
     out_dir: &Path,
     dialect: export::csv::Dialect,
     manifest: &mut Manifest,
-) -> (Vec<PathBuf>, Vec<String>) {
-    let (mut written, mut missing) = (Vec::new(), Vec::new());
+) -> Written {
+    let mut done = Written::default();
     for sheet in sheets {
         let target = out_dir.join(&sheet.relative);
         let members: Vec<&Outcome> = sheet.jobs.iter().map(|i| &outcomes[*i]).collect();
@@ -131,12 +122,17 @@ pub fn write(
             .iter()
             .filter(|o| !matches!(o.result, Result::Written(_) | Result::Unchanged(_)))
             .count();
-        let result = if failed > 0 {
-            Err(AppError(format!(
+        if failed > 0 {
+            if output::remove_stale(&target).is_ok() {
+                manifest.forget_owned(&sheet.relative, &sheet.owner);
+            }
+            done.missing.push(format!(
                 "{} not written: {failed} of its file(s) have errors",
                 target.display()
-            )))
-        } else {
+            ));
+            continue;
+        }
+        let result = {
             let proposals: Vec<&CheckedProposal> =
                 members.iter().flat_map(|o| &o.proposals).collect();
             let title = members
@@ -147,27 +143,30 @@ pub fn write(
                     [one] if sheet.jobs.len() == 1 => one.title.clone(),
                     _ => "Budgetlinjer".to_owned(),
                 });
-            let lines = export::rows::rows(&proposals, false);
-            let bytes = match sheet.format {
-                Format::Csv => Ok(export::csv::csv(&lines, dialect)),
-                _ => {
-                    let totals = export::rows::rows(&proposals, true);
-                    export::xlsx::workbook(&title, &lines, &totals, date(&members))
-                }
+            let collection = Collection {
+                title: &title,
+                proposals: &proposals,
+                year: members
+                    .iter()
+                    .find_map(|o| o.catalogue.as_ref().map(|(_, year)| *year)),
+                dialect,
             };
-            bytes.and_then(|b| output::write_atomic(&target, &b))
+            sheet
+                .format
+                .collected(&collection)
+                .and_then(|b| output::write_atomic(&target, &b))
         };
         match result {
-            Ok(()) => written.push(target),
+            Ok(()) => done.files.push(target),
             Err(err) => {
                 if output::remove_stale(&target).is_ok() {
                     manifest.forget_owned(&sheet.relative, &sheet.owner);
                 }
-                missing.push(err.0);
+                done.failed.push((sheet.jobs.clone(), err.0));
             }
         }
     }
-    (written, missing)
+    done
 }
 
 /// E063 for a file of a folder run that would get its own spreadsheet named like the run's
