@@ -104,9 +104,12 @@ fn start(out: &mut String, lists: &mut Vec<Option<u64>>, tag: Tag<'_>) {
         Tag::Item => out.push('['),
         Tag::Emphasis => out.push_str("#emph["),
         Tag::Strong => out.push_str("#strong["),
-        Tag::Link { dest_url, .. } => {
+        // A link to an address not allowed (`javascript:`, `data:`) prints its text only;
+        // `check` refuses it first (E105).
+        Tag::Link { dest_url, .. } if crate::links::allowed_link(&dest_url) => {
             out.push_str(&format!("#link({})[", typst_string(&dest_url)));
         }
+        Tag::Link { .. } => out.push_str("#["),
         _ => {}
     }
 }
@@ -156,6 +159,26 @@ mod tests {
     fn typst_syntax_in_text_stays_literal() {
         let out = to_typst("#read(\"x\") $x$ @ref <l>");
         assert_eq!(out, r##"#"#read(\"x\") $x$ @ref <l>""##);
+    }
+
+    // A link whose address is not web, mail or relative prints as its text, in any spelling.
+    #[test]
+    fn script_links_print_as_text() {
+        for url in [
+            "JaVaScRiPt:alert(1)",
+            "java&#x73;cript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            let out = to_typst(&format!("[klik]({url}) og [kk](https://kk.dk)"));
+            assert!(
+                !out.contains("#link(\"j") && !out.contains("#link(\"d"),
+                "{out}"
+            );
+            assert!(!out.contains("#link(\"v"), "{out}");
+            assert!(out.starts_with(r##"#[#"klik"]"##), "{out}");
+            assert!(out.contains(r##"#link("https://kk.dk")[#"kk"]"##), "{out}");
+        }
     }
 
     // Paragraphs, bold, italic, lists and links map to Typst functions.

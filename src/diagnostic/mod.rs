@@ -207,6 +207,8 @@ codes! {
     E095 => Error,
     /// A spreadsheet cell named by `from` is not a usable figure or label.
     E096 => Error,
+    /// A Markdown link to an address that is not web, mail or relative (`javascript:`, `data:`).
+    E105 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.
