@@ -19,6 +19,7 @@ mod figures;
 mod forms;
 mod fuzz;
 mod golden;
+mod hostile;
 mod html;
 mod init;
 mod new;
