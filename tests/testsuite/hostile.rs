@@ -24,6 +24,8 @@ struct Run {
     stderr: String,
     /// Its standard output.
     stdout: String,
+    /// The most memory it held at once (peak resident set, kB), as last seen while it ran.
+    peak_kb: u64,
 }
 
 /// A CLI run in progress, its output going to files (a full pipe never blocks it).
@@ -85,12 +87,15 @@ impl Running {
     /// the test fails.
     fn finish_within(mut self, deadline: Duration) -> Run {
         let started = Instant::now();
+        let mut peak_kb = 0;
         loop {
+            peak_kb = peak_kb.max(peak_resident_kb(self.child.id()));
             if let Some(status) = self.child.try_wait().unwrap() {
                 return Run {
                     status,
                     stderr: std::fs::read_to_string(&self.stderr).unwrap(),
                     stdout: std::fs::read_to_string(&self.stdout).unwrap(),
+                    peak_kb,
                 };
             }
             if started.elapsed() > deadline {
@@ -106,6 +111,17 @@ impl Running {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// The peak resident memory of process `pid` in kB (`VmHWM`), 0 when it cannot be read.
+fn peak_resident_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .unwrap_or(0)
 }
 
 /// Runs started, for unique log names.
@@ -201,8 +217,9 @@ fn a_fifo_in_place_of_a_cached_pdf_does_not_hang_render() {
     );
 }
 
-// Issue 22, case 5: `/dev/zero` symlinked in place of a cached PDF is never read (the run has 3 GB
-// of address space, which reading it whole would exhaust); the symlink is replaced by the PDF.
+// Issue 22, case 5: `/dev/zero` symlinked in place of a cached PDF is never read: the run stays
+// far below the 3 GB of address space it is given (reading `/dev/zero` fills it, and only then
+// fails), and the symlink is replaced by the PDF.
 #[test]
 fn dev_zero_in_place_of_a_cached_pdf_is_not_read() {
     let (_dir, project) = rendered_project();
@@ -217,6 +234,13 @@ fn dev_zero_in_place_of_a_cached_pdf_is_not_read() {
         render.status,
         render.stderr
     );
+    if Path::new("/proc/self/status").exists() {
+        assert!(
+            render.peak_kb < 1024 * 1024,
+            "render held {} MB at once: it read /dev/zero",
+            render.peak_kb / 1024
+        );
+    }
     assert!(
         render.stderr.contains(&format!("wrote out/{PDF}")),
         "{}",
