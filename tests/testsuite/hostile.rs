@@ -91,12 +91,15 @@ impl Running {
         loop {
             peak_kb = peak_kb.max(peak_resident_kb(self.child.id()));
             if let Some(status) = self.child.try_wait().unwrap() {
-                return Run {
+                let run = Run {
                     status,
                     stderr: std::fs::read_to_string(&self.stderr).unwrap(),
                     stdout: std::fs::read_to_string(&self.stdout).unwrap(),
                     peak_kb,
                 };
+                let _ = std::fs::remove_file(&self.stdout);
+                let _ = std::fs::remove_file(&self.stderr);
+                return run;
             }
             if started.elapsed() > deadline {
                 let _ = self.child.kill();
