@@ -85,9 +85,49 @@ impl Cache {
     }
 }
 
+/// The largest PDF the cache compares (bytes); a larger one is typeset again. Far above any
+/// real annex, and read in pieces, so it bounds time, never memory.
+pub const PDF_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
+
 /// Whether the file at `path` holds exactly the bytes whose hash is `expected`.
+///
+/// Only a regular file budgetnote could have written counts: a symlink there (to `/dev/zero`,
+/// say) is never followed, and a FIFO, device or socket is never read, as the opened handle is
+/// checked (see [`crate::files::open_regular`]). The file is hashed in pieces, at most
+/// [`PDF_LIMIT`] bytes of it.
 pub fn holds(path: &Path, expected: &str) -> bool {
-    std::fs::read(path).is_ok_and(|bytes| hash(&bytes) == expected)
+    use sha2::Digest;
+    use std::io::Read;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return false;
+    }
+    let Ok((file, meta)) = crate::files::open_regular(path) else {
+        return false;
+    };
+    if meta.len() > PDF_LIMIT {
+        return false;
+    }
+    let mut reader = file.take(PDF_LIMIT + 1);
+    let mut digest = sha2::Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n as u64;
+                digest.update(&buffer[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    let hex: String = digest
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    total <= PDF_LIMIT && hex == expected
 }
 
 /// What identifies the running build of budgetnote: its version, a hash of what it was built
@@ -141,5 +181,30 @@ mod tests {
             hash(b"abc"),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
         );
+    }
+
+    // A PDF is held when its bytes hash as recorded (hashed in pieces as `hash` does whole), and
+    // never through a symlink or from a FIFO.
+    #[cfg(unix)]
+    #[test]
+    fn holds_reads_regular_files_only() {
+        let dir = std::env::temp_dir().join(format!("budgetnote-holds-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pdf = dir.join("a.pdf");
+        let bytes: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&pdf, &bytes).unwrap();
+        assert!(holds(&pdf, &hash(&bytes)));
+        assert!(!holds(&pdf, &hash(b"other")));
+        let link = dir.join("link.pdf");
+        std::os::unix::fs::symlink(&pdf, &link).unwrap();
+        assert!(!holds(&link, &hash(&bytes)));
+        let fifo = dir.join("fifo.pdf");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(!holds(&fifo, &hash(b"")));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -152,6 +152,71 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
     Ok(bytes)
 }
 
+/// `O_NONBLOCK` where its value is known without the `libc` crate (opening a FIFO with it
+/// returns at once instead of waiting for a writer; reads of a regular file ignore it); `None`
+/// elsewhere, where the type is checked before opening only.
+#[cfg_attr(not(unix), allow(dead_code))]
+const NONBLOCK: Option<i32> = if cfg!(any(
+    target_os = "macos",
+    target_os = "ios",
+    target_os = "freebsd",
+    target_os = "netbsd",
+    target_os = "openbsd"
+)) {
+    Some(0x4)
+} else if cfg!(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "riscv64"
+    )
+)) {
+    Some(0o4000)
+} else {
+    None
+};
+
+/// Opens `path` (after following symlinks) for reading only when it is a regular file, checked
+/// by name first (a device is never opened) and again on the opened handle, which is what is
+/// read: a FIFO or device put in its place between the two checks is refused, not read. On
+/// Unix the file is opened non-blocking, so even that swap cannot make the open wait.
+pub fn open_regular(path: &Path) -> Result<(std::fs::File, std::fs::Metadata), ReadError> {
+    check_regular(path, u64::MAX)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    if let Some(flag) = NONBLOCK {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(flag);
+    }
+    let file = options.open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if let Some(kind) = kind_of(&meta) {
+        return Err(ReadError::NotRegular(kind));
+    }
+    Ok((file, meta))
+}
+
+/// Reads a regular file of at most `limit` bytes through [`open_regular`]: the opened handle is
+/// checked, and at most `limit + 1` bytes are read, so a file that grows meanwhile is bounded.
+pub fn read_regular(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (file, meta) = open_regular(path)?;
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge { limit });
+    }
+    Ok(bytes)
+}
+
 /// Reads a user's TOML file as UTF-8 text, or `None` when it is not a regular file, too large,
 /// unreadable or not UTF-8 (for scheduling and cross-file checks; the file's own check reports
 /// why).
@@ -203,6 +268,39 @@ mod tests {
         assert!(matches!(
             read_limited(&dir, 5),
             Err(ReadError::NotRegular("a folder"))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    // A FIFO is refused by the opening reader without waiting for a writer, and so is a
+    // symlink to /dev/zero; a regular file is read up to its limit.
+    #[cfg(unix)]
+    #[test]
+    fn open_regular_refuses_fifos_and_devices() {
+        let dir = std::env::temp_dir().join(format!("budgetnote-open-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let fifo = dir.join("pipe.pdf");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        assert!(matches!(
+            read_regular(&fifo, 10),
+            Err(ReadError::NotRegular("a FIFO (named pipe)"))
+        ));
+        let zero = dir.join("zero.pdf");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert!(matches!(
+            read_regular(&zero, 10),
+            Err(ReadError::NotRegular("a device"))
+        ));
+        let file = dir.join("x.pdf");
+        std::fs::write(&file, b"12345").unwrap();
+        assert_eq!(read_regular(&file, 5).unwrap(), b"12345");
+        assert!(matches!(
+            read_regular(&file, 4),
+            Err(ReadError::TooLarge { limit: 4 })
         ));
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -27,6 +27,7 @@ pub mod forms;
 pub mod git;
 pub mod hash;
 pub mod ledger;
+pub mod links;
 pub mod logo;
 pub mod manifest;
 pub mod markdown;

@@ -83,7 +83,9 @@ impl Manifest {
     /// empty (nothing is then removed as stale, which is the safe side).
     ///
     /// Entries that do not name a file inside the output folder (`..`, an absolute path) are
-    /// dropped, so an edited manifest can never make budgetnote remove a file elsewhere.
+    /// dropped, and a stale entry is removed only through [`crate::output::remove_recorded`],
+    /// which follows no symlink below the output folder, so an edited manifest can never make
+    /// budgetnote remove a file elsewhere.
     pub fn load(out_dir: &Path, root: &Path) -> Self {
         let mut manifest = crate::files::read_limited(&out_dir.join(FILE), LIMIT)
             .ok()

@@ -111,9 +111,12 @@ fn start(out: &mut String, lists: &mut Vec<Option<u64>>, tag: Tag<'_>) {
         Tag::Item => out.push('['),
         Tag::Emphasis => out.push_str("#emph["),
         Tag::Strong => out.push_str("#strong["),
-        Tag::Link { dest_url, .. } => {
+        // A link to an address not allowed (`javascript:`, `data:`) prints its text only;
+        // `check` refuses it first (E105).
+        Tag::Link { dest_url, .. } if crate::links::allowed_link(&dest_url) => {
             out.push_str(&format!("#link({})[", typst_string(&dest_url)));
         }
+        Tag::Link { .. } => out.push_str("#["),
         _ => {}
     }
 }
@@ -154,22 +157,6 @@ pub fn html_escape(text: &str) -> String {
     out
 }
 
-/// Whether a link target may become an `href`: a web or mail address, or one without a scheme
-/// (a relative link); anything else (`javascript:`, `data:`) prints as text only.
-fn safe_href(dest: &str) -> bool {
-    let dest = dest.trim();
-    let scheme_end = dest.find(':');
-    let path_start = dest.find(['/', '?', '#']);
-    match (scheme_end, path_start) {
-        (Some(colon), Some(path)) if path < colon => true,
-        (Some(colon), _) => {
-            let scheme = dest[..colon].to_ascii_lowercase();
-            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
-        }
-        (None, _) => true,
-    }
-}
-
 /// Converts a Markdown body to HTML: paragraphs, lists, emphasis, strong and links are kept;
 /// headings print as bold paragraphs; code and HTML print as their text, escaped.
 pub fn to_html(markdown: &str) -> String {
@@ -195,7 +182,7 @@ pub fn to_html(markdown: &str) -> String {
                 Tag::Emphasis => out.push_str("<em>"),
                 Tag::Strong => out.push_str("<strong>"),
                 Tag::Link { dest_url, .. } => {
-                    let safe = safe_href(&dest_url);
+                    let safe = crate::links::allowed_link(&dest_url);
                     if safe {
                         out.push_str(&format!("<a href=\"{}\">", html_escape(dest_url.trim())));
                     }
@@ -250,6 +237,26 @@ mod tests {
     fn typst_syntax_in_text_stays_literal() {
         let out = to_typst("#read(\"x\") $x$ @ref <l>");
         assert_eq!(out, r##"#"#read(\"x\") $x$ @ref <l>""##);
+    }
+
+    // A link whose address is not web, mail or relative prints as its text, in any spelling.
+    #[test]
+    fn script_links_print_as_text() {
+        for url in [
+            "JaVaScRiPt:alert(1)",
+            "java&#x73;cript:x",
+            "data:text/html,x",
+            "vbscript:x",
+        ] {
+            let out = to_typst(&format!("[klik]({url}) og [kk](https://kk.dk)"));
+            assert!(
+                !out.contains("#link(\"j") && !out.contains("#link(\"d"),
+                "{out}"
+            );
+            assert!(!out.contains("#link(\"v"), "{out}");
+            assert!(out.starts_with(r##"#[#"klik"]"##), "{out}");
+            assert!(out.contains(r##"#link("https://kk.dk")[#"kk"]"##), "{out}");
+        }
     }
 
     // Paragraphs, bold, italic, lists and links map to Typst functions.
@@ -308,8 +315,9 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<a href=\"side.html\">rel</a>"), "{html}");
-        assert!(!safe_href("JavaScript:x"));
-        assert!(!safe_href("data:text/html,x"));
-        assert!(safe_href("https://kk.dk/a:b"));
+        // The page and the PDF share one allow-list (crate::links).
+        assert!(!to_html("[x](JavaScript:x)").contains("href"));
+        assert!(!to_html("[x](java&#x73;cript:x)").contains("href"));
+        assert!(to_html("[x](https://kk.dk/a:b)").contains("href=\"https://kk.dk/a:b\""));
     }
 }

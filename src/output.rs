@@ -35,9 +35,10 @@ pub struct OutputLock {
 
 /// Takes the lock of the output folder `out_dir`, waiting (with a message) while another run
 /// holds it. The lock file lives in the system's temp folder, named by a hash of the folder's
-/// path, so the output folder gets no file of its own and need not exist yet.
+/// real path (every symlink resolved, see [`resolved`]), so the output folder gets no file of its
+/// own and need not exist yet, and `-o out` and `-o outlink` (a symlink to `out`) share a lock.
 pub fn lock(out_dir: &Path) -> OutputLock {
-    let path = absolute(out_dir);
+    let path = resolved(out_dir);
     let name = crate::hash::hash(path.as_os_str().as_encoded_bytes());
     let dir = std::env::temp_dir().join("budgetnote-locks");
     let file = std::fs::create_dir_all(&dir).ok().and_then(|()| {
@@ -65,6 +66,26 @@ pub fn lock(out_dir: &Path) -> OutputLock {
     OutputLock {
         _file: locked.then_some(file),
     }
+}
+
+/// The real path of `path` with every symlink resolved, also the last one when it leads to a
+/// folder that does not exist yet (a dangling `outlink` → `out`); else [`absolute`].
+pub fn resolved(path: &Path) -> PathBuf {
+    let mut path = path.to_owned();
+    // Symlinks are followed by hand only as far as the system would (40 on Linux).
+    for _ in 0..40 {
+        if let Ok(real) = path.canonicalize() {
+            return real;
+        }
+        match std::fs::read_link(&path) {
+            Ok(target) => {
+                let parent = path.parent().unwrap_or(Path::new(".")).to_owned();
+                path = parent.join(target);
+            }
+            Err(_) => break,
+        }
+    }
+    absolute(&path)
 }
 
 /// `path` made absolute from the current folder and `.`/`..` removed by its text alone, symlinks
@@ -208,6 +229,58 @@ pub fn remove_stale(path: &Path) -> Result<bool, AppError> {
     }
 }
 
+/// A file the manifest or the render cache names, `relative` below the output folder `out_dir`,
+/// looked up without following any symlink below `out_dir`: `Ok(Some(path))` when every folder
+/// on its way is a real folder and the file itself a regular file (not a symlink), `Ok(None)`
+/// when nothing is there, and `Err(why)` when something budgetnote never writes is there (a
+/// symlinked folder or file, a FIFO, a folder), which is then not budgetnote's to touch.
+pub fn recorded_file(out_dir: &Path, relative: &Path) -> Result<Option<PathBuf>, String> {
+    let mut path = out_dir.to_owned();
+    let mut parts = relative.components().peekable();
+    if parts.peek().is_none() {
+        return Err("it names no file".to_owned());
+    }
+    while let Some(part) = parts.next() {
+        let Component::Normal(name) = part else {
+            return Err("it is not a plain path below the output folder".to_owned());
+        };
+        path.push(name);
+        let meta = match std::fs::symlink_metadata(&path) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(format!("{} cannot be examined: {e}", path.display())),
+        };
+        let kind = meta.file_type();
+        let last = parts.peek().is_none();
+        if kind.is_symlink() {
+            return Err(format!("{} is a symlink", path.display()));
+        }
+        if !last && !kind.is_dir() {
+            return Err(format!("{} is not a folder", path.display()));
+        }
+        if last && !kind.is_file() {
+            return Err(format!("{} is not a regular file", path.display()));
+        }
+    }
+    Ok(Some(path))
+}
+
+/// Removes the stale file `relative` that the manifest records below `out_dir`, only when it is
+/// a regular file reached without a symlink (see [`recorded_file`]): an edited manifest or a
+/// symlink put into the output folder can never make budgetnote remove a file elsewhere. Returns
+/// a warning naming what was left alone instead, if anything.
+pub fn remove_recorded(out_dir: &Path, relative: &Path) -> Result<Option<String>, AppError> {
+    match recorded_file(out_dir, relative) {
+        Ok(Some(path)) => remove_stale(&path).map(|_| None),
+        Ok(None) => Ok(None),
+        Err(why) => Ok(Some(format!(
+            "left {} alone although the output manifest lists it: {why}, and budgetnote removes \
+             only regular files it wrote inside the output folder",
+            out_dir.join(relative).display()
+        ))),
+    }
+}
+
 /// The process id in a budgetnote temp file's name (`.x.pdf.budgetnote-<pid>-<n>.tmp`).
 fn temp_pid(name: &str) -> Option<u32> {
     let rest = name.strip_prefix('.')?.strip_suffix(".tmp")?;
@@ -298,6 +371,53 @@ mod tests {
         let name = format!("{}.pdf", "x".repeat(MAX_PDF_NAME - 4));
         assert_eq!(name.len(), MAX_PDF_NAME);
         assert_eq!(temp_name(&name, u32::MAX, u64::MAX).len(), 255);
+    }
+
+    // A recorded file is removed only when it is a regular file reached without a symlink: a
+    // symlinked folder leading out of the output folder, a symlinked file and a FIFO are left.
+    #[cfg(unix)]
+    #[test]
+    fn recorded_files_are_removed_only_inside_the_output_folder() {
+        let base = std::env::temp_dir().join(format!("budgetnote-rec-{}", std::process::id()));
+        let (out, keep) = (base.join("out"), base.join("keep"));
+        std::fs::create_dir_all(out.join("a")).unwrap();
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(keep.join("notes.txt"), "keep").unwrap();
+        std::fs::write(out.join("a/x.pdf"), "pdf").unwrap();
+        std::os::unix::fs::symlink("../keep", out.join("web")).unwrap();
+        std::os::unix::fs::symlink("../keep/notes.txt", out.join("n.pdf")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(out.join("f.pdf"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let warned = remove_recorded(&out, Path::new("web/notes.txt")).unwrap();
+        assert!(warned.is_some_and(|w| w.contains("is a symlink")));
+        assert!(remove_recorded(&out, Path::new("n.pdf")).unwrap().is_some());
+        assert!(remove_recorded(&out, Path::new("f.pdf")).unwrap().is_some());
+        assert!(remove_recorded(&out, Path::new("a")).unwrap().is_some());
+        assert!(keep.join("notes.txt").exists());
+        assert_eq!(remove_recorded(&out, Path::new("a/x.pdf")).unwrap(), None);
+        assert!(!out.join("a/x.pdf").exists());
+        assert_eq!(
+            remove_recorded(&out, Path::new("gone/y.pdf")).unwrap(),
+            None
+        );
+        std::fs::remove_dir_all(&base).unwrap();
+    }
+
+    // A symlink to the output folder, even one whose folder does not exist yet, resolves to the
+    // folder's own path, so both names take one lock.
+    #[cfg(unix)]
+    #[test]
+    fn symlinked_output_folders_resolve_to_one_path() {
+        let base = std::env::temp_dir().join(format!("budgetnote-res-{}", std::process::id()));
+        std::fs::create_dir_all(&base).unwrap();
+        std::os::unix::fs::symlink("out", base.join("outlink")).unwrap();
+        assert_eq!(resolved(&base.join("outlink")), resolved(&base.join("out")));
+        std::fs::create_dir_all(base.join("out")).unwrap();
+        assert_eq!(resolved(&base.join("outlink")), resolved(&base.join("out")));
+        std::fs::remove_dir_all(&base).unwrap();
     }
 
     // Only names of budgetnote's own temp files yield a process id.

@@ -17,6 +17,7 @@ pub mod decimal_point;
 pub mod fte;
 pub mod glyphs;
 pub mod identity;
+pub mod links;
 pub mod parts;
 pub mod period;
 pub mod prose;
@@ -108,6 +109,12 @@ pub const CHECKS: &[Check] = &[
         codes: &[Code::E050, Code::E051, Code::E052, Code::E053],
         needs: Needs::Source,
         run: |cx| content::check(cx.view),
+    },
+    Check {
+        name: "links only to web, mail and relative addresses",
+        codes: &[Code::E105],
+        needs: Needs::Source,
+        run: |cx| links::check(cx.view),
     },
     Check {
         name: "characters the fonts can print",

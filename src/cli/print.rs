@@ -30,11 +30,38 @@ impl Tally {
     }
 }
 
-/// Prints a report's diagnostics to stderr in human form.
+/// Text made safe for a terminal: every control character (an escape starting a colour or a
+/// cursor move, a carriage return, a bell, C1 controls) and every text-direction control is
+/// written visibly as `\u{1b}`, so a file's name cannot change what the terminal shows.
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n'
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A path as printed on the terminal, its control characters escaped (see [`escaped`]).
+pub fn shown(path: &std::path::Path) -> String {
+    escaped(&path.display().to_string())
+}
+
+/// Prints a report's diagnostics to stderr in human form, file names and messages escaped.
 pub fn human(report: &FileReport) {
     let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let path = std::path::PathBuf::from(shown(&report.path));
     for d in report.shown() {
-        eprintln!("{}\n", render_human(&report.path, &report.source, d, color));
+        let mut d = d.clone();
+        d.message = escaped(&d.message);
+        d.label = d.label.as_deref().map(escaped);
+        d.help = d.help.as_deref().map(escaped);
+        eprintln!("{}\n", render_human(&path, &report.source, &d, color));
     }
 }
 
@@ -62,16 +89,39 @@ pub fn reports(format: Format, reports: &[FileReport]) {
     }
 }
 
-/// Prints every diagnostic as a GitHub Actions annotation on stdout.
+/// Prints every diagnostic as a GitHub Actions annotation on stdout, file names escaped.
 pub fn github(reports: &[FileReport]) {
     for r in reports {
+        let path = std::path::PathBuf::from(shown(&r.path));
         for d in r.shown() {
-            println!("{}", github_annotation(&r.path, &r.source, d));
+            println!("{}", escaped(&github_annotation(&path, &r.source, d)));
         }
     }
 }
 
-/// Prints an application error.
+/// Prints an application error (which may name files), escaped.
 pub fn app_error(err: &crate::error::AppError) {
-    eprintln!("error: {err}");
+    eprintln!("error: {}", escaped(&err.to_string()));
+}
+
+/// Prints a warning line of the run (not about a user's file's content), escaped.
+pub fn warning(text: &str) {
+    eprintln!("warning: {}", escaped(text));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // An escape sequence in a file name prints as visible text; ordinary names, Danish letters
+    // and new lines between lines are left as they are.
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escaped("out/y\u{1b}[31mred.pdf"), "out/y\\u{1b}[31mred.pdf");
+        assert_eq!(
+            escaped("a\rb\u{7}\u{9b}\u{202e}"),
+            "a\\u{d}b\\u{7}\\u{9b}\\u{202e}"
+        );
+        assert_eq!(escaped("forslag/æøå.pdf\nnext"), "forslag/æøå.pdf\nnext");
+    }
 }

@@ -255,7 +255,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         exit = exit.max(Exit::InputErrors);
     }
     for path in &sheets.files {
-        eprintln!("wrote {}", path.display());
+        eprintln!("wrote {}", print::shown(path));
     }
     cache.store(&mut manifest.cache);
     if let Err(err) = manifest.save(&out) {
@@ -263,7 +263,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         exit = exit.max(Exit::Failure);
     }
     for line in &failed {
-        eprintln!("failed: {line}");
+        eprintln!("failed: {}", print::escaped(line));
     }
     let acknowledged = if tally.acknowledged > 0 {
         format!(" ({} acknowledged)", tally.acknowledged)
@@ -450,7 +450,9 @@ fn prepare_output(
             .map(|j| j.relative.clone()),
     );
     for relative in stale {
-        output::remove_stale(&out_dir.join(&relative))?;
+        if let Some(warning) = output::remove_recorded(out_dir, &relative)? {
+            print::warning(&warning);
+        }
         manifest.forget(&relative);
     }
     if outputs::has(formats, Shape::Typeset) {
@@ -745,21 +747,21 @@ impl Progress {
         match &self.bar {
             Some(bar) => bar.inc(1),
             None => match &outcome.result {
-                Result::Written(target) if self.pdf => eprintln!("wrote {}", target.display()),
+                Result::Written(target) if self.pdf => eprintln!("wrote {}", print::shown(target)),
                 Result::Unchanged(target) if self.pdf => {
-                    eprintln!("unchanged {}", target.display())
+                    eprintln!("unchanged {}", print::shown(target))
                 }
                 Result::Written(_) | Result::Unchanged(_) => {
-                    eprintln!("checked {}", outcome.path.display())
+                    eprintln!("checked {}", print::shown(&outcome.path))
                 }
                 Result::Skipped => {
                     eprintln!(
                         "skipped {}: it has errors (no PDF written)",
-                        outcome.path.display()
+                        print::shown(&outcome.path)
                     )
                 }
                 Result::Failed(_) | Result::Panicked(_) => {
-                    eprintln!("failed {}", outcome.path.display())
+                    eprintln!("failed {}", print::shown(&outcome.path))
                 }
             },
         }

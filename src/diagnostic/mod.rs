@@ -209,6 +209,8 @@ codes! {
     E096 => Error,
     /// An output asked for with `--format` refuses the content (the net under the known causes).
     E098 => Error,
+    /// A Markdown link to an address that is not web, mail or relative (`javascript:`, `data:`).
+    E105 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.

@@ -20,6 +20,7 @@ mod figures;
 mod forms;
 mod fuzz;
 mod golden;
+mod hostile;
 mod html;
 mod init;
 mod new;
