@@ -16,7 +16,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::checked::{Block, CheckedProposal, Table, Unit};
-use crate::ledger::Entry;
 use crate::number::format_amount;
 
 /// One side of the comparison.
@@ -477,103 +476,32 @@ struct Figure {
     total: bool,
 }
 
-/// Every figure a proposal prints, in print order.
+/// Every figure a proposal prints, in print order, as the one figures walk gives them (the
+/// same labels as the PDF, the web page and the spreadsheets); totals are computed rows and
+/// computed columns.
 fn all_figures(p: &CheckedProposal) -> Vec<Figure> {
-    let mut out = Vec::new();
-    if let Some(b) = &p.budget {
-        let mut push = |line: &str, cells: &[Option<Decimal>], unit: Option<Unit>, total: bool| {
-            for (year, value) in b.years.iter().zip(cells) {
-                if let Some(value) = value {
-                    out.push(Figure {
-                        table: "budget".into(),
-                        caption: None,
-                        line: line.to_owned(),
-                        column: year.to_string(),
-                        unit,
-                        unit_label: unit.map_or("årsværk", Unit::label).to_owned(),
-                        value: *value,
-                        total,
-                    });
-                }
-            }
-        };
-        if let Some(current) = &b.current {
-            push("Nuværende budget", current, Some(b.unit), false);
-        }
-        for line in &b.lines {
-            push(&line.label, &line.cells, Some(b.unit), false);
-        }
-        for net in &b.nets {
-            push(
-                &format!("Samlet ændring (Netto) {}", net.expense.short()),
-                &net.cells,
-                Some(b.unit),
-                true,
-            );
-        }
-        if let Some(staff) = &b.staff {
-            push("Ændring i antal årsværk", &staff.total, None, false);
-            for (label, cells) in &staff.areas {
-                push(label, cells, None, false);
-            }
-        }
-    }
-    if let Some(r) = &p.request {
-        let mut push = |line: &str, value: Decimal, total: bool| {
-            out.push(Figure {
-                table: "request".into(),
-                caption: None,
-                line: line.to_owned(),
-                column: r.year.to_string(),
-                unit: Some(r.unit),
-                unit_label: r.unit.label().to_owned(),
-                value,
-                total,
-            });
-        };
-        for (label, value) in &r.parts {
-            push(label, *value, false);
-        }
-        if let Some(alternative) = r.alternative {
-            push("Alternativ", alternative, false);
-        }
-        push("I alt", r.total, !r.parts.is_empty());
-    }
-    for l in p.ledgers() {
-        let mut push = |line: &str, cells: &[Option<Decimal>], total: bool| {
-            for (column, value) in l.columns.iter().zip(cells) {
-                let Some(value) = value else { continue };
-                let percent = column.is_percent();
-                out.push(Figure {
-                    table: l.id.clone(),
-                    caption: l.caption.clone(),
-                    line: line.to_owned(),
-                    column: column.header.clone(),
-                    unit: (!percent).then_some(l.unit),
-                    unit_label: if percent { "%" } else { l.unit.label() }.to_owned(),
-                    value: *value,
-                    total: total || column.formula.is_some(),
-                });
-            }
-        };
-        for entry in &l.entries {
-            match entry {
-                Entry::Row(r) => push(&r.label, &r.cells, false),
-                Entry::Subtotal { label, cells, .. } => push(label, cells, true),
-                Entry::Group { .. } => {}
-            }
-        }
-        if let Some(label) = &l.total_label {
-            push(label, &l.totals, true);
-        }
-    }
-    out
+    let tables = crate::figures::proposal(p);
+    crate::figures::figures(&tables)
+        .map(|f| Figure {
+            table: f.table.id.clone(),
+            caption: f.table.caption.clone(),
+            line: f.line.label.clone(),
+            column: f.column.header.clone(),
+            unit: f.cell.measure.unit(),
+            unit_label: f.cell.measure.label().to_owned(),
+            value: f.cell.value,
+            total: f.line.kind.is_total() || f.column.computed,
+        })
+        .collect()
 }
 
 /// The figures of a parsed proposal as read, typed or from a spreadsheet, before validation:
 /// the amounts table's lines, each ledger's labelled rows (by column key) and the request's
 /// parts. A figure that cannot be read as an amount is left out.
 fn read_figures(p: &crate::model::Proposal) -> Vec<Figure> {
+    use crate::figures::{
+        ALTERNATIVE, BUDGET_TABLE, CURRENT, REQUEST, REQUEST_TABLE, REQUEST_TOTAL,
+    };
     use crate::model::{RawAmount, YearAmounts};
     let value = |raw: &toml::Spanned<RawAmount>| crate::number::read_amount(raw.get_ref()).ok();
     let unit_of = |written: Option<&str>| Unit::from_key(written.unwrap_or("1.000 kr."));
@@ -602,7 +530,7 @@ fn read_figures(p: &crate::model::Proposal) -> Vec<Figure> {
         let b = b.get_ref();
         let unit = unit_of(Some(b.unit.get_ref()));
         if let Some(current) = &b.current {
-            push("budget", None, "Nuværende budget", unit, current.get_ref());
+            push(BUDGET_TABLE, None, CURRENT, unit, current.get_ref());
         }
         for line in &b.lines {
             let line = line.get_ref();
@@ -610,7 +538,7 @@ fn read_figures(p: &crate::model::Proposal) -> Vec<Figure> {
                 .label
                 .as_ref()
                 .map_or_else(|| line.kind.get_ref().clone(), |l| l.get_ref().clone());
-            push("budget", None, &label, unit, line.amounts.get_ref());
+            push(BUDGET_TABLE, None, &label, unit, line.amounts.get_ref());
         }
     }
     for (id, table) in &p.tables {
@@ -642,13 +570,19 @@ fn read_figures(p: &crate::model::Proposal) -> Vec<Figure> {
             let part = part.get_ref();
             amounts.clear();
             amounts.insert(year.clone(), part.amount.clone());
-            push("request", None, part.label.get_ref(), unit, &amounts);
+            push(REQUEST_TABLE, None, part.label.get_ref(), unit, &amounts);
         }
-        for (label, amount) in [("Alternativ", &r.alternative), ("I alt", &r.amount)] {
+        // Labelled as the figures walk prints them: the unsplit amount is the request itself.
+        let whole = if r.parts.is_empty() {
+            REQUEST
+        } else {
+            REQUEST_TOTAL
+        };
+        for (label, amount) in [(ALTERNATIVE, &r.alternative), (whole, &r.amount)] {
             if let Some(amount) = amount {
                 amounts.clear();
                 amounts.insert(year.clone(), amount.clone());
-                push("request", None, label, unit, &amounts);
+                push(REQUEST_TABLE, None, label, unit, &amounts);
             }
         }
     }
@@ -1344,6 +1278,45 @@ mod tests {
                 ("Udgifter i alt (netto)", "2025"),
                 ("Udgifter i alt (netto)", "I alt")
             ]
+        );
+    }
+
+    // A changed request is named as the figures walk names it, the same label the PDF, the
+    // web page and the spreadsheets print, whether or not the proposal has errors.
+    #[test]
+    fn a_request_keeps_the_labels_of_the_figures_walk() {
+        let old =
+            include_str!("../proposals/katalog/k1-fremrykket-jobsoegningsindsats-for-dagpe.toml")
+                .to_owned();
+        let new = old.replace("amount = \"2,2\"", "amount = \"2,5\"");
+        assert_ne!(old, new);
+        let diff = compared(old.clone(), new);
+        let p = &diff.proposals[0];
+        assert_eq!(p.errors, SideErrors::default(), "{:?}", p.errors);
+        let changed: Vec<(&str, &str)> = p
+            .figures
+            .iter()
+            .map(|f| (f.table.as_str(), f.line.as_str()))
+            .collect();
+        assert_eq!(
+            changed,
+            [(crate::figures::REQUEST_TABLE, crate::figures::REQUEST)]
+        );
+        // The figures as read (what a revision with errors is compared by): the same label.
+        let view = crate::source::SourceView::new(&old);
+        let model = crate::parse::parse_view::<crate::model::Proposal>(&view)
+            .0
+            .expect("the bundled proposal parses");
+        let read: Vec<(String, String)> = read_figures(&model)
+            .into_iter()
+            .map(|f| (f.table, f.line))
+            .collect();
+        assert_eq!(
+            read,
+            [(
+                crate::figures::REQUEST_TABLE.to_owned(),
+                crate::figures::REQUEST.to_owned()
+            )]
         );
     }
 

@@ -132,6 +132,8 @@ pub struct Column {
     pub header: String,
     /// The year, for year columns.
     pub year: Option<i64>,
+    /// Whether its figures are computed from other columns (a sum, difference or percentage).
+    pub computed: bool,
 }
 
 impl Column {
@@ -383,6 +385,7 @@ pub fn budget(t: &AmountsTable) -> Table {
             .map(|y| Column {
                 header: y.to_string(),
                 year: Some(*y),
+                computed: false,
             })
             .collect(),
         lines,
@@ -420,6 +423,7 @@ pub fn request(r: &Request) -> Table {
         columns: vec![Column {
             header: r.year.to_string(),
             year: Some(r.year),
+            computed: false,
         }],
         lines,
     }
@@ -537,6 +541,7 @@ pub fn ledger(l: &Ledger, zero: Zero) -> Table {
             .map(|c| Column {
                 header: c.header.clone(),
                 year: c.year,
+                computed: c.formula.is_some(),
             })
             .collect(),
         lines,
