@@ -216,7 +216,7 @@ fn check_any(
             let document = outputs::Document::Catalogue(catalogue);
             report
                 .diagnostics
-                .extend(outputs::refusals(outputs, &document));
+                .extend(outputs::refusals(outputs, &project.root, &document));
         }
         let own = included
             .into_iter()
@@ -233,7 +233,7 @@ fn check_any(
         let made = project.typeset_reusing(&mut checked, Some(reuse))?;
         if let (Some(p), Some(_)) = (&checked.proposal, &made) {
             let document = outputs::Document::Proposal(p);
-            let refused = outputs::refusals(outputs, &document);
+            let refused = outputs::refusals(outputs, &project.root, &document);
             checked.report.diagnostics.extend(refused);
         }
         let unchanged = matches!(made, Some(crate::project::Made::Unchanged(_)));

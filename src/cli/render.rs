@@ -698,7 +698,7 @@ fn write_outputs(
     target: &Path,
     made: &Made,
 ) -> std::result::Result<std::result::Result<Vec<html::Written>, Vec<Diagnostic>>, AppError> {
-    let refused = outputs::refusals(run.formats, document);
+    let refused = outputs::refusals(run.formats, &run.project.root, document);
     if !refused.is_empty() {
         return Ok(Err(refused));
     }

@@ -314,3 +314,69 @@ fn a_workbook_the_writer_refuses_fails_its_file() {
     assert_eq!(checked.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("1 error(s)"), "{stderr}");
 }
+
+// check ≡ render for the web pages: a project's own page template that fails when a proposal's
+// page is filled (an unknown filter) is refused by `check --format html` first, at the file
+// whose page it is, as `render --format html` refuses it; other files' pages are unaffected.
+#[test]
+fn a_page_template_render_refuses_is_refused_by_check_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    std::fs::create_dir_all(project.join("proposals")).unwrap();
+    std::fs::create_dir_all(project.join("templates/standard")).unwrap();
+    for name in [
+        "flere-udsatte-borgere-i-beskaeftigelse.toml",
+        "investering-aktivitetsparate.toml",
+    ] {
+        std::fs::copy(
+            root().join("proposals").join(name),
+            project.join("proposals").join(name),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        project.join("templates/standard/form.html.j2"),
+        "{% extends \"_page.html.j2\" %}\n{% block sections %}{{ p.title | nofilter }}{% endblock %}\n",
+    )
+    .unwrap();
+    let root_arg = project.to_str().unwrap();
+    let checked = run_cli(project, &["--root", root_arg, "check", "--format", "html"]);
+    let check_err = String::from_utf8_lossy(&checked.stderr);
+    assert_eq!(checked.status.code(), Some(1), "{check_err}");
+    assert!(check_err.contains("error[E098]"), "{check_err}");
+    assert!(check_err.contains("nofilter"), "{check_err}");
+    assert!(
+        check_err.contains("flere-udsatte-borgere-i-beskaeftigelse.toml:1:1"),
+        "{check_err}"
+    );
+    assert!(check_err.contains("1 error(s)"), "{check_err}");
+    // Without html asked for, the page template is not the PDF's business.
+    let pdf_only = run_cli(project, &["--root", root_arg, "check"]);
+    assert_eq!(
+        pdf_only.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&pdf_only.stderr)
+    );
+    let out = project.join("out");
+    let rendered = run_cli(
+        project,
+        &[
+            "--root",
+            root_arg,
+            "render",
+            "--format",
+            "html",
+            "-o",
+            out.to_str().unwrap(),
+        ],
+    );
+    let render_err = String::from_utf8_lossy(&rendered.stderr);
+    assert_eq!(rendered.status.code(), Some(1), "{render_err}");
+    assert!(render_err.contains("1 failed"), "{render_err}");
+    assert!(
+        !out.join("flere-udsatte-borgere-i-beskaeftigelse.html")
+            .exists()
+    );
+    assert!(out.join("investering-aktivitetsparate.html").exists());
+}

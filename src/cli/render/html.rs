@@ -104,6 +104,27 @@ pub fn catalogue(
     Ok(written)
 }
 
+/// Fills a proposal's page in memory from the page templates of the project at `root`, as
+/// `render` would: what `check --format html` refuses first. Why not, in a sentence.
+pub fn fill_proposal(root: &Path, p: &CheckedProposal) -> Result<(), String> {
+    load(root).map_err(|e| e.0)?.proposal(p).map(|_| ())
+}
+
+/// Fills a catalogue's index and its proposals' pages in memory, as [`fill_proposal`] does.
+pub fn fill_catalogue(root: &Path, c: &CheckedCatalogue) -> Result<(), String> {
+    let templates = load(root).map_err(|e| e.0)?;
+    let pages: Vec<(String, &CheckedProposal)> = c
+        .proposals
+        .iter()
+        .enumerate()
+        .map(|(i, (_, p))| (format!("{i}.html"), p))
+        .collect();
+    templates.catalogue(c, &pages)?;
+    pages
+        .iter()
+        .try_for_each(|(_, p)| templates.proposal(p).map(|_| ()))
+}
+
 /// The stylesheet in the folder of `target`.
 fn stylesheet(target: &Path, owner: &Path) -> Result<Vec<Written>, AppError> {
     let css = target.parent().unwrap_or(Path::new(".")).join(STYLESHEET);

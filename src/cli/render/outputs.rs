@@ -89,8 +89,8 @@ pub trait Output: Sync {
     }
     /// What it would refuse of a checked document, as messages (each one makes the file fail,
     /// in `check` and in `render` alike).
-    fn check(&self, document: &Document<'_>) -> Vec<String> {
-        let _ = document;
+    fn check(&self, root: &Path, document: &Document<'_>) -> Vec<String> {
+        let _ = (root, document);
         Vec::new()
     }
     /// Writes a document's files (for [`Shape::Typeset`] and [`Shape::Document`]).
@@ -177,15 +177,16 @@ pub fn parse_list(text: &str) -> Result<Vec<Format>, String> {
 }
 
 /// What the outputs in `formats` refuse of a document, as E098 diagnostics of its file.
-pub fn refusals(formats: &[Format], document: &Document<'_>) -> Vec<Diagnostic> {
+pub fn refusals(formats: &[Format], root: &Path, document: &Document<'_>) -> Vec<Diagnostic> {
     formats
         .iter()
         .flat_map(|o| {
-            o.check(document).into_iter().map(move |message| {
+            o.check(root, document).into_iter().map(move |message| {
+                // At the top of the file: the refusal is of the whole document.
                 Diagnostic::new(
                     Code::E098,
                     format!("the {} output cannot be made: {message}", o.name()),
-                    None,
+                    Some(0..0),
                 )
                 .with_help(format!(
                     "change what the message names, or render without `{}` in --format",
@@ -245,6 +246,14 @@ impl Output for Html {
         // The web pages' stylesheet belongs to them.
         file_name.ends_with(".html") || file_name.ends_with(".css")
     }
+    fn check(&self, root: &Path, document: &Document<'_>) -> Vec<String> {
+        // The pages this document makes, filled in memory from the project's page templates.
+        let filled = match document {
+            Document::Proposal(p) => super::html::fill_proposal(root, p),
+            Document::Catalogue(c) => super::html::fill_catalogue(root, c),
+        };
+        filled.err().into_iter().collect()
+    }
     fn document(
         &self,
         document: &Document<'_>,
@@ -277,7 +286,7 @@ impl Output for Xlsx {
     fn shape(&self) -> Shape {
         Shape::Collected
     }
-    fn check(&self, document: &Document<'_>) -> Vec<String> {
+    fn check(&self, _root: &Path, document: &Document<'_>) -> Vec<String> {
         // The workbook this document's figures make on their own, made in memory.
         let proposals = document.proposals();
         let catalogue = document.catalogue();
@@ -344,7 +353,7 @@ mod tests {
         fn shape(&self) -> Shape {
             Shape::Collected
         }
-        fn check(&self, _document: &Document<'_>) -> Vec<String> {
+        fn check(&self, _root: &Path, _document: &Document<'_>) -> Vec<String> {
             vec!["the date is out of range".to_owned()]
         }
     }
@@ -375,10 +384,11 @@ mod tests {
         let checked = crate::document::check_file(&path).unwrap();
         let document = Document::Proposal(checked.proposal.as_ref().unwrap());
         let refusing: Format = &Refusing;
-        let found = refusals(&[refusing], &document);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let found = refusals(&[refusing], root, &document);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, Code::E098);
         assert!(found[0].message.contains("refusing output") && found[0].message.contains("date"));
-        assert!(refusals(&REGISTRY, &document).is_empty());
+        assert!(refusals(&REGISTRY, root, &document).is_empty());
     }
 }
