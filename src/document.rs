@@ -210,6 +210,67 @@ pub fn text_from(
     }
 }
 
+/// What a budget file is, decided once from its text when it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A budget proposal (the default: any text without a top-level `catalogue` table).
+    Proposal,
+    /// A catalogue: a top-level `catalogue` table listing proposals for one annex.
+    Catalogue,
+}
+
+impl Kind {
+    /// What a TOML text is (see [`is_catalogue`]).
+    pub fn of(text: &str) -> Self {
+        if is_catalogue(text) {
+            Self::Catalogue
+        } else {
+            Self::Proposal
+        }
+    }
+}
+
+/// A budget file's text as read once, with what it is.
+#[derive(Debug, Clone)]
+pub struct Text {
+    /// Proposal or catalogue.
+    pub kind: Kind,
+    /// The file's text.
+    pub text: String,
+}
+
+/// A file read once through the bounded reader: its text and kind, or the report of why it is
+/// not text (E001, E060, E061); an I/O failure is an [`AppError`].
+pub type Read = Result<Result<Text, FileReport>, AppError>;
+
+/// Reads a budget file once from the working tree and says what it is (the one reader every
+/// command uses instead of reading again to ask [`is_catalogue`]).
+pub fn read(path: &Path) -> Read {
+    kind_of(read_text(path))
+}
+
+/// [`read`] from `sources` (the working tree or a git revision).
+pub fn read_in(sources: &dyn crate::sources::Sources, path: &Path) -> Read {
+    kind_of(read_text_in(sources, path))
+}
+
+/// [`text_from`], also saying what the text is.
+pub fn read_from(
+    path: &Path,
+    read: Result<Vec<u8>, crate::sources::SourceError>,
+    label: &str,
+) -> Read {
+    kind_of(text_from(path, read, label))
+}
+
+/// A text read (or not) with its kind decided.
+fn kind_of(read: Result<Result<String, FileReport>, AppError>) -> Read {
+    Ok(read?.map(|text| Text {
+        kind: Kind::of(&text),
+        text,
+    }))
+}
+
 /// Whether a TOML text is a catalogue (it has a top-level `catalogue` table).
 ///
 /// A text that neither contains the word nor a Unicode escape (which could spell it inside a

@@ -178,6 +178,12 @@ impl Project {
         &self.glyphs
     }
 
+    /// Reads one budget file of the project once (from its documents' source) and says whether
+    /// it is a proposal or a catalogue.
+    pub fn read(&self, path: &Path) -> crate::document::Read {
+        crate::document::read_in(self.documents.as_ref(), path)
+    }
+
     /// Reads and checks a proposal file, including that the fonts can print its text.
     pub fn check_file(&self, path: &Path) -> Result<Checked, AppError> {
         match read_text_in(self.documents.as_ref(), path)? {

@@ -200,11 +200,11 @@ fn check_any(
     reuse: &crate::project::Reuse<'_>,
     outputs: &[Output],
 ) -> Result<(Vec<FileReport>, bool), crate::error::AppError> {
-    let source = match crate::document::read_text(path)? {
-        Ok(source) => source,
+    let (kind, source) = match crate::document::read(path)? {
+        Ok(text) => (text.kind, text.text),
         Err(report) => return Ok((vec![report], false)),
     };
-    if crate::catalogue::is_catalogue(&source) {
+    if kind == crate::document::Kind::Catalogue {
         let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
         let made = match &catalogue {
             Some(catalogue) => {

@@ -142,9 +142,12 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
                     Err(SourceError::Outside | SourceError::Missing) => return None,
                     read => read,
                 };
-                match crate::document::text_from(&path, read, &side.side.label()) {
-                    Ok(Ok(text)) if crate::catalogue::is_catalogue(&text) => None,
-                    Ok(Ok(text)) => Some(Ok(Version::check(&project, &path, text))),
+                match crate::document::read_from(&path, read, &side.side.label()) {
+                    Ok(Ok(crate::document::Text {
+                        kind: crate::document::Kind::Catalogue,
+                        ..
+                    })) => None,
+                    Ok(Ok(text)) => Some(Ok(Version::check(&project, &path, text.text))),
                     Ok(Err(report)) => Some(Ok(Version::new(
                         &path,
                         None,

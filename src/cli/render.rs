@@ -494,7 +494,7 @@ fn render_all(
 
 /// Whether a file is a catalogue, judged cheaply from its text (for scheduling only).
 fn looks_like_catalogue(path: &Path) -> bool {
-    crate::files::read_toml_quietly(path).is_some_and(|text| crate::catalogue::is_catalogue(&text))
+    matches!(crate::document::read(path), Ok(Ok(t)) if t.kind == crate::document::Kind::Catalogue)
 }
 
 /// Renders one job with a panic caught: a panic (a bug here or in the PDF writer) costs only this
@@ -601,8 +601,8 @@ fn render_one(
     let mut pages = Vec::new();
     let mut catalogue_info = None;
     let result = (|| -> std::result::Result<Result, AppError> {
-        let source = match crate::document::read_text(path)? {
-            Ok(source) => source,
+        let (kind, source) = match crate::document::read(path)? {
+            Ok(text) => (text.kind, text.text),
             Err(report) => {
                 reports.push(report);
                 output::remove_stale(target)?;
@@ -611,7 +611,7 @@ fn render_one(
         };
         // Typesetting refusals and the outputs' refusals become diagnostics here exactly as in
         // `check`.
-        let bytes = if crate::catalogue::is_catalogue(&source) {
+        let bytes = if kind == crate::document::Kind::Catalogue {
             let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
             build::test_panic(path);
             let mut bytes = match &catalogue {

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use super::{Cli, Exit, print};
+use crate::document::{Kind, Text};
 
 /// Arguments of `typst`.
 #[derive(Debug, clap::Args)]
@@ -13,15 +14,23 @@ pub struct Args {
 
 /// Runs `typst`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
-    let source = crate::files::read_toml_quietly(&args.file).unwrap_or_default();
-    if crate::catalogue::is_catalogue(&source) {
-        return catalogue(cli, &args.file, source);
-    }
     let Some(project) = super::open_project(cli) else {
         return Exit::Failure;
     };
-    let checked = match project.check_file(&args.file) {
-        Ok(checked) => checked,
+    // The file is read once; whether it is a catalogue is decided there.
+    let checked = match project.read(&args.file) {
+        Ok(Ok(Text {
+            kind: Kind::Catalogue,
+            text,
+        })) => return catalogue(&project, &args.file, text),
+        Ok(Ok(Text {
+            kind: Kind::Proposal,
+            text,
+        })) => project.check_source(&args.file, text),
+        Ok(Err(report)) => crate::document::Checked {
+            report,
+            proposal: None,
+        },
         Err(err) => {
             print::app_error(&err);
             return Exit::Failure;
@@ -49,11 +58,8 @@ fn print_source(source: Result<String, crate::error::AppError>) -> Exit {
 }
 
 /// Prints the Typst source of a catalogue annex.
-fn catalogue(cli: &Cli, path: &std::path::Path, source: String) -> Exit {
-    let Some(project) = super::open_project(cli) else {
-        return Exit::Failure;
-    };
-    let (report, included, checked) = match crate::catalogue::check(path, source, &project) {
+fn catalogue(project: &crate::project::Project, path: &std::path::Path, source: String) -> Exit {
+    let (report, included, checked) = match crate::catalogue::check(path, source, project) {
         Ok(result) => result,
         Err(err) => {
             print::app_error(&err);

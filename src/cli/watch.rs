@@ -238,8 +238,8 @@ pub fn plan(scope: &Scope, changed: &[PathBuf]) -> Option<Round> {
     };
     if let Ok((inputs, _)) = files::collect_inputs(&scope.named, walk) {
         for input in inputs.into_iter().filter(|i| !i.outside) {
-            let text = crate::files::read_toml_quietly(&input.path);
-            if text.is_some_and(|t| crate::catalogue::is_catalogue(&t)) {
+            let read = crate::document::read(&input.path);
+            if matches!(read, Ok(Ok(t)) if t.kind == crate::document::Kind::Catalogue) {
                 files.push(crate::output::absolute(&input.path));
             }
         }
