@@ -118,7 +118,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let duplicates = crate::document::duplicate_ids(&paths);
     let alone: HashSet<PathBuf> = paths.iter().map(|p| files::canonical(p)).collect();
     // E063: inputs that `render` would write to one PDF (with the default output folder).
-    let mut collisions = super::render::collisions(&cli.root, &inputs, out_dir);
+    let mut collisions = crate::build::plan::collisions(&cli.root, &inputs, out_dir);
     // Mistakes in the project's own form descriptions come first.
     let mut reports: Vec<FileReport> = project.form_reports().to_vec();
     let mut exit = Exit::Ok;

@@ -8,7 +8,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Code, Diagnostic, FileReport};
+pub use crate::build::plan::{Input, refusal};
 use crate::error::AppError;
 
 /// The default folder of proposals.
@@ -19,18 +19,6 @@ const SETTINGS_FILE: &str = "budgetnote.toml";
 
 /// Folders of a project (beside its `budgetnote.toml`, or at the root) that hold no proposals.
 const PROJECT_FOLDERS: [&str; 3] = ["templates", "fonts", "target"];
-
-/// One input file and the folder named on the command line it was found in.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Input {
-    /// The file.
-    pub path: PathBuf,
-    /// The folder argument it was found in; `None` for a file named directly.
-    pub base: Option<PathBuf>,
-    /// A symlink found in a folder that leads outside the project and that folder: it is
-    /// reported (E062) and never opened.
-    pub outside: bool,
-}
 
 /// What a folder walk needs to know about the project: its root and its output folder.
 #[derive(Debug, Clone, Copy)]
@@ -195,55 +183,6 @@ impl Walker {
         }
         Ok(())
     }
-}
-
-/// The report for an input that is refused before it is opened: a symlink leading outside the
-/// project (E062), or a file whose PDF name (`relative`, below the output folder) would be too
-/// long for the file system (E064). `None` when the input may be read.
-pub fn refusal(input: &Input, relative: &Path) -> Option<FileReport> {
-    let diagnostic = if input.outside {
-        Diagnostic::new(
-            Code::E062,
-            format!(
-                "{} is a symlink that points outside the project folder, so it is not read",
-                input.path.display()
-            ),
-            None,
-        )
-        .with_label("outside the project")
-        .with_help(
-            "a folder is searched only for files inside the project (the --root folder) and the \
-             folder named on the command line; copy the file into the project, or name the file \
-             itself on the command line if you mean to check it",
-        )
-    } else {
-        let name = relative.file_name()?;
-        if name.len() <= crate::output::MAX_PDF_NAME {
-            return None;
-        }
-        Diagnostic::new(
-            Code::E064,
-            format!(
-                "the file name of {} is too long for its PDF: {} is {} bytes, at most {} fit",
-                input.path.display(),
-                name.to_string_lossy(),
-                name.len(),
-                crate::output::MAX_PDF_NAME
-            ),
-            None,
-        )
-        .with_label("file name too long")
-        .with_help(format!(
-            "shorten the file name (without .toml) to at most {} bytes; a file name may have 255 \
-             bytes, and budgetnote writes each PDF through a temp file with a longer name",
-            crate::output::MAX_PDF_NAME - ".pdf".len()
-        ))
-    };
-    Some(FileReport {
-        path: input.path.clone(),
-        source: String::new(),
-        diagnostics: vec![diagnostic],
-    })
 }
 
 /// A path made absolute and free of `..` and links, to tell whether two paths name one file.

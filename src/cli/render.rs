@@ -1,7 +1,7 @@
 //! `budgetnote render`: check, then write one PDF per proposal and one annex per catalogue,
 //! in parallel, with progress and a summary.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -12,8 +12,9 @@ mod sheets;
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
 use crate::build;
+use crate::build::plan::{Job, blocked_report, claim_owners, looks_like_catalogue, plan};
 use crate::cache::Cache;
-use crate::diagnostic::{Code, Diagnostic, FileReport};
+use crate::diagnostic::{Diagnostic, FileReport};
 use crate::error::AppError;
 use crate::manifest::{self, Manifest};
 use crate::output;
@@ -96,28 +97,6 @@ struct Outcome {
     catalogue: Option<(String, i64)>,
     /// Web pages and stylesheets written, with the input owning each.
     pages: Vec<html::Written>,
-}
-
-/// One input of the run with where its PDF goes.
-struct Job {
-    /// The input file.
-    path: PathBuf,
-    /// Its PDF, relative to the output folder.
-    relative: PathBuf,
-    /// Another input with the same output (E063): neither is rendered.
-    collides_with: Option<PathBuf>,
-    /// Refused before it is opened (E062 a symlink leading outside, E064 a name too long).
-    refusal: Option<FileReport>,
-    /// The input the manifest says owns this PDF, which still exists (E063): not rendered, and
-    /// the owner's PDF is left alone.
-    owned_by: Option<PathBuf>,
-}
-
-impl Job {
-    /// Whether this job's PDF is to be written (nothing refused it before rendering).
-    fn writes(&self) -> bool {
-        self.collides_with.is_none() && self.refusal.is_none() && self.owned_by.is_none()
-    }
 }
 
 /// Runs `render`.
@@ -287,118 +266,6 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     exit
 }
 
-/// Where each input's PDF goes; inputs refused before they are opened (E062, E064) are marked,
-/// and so are inputs that would share one PDF (compared ignoring case, as on macOS and Windows),
-/// so that neither overwrites the other.
-fn plan(root: &Path, inputs: &[files::Input]) -> Vec<Job> {
-    let mut jobs: Vec<Job> = inputs
-        .iter()
-        .map(|input| {
-            let relative = output::relative_pdf(root, &input.path, input.base.as_deref());
-            Job {
-                path: input.path.clone(),
-                refusal: files::refusal(input, &relative),
-                relative,
-                collides_with: None,
-                owned_by: None,
-            }
-        })
-        .collect();
-    let mut first: HashMap<String, usize> = HashMap::new();
-    for i in 0..jobs.len() {
-        if jobs[i].refusal.is_some() {
-            continue;
-        }
-        let key = jobs[i].relative.to_string_lossy().to_lowercase();
-        match first.get(&key) {
-            Some(&j) => {
-                jobs[i].collides_with = Some(jobs[j].path.clone());
-                if jobs[j].collides_with.is_none() {
-                    jobs[j].collides_with = Some(jobs[i].path.clone());
-                }
-            }
-            None => {
-                first.insert(key, i);
-            }
-        }
-    }
-    sheets::refuse_run_name(&mut jobs, inputs);
-    jobs
-}
-
-/// E063 reports for inputs whose PDF another input would also write, or whose PDF in
-/// `out_dir` the manifest gives to another input that still exists (for `check`, which refuses
-/// first whatever `render` would refuse), by input file.
-pub(super) fn collisions(
-    root: &Path,
-    inputs: &[files::Input],
-    out_dir: &Path,
-) -> HashMap<PathBuf, FileReport> {
-    let mut jobs = plan(root, inputs);
-    claim_owners(&mut jobs, &Manifest::load(out_dir, root), out_dir);
-    jobs.iter()
-        .filter_map(|job| Some((job.path.clone(), blocked_report(job, out_dir)?)))
-        .collect()
-}
-
-/// Marks the jobs whose PDF exists in `out_dir` and was written, as the manifest says, for
-/// another input that still exists: the newcomer would silently replace that input's PDF.
-fn claim_owners(jobs: &mut [Job], manifest: &Manifest, out_dir: &Path) {
-    for job in jobs.iter_mut().filter(|j| j.writes()) {
-        if let Some(owner) = manifest.owner(&job.relative)
-            && owner != output::absolute(&job.path)
-            && owner.is_file()
-            && out_dir.join(&job.relative).exists()
-        {
-            job.owned_by = Some(owner.to_owned());
-        }
-    }
-}
-
-/// The report for a job refused before rendering (E062, E063, E064), if it is.
-fn blocked_report(job: &Job, out_dir: &Path) -> Option<FileReport> {
-    if let Some(report) = &job.refusal {
-        return Some(report.clone());
-    }
-    if let Some(other) = &job.collides_with {
-        return Some(collision_report(job, other, out_dir));
-    }
-    let owner = job.owned_by.as_ref()?;
-    let target = out_dir.join(&job.relative);
-    let owner = shown(owner);
-    let diagnostic = Diagnostic::new(
-        Code::E063,
-        format!(
-            "{} is the PDF of {owner}, which still exists; {} would replace it",
-            target.display(),
-            job.path.display(),
-        ),
-        None,
-    )
-    .with_label("PDF of another input")
-    .with_help(format!(
-        "rename one of the two files, or render this one to another folder with -o; if {owner} \
-         should no longer have a PDF there, delete {} and render again",
-        target.display()
-    ));
-    Some(FileReport {
-        path: job.path.clone(),
-        source: String::new(),
-        diagnostics: vec![diagnostic],
-    })
-}
-
-/// An absolute path as the user would write it: relative to the current folder when below it.
-fn shown(path: &Path) -> String {
-    std::env::current_dir()
-        .ok()
-        .and_then(|cwd| cwd.canonicalize().ok())
-        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_owned))
-        .unwrap_or_else(|| path.to_owned())
-        .display()
-        .to_string()
-}
-
 /// Before anything is rendered: removes temp files of killed runs and stale PDFs (recorded in the
 /// manifest for an input of a rendered folder that this run no longer writes, or a PDF two inputs
 /// now share), marks the jobs whose PDF belongs to another input that still exists, and records
@@ -492,11 +359,6 @@ fn render_all(
     })
 }
 
-/// Whether a file is a catalogue, judged cheaply from its text (for scheduling only).
-fn looks_like_catalogue(path: &Path) -> bool {
-    matches!(crate::document::read(path), Ok(Ok(t)) if t.kind == crate::document::Kind::Catalogue)
-}
-
 /// Renders one job with a panic caught: a panic (a bug here or in the PDF writer) costs only this
 /// document, which then has no PDF (an old one is removed) and no temp file.
 fn render_isolated(
@@ -538,30 +400,6 @@ fn render_isolated(
                 pages: Vec::new(),
             }
         }
-    }
-}
-
-/// E063 for an input whose PDF another input of the run would also write.
-fn collision_report(job: &Job, other: &Path, out_dir: &Path) -> FileReport {
-    let target = out_dir.join(&job.relative);
-    let diagnostic = Diagnostic::new(
-        Code::E063,
-        format!(
-            "{} and {} would both be written to {}",
-            job.path.display(),
-            other.display(),
-            target.display()
-        ),
-        None,
-    )
-    .with_help(
-        "rename one of the two files (or move it into another folder), so each has its own PDF; \
-         neither is written until then",
-    );
-    FileReport {
-        path: job.path.clone(),
-        source: String::new(),
-        diagnostics: vec![diagnostic],
     }
 }
 

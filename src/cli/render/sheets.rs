@@ -10,13 +10,11 @@ use std::path::{Path, PathBuf};
 
 use super::outputs::{Collection, Format, Shape};
 use super::{Job, Outcome, Result, files};
+use crate::build::plan::RUN_NAME;
 use crate::checked::CheckedProposal;
 use crate::export;
 use crate::manifest::{self, Manifest};
 use crate::output;
-
-/// The file name (without extension) of the workbook and CSV of a folder run.
-pub const RUN_NAME: &str = "budgetlinjer";
 
 /// One spreadsheet file a run writes.
 pub struct Sheet {
@@ -49,7 +47,7 @@ pub fn plan(
     let mut sheets = Vec::new();
     let mut run_jobs = Vec::new();
     for (i, (job, input)) in jobs.iter().zip(inputs).enumerate() {
-        let catalogue = !input.outside && super::looks_like_catalogue(&job.path);
+        let catalogue = !input.outside && crate::build::plan::looks_like_catalogue(&job.path);
         if catalogue && job.refusal.is_some() {
             // A refused catalogue (E063, E064) gets no spreadsheet and holds no run lines.
             continue;
@@ -167,45 +165,4 @@ pub fn write(
         }
     }
     done
-}
-
-/// E063 for a file of a folder run that would get its own spreadsheet named like the run's
-/// (`budgetlinjer.xlsx` for a catalogue `budgetlinjer.toml` at the top): one file would hold two
-/// different sets of lines. Refused whatever the formats, so `check` refuses it first.
-pub fn refuse_run_name(jobs: &mut [Job], inputs: &[files::Input]) {
-    let Some(folder) = inputs.iter().find_map(|i| i.base.clone()) else {
-        return;
-    };
-    for (job, input) in jobs.iter_mut().zip(inputs) {
-        let clashes = job.refusal.is_none()
-            && job.collides_with.is_none()
-            && job.relative.parent() == Some(Path::new(""))
-            && job
-                .relative
-                .file_stem()
-                .is_some_and(|s| s.to_string_lossy().eq_ignore_ascii_case(RUN_NAME))
-            && (input.base.is_none() || super::looks_like_catalogue(&job.path));
-        if clashes {
-            let diagnostic = crate::diagnostic::Diagnostic::new(
-                crate::diagnostic::Code::E063,
-                format!(
-                    "the spreadsheets of {} and those of the folder run of {} would both be \
-                     {RUN_NAME}.xlsx and {RUN_NAME}.csv",
-                    job.path.display(),
-                    folder.display()
-                ),
-                None,
-            )
-            .with_help(format!(
-                "rename {}: `{RUN_NAME}` is the name of the workbook of every proposal of a \
-                 folder run; it gets no output until then",
-                job.path.display()
-            ));
-            job.refusal = Some(crate::diagnostic::FileReport {
-                path: job.path.clone(),
-                source: String::new(),
-                diagnostics: vec![diagnostic],
-            });
-        }
-    }
 }
