@@ -107,8 +107,6 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         &crate::manifest::Manifest::load(out_dir, &cli.root).cache,
         false,
     );
-    let mut known = 0;
-    let mut checked_files = 0;
     let paths: Vec<PathBuf> = inputs
         .iter()
         .zip(&refused)
@@ -119,43 +117,69 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let alone: HashSet<PathBuf> = paths.iter().map(|p| files::canonical(p)).collect();
     // E063: inputs that `render` would write to one PDF (with the default output folder).
     let mut collisions = crate::build::plan::collisions(&cli.root, &inputs, out_dir);
+    // Every input not refused is checked on the library's workers, as `render` builds them (one
+    // per core, typst's memo cache evicted as there, each file's panic caught); the results
+    // come back by input, so the reports print in the order of the inputs whatever the order
+    // the workers finish in.
+    let order: Vec<usize> = (0..inputs.len()).collect();
+    let outputs = &args.format.outputs;
+    let quiet = crate::build::QuietPanics::start();
+    let checked = crate::build::parallel("check", inputs.len(), &order, |i| {
+        if refused[i].is_some() {
+            return None;
+        }
+        let path = &inputs[i].path;
+        let reuse = crate::project::Reuse {
+            previous: cache.previous(&relatives[i]),
+            target: None,
+        };
+        Some(crate::build::isolated(|| {
+            check_any(
+                &project,
+                path,
+                duplicates.get(path),
+                &alone,
+                &reuse,
+                outputs,
+            )
+        }))
+    });
+    drop(quiet);
+    let mut checked = match checked {
+        Ok(checked) => checked,
+        Err(err) => {
+            print::app_error(&err);
+            return Exit::Failure;
+        }
+    };
+    let mut known = 0;
     // Mistakes in the project's own form descriptions come first.
     let mut reports: Vec<FileReport> = project.form_reports().to_vec();
     let mut exit = Exit::Ok;
-    for ((input, refusal), relative) in inputs.iter().zip(refused).zip(&relatives) {
+    for ((input, refusal), outcome) in inputs.iter().zip(refused).zip(checked.iter_mut()) {
         let path = &input.path;
         if let Some(report) = refusal {
             reports.push(report);
             continue;
         }
         reports.extend(collisions.remove(path));
-        // typst's memoized layout of earlier files, evicted now and then as in `render`, so
-        // memory does not grow with the number of files.
-        if checked_files > 0 && checked_files % crate::build::EVICT_EVERY == 0 {
-            typst::comemo::evict(1);
-        }
-        checked_files += 1;
-        let reuse = crate::project::Reuse {
-            previous: cache.previous(relative),
-            target: None,
-        };
-        let outputs = &args.format.outputs;
-        match check_any(
-            &project,
-            path,
-            duplicates.get(path),
-            &alone,
-            &reuse,
-            outputs,
-        ) {
-            Ok((more, unchanged)) => {
+        match outcome.take() {
+            Some(Ok(Ok((more, unchanged)))) => {
                 reports.extend(more);
                 known += usize::from(unchanged);
             }
-            Err(err) => {
+            Some(Ok(Err(err))) => {
                 print::app_error(&err);
                 exit = exit.max(Exit::Failure);
             }
+            Some(Err(message)) => {
+                eprintln!(
+                    "error: internal error while checking {}: {message} — please report this",
+                    print::shown(path)
+                );
+                exit = exit.max(Exit::Failure);
+            }
+            None => {}
         }
     }
     print::reports(args.format.print, &reports);
