@@ -12,11 +12,10 @@ mod sheets;
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
 use crate::build;
-use crate::build::plan::{Job, blocked_report, claim_owners, looks_like_catalogue, plan};
+use crate::build::plan::{Job, blocked_report, looks_like_catalogue, plan};
 use crate::cache::Cache;
 use crate::diagnostic::{Diagnostic, FileReport};
 use crate::error::AppError;
-use crate::manifest::{self, Manifest};
 use crate::output;
 use crate::project::{Made, Project, Reuse};
 use outputs::{Document, Format, Place, Shape};
@@ -127,8 +126,21 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let formats = &args.format.0;
     let pdf = outputs::has(formats, Shape::Typeset);
     let planned = sheets::plan(&jobs, &inputs, &scopes, formats);
-    let mut manifest = match prepare_output(&cli.root, &out, &mut jobs, &scopes, &planned, formats)
-    {
+    // The spreadsheets this run writes, and which files of the folder are of a format asked for.
+    let collected: Vec<(PathBuf, PathBuf)> = planned
+        .iter()
+        .map(|s| (s.relative.clone(), s.owner.clone()))
+        .collect();
+    let asked = |key: &str| outputs::of_file(key).is_none_or(|f| outputs::contains(formats, f));
+    let writes = build::folder::Writes {
+        typeset: pdf,
+        collected: &collected,
+        asked: &asked,
+    };
+    let prepared = build::folder::prepare(&cli.root, &out, &mut jobs, &scopes, &writes, &mut |w| {
+        print::warning(w)
+    });
+    let mut manifest = match prepared {
         Ok(manifest) => manifest,
         Err(err) => {
             print::app_error(&err);
@@ -264,74 +276,6 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         started.elapsed().as_secs_f64()
     );
     exit
-}
-
-/// Before anything is rendered: removes temp files of killed runs and stale PDFs (recorded in the
-/// manifest for an input of a rendered folder that this run no longer writes, or a PDF two inputs
-/// now share), marks the jobs whose PDF belongs to another input that still exists, and records
-/// the PDFs about to be written, so a run killed midway leaves a manifest that still knows them.
-fn prepare_output(
-    root: &Path,
-    out_dir: &Path,
-    jobs: &mut [Job],
-    scopes: &[PathBuf],
-    planned: &[sheets::Sheet],
-    formats: &[Format],
-) -> std::result::Result<Manifest, AppError> {
-    output::clean_temp_files(out_dir);
-    let mut manifest = Manifest::load(out_dir, root);
-    claim_owners(jobs, &manifest, out_dir);
-    // A folder is resolved in full (it may be a symlink), like the inputs found in it.
-    let scopes: Vec<PathBuf> = scopes
-        .iter()
-        .map(|s| {
-            s.canonicalize()
-                .ok()
-                .filter(|c| c.is_dir())
-                .unwrap_or_else(|| output::absolute(s))
-        })
-        .collect();
-    // The PDFs this run writes, and those it leaves to their owner.
-    let mut current = BTreeMap::new();
-    for job in jobs.iter().filter(|j| j.writes() || j.owned_by.is_some()) {
-        if let Some(key) = manifest::key(&job.relative) {
-            current.insert(key, output::absolute(&job.path));
-        }
-    }
-    // Spreadsheets this run writes; files of a format not asked for are left as they are while
-    // their input exists (a `--format pdf` run keeps an earlier run's workbook).
-    current.extend(sheets::current(planned));
-    for (key, source) in &manifest.files {
-        let asked = outputs::of_file(key).is_none_or(|f| outputs::contains(formats, f));
-        if !asked && Path::new(source).exists() {
-            current
-                .entry(key.clone())
-                .or_insert_with(|| PathBuf::from(source));
-        }
-    }
-    let shared = jobs.iter().filter(|j| j.collides_with.is_some());
-    let mut stale = manifest.stale(&scopes, &current);
-    stale.extend(
-        shared
-            .filter(|j| manifest.contains(&j.relative))
-            .map(|j| j.relative.clone()),
-    );
-    for relative in stale {
-        if let Some(warning) = output::remove_recorded(out_dir, &relative)? {
-            print::warning(&warning);
-        }
-        manifest.forget(&relative);
-    }
-    if outputs::has(formats, Shape::Typeset) {
-        for job in jobs.iter().filter(|j| j.writes()) {
-            manifest.record(&job.relative, &output::absolute(&job.path));
-        }
-    }
-    for sheet in planned {
-        manifest.record(&sheet.relative, &sheet.owner);
-    }
-    manifest.save(out_dir)?;
-    Ok(manifest)
 }
 
 /// Renders every file on the library's workers ([`crate::build::parallel`]), catalogues first

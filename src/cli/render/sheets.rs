@@ -5,7 +5,6 @@
 //! gets `<proposal>.xlsx` beside its PDF; the proposals found in the folders of a run share one
 //! `budgetlinjer.xlsx` at the top of the output folder (the same names with `.csv`).
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::outputs::{Collection, Format, Shape};
@@ -13,7 +12,7 @@ use super::{Job, Outcome, Result, files};
 use crate::build::plan::RUN_NAME;
 use crate::checked::CheckedProposal;
 use crate::export;
-use crate::manifest::{self, Manifest};
+use crate::manifest::Manifest;
 use crate::output;
 
 /// One spreadsheet file a run writes.
@@ -82,14 +81,6 @@ pub fn plan(
         }
     }
     sheets
-}
-
-/// The output keys of the planned sheets with their owners (for the manifest's stale check).
-pub fn current(sheets: &[Sheet]) -> BTreeMap<String, PathBuf> {
-    sheets
-        .iter()
-        .filter_map(|s| Some((manifest::key(&s.relative)?, s.owner.clone())))
-        .collect()
 }
 
 /// What became of the planned sheets.
