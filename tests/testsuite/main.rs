@@ -29,6 +29,7 @@ mod output;
 mod outputs;
 pub mod pdf_positions;
 pub mod pdf_standards;
+mod pipeline;
 mod profile;
 mod schema;
 mod sheets;
