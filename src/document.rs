@@ -117,7 +117,14 @@ pub fn duplicate_ids(
         .filter_map(|p| files::read_toml_quietly(p).map(|s| (p.clone(), s)))
         .filter(|(_, s)| !is_catalogue(s))
         .collect();
-    checks::identity::duplicate_ids(&sources)
+    duplicate_ids_among(&sources)
+}
+
+/// [`duplicate_ids`] over proposals already read: `(path, text)` in the order of the run.
+pub fn duplicate_ids_among(
+    proposals: &[(PathBuf, String)],
+) -> std::collections::HashMap<PathBuf, diagnostic::Diagnostic> {
+    checks::identity::duplicate_ids(proposals)
 }
 
 /// Adds an E040 (a duplicate id found across files) to a checked file, withholding its PDF.

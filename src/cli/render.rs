@@ -12,9 +12,10 @@ mod sheets;
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
 use crate::build;
-use crate::build::plan::{Job, blocked_report, looks_like_catalogue, plan};
+use crate::build::plan::{Job, blocked_report, plan};
 use crate::cache::Cache;
 use crate::diagnostic::{Diagnostic, FileReport};
+use crate::document::Kind;
 use crate::error::AppError;
 use crate::output;
 use crate::project::{Made, Project, Reuse};
@@ -285,22 +286,61 @@ fn render_all(
     jobs: &[Job],
     progress: &Progress,
 ) -> std::result::Result<Vec<Outcome>, AppError> {
-    // A refused input is never opened, not even to look for duplicate ids.
-    let paths: Vec<PathBuf> = jobs
+    // Each input is read once, here (a refused one is never opened): its text gives the
+    // duplicate ids, whether it is a catalogue (scheduled first) and what its worker checks.
+    let reads: Vec<Option<Read>> = jobs
         .iter()
-        .filter(|j| j.refusal.is_none())
-        .map(|j| j.path.clone())
+        .map(|j| {
+            j.refusal
+                .is_none()
+                .then(|| Read::new(crate::document::read(&j.path)))
+        })
         .collect();
-    let duplicates = crate::document::duplicate_ids(&paths);
+    let proposals: Vec<(PathBuf, String)> = jobs
+        .iter()
+        .zip(&reads)
+        .filter_map(|(j, r)| Some((j.path.clone(), r.as_ref()?.text_of(Kind::Proposal)?)))
+        .collect();
+    let duplicates = crate::document::duplicate_ids_among(&proposals);
+    drop(proposals);
+    let catalogue = |i: usize| {
+        reads[i]
+            .as_ref()
+            .is_some_and(|r| r.text_of(Kind::Catalogue).is_some())
+    };
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| !(jobs[i].writes() && looks_like_catalogue(&jobs[i].path)));
+    order.sort_by_key(|&i| !(jobs[i].writes() && catalogue(i)));
     let _quiet = build::QuietPanics::start();
     build::parallel("render", jobs.len(), &order, |i| {
         let job = &jobs[i];
-        let outcome = render_isolated(run, job, duplicates.get(&job.path));
+        let read = reads[i].as_ref().and_then(Read::take);
+        let outcome = render_isolated(run, job, duplicates.get(&job.path), read);
         progress.step(&outcome);
         outcome
     })
+}
+
+/// A file read once before the workers start, taken by the worker that renders it.
+struct Read(std::sync::Mutex<Option<crate::document::Read>>);
+
+impl Read {
+    /// Holds a read for its worker.
+    fn new(read: crate::document::Read) -> Self {
+        Self(std::sync::Mutex::new(Some(read)))
+    }
+
+    /// The text, when the file was read as text of `kind` (and not yet taken).
+    fn text_of(&self, kind: Kind) -> Option<String> {
+        match self.0.lock().ok()?.as_ref()? {
+            Ok(Ok(text)) if text.kind == kind => Some(text.text.clone()),
+            _ => None,
+        }
+    }
+
+    /// Takes the read out for its worker.
+    fn take(&self) -> Option<crate::document::Read> {
+        self.0.lock().ok()?.take()
+    }
 }
 
 /// Renders one job with a panic caught: a panic (a bug here or in the PDF writer) costs only this
@@ -309,6 +349,7 @@ fn render_isolated(
     run: &Run<'_>,
     job: &Job,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
+    read: Option<crate::document::Read>,
 ) -> Outcome {
     let target = run.out_dir.join(&job.relative);
     if let Some(report) = blocked_report(job, run.out_dir) {
@@ -321,7 +362,7 @@ fn render_isolated(
             pages: Vec::new(),
         };
     }
-    let outcome = build::isolated(|| render_one(run, job, duplicate));
+    let outcome = build::isolated(|| render_one(run, job, duplicate, read));
     if !matches!(
         outcome,
         Ok(Outcome {
@@ -365,12 +406,14 @@ struct Run<'a> {
 }
 
 /// Checks and renders one proposal or catalogue file to its PDF, unless the render cache shows
-/// the PDF there is already the one its inputs make; then asks every output asked for what it
-/// refuses (E098, as `check` does) and writes the per-document outputs.
+/// the PDF there is already the one its inputs make (`read`: the file as read before the run, if
+/// it was); then asks every output asked for what it refuses (E098, as `check` does) and writes
+/// the per-document outputs.
 fn render_one(
     run: &Run<'_>,
     job: &Job,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
+    read: Option<crate::document::Read>,
 ) -> Outcome {
     let (project, path) = (run.project, job.path.as_path());
     let target = &run.out_dir.join(&job.relative);
@@ -383,7 +426,8 @@ fn render_one(
     let mut pages = Vec::new();
     let mut catalogue_info = None;
     let result = (|| -> std::result::Result<Result, AppError> {
-        let (kind, source) = match crate::document::read(path)? {
+        let read = read.unwrap_or_else(|| crate::document::read(path));
+        let (kind, source) = match read? {
             Ok(text) => (text.kind, text.text),
             Err(report) => {
                 reports.push(report);
