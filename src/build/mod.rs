@@ -4,6 +4,7 @@
 
 pub mod folder;
 pub mod plan;
+pub mod reads;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -113,7 +113,16 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         .filter(|(_, r)| r.is_none())
         .map(|(i, _)| i.path.clone())
         .collect();
-    let duplicates = crate::document::duplicate_ids(&paths);
+    // Each input not refused is read once, here: the same text gives the duplicate ids and is
+    // what its worker checks.
+    let reads = crate::build::reads::Reads::of(
+        inputs
+            .iter()
+            .zip(&refused)
+            .map(|(i, r)| r.is_none().then_some(i.path.as_path())),
+    );
+    let all: Vec<&Path> = inputs.iter().map(|i| i.path.as_path()).collect();
+    let duplicates = reads.duplicate_ids(&all);
     let alone: HashSet<PathBuf> = paths.iter().map(|p| files::canonical(p)).collect();
     // E063: inputs that `render` would write to one PDF (with the default output folder).
     let mut collisions = crate::build::plan::collisions(&cli.root, &inputs, out_dir);
@@ -133,10 +142,12 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             previous: cache.previous(&relatives[i]),
             target: None,
         };
+        let read = reads.take(i);
         Some(crate::build::isolated(|| {
             check_any(
                 &project,
                 path,
+                read,
                 duplicates.get(path),
                 &alone,
                 &reuse,
@@ -210,7 +221,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     exit
 }
 
-/// Checks a proposal or a catalogue, typesets it in memory and asks each of `outputs` what it
+/// Checks a proposal or a catalogue (`read`: the file as read before the run), typesets it in memory and asks each of `outputs` what it
 /// refuses (E098), as `render` would, so that whatever `render` refuses is refused here first;
 /// it is not typeset when `reuse` shows that typst accepted exactly these inputs in the last
 /// render (then `true`). A catalogue also reports the
@@ -219,12 +230,14 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 fn check_any(
     project: &crate::project::Project,
     path: &Path,
+    read: Option<crate::document::Read>,
     duplicate: Option<&crate::diagnostic::Diagnostic>,
     alone: &HashSet<PathBuf>,
     reuse: &crate::project::Reuse<'_>,
     outputs: &[Output],
 ) -> Result<(Vec<FileReport>, bool), crate::error::AppError> {
-    let (kind, source) = match crate::document::read(path)? {
+    let read = read.unwrap_or_else(|| crate::document::read(path));
+    let (kind, source) = match read? {
         Ok(text) => (text.kind, text.text),
         Err(report) => return Ok((vec![report], false)),
     };

@@ -15,7 +15,6 @@ use crate::build;
 use crate::build::plan::{Job, blocked_report, plan};
 use crate::cache::Cache;
 use crate::diagnostic::{Diagnostic, FileReport};
-use crate::document::Kind;
 use crate::error::AppError;
 use crate::output;
 use crate::project::{Made, Project, Reuse};
@@ -288,59 +287,22 @@ fn render_all(
 ) -> std::result::Result<Vec<Outcome>, AppError> {
     // Each input is read once, here (a refused one is never opened): its text gives the
     // duplicate ids, whether it is a catalogue (scheduled first) and what its worker checks.
-    let reads: Vec<Option<Read>> = jobs
-        .iter()
-        .map(|j| {
-            j.refusal
-                .is_none()
-                .then(|| Read::new(crate::document::read(&j.path)))
-        })
-        .collect();
-    let proposals: Vec<(PathBuf, String)> = jobs
-        .iter()
-        .zip(&reads)
-        .filter_map(|(j, r)| Some((j.path.clone(), r.as_ref()?.text_of(Kind::Proposal)?)))
-        .collect();
-    let duplicates = crate::document::duplicate_ids_among(&proposals);
-    drop(proposals);
-    let catalogue = |i: usize| {
-        reads[i]
-            .as_ref()
-            .is_some_and(|r| r.text_of(Kind::Catalogue).is_some())
-    };
+    let reads = build::reads::Reads::of(
+        jobs.iter()
+            .map(|j| j.refusal.is_none().then_some(j.path.as_path())),
+    );
+    let paths: Vec<&Path> = jobs.iter().map(|j| j.path.as_path()).collect();
+    let duplicates = reads.duplicate_ids(&paths);
     let mut order: Vec<usize> = (0..jobs.len()).collect();
-    order.sort_by_key(|&i| !(jobs[i].writes() && catalogue(i)));
+    order.sort_by_key(|&i| !(jobs[i].writes() && reads.is_catalogue(i)));
     let _quiet = build::QuietPanics::start();
     build::parallel("render", jobs.len(), &order, |i| {
         let job = &jobs[i];
-        let read = reads[i].as_ref().and_then(Read::take);
+        let read = reads.take(i);
         let outcome = render_isolated(run, job, duplicates.get(&job.path), read);
         progress.step(&outcome);
         outcome
     })
-}
-
-/// A file read once before the workers start, taken by the worker that renders it.
-struct Read(std::sync::Mutex<Option<crate::document::Read>>);
-
-impl Read {
-    /// Holds a read for its worker.
-    fn new(read: crate::document::Read) -> Self {
-        Self(std::sync::Mutex::new(Some(read)))
-    }
-
-    /// The text, when the file was read as text of `kind` (and not yet taken).
-    fn text_of(&self, kind: Kind) -> Option<String> {
-        match self.0.lock().ok()?.as_ref()? {
-            Ok(Ok(text)) if text.kind == kind => Some(text.text.clone()),
-            _ => None,
-        }
-    }
-
-    /// Takes the read out for its worker.
-    fn take(&self) -> Option<crate::document::Read> {
-        self.0.lock().ok()?.take()
-    }
 }
 
 /// Renders one job with a panic caught: a panic (a bug here or in the PDF writer) costs only this
