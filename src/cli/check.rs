@@ -221,8 +221,9 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     exit
 }
 
-/// Checks a proposal or a catalogue (`read`: the file as read before the run), typesets it in memory and asks each of `outputs` what it
-/// refuses (E098), as `render` would, so that whatever `render` refuses is refused here first;
+/// Checks a proposal or a catalogue (`read`: the file as read before the run), typesets it in
+/// memory and asks each of `outputs` what it refuses (E098), as `render` would, so that whatever
+/// `render` refuses is refused here first;
 /// it is not typeset when `reuse` shows that typst accepted exactly these inputs in the last
 /// render (then `true`). A catalogue also reports the
 /// diagnostics of its proposals that this run does not check on their own (those in `alone` are
