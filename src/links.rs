@@ -96,18 +96,20 @@ fn reference(text: &str) -> Option<(char, usize)> {
         .map(|(name, c)| (*c, name.len()))
 }
 
-/// `text` with its percent escapes (`%73`) decoded where they make UTF-8.
+/// `text` with its percent escapes (`%6A`) decoded, as text (bytes that are not UTF-8 become
+/// U+FFFD).
 fn percent_decoded(text: &str) -> String {
+    String::from_utf8_lossy(&percent_decoded_bytes(text)).into_owned()
+}
+
+/// `text` with its percent escapes decoded, as bytes (a `data:` URI's payload may be binary).
+pub fn percent_decoded_bytes(text: &str) -> Vec<u8> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        let hex = |b: u8| char::from(b).to_digit(16);
-        match (
-            bytes[i],
-            bytes.get(i + 1).copied().and_then(hex),
-            bytes.get(i + 2).copied().and_then(hex),
-        ) {
+        let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
+        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
             (b'%', Some(high), Some(low)) => {
                 out.push((high * 16 + low) as u8);
                 i += 3;
@@ -118,7 +120,7 @@ fn percent_decoded(text: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    out
 }
 
 #[cfg(test)]

@@ -408,34 +408,13 @@ fn data_uri(href: &str) -> Option<Option<Vec<u8>>> {
     let Some((meta, payload)) = href[5..].split_once(',') else {
         return Some(None);
     };
-    let payload = percent_decoded(payload);
+    let payload = crate::links::percent_decoded_bytes(payload);
     let base64 = meta.trim_end().to_ascii_lowercase().ends_with(";base64");
     Some(if base64 {
         base64_decoded(&payload)
     } else {
         Some(payload)
     })
-}
-
-/// `text` with its percent escapes decoded, as bytes.
-fn percent_decoded(text: &str) -> Vec<u8> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: Option<&u8>| b.and_then(|b| char::from(*b).to_digit(16));
-        match (bytes[i], hex(bytes.get(i + 1)), hex(bytes.get(i + 2))) {
-            (b'%', Some(high), Some(low)) => {
-                out.push((high * 16 + low) as u8);
-                i += 3;
-            }
-            (b, _, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    out
 }
 
 /// Base64 (standard or URL-safe alphabet, ASCII whitespace ignored, padding optional) decoded;
