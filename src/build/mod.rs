@@ -3,8 +3,11 @@
 //! typst's memory over a long batch. `render` and `check` run their documents through it.
 
 pub mod folder;
+pub mod outputs;
+pub mod pages;
 pub mod plan;
 pub mod reads;
+pub mod render;
 
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

@@ -273,3 +273,8 @@ fn collision_report(job: &Job, other: &Path, out_dir: &Path) -> FileReport {
 pub fn looks_like_catalogue(path: &Path) -> bool {
     matches!(crate::document::read(path), Ok(Ok(t)) if t.kind == crate::document::Kind::Catalogue)
 }
+
+/// A path made absolute and free of `..` and links, to tell whether two paths name one file.
+pub fn canonical(path: &Path) -> PathBuf {
+    path.canonicalize().unwrap_or_else(|_| path.to_owned())
+}

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::FileReport;
 
 use super::print::{self, Tally};
-use super::render::outputs::{self, Format as Output};
 use super::{Cli, Deny, Exit, Format, files};
+use crate::build::outputs::{self, Format as Output};
 
 /// Arguments of `check`.
 #[derive(Debug, clap::Args)]

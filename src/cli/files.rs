@@ -185,7 +185,4 @@ impl Walker {
     }
 }
 
-/// A path made absolute and free of `..` and links, to tell whether two paths name one file.
-pub fn canonical(path: &Path) -> PathBuf {
-    path.canonicalize().unwrap_or_else(|_| path.to_owned())
-}
+pub use crate::build::plan::canonical;

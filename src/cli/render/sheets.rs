@@ -7,8 +7,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::outputs::{Collection, Format, Shape};
 use super::{Job, Outcome, Result, files};
+use crate::build::outputs::{Collection, Format, Shape};
 use crate::build::plan::RUN_NAME;
 use crate::checked::CheckedProposal;
 use crate::export;

@@ -10,7 +10,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::error::AppError;
 use crate::export;
 
-pub use super::html::Written;
+pub use super::pages::Written;
 
 /// What an output writes, and per what.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -249,8 +249,8 @@ impl Output for Html {
     fn check(&self, root: &Path, document: &Document<'_>) -> Vec<String> {
         // The pages this document makes, filled in memory from the project's page templates.
         let filled = match document {
-            Document::Proposal(p) => super::html::fill_proposal(root, p),
-            Document::Catalogue(c) => super::html::fill_catalogue(root, c),
+            Document::Proposal(p) => super::pages::fill_proposal(root, p),
+            Document::Catalogue(c) => super::pages::fill_catalogue(root, c),
         };
         filled.err().into_iter().collect()
     }
@@ -260,14 +260,14 @@ impl Output for Html {
         place: &Place<'_>,
     ) -> Result<Vec<Written>, AppError> {
         match document {
-            Document::Proposal(p) => super::html::proposal(
+            Document::Proposal(p) => super::pages::proposal(
                 place.root,
                 p,
                 place.target,
                 &crate::output::absolute(place.input),
             ),
             Document::Catalogue(c) => {
-                super::html::catalogue(place.root, c, place.input, place.target)
+                super::pages::catalogue(place.root, c, place.input, place.target)
             }
         }
     }
