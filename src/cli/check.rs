@@ -144,7 +144,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         };
         let read = reads.take(i);
         Some(crate::build::isolated(|| {
-            check_any(
+            crate::build::check::check_one(
                 &project,
                 path,
                 read,
@@ -219,62 +219,4 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         exit = exit.max(Exit::InputErrors);
     }
     exit
-}
-
-/// Checks a proposal or a catalogue (`read`: the file as read before the run), typesets it in
-/// memory and asks each of `outputs` what it refuses (E098), as `render` would, so that whatever
-/// `render` refuses is refused here first;
-/// it is not typeset when `reuse` shows that typst accepted exactly these inputs in the last
-/// render (then `true`). A catalogue also reports the
-/// diagnostics of its proposals that this run does not check on their own (those in `alone` are
-/// reported there).
-fn check_any(
-    project: &crate::project::Project,
-    path: &Path,
-    read: Option<crate::document::Read>,
-    duplicate: Option<&crate::diagnostic::Diagnostic>,
-    alone: &HashSet<PathBuf>,
-    reuse: &crate::project::Reuse<'_>,
-    outputs: &[Output],
-) -> Result<(Vec<FileReport>, bool), crate::error::AppError> {
-    let read = read.unwrap_or_else(|| crate::document::read(path));
-    let (kind, source) = match read? {
-        Ok(text) => (text.kind, text.text),
-        Err(report) => return Ok((vec![report], false)),
-    };
-    if kind == crate::document::Kind::Catalogue {
-        let (mut report, included, catalogue) = crate::catalogue::check(path, source, project)?;
-        let made = match &catalogue {
-            Some(catalogue) => {
-                project.typeset_catalogue(&mut report, catalogue, &included, Some(reuse))?
-            }
-            None => None,
-        };
-        if let (Some(catalogue), Some(_)) = (&catalogue, &made) {
-            let document = outputs::Document::Catalogue(catalogue);
-            report
-                .diagnostics
-                .extend(outputs::refusals(outputs, &project.root, &document));
-        }
-        let own = included
-            .into_iter()
-            .map(|c| c.report)
-            .filter(|r| !r.diagnostics.is_empty() && !alone.contains(&files::canonical(&r.path)));
-        let reports = std::iter::once(report).chain(own).collect();
-        Ok((
-            reports,
-            matches!(made, Some(crate::project::Made::Unchanged(_))),
-        ))
-    } else {
-        let mut checked =
-            crate::document::add_duplicate(project.check_source(path, source), duplicate);
-        let made = project.typeset_reusing(&mut checked, Some(reuse))?;
-        if let (Some(p), Some(_)) = (&checked.proposal, &made) {
-            let document = outputs::Document::Proposal(p);
-            let refused = outputs::refusals(outputs, &project.root, &document);
-            checked.report.diagnostics.extend(refused);
-        }
-        let unchanged = matches!(made, Some(crate::project::Made::Unchanged(_)));
-        Ok((vec![checked.report], unchanged))
-    }
 }
