@@ -3,6 +3,7 @@
 //! typst's memory over a long batch. `render` and `check` run their documents through it.
 
 pub mod check;
+pub mod collected;
 pub mod folder;
 pub mod outputs;
 pub mod pages;

@@ -5,13 +5,12 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
 
-mod sheets;
-
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
 use crate::build;
+use crate::build::collected as sheets;
 use crate::build::outputs::{self, Format, Shape};
-use crate::build::plan::{Job, plan};
+use crate::build::plan::plan;
 use crate::build::render::{Outcome, Result, Run, render_all};
 use crate::cache::Cache;
 use crate::error::AppError;

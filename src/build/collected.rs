@@ -7,9 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Job, Outcome, Result, files};
 use crate::build::outputs::{Collection, Format, Shape};
 use crate::build::plan::RUN_NAME;
+use crate::build::plan::{Input, Job};
+use crate::build::render::{Outcome, Result};
 use crate::checked::CheckedProposal;
 use crate::export;
 use crate::manifest::Manifest;
@@ -32,12 +33,7 @@ pub struct Sheet {
 
 /// The spreadsheet files of a run asking for `formats`: one per catalogue, one per proposal
 /// named on its own, one for the proposals found in folders.
-pub fn plan(
-    jobs: &[Job],
-    inputs: &[files::Input],
-    scopes: &[PathBuf],
-    formats: &[Format],
-) -> Vec<Sheet> {
+pub fn plan(jobs: &[Job], inputs: &[Input], scopes: &[PathBuf], formats: &[Format]) -> Vec<Sheet> {
     let wanted: Vec<Format> = formats
         .iter()
         .copied()
