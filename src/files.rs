@@ -133,23 +133,13 @@ pub fn check_regular(path: &Path, limit: u64) -> Result<(), ReadError> {
 }
 
 /// Reads a user's file: only a regular file (after following symlinks), of at most `limit`
-/// bytes. The type is checked before opening (opening a FIFO would block) and again on the open
-/// file, and at most `limit + 1` bytes are read, so a file that grows meanwhile is still bounded.
+/// bytes: [`read_regular`]. The type is checked before opening and again on the opened handle
+/// (opened without blocking), and at most `limit + 1` bytes are read, so a file that grows
+/// meanwhile is still bounded.
 pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    check_regular(path, limit)?;
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    let meta = file.metadata().map_err(ReadError::Io)?;
-    if let Some(kind) = kind_of(&meta) {
-        return Err(ReadError::NotRegular(kind));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
-    file.take(limit.saturating_add(1))
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge { limit });
-    }
-    Ok(bytes)
+    // One bounded reader: opened without blocking, so a FIFO swapped in after the check by name
+    // is refused on its handle instead of hanging the run.
+    read_regular(path, limit)
 }
 
 /// `O_NONBLOCK` where its value is known without the `libc` crate (opening a FIFO with it
