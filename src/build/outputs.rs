@@ -315,7 +315,7 @@ impl Output for Xlsx {
     }
 }
 
-/// The figures as CSV, the rows of the workbook's "Linjer".
+/// The figures as CSV: the rows of the workbook's "Linjer", then those of its "Totaler".
 struct Csv;
 
 impl Output for Csv {
@@ -323,16 +323,15 @@ impl Output for Csv {
         "csv"
     }
     fn about(&self) -> &'static str {
-        "the workbook's lines as CSV"
+        "every figure as CSV, lines then totals"
     }
     fn shape(&self) -> Shape {
         Shape::Collected
     }
     fn collected(&self, c: &Collection<'_>) -> Result<Vec<u8>, AppError> {
-        Ok(export::csv::csv(
-            &export::rows::rows(c.proposals, false),
-            c.dialect,
-        ))
+        let mut rows = export::rows::rows(c.proposals, false);
+        rows.extend(export::rows::rows(c.proposals, true));
+        Ok(export::csv::csv(&rows, c.dialect))
     }
 }
 

@@ -1,8 +1,8 @@
-//! The budget lines as CSV: the rows of the workbook's "Linjer" sheet, UTF-8 with a BOM so that
-//! Excel reads Danish letters, in Danish Excel's dialect (`;` and a decimal comma) or the
+//! Every figure as CSV: the rows of the workbook's "Linjer" sheet, then those of its "Totaler"
+//! (told apart by the "Totalrække" column), UTF-8 with a BOM so that Excel reads Danish letters, in Danish Excel's dialect (`;` and a decimal comma) or the
 //! international one (`,` and a decimal point).
 
-use super::rows::{HEADERS, Row};
+use super::rows::{HEADERS, Row, total_text};
 use rust_decimal::Decimal;
 
 /// How the CSV separates fields and writes decimals.
@@ -70,6 +70,7 @@ pub fn csv(rows: &[Row], dialect: Dialect) -> Vec<u8> {
                 .map(|k| dialect.number(k, row.kroner_decimals()))
                 .unwrap_or_default(),
         );
+        fields.push(total_text(row.total).to_owned());
         line(fields, &mut out);
     }
     out.into_bytes()

@@ -1,5 +1,7 @@
 //! The figures of proposals as flat rows, one per line (or total) and column, for the XLSX and
-//! CSV outputs: the "long" shape a pivot table reads, every figure as printed in the PDF.
+//! CSV outputs: the "long" shape a pivot table reads, every figure as printed in the PDF. The last
+//! column, "Totalrække", says whether a row is a computed total (a net, subtotal or total row),
+//! so that a pivot table filtered on "nej" counts every figure once.
 
 use rust_decimal::Decimal;
 
@@ -7,7 +9,7 @@ use crate::checked::{CheckedProposal, Unit};
 use crate::figures::{self, Figure, Kind, Measure};
 
 /// The column headers of a row, in order (the same in the workbook and the CSV).
-pub const HEADERS: [&str; 16] = [
+pub const HEADERS: [&str; 17] = [
     "Id",
     "Titel",
     "Skema",
@@ -24,7 +26,13 @@ pub const HEADERS: [&str; 16] = [
     "År",
     "Beløb",
     "Beløb i kr.",
+    "Totalrække",
 ];
+
+/// The "Totalrække" column's value for a computed total and for a line.
+pub fn total_text(total: bool) -> &'static str {
+    if total { "ja" } else { "nej" }
+}
 
 /// One figure of a proposal with everything a pivot table groups by.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,6 +69,8 @@ pub struct Row {
     pub amount: Decimal,
     /// The decimals the figure prints with.
     pub decimals: u32,
+    /// Whether the row is a computed total (a net, subtotal or total row), not a line.
+    pub total: bool,
 }
 
 impl Row {
@@ -134,5 +144,6 @@ fn row(p: &CheckedProposal, f: &Figure<'_>) -> Row {
         year: f.column.year,
         amount: f.cell.printed,
         decimals: f.cell.decimals.unwrap_or_else(|| f.cell.printed.scale()),
+        total: line.kind.is_total(),
     }
 }

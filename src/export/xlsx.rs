@@ -117,6 +117,7 @@ fn sheet(ws: &mut Worksheet, name: &str, rows: &[Row]) -> Result<(), XlsxError> 
             ws.write_number_with_format(r, 15, number(in_kroner), &kroner)?;
             widths[15] = widths[15].max(printed(in_kroner, kroner_decimals).chars().count());
         }
+        ws.write_string(r, 16, super::rows::total_text(row.total))?;
     }
     for (c, width) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (*width).min(MAX_WIDTH) as f64 + 2.0)?;

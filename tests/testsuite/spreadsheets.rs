@@ -83,7 +83,8 @@ fn counts(text: &str) -> BTreeMap<String, usize> {
 
 /// Checks a workbook against the PDF(s) it was made with: every row's unit factor, and every
 /// figure printed in the PDFs at least as often as the workbook holds it (per table and
-/// proposal, figures formatted with the table's decimals). Returns the rows of "Linjer".
+/// proposal, figures formatted with the table's decimals). Returns the rows the CSV holds: the
+/// header, the rows of "Linjer", then those of "Totaler".
 fn assert_matches_pdf(book: &[u8], csv: &[u8], pdfs: &[Vec<u8>]) -> Vec<Vec<Data>> {
     let table_decimals = csv_decimals(csv);
     let pdf: String = pdfs
@@ -98,7 +99,17 @@ fn assert_matches_pdf(book: &[u8], csv: &[u8], pdfs: &[Vec<u8>]) -> Vec<Vec<Data
     let header: Vec<String> = lines[0].iter().map(text).collect();
     assert_eq!(header[14], "Beløb");
     assert_eq!(header[15], "Beløb i kr.");
+    assert_eq!(header[16], "Totalrække");
     assert_eq!(totals[0], lines[0]);
+    // "Totalrække" tells a line from a computed total on both sheets.
+    assert!(
+        lines[1..].iter().all(|r| text(&r[16]) == "nej"),
+        "{lines:?}"
+    );
+    assert!(
+        totals[1..].iter().all(|r| text(&r[16]) == "ja"),
+        "{totals:?}"
+    );
     let mut tables: BTreeMap<(String, String, String), Vec<f64>> = BTreeMap::new();
     let body: Vec<&Vec<Data>> = lines[1..].iter().chain(&totals[1..]).collect();
     assert!(
@@ -143,6 +154,9 @@ fn assert_matches_pdf(book: &[u8], csv: &[u8], pdfs: &[Vec<u8>]) -> Vec<Vec<Data
         }
     }
     lines
+        .into_iter()
+        .chain(totals.into_iter().skip(1))
+        .collect()
 }
 
 /// Parses a CSV of the given separator (quotes doubled inside quoted fields), BOM removed.
@@ -176,13 +190,13 @@ fn parse_csv(bytes: &[u8], sep: char) -> Vec<Vec<String>> {
     rows
 }
 
-/// Checks that a CSV holds exactly the rows of the workbook's "Linjer" sheet, figures written
-/// with the dialect's decimal mark.
+/// Checks that a CSV holds exactly the rows of the workbook ("Linjer", then "Totaler"), figures
+/// written with the dialect's decimal mark.
 fn assert_csv_equals_sheet(csv: &[u8], lines: &[Vec<Data>], sep: char, mark: char) {
     let rows = parse_csv(csv, sep);
     assert_eq!(rows.len(), lines.len());
     for (csv_row, sheet_row) in rows.iter().zip(lines) {
-        assert_eq!(csv_row.len(), 16, "{csv_row:?}");
+        assert_eq!(csv_row.len(), 17, "{csv_row:?}");
         for (i, (field, cell)) in csv_row.iter().zip(sheet_row).enumerate() {
             match cell {
                 Data::Float(_) | Data::Int(_) => {
