@@ -32,6 +32,10 @@ pub struct Project {
     forms: forms::Forms,
     /// Mistakes in the project's own form descriptions (those forms are left out).
     form_reports: Vec<FileReport>,
+    /// The web pages' templates: the bundled ones with the project's own `*.html.j2`.
+    pages: crate::export::html::Pages,
+    /// Mistakes in the project's own page templates (reported by runs that make web pages).
+    page_reports: Vec<FileReport>,
     /// The profile's logo with the path typst reads, for proposals without their own.
     profile_logo: Option<checked::Logo>,
     /// Logos checked so far (by real path), so a shared logo is decoded and typeset once.
@@ -76,6 +80,10 @@ impl Project {
         let glyphs = checks::glyphs::Glyphs::new(typesetter.fonts());
         let (mut forms, mut form_reports) = forms::Forms::load_from(settings.as_ref(), &glyphs);
         form_reports.extend(template_reports);
+        let (pages, page_reports) = crate::export::html::Pages::load_from(
+            settings.as_ref(),
+            &settings.root().join("templates"),
+        );
         let config = config::Config::load_from(settings.as_ref(), &forms, &glyphs)?;
         // The profile's colours and language reach the shared layout as `sys.inputs`.
         let inputs = config.layout_inputs();
@@ -103,6 +111,8 @@ impl Project {
             glyphs,
             forms,
             form_reports,
+            pages,
+            page_reports,
             profile_logo,
             logos: std::sync::Mutex::new(std::collections::HashMap::new()),
             stamper: None,
@@ -131,6 +141,16 @@ impl Project {
     /// Diagnostics of the project's own form descriptions; a form with errors is not available.
     pub fn form_reports(&self) -> &[FileReport] {
         &self.form_reports
+    }
+
+    /// The web pages' templates, loaded with the project.
+    pub fn pages(&self) -> &crate::export::html::Pages {
+        &self.pages
+    }
+
+    /// Mistakes in the project's own page templates, each at its line.
+    pub fn page_reports(&self) -> &[FileReport] {
+        &self.page_reports
     }
 
     /// Parses and validates a proposal's source, including that the fonts can print its text

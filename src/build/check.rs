@@ -41,7 +41,7 @@ pub fn check_one(
             let document = outputs::Document::Catalogue(catalogue);
             report
                 .diagnostics
-                .extend(outputs::refusals(outputs, &project.root, &document));
+                .extend(outputs::refusals(outputs, project, &document));
         }
         let own = included.into_iter().map(|c| c.report).filter(|r| {
             !r.diagnostics.is_empty() && !alone.contains(&crate::build::plan::canonical(&r.path))
@@ -57,7 +57,7 @@ pub fn check_one(
         let made = project.typeset_reusing(&mut checked, Some(reuse))?;
         if let (Some(p), Some(_)) = (&checked.proposal, &made) {
             let document = outputs::Document::Proposal(p);
-            let refused = outputs::refusals(outputs, &project.root, &document);
+            let refused = outputs::refusals(outputs, project, &document);
             checked.report.diagnostics.extend(refused);
         }
         let unchanged = matches!(made, Some(crate::project::Made::Unchanged(_)));

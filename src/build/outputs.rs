@@ -6,9 +6,10 @@ use std::path::Path;
 
 use crate::catalogue::CheckedCatalogue;
 use crate::checked::CheckedProposal;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, FileReport};
 use crate::error::AppError;
 use crate::export;
+use crate::project::Project;
 
 pub use super::pages::Written;
 
@@ -51,8 +52,8 @@ impl Document<'_> {
 
 /// Where a document's files go.
 pub struct Place<'a> {
-    /// The project root (its own page templates live under `templates/`).
-    pub root: &'a Path,
+    /// The project (its page templates, loaded once).
+    pub project: &'a Project,
     /// The input file.
     pub input: &'a Path,
     /// Its PDF's path in the output folder (the other files are named after it).
@@ -89,8 +90,14 @@ pub trait Output: Sync {
     }
     /// What it would refuse of a checked document, as messages (each one makes the file fail,
     /// in `check` and in `render` alike).
-    fn check(&self, root: &Path, document: &Document<'_>) -> Vec<String> {
-        let _ = (root, document);
+    fn check(&self, project: &Project, document: &Document<'_>) -> Vec<String> {
+        let _ = (project, document);
+        Vec::new()
+    }
+    /// Mistakes in the project's own files that it reads (its page templates), reported once
+    /// per run that asks for it, at their line.
+    fn project_reports(&self, project: &Project) -> Vec<FileReport> {
+        let _ = project;
         Vec::new()
     }
     /// Writes a document's files (for [`Shape::Typeset`] and [`Shape::Document`]).
@@ -176,12 +183,20 @@ pub fn parse_list(text: &str) -> Result<Vec<Format>, String> {
     Ok(formats)
 }
 
+/// Mistakes in the project's own files that the outputs in `formats` read, once per run.
+pub fn project_reports(formats: &[Format], project: &Project) -> Vec<FileReport> {
+    formats
+        .iter()
+        .flat_map(|o| o.project_reports(project))
+        .collect()
+}
+
 /// What the outputs in `formats` refuse of a document, as E098 diagnostics of its file.
-pub fn refusals(formats: &[Format], root: &Path, document: &Document<'_>) -> Vec<Diagnostic> {
+pub fn refusals(formats: &[Format], project: &Project, document: &Document<'_>) -> Vec<Diagnostic> {
     formats
         .iter()
         .flat_map(|o| {
-            o.check(root, document).into_iter().map(move |message| {
+            o.check(project, document).into_iter().map(move |message| {
                 // At the top of the file: the refusal is of the whole document.
                 Diagnostic::new(
                     Code::E098,
@@ -246,13 +261,16 @@ impl Output for Html {
         // The web pages' stylesheet belongs to them.
         file_name.ends_with(".html") || file_name.ends_with(".css")
     }
-    fn check(&self, root: &Path, document: &Document<'_>) -> Vec<String> {
+    fn check(&self, project: &Project, document: &Document<'_>) -> Vec<String> {
         // The pages this document makes, filled in memory from the project's page templates.
         let filled = match document {
-            Document::Proposal(p) => super::pages::fill_proposal(root, p),
-            Document::Catalogue(c) => super::pages::fill_catalogue(root, c),
+            Document::Proposal(p) => super::pages::fill_proposal(project.pages(), p),
+            Document::Catalogue(c) => super::pages::fill_catalogue(project.pages(), c),
         };
         filled.err().into_iter().collect()
+    }
+    fn project_reports(&self, project: &Project) -> Vec<FileReport> {
+        project.page_reports().to_vec()
     }
     fn document(
         &self,
@@ -261,13 +279,13 @@ impl Output for Html {
     ) -> Result<Vec<Written>, AppError> {
         match document {
             Document::Proposal(p) => super::pages::proposal(
-                place.root,
+                place.project.pages(),
                 p,
                 place.target,
                 &crate::output::absolute(place.input),
             ),
             Document::Catalogue(c) => {
-                super::pages::catalogue(place.root, c, place.input, place.target)
+                super::pages::catalogue(place.project.pages(), c, place.input, place.target)
             }
         }
     }
@@ -286,7 +304,7 @@ impl Output for Xlsx {
     fn shape(&self) -> Shape {
         Shape::Collected
     }
-    fn check(&self, _root: &Path, document: &Document<'_>) -> Vec<String> {
+    fn check(&self, _project: &Project, document: &Document<'_>) -> Vec<String> {
         // The workbook this document's figures make on their own, made in memory.
         let proposals = document.proposals();
         let catalogue = document.catalogue();
@@ -352,7 +370,7 @@ mod tests {
         fn shape(&self) -> Shape {
             Shape::Collected
         }
-        fn check(&self, _root: &Path, _document: &Document<'_>) -> Vec<String> {
+        fn check(&self, _project: &Project, _document: &Document<'_>) -> Vec<String> {
             vec!["the date is out of range".to_owned()]
         }
     }
@@ -383,11 +401,11 @@ mod tests {
         let checked = crate::document::check_file(&path).unwrap();
         let document = Document::Proposal(checked.proposal.as_ref().unwrap());
         let refusing: Format = &Refusing;
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let found = refusals(&[refusing], root, &document);
+        let project = Project::open(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let found = refusals(&[refusing], &project, &document);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].code, Code::E098);
         assert!(found[0].message.contains("refusing output") && found[0].message.contains("date"));
-        assert!(refusals(&REGISTRY, root, &document).is_empty());
+        assert!(refusals(&REGISTRY, &project, &document).is_empty());
     }
 }

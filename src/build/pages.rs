@@ -1,8 +1,9 @@
 //! `render --format html`: a web page beside each proposal's PDF, an index beside each
 //! catalogue's annex with its proposals' pages, and the stylesheet `budgetnote.css` in every
 //! folder that holds a page (pages link it relatively, so a folder can be published as it is).
-//! The pages are filled from the project's page templates ([`html::Pages`]), loaded for each
-//! file rendered, so an edited template shows in the next run (and in `watch`).
+//! The pages are filled from the project's page templates ([`html::Pages`]), loaded once with
+//! the project (`watch` opens the project again when a template changes). While one of the
+//! project's page templates is broken (reported once, at its line), no page is made.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -18,36 +19,23 @@ pub const STYLESHEET: &str = "budgetnote.css";
 /// A file written, and the input that owns it in the manifest.
 pub type Written = (PathBuf, PathBuf);
 
-/// The page templates of the project at `root`; a mistake in one of its own fails the page (the
-/// diagnostics in a sentence each), so no page is printed from a template that was left out.
-fn load(root: &Path) -> Result<html::Pages, AppError> {
-    let (pages, reports) = html::Pages::load(&root.join("templates"));
-    if reports.is_empty() {
-        return Ok(pages);
+/// The page templates, or why no page can be made from them (a broken project template).
+fn usable(pages: &html::Pages) -> Result<&html::Pages, String> {
+    match pages.refusal() {
+        Some(why) => Err(why),
+        None => Ok(pages),
     }
-    let problems: Vec<String> = reports
-        .iter()
-        .flat_map(|r| {
-            r.diagnostics
-                .iter()
-                .map(move |d| format!("{}: {}", r.path.display(), d.message))
-        })
-        .collect();
-    Err(AppError(format!(
-        "the project's page templates have mistakes: {}",
-        problems.join("; ")
-    )))
 }
 
 /// Writes a proposal's page at `target` (its PDF's path with `.html`) and the stylesheet, from
-/// the page templates of the project at `root`.
+/// the project's page templates.
 pub fn proposal(
-    root: &Path,
+    pages: &html::Pages,
     p: &CheckedProposal,
     target: &Path,
     owner: &Path,
 ) -> Result<Vec<Written>, AppError> {
-    write_proposal(&load(root)?, p, target, owner)
+    write_proposal(usable(pages).map_err(AppError)?, p, target, owner)
 }
 
 /// [`proposal`] with the page templates loaded.
@@ -68,9 +56,9 @@ fn write_proposal(
 /// Writes a catalogue's index at `target` with `.html`, and each of its proposals' pages where
 /// the index links them: at the proposal file's place relative to the catalogue file, as a
 /// folder run mirrors them (a proposal outside the catalogue's folder is linked where its own
-/// render puts it, and not written here). The pages come from the project at `root`.
+/// render puts it, and not written here). The pages come from the project's page templates.
 pub fn catalogue(
-    root: &Path,
+    pages: &html::Pages,
     c: &CheckedCatalogue,
     catalogue_path: &Path,
     target: &Path,
@@ -82,11 +70,11 @@ pub fn catalogue(
         .iter()
         .map(|(file, p)| (href(folder, file), p, file.as_path()))
         .collect();
-    let pages: Vec<(String, &CheckedProposal)> =
+    let linked: Vec<(String, &CheckedProposal)> =
         links.iter().map(|(h, p, _)| (h.clone(), *p)).collect();
-    let templates = load(root)?;
+    let templates = usable(pages).map_err(AppError)?;
     let index = target.with_extension("html");
-    let text = templates.catalogue(c, &pages).map_err(AppError)?;
+    let text = templates.catalogue(c, &linked).map_err(AppError)?;
     output::write_atomic(&index, text.as_bytes())?;
     let owner = output::absolute(catalogue_path);
     let mut written = vec![(index, owner.clone())];
@@ -104,15 +92,15 @@ pub fn catalogue(
     Ok(written)
 }
 
-/// Fills a proposal's page in memory from the page templates of the project at `root`, as
-/// `render` would: what `check --format html` refuses first. Why not, in a sentence.
-pub fn fill_proposal(root: &Path, p: &CheckedProposal) -> Result<(), String> {
-    load(root).map_err(|e| e.0)?.proposal(p).map(|_| ())
+/// Fills a proposal's page in memory from the project's page templates, as `render` would: what
+/// `check --format html` refuses first. Why not, in a sentence.
+pub fn fill_proposal(pages: &html::Pages, p: &CheckedProposal) -> Result<(), String> {
+    usable(pages)?.proposal(p).map(|_| ())
 }
 
 /// Fills a catalogue's index and its proposals' pages in memory, as [`fill_proposal`] does.
-pub fn fill_catalogue(root: &Path, c: &CheckedCatalogue) -> Result<(), String> {
-    let templates = load(root).map_err(|e| e.0)?;
+pub fn fill_catalogue(pages: &html::Pages, c: &CheckedCatalogue) -> Result<(), String> {
+    let templates = usable(pages)?;
     let pages: Vec<(String, &CheckedProposal)> = c
         .proposals
         .iter()

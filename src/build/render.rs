@@ -255,12 +255,12 @@ fn write_outputs(
     target: &Path,
     made: &Made,
 ) -> std::result::Result<std::result::Result<Vec<html::Written>, Vec<Diagnostic>>, AppError> {
-    let refused = outputs::refusals(run.formats, &run.project.root, document);
+    let refused = outputs::refusals(run.formats, run.project, document);
     if !refused.is_empty() {
         return Ok(Err(refused));
     }
     let place = Place {
-        root: &run.project.root,
+        project: run.project,
         input,
         target,
         pdf: match made {

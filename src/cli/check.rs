@@ -164,8 +164,10 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     };
     let mut known = 0;
-    // Mistakes in the project's own form descriptions come first.
+    // Mistakes in the project's own form descriptions come first, then those in what the
+    // outputs asked for read (the page templates), each once at its line.
     let mut reports: Vec<FileReport> = project.form_reports().to_vec();
+    reports.extend(outputs::project_reports(outputs, &project));
     let mut exit = Exit::Ok;
     for ((input, refusal), outcome) in inputs.iter().zip(refused).zip(checked.iter_mut()) {
         let path = &input.path;

@@ -140,8 +140,10 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 
     let mut exit = Exit::Ok;
     let mut tally = Tally::default();
-    // Mistakes in the project's own form descriptions (those forms were left out).
-    for report in project.form_reports() {
+    // Mistakes in the project's own form descriptions (those forms were left out), then in what
+    // the outputs asked for read (the page templates), each once at its line.
+    let project_reports = outputs::project_reports(formats, &project);
+    for report in project.form_reports().iter().chain(&project_reports) {
         print::human(report);
         tally.add(report);
         if report.has_errors() {

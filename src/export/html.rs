@@ -41,16 +41,21 @@ const SUFFIX: &str = ".html.j2";
 /// What a broken page template costs, said in its diagnostic's help.
 const HELP: &str = "fix the template; the proposals of its project get no web page until then";
 
-/// The page templates of a project, loaded once and shared by every page of a run.
+/// The page templates of a project, loaded once with the project and shared by every page of a
+/// run.
 pub struct Pages {
     /// minijinja environment holding every `*.html.j2` template.
     env: Environment<'static>,
+    /// The project's page templates that cannot be read or do not parse (reported once, at
+    /// their line, when the project is opened), as shown to the user.
+    broken: Vec<String>,
 }
 
 /// The bundled page templates alone.
 static BUNDLED: LazyLock<Pages> = LazyLock::new(|| Pages {
     // The bundled templates parse (a test keeps them so); one that did not would be left out.
     env: environment(bundled_templates()),
+    broken: Vec::new(),
 });
 
 /// Every bundled page template by its path under `templates/`.
@@ -124,20 +129,24 @@ impl Pages {
         &BUNDLED
     }
 
-    /// Loads the bundled page templates and every `*.html.j2` of the project (in
-    /// `templates_dir` and its form folders), the project's replacing bundled ones of the same
-    /// path. A project's template that cannot be read or does not parse is reported (E056) and
-    /// left out: a page that needed it falls back to the bundled one or to the generic page,
-    /// so a caller that must not print such a page refuses it while the reports are not empty.
+    /// [`Self::load_from`] the working tree of the project whose templates folder is
+    /// `templates_dir`.
     pub fn load(templates_dir: &Path) -> (Self, Vec<FileReport>) {
-        let mut templates = bundled_templates();
         let root = templates_dir.parent().unwrap_or(Path::new("."));
-        let (own, mut reports) = read_project_templates(
-            &crate::sources::WorkTree::new(root),
-            templates_dir,
-            SUFFIX,
-            HELP,
-        );
+        Self::load_from(&crate::sources::WorkTree::new(root), templates_dir)
+    }
+
+    /// Loads the bundled page templates and every `*.html.j2` of the project (in
+    /// `templates_dir` and its form folders, read from `sources`), the project's replacing
+    /// bundled ones of the same path. A project's template that cannot be read or does not parse
+    /// is reported (E056, once, at its line) and left out; while one is, [`Self::refusal`] says
+    /// why no page is made, so no page is printed from a bundled stand-in.
+    pub fn load_from(
+        sources: &dyn crate::sources::Sources,
+        templates_dir: &Path,
+    ) -> (Self, Vec<FileReport>) {
+        let mut templates = bundled_templates();
+        let (own, mut reports) = read_project_templates(sources, templates_dir, SUFFIX, HELP);
         let mut files = BTreeMap::new();
         for (name, own) in own {
             match own {
@@ -167,12 +176,33 @@ impl Pages {
                 templates.remove(name);
             }
         }
+        let broken = reports
+            .iter()
+            .filter(|r| r.has_errors())
+            .map(|r| {
+                let path = r.path.strip_prefix(sources.root()).unwrap_or(&r.path);
+                path.display().to_string()
+            })
+            .collect();
         (
             Self {
                 env: environment(templates),
+                broken,
             },
             reports,
         )
+    }
+
+    /// Why no page can be made while a project's page template is broken (it was reported once
+    /// at its line when the project was opened); `None` when every template loaded.
+    pub fn refusal(&self) -> Option<String> {
+        if self.broken.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "the project's page template {} has a mistake (reported at its line)",
+            self.broken.join(", ")
+        ))
     }
 
     /// The page template of a form: its own `form.html.j2`, else the layout (the generic page).

@@ -752,12 +752,29 @@ fn project_page_templates_replace_bundled_ones_and_broken_ones_are_reported() {
     assert_eq!(reports[0].path, own);
     let span = d.span.clone().expect("spanned");
     assert_eq!(&reports[0].source[span], "{% if %}", "the broken line");
+    // The broken template is reported once, at its line, by `check --format html` and by
+    // `render --format html`; each page it would make is refused by name.
+    let at_line = "templates/standard/form.html.j2:3:";
+    let check = crate::common::run_cli(dir.path(), &["check", "--format", "html"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.matches("error[E056]").count(), 1, "{stderr}");
+    assert_eq!(stderr.matches(at_line).count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("page template templates/standard/form.html.j2 has a mistake"),
+        "{stderr}"
+    );
     let out = crate::common::run_cli(dir.path(), &["render", "--format", "html"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_ne!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("1 failed"), "{stderr}");
-    assert!(stderr.contains("form.html.j2"), "{stderr}");
+    assert_eq!(stderr.matches(at_line).count(), 1, "{stderr}");
     assert!(!dir.path().join("out/minimal.html").exists());
+    // The PDF does not read the page templates: without html asked for, nothing is wrong.
+    let pdf_only = crate::common::run_cli(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&pdf_only.stderr);
+    assert_eq!(pdf_only.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("E056"), "{stderr}");
 }
 
 // User text is a value, never a template: template syntax in a title and a Markdown body
