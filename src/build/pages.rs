@@ -86,7 +86,7 @@ pub fn catalogue(
         if inside {
             let owner = output::absolute(file);
             let page_target = out_folder.join(link);
-            written.extend(write_proposal(&templates, p, &page_target, &owner)?);
+            written.extend(write_proposal(templates, p, &page_target, &owner)?);
         }
     }
     Ok(written)
