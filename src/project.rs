@@ -60,10 +60,10 @@ impl Project {
     }
 
     /// Opens a project whose proposals, catalogues, spreadsheets and logos come from
-    /// `documents`, and whose forms, templates and profile (`budgetnote.toml` and its logo) come
-    /// from `settings`: the working tree or a git revision each (`diff` reads a revision's
-    /// proposals with its own forms, or with the working tree's). Fonts and what typst reads
-    /// while typesetting come from the working tree under the root of `documents`; a project
+    /// `documents`, and whose forms, templates, fonts and profile (`budgetnote.toml` and its
+    /// logo) come from `settings`: the working tree or a git revision each (`diff` reads a
+    /// revision's proposals with its own forms, or with the working tree's). What typst reads
+    /// while typesetting comes from the working tree under the root of `documents`; a project
     /// over a revision is for checking and comparing, not for typesetting.
     pub fn open_with(
         documents: Arc<dyn Sources>,
@@ -76,8 +76,10 @@ impl Project {
         let (filler, template_reports) =
             fill::Filler::load_from(settings.as_ref(), &settings.root().join("templates"))
                 .map_err(|e| app(AppError(e)))?;
-        let typesetter = typeset::Typesetter::new(root).map_err(|e| app(AppError(e)))?;
-        let glyphs = checks::glyphs::Glyphs::new(typesetter.fonts());
+        // Fonts are read once, from the settings' source (a revision's own fonts in `diff`).
+        let fonts = typeset::load_fonts(settings.as_ref(), &settings.root().join("fonts"))
+            .map_err(|e| app(AppError(e)))?;
+        let glyphs = checks::glyphs::Glyphs::new(&fonts);
         let (mut forms, mut form_reports) = forms::Forms::load_from(settings.as_ref(), &glyphs);
         form_reports.extend(template_reports);
         let (pages, page_reports) = crate::export::html::Pages::load_from(
@@ -87,11 +89,8 @@ impl Project {
         let config = config::Config::load_from(settings.as_ref(), &forms, &glyphs)?;
         // The profile's colours and language reach the shared layout as `sys.inputs`.
         let inputs = config.layout_inputs();
-        let typesetter = if inputs.is_empty() {
-            typesetter
-        } else {
-            typeset::Typesetter::with_inputs(root, &inputs).map_err(|e| app(AppError(e)))?
-        };
+        let typesetter =
+            typeset::Typesetter::with_fonts(root, fonts, &inputs).map_err(|e| app(AppError(e)))?;
         if let Some(language) = &config.profile.language {
             forms.use_language(language.get_ref());
         }

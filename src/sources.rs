@@ -3,10 +3,11 @@
 //! ([`crate::git::Snapshot`]).
 //!
 //! Proposals, catalogues, the spreadsheets a proposal reads (`from = { file, … }`), logos, the
-//! project's forms and templates (`templates/`) and `budgetnote.toml` are read through it, so
-//! `diff` builds each side of a comparison entirely from its revision. Fonts and what typst's
-//! `World` reads while a document is typeset stay on the working tree: only `render` typesets,
-//! and it renders the working tree; `diff` never typesets.
+//! project's forms and templates (`templates/`), its fonts (`fonts/`) and `budgetnote.toml` are
+//! read through it, so `diff` builds each side of a comparison entirely from its revision. What
+//! typst's `World` reads while a document is typeset (the templates' `#import`s and images)
+//! stays on the working tree: only `render` and `check` typeset, and they read the working tree;
+//! `diff` never typesets.
 //!
 //! Paths are given as the pipeline forms them: the project root (as given) joined with a path
 //! from it, e.g. `root.join("templates")`; in the working tree any path that leads inside the

@@ -66,18 +66,23 @@ pub struct Job<'a> {
 }
 
 impl Typesetter {
-    /// Loads the standard library, the bundled fonts and the project's own under `<root>/fonts`.
+    /// Loads the standard library, the bundled fonts and the project's own under `<root>/fonts`
+    /// (from the working tree).
     pub fn new(root: &Path) -> Result<Arc<Self>, String> {
-        Self::with_inputs(root, &[])
+        let fonts = load_fonts(&crate::sources::WorkTree::new(root), &root.join("fonts"))?;
+        Self::with_fonts(root, fonts, &[])
     }
 
-    /// [`Self::new`] with `sys.inputs` for the templates, e.g. the profile's colours
-    /// (`("accent", "#1f3864")`).
-    pub fn with_inputs(root: &Path, inputs: &[(&str, String)]) -> Result<Arc<Self>, String> {
+    /// A typesetter over the project at `root` with `fonts` (see [`load_fonts`]) and
+    /// `sys.inputs` for the templates, e.g. the profile's colours (`("accent", "#1f3864")`).
+    pub fn with_fonts(
+        root: &Path,
+        fonts: Vec<Font>,
+        inputs: &[(&str, String)],
+    ) -> Result<Arc<Self>, String> {
         let root = root
             .canonicalize()
             .map_err(|e| format!("cannot open project root {}: {e}", root.display()))?;
-        let fonts = load_fonts(&root.join("fonts"))?;
         let mut hasher = crate::cache::Hasher::default();
         for (key, value) in inputs {
             hasher.part(key.as_bytes()).part(value.as_bytes());
@@ -335,16 +340,18 @@ fn read_inside(root: &Path, id: FileId) -> FileResult<Bytes> {
         .map_err(|e| FileError::from_io(e, &real))
 }
 
-/// The bundled fonts, then every font file under `dir` (if it exists) that is not one of them
-/// by name, in name order so font indices (and so the PDF bytes) are stable.
-fn load_fonts(dir: &Path) -> Result<Vec<Font>, String> {
+/// The largest font file read (a CJK font with every weight is about 30 MB).
+const FONT_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// The bundled fonts, then every font file in the folder `dir` of `sources` (if it exists) that
+/// is not one of them by name, in name order so font indices (and so the PDF bytes) are stable.
+/// A font file is read like every other input: a regular file inside the project, bounded.
+pub fn load_fonts(sources: &dyn crate::sources::Sources, dir: &Path) -> Result<Vec<Font>, String> {
     let mut fonts: Vec<Font> = crate::bundle::FONTS
         .iter()
         .flat_map(|(_, data)| Font::iter(Bytes::new(*data)))
         .collect();
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|entries| entries.filter_map(|e| e.ok()).map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut paths: Vec<PathBuf> = sources.list(dir);
     paths.retain(|p| {
         let bundled = p
             .file_name()
@@ -359,7 +366,8 @@ fn load_fonts(dir: &Path) -> Result<Vec<Font>, String> {
     });
     paths.sort();
     for path in paths {
-        let data = std::fs::read(&path)
+        let data = sources
+            .read(&path, FONT_LIMIT)
             .map_err(|e| format!("cannot read font {}: {e}", path.display()))?;
         fonts.extend(Font::iter(Bytes::new(data)));
     }

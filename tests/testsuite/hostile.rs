@@ -411,3 +411,22 @@ fn control_characters_in_file_names_are_escaped() {
     assert!(!render.stderr.contains('\u{1b}'), "{:?}", render.stderr);
     assert!(!render.stdout.contains('\u{1b}'));
 }
+
+// Fonts are read like every other input (through the project's sources, regular files only,
+// bounded): a FIFO named like a font in `fonts/` is refused with its name, without hanging.
+#[test]
+fn a_fifo_in_the_fonts_folder_does_not_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = run(dir.path(), &["init", "r1"]);
+    assert!(init.status.success(), "init failed:\n{}", init.stderr);
+    let project = dir.path().join("r1");
+    std::fs::create_dir_all(project.join("fonts")).unwrap();
+    mkfifo(&project.join("fonts/pipe.ttf"));
+    let check = run(&project, &["check"]);
+    assert!(!check.status.success(), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("cannot read font") && check.stderr.contains("pipe.ttf"),
+        "{}",
+        check.stderr
+    );
+}
