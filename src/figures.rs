@@ -2,7 +2,8 @@
 //! table, the request, each ledger), row by row, with each figure's label, group path, column,
 //! exact value, printed rounding (through [`crate::number::round`]), printed text, unit, decimals
 //! and kind. The PDF view, the XLSX and CSV rows and the web pages take their labels and figures
-//! from here, so no label string is written in two places.
+//! from here, so no label string is written in two places. A catalogue's own tables (its
+//! overview and selections) are walked in [`catalogue`].
 
 use rust_decimal::Decimal;
 
@@ -10,6 +11,8 @@ use crate::checked::{AmountsTable, CheckedProposal, Request};
 use crate::ledger::{Entry, Ledger, Zero};
 use crate::number::{format_amount, format_signed, round};
 use crate::unit::Unit;
+
+pub mod catalogue;
 
 /// The id of the standard budget table among a proposal's tables.
 pub const BUDGET_TABLE: &str = "budget";
@@ -55,6 +58,10 @@ pub enum Kind {
     Request,
     /// A request's alternative amount, not counted.
     Alternative,
+    /// A catalogue's savings target (stated).
+    Target,
+    /// What remains of a catalogue's frame, or the distance to its target (computed).
+    Balance,
 }
 
 impl Kind {
@@ -71,12 +78,17 @@ impl Kind {
             Kind::Total => "I alt",
             Kind::Request => REQUEST,
             Kind::Alternative => ALTERNATIVE,
+            Kind::Target => "Mål",
+            Kind::Balance => "Afstand eller rest",
         }
     }
 
     /// Whether the row's figures are computed from other figures (nets, subtotals, totals).
     pub fn is_total(self) -> bool {
-        matches!(self, Kind::Net | Kind::Subtotal | Kind::Total)
+        matches!(
+            self,
+            Kind::Net | Kind::Subtotal | Kind::Total | Kind::Balance
+        )
     }
 }
 

@@ -120,20 +120,22 @@ pub fn write(
         let result = {
             let proposals: Vec<&CheckedProposal> =
                 members.iter().flat_map(|o| &o.proposals).collect();
-            let title = members
+            let catalogue = members
                 .iter()
-                .find_map(|o| o.catalogue.as_ref().map(|(t, _)| t.clone()))
-                .filter(|_| sheet.catalogue)
-                .unwrap_or_else(|| match proposals.as_slice() {
+                .find_map(|o| o.catalogue.as_ref())
+                .filter(|_| sheet.catalogue);
+            let title = catalogue.map_or_else(
+                || match proposals.as_slice() {
                     [one] if sheet.jobs.len() == 1 => one.title.clone(),
                     _ => "Budgetlinjer".to_owned(),
-                });
+                },
+                |c| c.title.clone(),
+            );
             let collection = Collection {
                 title: &title,
                 proposals: &proposals,
-                year: members
-                    .iter()
-                    .find_map(|o| o.catalogue.as_ref().map(|(_, year)| *year)),
+                year: catalogue.map(|c| c.year),
+                tables: catalogue.map_or(&[], |c| c.tables.as_slice()),
                 dialect,
             };
             sheet

@@ -41,11 +41,33 @@ impl Document<'_> {
         }
     }
 
-    /// A catalogue's title and year, for its workbook.
-    pub fn catalogue(&self) -> Option<(&str, i64)> {
+    /// A catalogue's title, year and own tables (overview, selections), for its workbook.
+    pub fn catalogue(&self) -> Option<CatalogueFigures> {
         match self {
             Document::Proposal(_) => None,
-            Document::Catalogue(c) => Some((&c.title, c.year)),
+            Document::Catalogue(c) => Some(CatalogueFigures::of(c)),
+        }
+    }
+}
+
+/// What a catalogue's workbook holds besides its proposals' figures.
+#[derive(Debug, Clone)]
+pub struct CatalogueFigures {
+    /// The catalogue's title.
+    pub title: String,
+    /// Its budget year.
+    pub year: i64,
+    /// Its own tables as printed (the overview and the selections).
+    pub tables: Vec<crate::figures::Table>,
+}
+
+impl CatalogueFigures {
+    /// The figures of a checked catalogue.
+    pub fn of(c: &CheckedCatalogue) -> Self {
+        Self {
+            title: c.title.clone(),
+            year: c.year,
+            tables: crate::figures::catalogue::catalogue(c),
         }
     }
 }
@@ -70,6 +92,8 @@ pub struct Collection<'a> {
     pub proposals: &'a [&'a CheckedProposal],
     /// A catalogue's year, if it is a catalogue's.
     pub year: Option<i64>,
+    /// A catalogue's own tables (its overview and selections), none otherwise.
+    pub tables: &'a [crate::figures::Table],
     /// How the CSV writes fields and decimals.
     pub dialect: export::csv::Dialect,
 }
@@ -308,15 +332,16 @@ impl Output for Xlsx {
         // The workbook this document's figures make on their own, made in memory.
         let proposals = document.proposals();
         let catalogue = document.catalogue();
-        let title = match (catalogue, proposals.as_slice()) {
-            (Some((title, _)), _) => title,
+        let title = match (&catalogue, proposals.as_slice()) {
+            (Some(c), _) => c.title.as_str(),
             (None, [one]) => one.title.as_str(),
             _ => "Budgetlinjer",
         };
         let collection = Collection {
             title,
             proposals: &proposals,
-            year: catalogue.map(|(_, year)| year),
+            year: catalogue.as_ref().map(|c| c.year),
+            tables: catalogue.as_ref().map_or(&[], |c| c.tables.as_slice()),
             dialect: export::csv::Dialect::default(),
         };
         self.collected(&collection)
@@ -327,7 +352,8 @@ impl Output for Xlsx {
     }
     fn collected(&self, c: &Collection<'_>) -> Result<Vec<u8>, AppError> {
         let lines = export::rows::rows(c.proposals, false);
-        let totals = export::rows::rows(c.proposals, true);
+        let mut totals = export::rows::rows(c.proposals, true);
+        totals.extend(export::rows::catalogue_rows(c.title, c.tables));
         let date = export::xlsx::date(c.proposals, c.year);
         export::xlsx::workbook(c.title, &lines, &totals, date)
     }
@@ -349,6 +375,7 @@ impl Output for Csv {
     fn collected(&self, c: &Collection<'_>) -> Result<Vec<u8>, AppError> {
         let mut rows = export::rows::rows(c.proposals, false);
         rows.extend(export::rows::rows(c.proposals, true));
+        rows.extend(export::rows::catalogue_rows(c.title, c.tables));
         Ok(export::csv::csv(&rows, c.dialect))
     }
 }

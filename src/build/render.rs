@@ -39,8 +39,8 @@ pub struct Outcome {
     /// The checked proposals whose figures the spreadsheets hold (a catalogue's, in its order),
     /// when the file had no errors.
     pub proposals: Vec<crate::checked::CheckedProposal>,
-    /// A catalogue's title and year, for its workbook.
-    pub catalogue: Option<(String, i64)>,
+    /// A catalogue's title, year and own tables, for its workbook.
+    pub catalogue: Option<crate::build::outputs::CatalogueFigures>,
     /// Web pages and stylesheets written, with the input owning each.
     pub pages: Vec<html::Written>,
 }
@@ -187,7 +187,7 @@ fn render_one(
                 }
             }
             if let Some(catalogue) = catalogue.filter(|_| bytes.is_some()) {
-                catalogue_info = Some((catalogue.title.clone(), catalogue.year));
+                catalogue_info = Some(crate::build::outputs::CatalogueFigures::of(&catalogue));
                 proposals = catalogue.proposals.into_iter().map(|(_, p)| p).collect();
             }
             reports.push(report);

@@ -121,6 +121,41 @@ pub fn rows(proposals: &[&CheckedProposal], totals: bool) -> Vec<Row> {
     out
 }
 
+/// The rows of a catalogue's own tables (its overview and selections; [`figures::catalogue`]),
+/// every one marked as a total: they repeat and sum its proposals' figures, so a pivot table
+/// of the lines must not count them. A proposal's row in the overview carries its id and
+/// title; the others the catalogue's title.
+pub fn catalogue_rows(title: &str, tables: &[figures::Table]) -> Vec<Row> {
+    figures::figures(tables)
+        .map(|f| {
+            let (table, line) = (f.table, f.line);
+            let (id, own_title) = match line.texts.as_slice() {
+                [id, proposal, ..] => (id.clone(), proposal.clone()),
+                _ => (String::new(), title.to_owned()),
+            };
+            Row {
+                id,
+                title: own_title,
+                form: "katalog".to_owned(),
+                committee: String::new(),
+                table: table.id.clone(),
+                group: line.group.join(" / "),
+                label: line.label.clone(),
+                account: String::new(),
+                expense: line.texts.get(2).cloned().unwrap_or_default(),
+                kind: line.kind.name().to_owned(),
+                unit: f.cell.measure,
+                prices: String::new(),
+                column: f.column.name(),
+                year: f.column.year,
+                amount: f.cell.printed,
+                decimals: f.cell.decimals.unwrap_or_else(|| f.cell.printed.scale()),
+                total: true,
+            }
+        })
+        .collect()
+}
+
 /// The row of one figure of `p`.
 fn row(p: &CheckedProposal, f: &Figure<'_>) -> Row {
     let (table, line) = (f.table, f.line);

@@ -6,6 +6,7 @@ use serde::Serialize;
 use rust_decimal::Decimal;
 
 use crate::checked::Unit;
+use crate::figures::{self, Kind, Line};
 
 use super::*;
 
@@ -41,6 +42,8 @@ pub struct CatalogueView {
     pub groups: Vec<GroupView>,
     /// Grand total per year.
     pub grand_total: Vec<String>,
+    /// The grand total's label ("I alt, alle forslag").
+    pub grand_total_label: String,
     /// Rows under the grand total: the target and the distance to it, per year.
     pub target_rows: Vec<RowView>,
     /// How the proposals stand against the frame or target; `None` with neither.
@@ -58,8 +61,10 @@ pub struct GroupView {
     pub name: Option<String>,
     /// Rows: id, title, styringsområde (if shown), amounts per year.
     pub rows: Vec<Vec<String>>,
-    /// Subtotal per year.
+    /// Subtotal per year (printed under a named group).
     pub total: Vec<String>,
+    /// The subtotal's label ("I alt").
+    pub total_label: String,
 }
 
 /// A labelled row of amounts per year.
@@ -80,106 +85,88 @@ pub struct SelectionView {
     pub members: String,
     /// Total per year.
     pub total: Vec<String>,
+    /// The total's label ("I alt").
+    pub total_label: String,
     /// The distance to the target or what remains of the frame; `None` with neither.
     pub balance: Option<RowView>,
 }
 
-/// Decimals the overview prints in a unit: one in mio. kr., none in kr. and 1.000 kr.
-fn decimals_of(unit: Unit) -> u32 {
-    match unit {
-        Unit::Millions => 1,
-        Unit::Thousands | Unit::Kroner => 0,
+/// The printed texts of a row's cells, blank where it has none.
+fn texts(line: &Line) -> Vec<String> {
+    line.cells
+        .iter()
+        .map(|c| c.as_ref().map(|c| c.text.clone()).unwrap_or_default())
+        .collect()
+}
+
+/// A labelled row of figures as the templates get it.
+fn row_view(line: &Line) -> RowView {
+    RowView {
+        label: line.label.clone(),
+        cells: texts(line),
     }
 }
 
-/// Builds the view of a checked catalogue.
+/// Builds the view of a checked catalogue: its own tables as [`figures::catalogue`] walks them,
+/// and every proposal's view.
 pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
-    use crate::catalogue::{GroupBy, amounts_in, group_name};
+    use crate::catalogue::GroupBy;
+    use figures::catalogue::{GROUP_TOTAL, definite};
     let unit = c.unit;
-    let dp = decimals_of(unit);
-    let mut years: Vec<i64> = c
-        .proposals
-        .iter()
-        .flat_map(|(_, p)| p.amounts_in_millions().into_iter().map(|(y, _)| y))
-        .chain(
-            c.target
-                .iter()
-                .flat_map(|t| t.amounts.iter().map(|(y, _)| *y)),
-        )
-        .collect();
-    years.sort_unstable();
-    years.dedup();
-    let fmt = |v: Option<Decimal>| v.map(|v| format_amount(v, Some(dp))).unwrap_or_default();
-    let amounts_of = |p: &CheckedProposal| -> Vec<Option<Decimal>> {
-        let amounts = amounts_in(p, unit);
-        years
-            .iter()
-            .map(|y| amounts.iter().find(|(ay, _)| ay == y).map(|(_, v)| *v))
-            .collect()
-    };
-    let mut groups: Vec<(Option<String>, Vec<&CheckedProposal>)> = Vec::new();
-    for (_, p) in &c.proposals {
-        let name = group_name(c.group_by, p);
-        match groups.iter_mut().find(|(n, _)| *n == name) {
-            Some((_, members)) => members.push(p),
-            None => groups.push((name, vec![p])),
-        }
-    }
-    let column_sums = |members: &[&CheckedProposal]| -> Vec<Option<Decimal>> {
-        (0..years.len())
-            .map(|i| crate::number::sum_column(members.iter().map(|p| amounts_of(p)[i])))
-            .collect()
-    };
-    let all: Vec<&CheckedProposal> = c.proposals.iter().map(|(_, p)| p).collect();
-    let grand = column_sums(&all);
+    let years = figures::catalogue::years(c);
+    let tables = figures::catalogue::catalogue(c);
     let show_area = c.proposals.iter().any(|(_, p)| !p.area().is_empty());
     let label = definite(&c.frame_label.to_lowercase());
-    // The frame in the overview's unit and the column of its year.
+    let mut groups: Vec<GroupView> = Vec::new();
+    let (mut grand_total, mut grand_label, mut grand_in_frame_year) =
+        (Vec::new(), String::new(), None);
+    let mut target_rows = Vec::new();
     let frame_column = years.iter().position(|y| *y == c.year);
-    let frame_here = c.frame.map(|f| Unit::Millions.convert(f, unit));
-    let target_of = |i: usize| -> Option<Decimal> {
-        c.target.as_ref().and_then(|t| {
-            t.amounts
-                .iter()
-                .find(|(y, _)| *y == years[i])
-                .map(|(_, a)| *a)
-        })
-    };
-    // Target minus sum, per year: below zero is saving still missing.
-    let distance = |sums: &[Option<Decimal>]| -> Vec<String> {
-        (0..years.len())
-            .map(|i| fmt(target_of(i).map(|t| t - sums[i].unwrap_or_default())))
-            .collect()
-    };
-    let distance_label = c.target.as_ref().map_or_else(String::new, |t| {
-        format!("Afstand til {}", t.label.to_lowercase())
-    });
-    let remaining_label = format!("Rest af {label}");
-    let balance_row = |sums: &[Option<Decimal>]| -> Option<RowView> {
-        if c.target.is_some() {
-            return Some(RowView {
-                label: distance_label.clone(),
-                cells: distance(sums),
-            });
-        }
-        let frame = frame_here?;
-        Some(RowView {
-            label: remaining_label.clone(),
-            cells: (0..years.len())
-                .map(|i| {
-                    if Some(i) == frame_column {
-                        fmt(Some(frame - sums[i].unwrap_or_default()))
-                    } else {
-                        String::new()
+    if let Some(overview) = tables.first() {
+        for line in &overview.lines {
+            match line.kind {
+                Kind::Group => groups.push(GroupView {
+                    name: Some(line.label.clone()),
+                    rows: Vec::new(),
+                    total: Vec::new(),
+                    total_label: GROUP_TOTAL.to_owned(),
+                }),
+                Kind::Request => {
+                    if groups.is_empty() {
+                        groups.push(GroupView {
+                            name: None,
+                            rows: Vec::new(),
+                            total: Vec::new(),
+                            total_label: GROUP_TOTAL.to_owned(),
+                        });
                     }
-                })
-                .collect(),
-        })
-    };
+                    let mut row = line.texts.clone();
+                    row.truncate(if show_area { 3 } else { 2 });
+                    row.extend(texts(line));
+                    if let Some(group) = groups.last_mut() {
+                        group.rows.push(row);
+                    }
+                }
+                Kind::Subtotal => {
+                    if let Some(group) = groups.last_mut() {
+                        group.total = texts(line);
+                        group.total_label = line.label.clone();
+                    }
+                }
+                Kind::Total => {
+                    grand_total = texts(line);
+                    grand_label = line.label.clone();
+                    grand_in_frame_year = frame_column
+                        .and_then(|i| line.cells.get(i).cloned().flatten())
+                        .map(|cell| cell.value);
+                }
+                _ => target_rows.push(row_view(line)),
+            }
+        }
+    }
     let balance_note = if let Some(frame) = c.frame {
-        let in_year = frame_column
-            .and_then(|i| grand[i])
-            .map_or(Decimal::ZERO, |v| Unit::convert(unit, v, Unit::Millions));
+        let in_year =
+            grand_in_frame_year.map_or(Decimal::ZERO, |v| Unit::convert(unit, v, Unit::Millions));
         let frame_text = format_amount(frame, None);
         Some(if in_year > frame {
             format!(
@@ -199,46 +186,29 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
     } else {
         c.target.as_ref().map(|t| {
             format!(
-                "{distance_label} = {} − forslagenes sum. Et negativt tal er den besparelse, der \
+                "{} = {} − forslagenes sum. Et negativt tal er den besparelse, der \
                  mangler for at nå målet; et positivt tal er besparelse ud over målet.",
+                figures::catalogue::balance_label(c),
                 t.label.to_lowercase()
             )
         })
     };
-    let mut target_rows = Vec::new();
-    if let Some(t) = &c.target {
-        target_rows.push(RowView {
-            label: t.label.clone(),
-            cells: (0..years.len()).map(|i| fmt(target_of(i))).collect(),
-        });
-        target_rows.push(RowView {
-            label: distance_label.clone(),
-            cells: distance(&grand),
-        });
-    }
-    let stated_total = |name: &Option<String>, i: usize| -> Option<Decimal> {
-        let name = name.as_ref()?;
-        let (_, amounts) = c.group_totals.iter().find(|(g, _)| g == name)?;
-        amounts
-            .iter()
-            .find(|(y, _)| *y == years[i])
-            .map(|(_, v)| *v)
-    };
     let selections = c
         .selections
         .iter()
-        .map(|(name, ids)| {
-            let members: Vec<&CheckedProposal> = all
-                .iter()
-                .copied()
-                .filter(|p| ids.contains(&p.id))
-                .collect();
-            let sums = column_sums(&members);
+        .zip(tables.iter().skip(1))
+        .map(|((name, ids), table)| {
+            let total = table.lines.iter().find(|l| l.kind == Kind::Total);
             SelectionView {
                 name: name.clone(),
                 members: format!("Forslag: {}", join_danish(ids)),
-                total: sums.iter().map(|v| fmt(*v)).collect(),
-                balance: balance_row(&sums),
+                total: total.map(texts).unwrap_or_default(),
+                total_label: total.map_or_else(|| GROUP_TOTAL.to_owned(), |l| l.label.clone()),
+                balance: table
+                    .lines
+                    .iter()
+                    .find(|l| l.kind == Kind::Balance)
+                    .map(row_view),
             }
         })
         .collect();
@@ -302,29 +272,9 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
             GroupBy::None => None,
         },
         years: years.iter().map(|y| y.to_string()).collect(),
-        groups: groups
-            .iter()
-            .map(|(name, members)| GroupView {
-                name: name.clone(),
-                rows: members
-                    .iter()
-                    .map(|p| {
-                        let mut row = vec![p.id.clone(), p.title.clone()];
-                        if show_area {
-                            row.push(p.area());
-                        }
-                        row.extend(amounts_of(p).into_iter().map(fmt));
-                        row
-                    })
-                    .collect(),
-                total: column_sums(members)
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| fmt(stated_total(name, i).or(v)))
-                    .collect(),
-            })
-            .collect(),
-        grand_total: grand.iter().map(|v| fmt(*v)).collect(),
+        groups,
+        grand_total,
+        grand_total_label: grand_label,
         target_rows,
         balance_note,
         selections,
@@ -345,16 +295,5 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
                 v
             })
             .collect(),
-    }
-}
-
-/// The Danish definite form of a frame's name: "råderum" → "råderummet", "ramme" → "rammen".
-fn definite(noun: &str) -> String {
-    if noun.ends_with("um") {
-        format!("{noun}met")
-    } else if noun.ends_with('e') {
-        format!("{noun}n")
-    } else {
-        format!("{noun}en")
     }
 }

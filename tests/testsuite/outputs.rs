@@ -378,3 +378,87 @@ fn a_page_template_render_refuses_is_refused_by_check_first() {
     );
     assert!(out.join("investering-aktivitetsparate.html").exists());
 }
+
+// A catalogue's own figures (its overview by group with subtotals, grand total, target and
+// distance, and each selection's total and balance), as the library's figures walk lists them,
+// are in its annex PDF and its index web page with their labels, and in its workbook and CSV
+// under the same table, label and column with the same value, marked "Totalrække" ja.
+#[test]
+fn a_catalogues_own_figures_are_in_every_output() {
+    let project = budgetnote::Project::open(&root()).unwrap();
+    let mut compared = 0;
+    for file in [
+        "proposals/katalog-med-forslag.toml",
+        "tests/catalogues/savings/catalogue.toml",
+    ] {
+        let path = root().join(file);
+        let source = std::fs::read_to_string(&path).unwrap();
+        let (report, _, catalogue) = budgetnote::catalogue::check(&path, source, &project).unwrap();
+        let c = catalogue.unwrap_or_else(|| panic!("{file}: {report:#?}"));
+        let out = tempfile::tempdir().unwrap();
+        let args = [
+            "render",
+            file,
+            "--format",
+            "pdf,xlsx,csv,html",
+            "-o",
+            out.path().to_str().unwrap(),
+        ];
+        let run = run_cli(&root(), &args);
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let stem = output_stem(out.path(), Path::new(file));
+        let read = |ext: &str| {
+            std::fs::read(stem.with_extension(ext))
+                .unwrap_or_else(|e| panic!("{file}: no {ext}: {e}"))
+        };
+        let pdf = squeeze(&pdf_text(&read("pdf")));
+        let html = squeeze(&html_text(&String::from_utf8(read("html")).unwrap()));
+        let book = workbook_rows(&read("xlsx"));
+        let csv = csv_rows(&read("csv"));
+        let tables = figures::catalogue::catalogue(&c);
+        assert!(!tables.is_empty() && tables[0].id == figures::catalogue::OVERVIEW_TABLE);
+        for f in figures::figures(&tables) {
+            let (label, text, column) = (&f.line.label, &f.cell.text, f.column.name());
+            let place = format!("{file}: {} / {label} / {column} = {text}", f.table.id);
+            for (output, body) in [("PDF", &pdf), ("HTML", &html)] {
+                assert!(
+                    body.contains(&squeeze(text)),
+                    "{place}: not in the {output}"
+                );
+                assert!(
+                    body.contains(&squeeze(label)),
+                    "{place}: label not in the {output}"
+                );
+            }
+            let same = |table: &str, l: &str, c: &str, total: &str| {
+                table == f.table.id && l == label && c == column && total == "ja"
+            };
+            let in_book = book.iter().any(|r| {
+                let value = match &r[14] {
+                    Data::Float(v) => *v,
+                    Data::Int(v) => *v as f64,
+                    _ => return false,
+                };
+                let printed: f64 = f.cell.printed.to_string().parse().unwrap();
+                same(
+                    &cell_text(&r[4]),
+                    &cell_text(&r[6]),
+                    &cell_text(&r[12]),
+                    &cell_text(&r[16]),
+                ) && (value - printed).abs() < 1e-9
+            });
+            assert!(in_book, "{place}: not in the workbook");
+            let in_csv = csv.iter().any(|r| {
+                same(&r[4], &r[6], &r[12], &r[16])
+                    && Decimal::from_str(&r[14].replace(',', ".")).ok() == Some(f.cell.printed)
+            });
+            assert!(in_csv, "{place}: not in the CSV");
+            compared += 1;
+        }
+    }
+    assert!(compared > 40, "too few figures compared: {compared}");
+}
