@@ -2,6 +2,7 @@
 //! parallel, each with its panics caught (a panic costs only that document), and the bounds on
 //! typst's memory over a long batch. `render` and `check` run their documents through it.
 
+pub mod batch;
 pub mod check;
 pub mod collected;
 pub mod folder;

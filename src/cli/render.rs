@@ -1,20 +1,16 @@
 //! `budgetnote render`: check, then write one PDF per proposal and one annex per catalogue,
-//! in parallel, with progress and a summary.
+//! in parallel ([`batch::render`]), with progress and a summary.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use super::print::{self, Tally};
 use super::{Cli, Exit, files};
-use crate::build;
-use crate::build::collected as sheets;
+use crate::build::batch;
 use crate::build::outputs::{self, Format, Shape};
-use crate::build::plan::plan;
-use crate::build::render::{Outcome, Result, Run, render_all};
-use crate::cache::Cache;
+use crate::build::render::{Outcome, Result};
 use crate::error::AppError;
-use crate::output;
 
 /// Arguments of `render`.
 #[derive(Debug, clap::Args)]
@@ -63,7 +59,8 @@ fn parse_formats(text: &str) -> std::result::Result<Formats, String> {
     outputs::parse_list(text).map(Formats)
 }
 
-/// Runs `render`.
+/// Runs `render`: the run itself is [`batch::render`]; this prints its reports, the failures
+/// and the summary, and sets the exit code.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
     let started = Instant::now();
     let out = args
@@ -85,58 +82,40 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         return Exit::Failure;
     };
     let project = super::diff::stamped(project, args.stamp);
-    // Held until the manifest is saved: one run at a time writes into this output folder.
-    let _lock = output::lock(&out);
-    let mut jobs = plan(&cli.root, &inputs);
     let formats = &args.format.0;
     let pdf = outputs::has(formats, Shape::Typeset);
-    let planned = sheets::plan(&jobs, &inputs, &scopes, formats);
-    // The spreadsheets this run writes, and which files of the folder are of a format asked for.
-    let collected: Vec<(PathBuf, PathBuf)> = planned
-        .iter()
-        .map(|s| (s.relative.clone(), s.owner.clone()))
-        .collect();
-    let asked = |key: &str| outputs::of_file(key).is_none_or(|f| outputs::contains(formats, f));
-    let writes = build::folder::Writes {
-        typeset: pdf,
-        collected: &collected,
-        asked: &asked,
-    };
-    let prepared = build::folder::prepare(&cli.root, &out, &mut jobs, &scopes, &writes, &mut |w| {
-        print::warning(w)
-    });
-    let mut manifest = match prepared {
-        Ok(manifest) => manifest,
-        Err(err) => {
-            print::app_error(&err);
-            return Exit::Failure;
-        }
-    };
-    let progress = Progress::new(jobs.len(), pdf);
-    let cache = Cache::load(&manifest.cache, args.force);
-    // Proposals rendered on their own report their problems there, not again with a catalogue.
-    let alone = jobs
-        .iter()
-        .filter(|j| j.writes())
-        .map(|j| files::canonical(&j.path))
-        .collect();
-    let run = Run {
-        project: &project,
-        out_dir: &out,
-        cache: &cache,
-        alone,
-        pdf,
+    let request = batch::Request {
+        root: &cli.root,
+        inputs: &inputs,
+        scopes: &scopes,
+        out: &out,
         formats,
+        dialect: args.csv_dialect,
+        force: args.force,
     };
-    let outcomes = match render_all(&run, &jobs, &|outcome| progress.step(outcome)) {
-        Ok(outcomes) => outcomes,
+    let progress: OnceLock<Progress> = OnceLock::new();
+    let hooks = batch::Hooks {
+        planned: &mut |files| {
+            let _ = progress.set(Progress::new(files, pdf));
+        },
+        warn: &mut |w| print::warning(w),
+        done: &|outcome| {
+            if let Some(progress) = progress.get() {
+                progress.step(outcome);
+            }
+        },
+    };
+    let done = batch::render(&project, &request, hooks);
+    if let Some(progress) = progress.get() {
+        progress.finish();
+    }
+    let done = match done {
+        Ok(done) => done,
         Err(err) => {
-            progress.finish();
             print::app_error(&err);
             return Exit::Failure;
         }
     };
-    progress.finish();
 
     let mut exit = Exit::Ok;
     let mut tally = Tally::default();
@@ -150,95 +129,54 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             exit = exit.max(Exit::InputErrors);
         }
     }
-    // The spreadsheets hold the figures of files that rendered; a spreadsheet the writer fails
-    // to make fails the file it belongs to (or, for a folder run's, counts on its own).
-    let sheets = sheets::write(&planned, &outcomes, &out, args.csv_dialect, &mut manifest);
-    let mut sheet_failures: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let mut failed = Vec::new();
-    for (members, err) in &sheets.failed {
+    for (_, err) in &done.sheets.failed {
         print::app_error(&AppError(err.clone()));
-        exit = exit.max(Exit::InputErrors);
-        match members.as_slice() {
-            [one] => sheet_failures.entry(*one).or_default().push(err.clone()),
-            _ => failed.push(err.clone()),
-        }
     }
-    let (mut rendered, mut unchanged) = (0, 0);
-    for (i, (outcome, job)) in outcomes.iter().zip(&jobs).enumerate() {
+    for outcome in &done.outcomes {
         for report in &outcome.reports {
             print::human(report);
             tally.add(report);
         }
-        if !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
-            manifest.forget_owned(&job.relative, &output::absolute(&job.path));
-        }
-        if let Some(errors) = sheet_failures.get(&i) {
-            failed.extend(
-                errors
-                    .iter()
-                    .map(|e| format!("{}: {e}", outcome.path.display())),
-            );
-            continue;
-        }
-        match &outcome.result {
-            Result::Written(_) => rendered += 1,
-            Result::Unchanged(_) => unchanged += 1,
-            Result::Skipped => {
-                failed.push(format!("{}: has errors", outcome.path.display()));
-                exit = exit.max(Exit::InputErrors);
-            }
-            Result::Failed(err) => {
-                print::app_error(err);
-                failed.push(format!("{}: {err}", outcome.path.display()));
-                exit = exit.max(Exit::Failure);
-            }
-            Result::Panicked(message) => {
-                let line = format!(
-                    "internal error while typesetting {}: {message} — please report this",
-                    outcome.path.display()
-                );
-                eprintln!("error: {line}");
-                failed.push(format!("{}: internal error", outcome.path.display()));
-                exit = exit.max(Exit::InputErrors);
-            }
-        }
     }
-    for (page, owner) in outcomes.iter().flat_map(|o| &o.pages) {
-        if let Ok(relative) = page.strip_prefix(&out) {
-            manifest.record(relative, owner);
+    let summary = done.summary();
+    for failure in &summary.failed {
+        if let Some(err) = &failure.error {
+            print::app_error(err);
         }
+        exit = exit.max(match failure.severity {
+            batch::Severity::Input => Exit::InputErrors,
+            batch::Severity::Run => Exit::Failure,
+        });
     }
-    for line in &sheets.missing {
+    for line in &done.sheets.missing {
         eprintln!("error: {line}");
         exit = exit.max(Exit::InputErrors);
     }
-    for path in &sheets.files {
+    for path in &done.sheets.files {
         eprintln!("wrote {}", print::shown(path));
     }
-    cache.store(&mut manifest.cache);
-    if let Err(err) = manifest.save(&out) {
-        print::app_error(&err);
+    if let Some(err) = &done.unsaved {
+        print::app_error(err);
         exit = exit.max(Exit::Failure);
     }
-    for line in &failed {
-        eprintln!("failed: {}", print::escaped(line));
+    for failure in &summary.failed {
+        eprintln!("failed: {}", print::escaped(&failure.line));
     }
     let acknowledged = if tally.acknowledged > 0 {
         format!(" ({} acknowledged)", tally.acknowledged)
     } else {
         String::new()
     };
-    let made = rendered + unchanged;
-    let unchanged = if unchanged > 0 {
-        format!(" ({unchanged} unchanged, not typeset again)")
+    let unchanged = if summary.unchanged > 0 {
+        format!(" ({} unchanged, not typeset again)", summary.unchanged)
     } else {
         String::new()
     };
     eprintln!(
         "rendered {} of {} file(s){unchanged}, {} failed, {} warning(s){acknowledged}, in {:.2} s",
-        made,
-        jobs.len(),
-        failed.len(),
+        summary.rendered + summary.unchanged,
+        done.files,
+        summary.failed.len(),
         tally.warnings,
         started.elapsed().as_secs_f64()
     );

@@ -1,0 +1,210 @@
+//! A whole `render` run as a library: the output folder locked, the inputs planned, the folder
+//! prepared (stale outputs removed, owners claimed), every document rendered on the workers
+//! through the render cache, the spreadsheets written, and the manifest and cache saved. The
+//! command only parses its arguments, shows progress and prints what [`Batch`] says.
+
+use std::path::{Path, PathBuf};
+
+use crate::build::collected as sheets;
+use crate::build::folder;
+use crate::build::outputs::{self, Format, Shape};
+use crate::build::plan::{Input, plan};
+use crate::build::render::{Outcome, Result, Run, render_all};
+use crate::cache::Cache;
+use crate::error::AppError;
+use crate::output;
+use crate::project::Project;
+
+/// What a render run is asked to do.
+pub struct Request<'a> {
+    /// The project root (inputs are planned relative to it).
+    pub root: &'a Path,
+    /// The inputs found on the command line and in its folders.
+    pub inputs: &'a [Input],
+    /// The folders named (the run's spreadsheets belong to the first).
+    pub scopes: &'a [PathBuf],
+    /// The output folder.
+    pub out: &'a Path,
+    /// The outputs asked for.
+    pub formats: &'a [Format],
+    /// How the CSV writes fields and decimals.
+    pub dialect: crate::export::csv::Dialect,
+    /// Whether every document is typeset again, whatever the cache says.
+    pub force: bool,
+}
+
+/// What the run tells its caller while it goes.
+pub struct Hooks<'a> {
+    /// How many files the run renders, once it knows (before the first is rendered).
+    pub planned: &'a mut dyn FnMut(usize),
+    /// A warning about the output folder (a file left alone), once each.
+    pub warn: &'a mut dyn FnMut(&str),
+    /// One file finished (called from the workers).
+    pub done: &'a (dyn Fn(&Outcome) + Sync),
+}
+
+/// What a render run did.
+pub struct Batch {
+    /// The files planned.
+    pub files: usize,
+    /// Each file's outcome, in the order planned.
+    pub outcomes: Vec<Outcome>,
+    /// The spreadsheets written, missing and failed.
+    pub sheets: sheets::Written,
+    /// Why the manifest could not be saved, if it could not.
+    pub unsaved: Option<AppError>,
+}
+
+/// How bad a failure is, for the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// A problem in the user's files (exit 1).
+    Input,
+    /// Budgetnote could not do its work (exit 2).
+    Run,
+}
+
+/// One line of the summary's "failed:" list.
+#[derive(Debug, Clone)]
+pub struct Failure {
+    /// The file and why, in a sentence.
+    pub line: String,
+    /// How bad it is.
+    pub severity: Severity,
+    /// The error to print in full where it happened (a file's I/O error), if any.
+    pub error: Option<AppError>,
+}
+
+/// The counts and failures of a run, for its summary line.
+#[derive(Debug, Default)]
+pub struct Summary {
+    /// Files typeset and written.
+    pub rendered: usize,
+    /// Files whose outputs were current already.
+    pub unchanged: usize,
+    /// Files (and spreadsheets) that failed, in order.
+    pub failed: Vec<Failure>,
+}
+
+/// Renders `request` with `project`: the whole run, from the lock to the saved manifest.
+pub fn render(
+    project: &Project,
+    request: &Request<'_>,
+    hooks: Hooks<'_>,
+) -> std::result::Result<Batch, AppError> {
+    let (out, formats) = (request.out, request.formats);
+    // Held until the manifest is saved: one run at a time writes into this output folder.
+    let _lock = output::lock(out);
+    let mut jobs = plan(request.root, request.inputs);
+    let pdf = outputs::has(formats, Shape::Typeset);
+    let planned = sheets::plan(&jobs, request.inputs, request.scopes, formats);
+    // The spreadsheets this run writes, and which files of the folder are of a format asked for.
+    let collected: Vec<(PathBuf, PathBuf)> = planned
+        .iter()
+        .map(|s| (s.relative.clone(), s.owner.clone()))
+        .collect();
+    let asked = |key: &str| outputs::of_file(key).is_none_or(|f| outputs::contains(formats, f));
+    let writes = folder::Writes {
+        typeset: pdf,
+        collected: &collected,
+        asked: &asked,
+    };
+    let mut manifest = folder::prepare(
+        request.root,
+        out,
+        &mut jobs,
+        request.scopes,
+        &writes,
+        hooks.warn,
+    )?;
+    (hooks.planned)(jobs.len());
+    let cache = Cache::load(&manifest.cache, request.force);
+    // Proposals rendered on their own report their problems there, not again with a catalogue.
+    let alone = jobs
+        .iter()
+        .filter(|j| j.writes())
+        .map(|j| crate::build::plan::canonical(&j.path))
+        .collect();
+    let run = Run {
+        project,
+        out_dir: out,
+        cache: &cache,
+        alone,
+        pdf,
+        formats,
+    };
+    let outcomes = render_all(&run, &jobs, hooks.done)?;
+    // The spreadsheets hold the figures of files that rendered.
+    let written = sheets::write(&planned, &outcomes, out, request.dialect, &mut manifest);
+    for (outcome, job) in outcomes.iter().zip(&jobs) {
+        if !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
+            manifest.forget_owned(&job.relative, &output::absolute(&job.path));
+        }
+    }
+    for (page, owner) in outcomes.iter().flat_map(|o| &o.pages) {
+        if let Ok(relative) = page.strip_prefix(out) {
+            manifest.record(relative, owner);
+        }
+    }
+    cache.store(&mut manifest.cache);
+    let unsaved = manifest.save(out).err();
+    Ok(Batch {
+        files: jobs.len(),
+        outcomes,
+        sheets: written,
+        unsaved,
+    })
+}
+
+impl Batch {
+    /// The counts and failures: a file fails when it has errors, its outputs could not be
+    /// written, its spreadsheet's writer refused it (then it counts as failed, not rendered),
+    /// or it panicked; a spreadsheet of several files that could not be made fails on its own.
+    pub fn summary(&self) -> Summary {
+        let mut summary = Summary::default();
+        let mut own_sheet: std::collections::BTreeMap<usize, Vec<&str>> = Default::default();
+        for (members, err) in &self.sheets.failed {
+            match members.as_slice() {
+                [one] => own_sheet.entry(*one).or_default().push(err),
+                _ => summary.failed.push(Failure {
+                    line: err.clone(),
+                    severity: Severity::Input,
+                    error: None,
+                }),
+            }
+        }
+        for (i, outcome) in self.outcomes.iter().enumerate() {
+            let path = outcome.path.display();
+            if let Some(errors) = own_sheet.get(&i) {
+                summary.failed.extend(errors.iter().map(|e| Failure {
+                    line: format!("{path}: {e}"),
+                    severity: Severity::Input,
+                    error: None,
+                }));
+                continue;
+            }
+            match &outcome.result {
+                Result::Written(_) => summary.rendered += 1,
+                Result::Unchanged(_) => summary.unchanged += 1,
+                Result::Skipped => summary.failed.push(Failure {
+                    line: format!("{path}: has errors"),
+                    severity: Severity::Input,
+                    error: None,
+                }),
+                Result::Failed(err) => summary.failed.push(Failure {
+                    line: format!("{path}: {err}"),
+                    severity: Severity::Run,
+                    error: Some(err.clone()),
+                }),
+                Result::Panicked(message) => summary.failed.push(Failure {
+                    line: format!("{path}: internal error"),
+                    severity: Severity::Input,
+                    error: Some(AppError(format!(
+                        "internal error while typesetting {path}: {message} — please report this"
+                    ))),
+                }),
+            }
+        }
+        summary
+    }
+}
