@@ -9,7 +9,8 @@
 //! zero to the decimals written (`prose::Written::matches`), is the amount. When a row matches in
 //! every year, all is well; when none does, the row matching in the most years (the first of
 //! equals) is named with the years that differ and their figures. An amount no row matches in
-//! any year is W003's (no figure at all), not this check's.
+//! any year is this check's too (W025, naming the nearest figure of a year; W043 when a thousandth
+//! or a thousand times it is a row's figure), and W003 leaves every amount this check compares.
 //!
 //! The years compared are narrowed by what the sentence says: "fra 2025", "fra og med 2025",
 //! "2025 og frem", "til og med 2026", "frem til 2026", "i 2025-2027", "i perioden 2025 til 2027".
@@ -24,7 +25,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::checked::{Block, CheckedProposal, Table, Unit};
-use crate::checks::prose::{Prose, Written, amounts_in};
+use crate::checks::prose::{Prose, Written, amounts_in, slip};
 use crate::checks::years;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::number::{format_amount, sum_column};
@@ -245,6 +246,14 @@ fn compare(
         }
     }
     let Some((series, compared, _)) = best else {
+        let figures = all.iter().flat_map(|s| {
+            s.years
+                .iter()
+                .filter_map(move |(_, v)| v.map(|v| (v * s.unit.kroner()).abs()))
+        });
+        if let Some((figure, bigger)) = slip::thousandfold(amount, figures) {
+            return Some(slip::diagnostic(amount, figure, bigger, at));
+        }
         return Some(in_no_year(amount, all, (first, last), at));
     };
     let shown = |v: Option<Decimal>| match v {

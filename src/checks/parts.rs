@@ -130,6 +130,11 @@ fn parts_after(text: &str, total: &Written, amounts: &[Written]) -> Option<Vec<P
             .enumerate()
             .find(|(_, a)| a.range.start == pos)
         {
+            // A part given every year ("1,1 mio. kr. årligt i 2026-2028") is not one term of
+            // the total, so the list is no sum.
+            if crate::checks::annual::is_annual(text, with_unit) {
+                return None;
+            }
             parts.push(Part {
                 value: signed(with_unit.value),
                 decimals: with_unit.decimals,

@@ -5,7 +5,8 @@
 //! A chain is an amount, then any number of amounts each after an operator ("plus", "tillagt",
 //! "lagt til", "+", "minus", "fratrukket", "trukket fra", "-") and at most four words, then a
 //! result after "giver", "svarende til", "svarer til", "bliver", "udgør", "i alt", "samlet" or
-//! "=" and at most four words. A year may follow an amount ("7,50 mio. kr. i 2025 fratrukket").
+//! "=" and at most four words; a single amount has a result only after "svarende til", "svarer
+//! til" or "=" (after "i alt" it is one year of a larger total). A year may follow an amount ("7,50 mio. kr. i 2025 fratrukket").
 //! The signs are the operators', an amount's own minus, and the words "merforbrug"/"merudgift"
 //! (+), "mindreforbrug"/"mindreudgift" (−), "merindtægt" (−) and "mindreindtægt" (+) right
 //! before an amount. A result written without a sign or such a word agrees with a sum of either
@@ -30,7 +31,7 @@ static OPERATOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
 
 /// The words between the last term and the result.
 static RESULT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[ \t\n\x{a0}]*(?:i[ \t\n\x{a0}]+(?:19|20)[0-9]{2}[ \t\n\x{a0}]*)?,?[ \t\n\x{a0}]*(?:(?i:hvilket|det|der|og)[ \t\n\x{a0}]+)?(?i:giver|svarende til|svarer til|bliver|udgør|i alt|samlet|=)[ \t\n\x{a0}]+(?:[\p{L}][\p{L}\-]*[ \t\n\x{a0}]+){0,4}[-\x{2212}]?$").ok()
+    Regex::new(r"^[ \t\n\x{a0}]*(?:i[ \t\n\x{a0}]+(?:19|20)[0-9]{2}[ \t\n\x{a0}]*)?,?[ \t\n\x{a0}]*(?:(?i:hvilket|det|der|og)[ \t\n\x{a0}]+)?(?P<word>(?i:giver|svarende til|svarer til|bliver|udgør|i alt|samlet)|=)[ \t\n\x{a0}]+(?:[\p{L}][\p{L}\-]*[ \t\n\x{a0}]+){0,4}[-\x{2212}]?$").ok()
 });
 
 /// A word right before an amount that gives it a sign ("et merforbrug på").
@@ -70,8 +71,15 @@ pub fn chains(text: &str, amounts: &[Written]) -> Vec<Chain> {
                 let sign = polarity(text, next) * if minus { -1 } else { 1 };
                 terms.push((j + 1, sign));
                 j += 1;
-            } else if result.is_match(gap) && !is_rate(text.get(next.end..).unwrap_or("")) {
-                closed = Some(j + 1);
+            } else if let Some(caps) = result.captures(gap) {
+                // One amount and "i alt" or "giver" after it is a total of more than it ("4,25
+                // mio. kr. i 2026, i alt 8,5 mio. kr."); only "svarende til" and "=" restate one.
+                let word = caps.name("word").map_or("", |m| m.as_str()).to_lowercase();
+                let restates = word.starts_with("svare") || word == "=";
+                let rate = is_rate(text.get(next.end..).unwrap_or(""));
+                if !rate && (terms.len() > 1 || restates) {
+                    closed = Some(j + 1);
+                }
                 break;
             } else {
                 break;

@@ -3,8 +3,9 @@
 //! amounts given every year ("årligt", "om året", "hvert år": see `annual`).
 //!
 //! Only a year right next to the amount binds it: after it ("i 2026", "fra 2027", a remark in
-//! parentheses between), or before it in the same clause with at most four words and no other
-//! number between ("I 2026 udgør besparelsen 2,5 mio. kr."). A span of years ("i 2026-2027",
+//! parentheses between), or before it in the same clause with at most six words and no other
+//! number between ("I 2026 udgør besparelsen 2,5 mio. kr."), unless the year follows another
+//! amount, whose year it is ("1,8 mio. kr. i 2025 samt 3,3 mio. kr."). A span of years ("i 2026-2027",
 //! "i 2026 og 2027", "fra 2026 til 2028") and a price basis ("i 2024-priser") bind nothing.
 
 use std::sync::LazyLock;
@@ -32,9 +33,9 @@ static AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^[ \t\n\x{a0}]*(?:\([^()]{0,80}\)[ \t\n\x{a0}]*)?(?i:(?P<word>i|fra|fra og med|pr\.|per|gældende fra))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<rest>.{0,16})").ok()
 });
 
-/// A year phrase before an amount in its clause, up to four words, then the amount.
+/// A year phrase before an amount in its clause, up to six words, then the amount.
 static BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\p{L}0-9])(?P<word>(?i:i|fra|fra og med))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<onwards>[ \t\n\x{a0}]+og[ \t\n\x{a0}]+frem(?:efter|over)?)?,?(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,4}[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
+    Regex::new(r"(?:^|[^\p{L}0-9])(?P<word>(?i:i|fra|fra og med))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<onwards>[ \t\n\x{a0}]+og[ \t\n\x{a0}]+frem(?:efter|over)?)?,?(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,6}[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
 });
 
 /// Builds the patterns ahead of their first use.
@@ -117,6 +118,15 @@ fn before(head: &str) -> Bound {
     let Some(caps) = BEFORE.as_ref().and_then(|p| p.captures(head)) else {
         return Bound::None;
     };
+    // A year right after another amount is that amount's ("1,8 mio. kr. i 2025 samt 3,3 …").
+    let start = caps.name("word").map_or(0, |w| w.start());
+    let previous = head[..start].trim_end().trim_end_matches([',', ')']);
+    if previous.ends_with("kr.")
+        || previous.ends_with("kr")
+        || previous.ends_with(|c: char| c.is_ascii_digit())
+    {
+        return Bound::None;
+    }
     let Some(year) = caps
         .name("year")
         .and_then(|y| y.as_str().parse::<i64>().ok())
@@ -160,6 +170,10 @@ mod tests {
         assert_eq!(all("2,5 mio. kr. i 2026 og 2027."), vec![Bound::None]);
         assert_eq!(all("2,5 mio. kr. i 2024-priser."), vec![Bound::None]);
         assert_eq!(all("2,5 mio. kr. årligt."), vec![Bound::Every]);
+        assert_eq!(
+            all("heraf 1,8 mio. kr. i 2025 samt 3,3 mio. kr. i årene efter."),
+            vec![Bound::In(2025), Bound::None]
+        );
         assert_eq!(
             all("I 2026 er der afsat 2 mio. kr. og 3 mio. kr. til drift."),
             vec![Bound::In(2026), Bound::None]

@@ -2,7 +2,7 @@
 //! mio. kr. i 2026" in one section and "besparelsen på 2,6 mio. kr. i 2026" in another.
 //!
 //! A quantity is a noun right before the amount ("en besparelse på", "merforbruget er",
-//! "udgiften udgør") with the year the amount is bound to (see `bound`). Two statements are of
+//! "udgiften udgør", or "er besparelsen" in inverted order) with the year the amount is bound to (see `bound`). Two statements are of
 //! the same quantity when their nouns are the same word, in its indefinite or definite form
 //! ("besparelse", "besparelsen"), and their years are the same; without a year, only nouns in
 //! the definite form ("besparelsen", "udgiften") are compared, since "en besparelse på" may well
@@ -24,6 +24,12 @@ static NOUN: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"(?:^|[^\p{L}])(?:(?P<pre>\p{L}+)[ \t\n\x{a0}]+)?(?P<noun>\p{L}{4,})[ \t\n\x{a0}]+(?:på|er|udgør)[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
 });
 
+/// A definite noun right before an amount, after "er", "udgør" or "bliver" ("i 2026 er
+/// besparelsen 2,5 mio. kr.").
+static INVERTED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\p{L}])(?i:er|udgør|bliver)[ \t\n\x{a0}]+(?P<noun>\p{L}{4,}(?:en|et|ne))[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
+});
+
 /// One quantity stated in the text.
 struct Stated {
     /// The noun, in small letters.
@@ -40,7 +46,16 @@ struct Stated {
 fn stated(text: &str, amount: &Written) -> Option<Stated> {
     let head = text.get(..amount.range.start)?;
     let from = head.char_indices().rev().nth(60).map_or(0, |(i, _)| i);
-    let caps = NOUN.as_ref()?.captures(&head[from..])?;
+    let head = &head[from..];
+    if let Some(caps) = INVERTED.as_ref().and_then(|p| p.captures(head)) {
+        return Some(Stated {
+            noun: caps.name("noun")?.as_str().to_lowercase(),
+            definite: true,
+            bound: bound(text, amount),
+            amount: amount.clone(),
+        });
+    }
+    let caps = NOUN.as_ref()?.captures(head)?;
     let noun = caps.name("noun")?.as_str().to_lowercase();
     let pre = caps.name("pre").map(|p| p.as_str().to_lowercase());
     let article = pre.as_deref().is_some_and(|p| ["en", "et"].contains(&p));
