@@ -123,9 +123,7 @@ fn compare(amount: &Written, year: i64, yearly: &Yearly, at: Range<usize>) -> Op
     if yearly.external.iter().any(|e| amount.matches(*e)) {
         return None;
     }
-    let Some(last) = yearly.years.last().copied() else {
-        return None;
-    };
+    let last = yearly.years.last().copied()?;
     if year > last {
         let first = yearly.years.first().copied().unwrap_or(last);
         return Some(
