@@ -130,7 +130,16 @@ pub const CHECKS: &[Check] = &[
         name: "amounts in the text against the tables",
         codes: &[Code::W003, Code::W043],
         needs: Needs::Proposal,
-        run: |cx| with_proposal(cx, |p| prose::check(cx.view.text, cx.prose, p)),
+        run: |cx| {
+            with_proposal(cx, |p| {
+                // Amounts bound to a year or given every year are compared year by year.
+                let yearly = prose::year::Yearly::of(p);
+                let elsewhere = |text: &str, amount: &prose::Written| {
+                    yearly.placed(text, amount).is_some() || annual::handles(text, amount, p)
+                };
+                prose::check(cx.view.text, cx.prose, p, &elsewhere)
+            })
+        },
     },
     Check {
         name: "amounts the text binds to a year against that year's figures",

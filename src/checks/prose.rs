@@ -265,8 +265,16 @@ pub fn figures(p: &CheckedProposal) -> Vec<Decimal> {
     all
 }
 
-/// W003 for every amount in the proposal's prose that matches none of its figures.
-pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagnostic> {
+/// W003 (or W043 for a factor-1000 slip) for every amount in the proposal's prose that matches
+/// none of its figures, leaving out the amounts `elsewhere` says another check compares (an
+/// amount bound to a year, or given every year: `year` and `annual`, joined in `checks`, since
+/// they read this module).
+pub fn check(
+    source: &str,
+    strings: &[Prose],
+    p: &CheckedProposal,
+    elsewhere: &dyn Fn(&str, &Written) -> bool,
+) -> Vec<Diagnostic> {
     let figures = figures(p);
     if figures.is_empty() {
         // Nothing to compare with: a note of prose only cannot disagree with its tables.
@@ -279,7 +287,6 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
         .map(|w| w.kroner)
         .collect();
     let figures: Vec<Decimal> = figures.into_iter().chain(external).collect();
-    let yearly = year::Yearly::of(p);
     let mut found = Vec::new();
     for prose in strings {
         let mut cursor = prose.cursor();
@@ -287,9 +294,7 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
             let at = cursor.locate(source, &prose.text[amount.range.clone()]);
             // An amount bound to a year, or given every year, is compared year by year by
             // `year` (W040) and `annual` (W025).
-            if yearly.placed(&prose.text, &amount).is_some()
-                || crate::checks::annual::handles(&prose.text, &amount, p)
-            {
+            if elsewhere(&prose.text, &amount) {
                 continue;
             }
             let matched = figures.iter().any(|f| amount.matches(*f));
