@@ -9,7 +9,8 @@
 //! zero to the decimals written (`prose::Written::matches`), is the amount. When a row matches in
 //! every year, all is well; when none does, the row matching in the most years (the first of
 //! equals) is named with the years that differ and their figures. An amount no row matches in
-//! any year is W003's (no figure at all), not this check's.
+//! any year is this check's too (W025, naming the nearest figure of a year; W043 when a thousandth
+//! or a thousand times it is a row's figure), and W003 leaves every amount this check compares.
 //!
 //! The years compared are narrowed by what the sentence says: "fra 2025", "fra og med 2025",
 //! "2025 og frem", "til og med 2026", "frem til 2026", "i 2025-2027", "i perioden 2025 til 2027".
@@ -24,7 +25,7 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use crate::checked::{Block, CheckedProposal, Table, Unit};
-use crate::checks::prose::{Prose, Written, amounts_in};
+use crate::checks::prose::{Prose, Written, amounts_in, slip};
 use crate::checks::years;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::number::{format_amount, sum_column};
@@ -122,13 +123,13 @@ pub(super) fn prepare_narrowing() {
 type Compared = Vec<(i64, Option<Decimal>)>;
 
 /// One row of figures per year, as the tables print it.
-struct Series {
+pub(crate) struct Series {
     /// What the row is, as printed ("Omstilling (Service SU)").
-    name: String,
+    pub(crate) name: String,
     /// Unit of its figures.
-    unit: Unit,
+    pub(crate) unit: Unit,
     /// Its years, with its table's years that have amounts (the period it is compared over).
-    years: Vec<(i64, Option<Decimal>)>,
+    pub(crate) years: Vec<(i64, Option<Decimal>)>,
 }
 
 /// W025 for every amount the text gives a year that holds in some years of the period only.
@@ -138,6 +139,12 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
         return Vec::new();
     }
     let budget_first = p.budget.as_ref().and_then(|b| b.years.first().copied());
+    let external: Vec<Decimal> = p
+        .external_amounts
+        .iter()
+        .flat_map(|a| amounts_in(a))
+        .map(|w| w.kroner)
+        .collect();
     let mut found = Vec::new();
     for prose in strings {
         let mut cursor = prose.cursor();
@@ -153,15 +160,29 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
             let Some(bounds) = narrowed(sentence) else {
                 continue;
             };
+            if external.iter().any(|e| amount.matches(*e)) {
+                continue;
+            }
             found.extend(compare(&amount, &all, bounds, at));
         }
     }
     found
 }
 
+/// Whether this check compares `amount` of `text` (so W003 leaves it alone): it is given a year,
+/// in a sentence of the proposal's own time whose years it can read, and the tables have rows.
+pub(crate) fn handles(text: &str, amount: &Written, p: &CheckedProposal) -> bool {
+    if !is_annual(text, amount) || series(p).is_empty() {
+        return false;
+    }
+    let budget_first = p.budget.as_ref().and_then(|b| b.years.first().copied());
+    let sentence = &text[years::sentence(text, amount.range.clone())];
+    !years::other_time(sentence, budget_first) && narrowed(sentence).is_some()
+}
+
 /// Whether the text gives `amount` as a year's: a marker right after it, or before it in the
 /// same clause.
-fn is_annual(text: &str, amount: &Written) -> bool {
+pub(crate) fn is_annual(text: &str, amount: &Written) -> bool {
     text.get(amount.end..).is_some_and(marked_after) || {
         let start = years::sentence(text, amount.range.clone()).start;
         text.get(start..amount.range.start)
@@ -224,7 +245,17 @@ fn compare(
             best = Some((s, compared, matching));
         }
     }
-    let (series, compared, _) = best?;
+    let Some((series, compared, _)) = best else {
+        let figures = all.iter().flat_map(|s| {
+            s.years
+                .iter()
+                .filter_map(move |(_, v)| v.map(|v| (v * s.unit.kroner()).abs()))
+        });
+        if let Some((figure, bigger)) = slip::thousandfold(amount, figures) {
+            return Some(slip::diagnostic(amount, figure, bigger, at));
+        }
+        return Some(in_no_year(amount, all, (first, last), at));
+    };
     let shown = |v: Option<Decimal>| match v {
         Some(v) if !v.is_zero() => format!(
             "{} {}",
@@ -264,6 +295,45 @@ fn compare(
     )
 }
 
+/// The warning for an amount a year that no row holds in any year compared, naming the
+/// nearest figure of a year.
+fn in_no_year(
+    amount: &Written,
+    all: &[Series],
+    (first, last): (Option<i64>, Option<i64>),
+    at: Range<usize>,
+) -> Diagnostic {
+    let nearest = all
+        .iter()
+        .flat_map(|s| {
+            s.years.iter().filter_map(move |(y, v)| {
+                let within = first.is_none_or(|f| *y >= f) && last.is_none_or(|l| *y <= l);
+                v.filter(|_| within)
+                    .map(|v| (s.name.as_str(), *y, (v * s.unit.kroner()).abs()))
+            })
+        })
+        .min_by_key(|(_, _, v)| (*v - amount.kroner).abs());
+    let help = match nearest {
+        Some((name, year, v)) => format!(
+            "the nearest figure of a year is {} {} ({name}, {year}); correct the text or the \
+             table, or say which years or what total the amount is",
+            format_amount((v / amount.scale).normalize(), None),
+            amount.unit
+        ),
+        None => "correct the text or the table".to_owned(),
+    };
+    Diagnostic::new(
+        Code::W025,
+        format!(
+            "the text says {} a year, but no row of the tables holds it in any year",
+            amount.text
+        ),
+        Some(at),
+    )
+    .with_label("the figure of no year")
+    .with_help(help)
+}
+
 /// How the text could name the years `hold` when they are one run of the years compared: "fra
 /// 2025" for a run to the end, "i 2024-2025" for one that stops before it.
 fn naming(hold: &[i64], compared: &[(i64, Option<Decimal>)]) -> String {
@@ -292,7 +362,7 @@ fn join(items: &[String]) -> String {
 }
 
 /// Every row of figures per year the proposal's tables print, with the years it is compared over.
-fn series(p: &CheckedProposal) -> Vec<Series> {
+pub(crate) fn series(p: &CheckedProposal) -> Vec<Series> {
     let mut all = Vec::new();
     let mut add =
         |name: String, unit: Unit, years: &[i64], cells: &[Option<Decimal>], period: &[bool]| {

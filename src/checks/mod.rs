@@ -41,6 +41,7 @@ pub fn prepare() {
             .name("prepare-checks".into())
             .spawn(|| {
                 prose::prepare();
+                prose::bound::prepare();
                 annual::prepare_markers();
                 years::prepare_plans();
                 annual::prepare_narrowing();
@@ -127,9 +128,34 @@ pub const CHECKS: &[Check] = &[
     },
     Check {
         name: "amounts in the text against the tables",
-        codes: &[Code::W003],
+        codes: &[Code::W003, Code::W043],
         needs: Needs::Proposal,
-        run: |cx| with_proposal(cx, |p| prose::check(cx.view.text, cx.prose, p)),
+        run: |cx| {
+            with_proposal(cx, |p| {
+                // Amounts bound to a year or given every year are compared year by year.
+                let yearly = prose::year::Yearly::of(p);
+                let elsewhere = |text: &str, amount: &prose::Written| {
+                    yearly.placed(text, amount).is_some() || annual::handles(text, amount, p)
+                };
+                prose::check(cx.view.text, cx.prose, p, &elsewhere)
+            })
+        },
+    },
+    Check {
+        name: "amounts the text binds to a year against that year's figures",
+        codes: &[Code::W040, Code::W044],
+        needs: Needs::Proposal,
+        run: |cx| with_proposal(cx, |p| prose::year::check(cx.view.text, cx.prose, p)),
+    },
+    Check {
+        name: "arithmetic in words and quantities stated twice in the text",
+        codes: &[Code::W041, Code::W042],
+        needs: Needs::Source,
+        run: |cx| {
+            let mut found = prose::arithmetic::check(cx);
+            found.extend(prose::repeated::check(cx));
+            found
+        },
     },
     Check {
         name: "amounts a year in the text against every year of the period",

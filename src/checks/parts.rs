@@ -10,11 +10,15 @@
 //! "i alt 12,43, heraf 4,2 og 8,2" is compared at one decimal, the parts' precision, and agrees.
 //!
 //! Only a closed list is read: a total with a unit of money, then "heraf", "hvoraf" or "fordelt
-//! på/med/som", then two or more numbers joined by commas and a final "og". A part may carry its
-//! own unit ("4.200 t.kr.") and a few words after it ("til løn"); a part without a unit takes the
-//! unit of the last part that has one, else the total's, and must stand alone (so "heraf 3 og 2
-//! årsværk" or "fordelt på 2024 og 2025" is not read as money). Approximate totals or parts
-//! ("ca.", "over") and lists broken by a year ("heraf 2 mio. kr. i 2024 og …") are not checked.
+//! på/med/som", then two or more numbers joined by commas, "og" or "samt", the last joined by
+//! "og" or "samt" (a list of any length: "heraf 1, 2, 3 og 4 mio. kr.", "heraf A, B samt C"). A
+//! part may carry a sign ("-1,3 mio. kr.", "minus 1,3 mio. kr."), its own unit ("4.200 t.kr.")
+//! and a few words or a year after it ("til løn", "i 2026"); a part without a unit takes the unit
+//! of the last part that has one, else the total's, and must stand alone (so "heraf 3 og 2
+//! årsværk" or "fordelt på 2024 og 2025" is not read as money). The parts are summed with their
+//! signs; a total written without a sign also agrees with a sum of its size below zero (a saving
+//! "på 4,2 mio. kr., fordelt med -1,3 og -2,9"). Approximate totals or parts ("ca.", "over") are
+//! not checked.
 //!
 //! [`number::round`]: crate::number::round
 
@@ -24,9 +28,10 @@ use regex::Regex;
 use rust_decimal::Decimal;
 
 use super::Context;
+use crate::checks::prose::sum::{Term, differs};
 use crate::checks::prose::{Written, amounts_in, parse_written};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::number::{format_amount, round};
+use crate::number::format_amount;
 
 /// What introduces the parts after a total.
 static INTRO: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -38,13 +43,16 @@ static NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(r"^(?:[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)").ok()
 });
 
-/// Words after a part with a unit ("til løn", "(serviceudgifter)"), up to the separator.
-static LABEL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^[ \t\n\x{a0}]+(?:\([^()0-9]{0,60}\)|[\p{L}][\p{L}\-/]*)").ok());
+/// Words after a part with a unit ("til løn", "(serviceudgifter)", "i 2026"), up to the
+/// separator.
+static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^[ \t\n\x{a0}]+(?:\([^()0-9]{0,60}\)|[\p{L}][\p{L}\-/]*|(?:19|20)[0-9]{2})").ok()
+});
 
-/// The separator before the next part: a comma, "og" or ", og".
-static SEPARATOR: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"^(?:,[ \t\n\x{a0}]+og|,|[ \t\n\x{a0}]+og)[ \t\n\x{a0}]+").ok());
+/// The separator before the next part: a comma, "og", "samt", ", og" or ", samt".
+static SEPARATOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(?:,[ \t\n\x{a0}]+(?:og|samt)|,|[ \t\n\x{a0}]+(?:og|samt))[ \t\n\x{a0}]+").ok()
+});
 
 /// Builds the pattern every text with an amount needs ahead of its first use (see
 /// [`super::prepare`]); the others stay built on demand.
@@ -54,13 +62,15 @@ pub(super) fn prepare() {
 
 /// One part as written.
 #[derive(Debug, Clone, PartialEq)]
-struct Part {
-    /// The number as written, in its unit.
-    value: Decimal,
+pub struct Part {
+    /// The number as written, in its unit, signed.
+    pub value: Decimal,
     /// Decimals written.
-    decimals: u32,
+    pub decimals: u32,
     /// Kroner per unit, when the part was written with one.
-    scale: Option<Decimal>,
+    pub scale: Option<Decimal>,
+    /// Which of the text's amounts it is, when it was written with a unit.
+    pub index: Option<usize>,
 }
 
 /// W026 for every total in the prose whose parts, as written, do not make it.
@@ -81,6 +91,28 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     found
 }
 
+/// Every total of `text` with its parts, by index into `amounts`.
+pub fn lists(text: &str, amounts: &[Written]) -> Vec<(usize, Vec<Part>)> {
+    amounts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, total)| parts_after(text, total, amounts).map(|p| (i, p)))
+        .collect()
+}
+
+/// A sign at `pos` ("-", "−", "minus "): whether it is negative and how long it is.
+fn sign_at(text: &str, pos: usize) -> (bool, usize) {
+    let rest = text.get(pos..).unwrap_or("");
+    for sign in ["-", "\u{2212}", "minus ", "+", "plus "] {
+        if let Some(after) = rest.strip_prefix(sign)
+            && after.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return (sign.starts_with(['-', '\u{2212}', 'm']), sign.len());
+        }
+    }
+    (false, 0)
+}
+
 /// The parts listed right after `total`, when they form a closed list of two or more.
 fn parts_after(text: &str, total: &Written, amounts: &[Written]) -> Option<Vec<Part>> {
     let mut pos = total.end + INTRO.as_ref()?.find(text.get(total.end..)?)?.end();
@@ -88,15 +120,30 @@ fn parts_after(text: &str, total: &Written, amounts: &[Written]) -> Option<Vec<P
     // then does not pay for compiling the Unicode letter classes.
     let (number, label, separator) = (NUMBER.as_ref()?, LABEL.as_ref()?, SEPARATOR.as_ref()?);
     let mut parts = Vec::new();
+    let mut closed = false;
     loop {
-        if let Some(with_unit) = amounts.iter().find(|a| a.range.start == pos) {
+        let (negative, skip) = sign_at(text, pos);
+        pos += skip;
+        let signed = |v: Decimal| if negative { -v } else { v };
+        if let Some((index, with_unit)) = amounts
+            .iter()
+            .enumerate()
+            .find(|(_, a)| a.range.start == pos)
+        {
+            // A part given every year ("1,1 mio. kr. årligt i 2026-2028") is not one term of
+            // the total, so the list is no sum.
+            if crate::checks::annual::is_annual(text, with_unit) {
+                return None;
+            }
             parts.push(Part {
-                value: with_unit.value,
+                value: signed(with_unit.value),
                 decimals: with_unit.decimals,
                 scale: Some(with_unit.scale),
+                index: Some(index),
             });
             pos = with_unit.end;
-            // A few words may name the part ("til løn"), but not run on into the next figure.
+            // A few words may name the part ("til løn", "i 2026"), but not run on into the
+            // next figure.
             for _ in 0..6 {
                 let rest = text.get(pos..)?;
                 if separator
@@ -106,47 +153,32 @@ fn parts_after(text: &str, total: &Written, amounts: &[Written]) -> Option<Vec<P
                     break;
                 }
                 match label.find(rest) {
-                    Some(word) => pos += word.end(),
-                    None => break,
+                    // A year must end there ("i 2026", not the "2026" of "20261" or "2026,5").
+                    Some(word) if !continues_number(&rest[word.end()..]) => pos += word.end(),
+                    _ => break,
                 }
             }
         } else {
-            let (part, end) = bare(text, pos, number, false)?;
+            let (mut part, end) = bare(text, pos, number)?;
+            part.value = signed(part.value);
             parts.push(part);
             pos = end;
         }
         let rest = text.get(pos..)?;
         match separator.find(rest) {
             Some(s) if starts_number(&rest[s.end()..]) => {
-                let closes = s.as_str().contains("og");
+                closed = s.as_str().contains("og") || s.as_str().contains("samt");
                 pos += s.end();
-                if closes {
-                    // The part after "og" is the last one.
-                    let last = last_part(text, pos, amounts, number)?;
-                    parts.push(last);
-                    return (parts.len() >= 2).then(|| with_units(parts, total.scale));
-                }
             }
-            _ => return None,
+            _ => break,
         }
     }
-}
-
-/// The last part of a list, at `pos` (after "og").
-fn last_part(text: &str, pos: usize, amounts: &[Written], number: &Regex) -> Option<Part> {
-    match amounts.iter().find(|a| a.range.start == pos) {
-        Some(with_unit) => Some(Part {
-            value: with_unit.value,
-            decimals: with_unit.decimals,
-            scale: Some(with_unit.scale),
-        }),
-        None => bare(text, pos, number, true).map(|(part, _)| part),
-    }
+    (closed && parts.len() >= 2).then(|| with_units(parts, total.scale))
 }
 
 /// A part without a unit at `pos`, and where it ends: a number standing alone, followed by a
 /// separator or the end of the clause, and not a bare year ("fordelt på 2024 og 2025").
-fn bare(text: &str, pos: usize, number: &Regex, last: bool) -> Option<(Part, usize)> {
+fn bare(text: &str, pos: usize, number: &Regex) -> Option<(Part, usize)> {
     let digits = number.find(text.get(pos..)?)?;
     let written = digits.as_str();
     let (value, decimals) = parse_written(written)?;
@@ -158,20 +190,32 @@ fn bare(text: &str, pos: usize, number: &Regex, last: bool) -> Option<(Part, usi
     let after = text.get(end..)?.trim_start_matches([' ', '\u{a0}']);
     let alone = after.is_empty()
         || after.starts_with(['.', ',', ';', ':', ')', '!', '?', '\n'])
-        || (!last && after.starts_with("og "));
+        || after.starts_with("og ")
+        || after.starts_with("samt ");
     alone.then_some((
         Part {
             value,
             decimals,
             scale: None,
+            index: None,
         },
         end,
     ))
 }
 
-/// Whether a text begins with a digit (the next part of a list).
+/// Whether a text goes on with digits, or a decimal mark and digits.
+fn continues_number(rest: &str) -> bool {
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(c) if c.is_ascii_digit() => true,
+        Some('.' | ',') => chars.next().is_some_and(|c| c.is_ascii_digit()),
+        _ => false,
+    }
+}
+
+/// Whether a text begins with a number, perhaps signed (the next part of a list).
 fn starts_number(text: &str) -> bool {
-    text.starts_with(|c: char| c.is_ascii_digit())
+    text.starts_with(|c: char| c.is_ascii_digit()) || sign_at(text, 0).1 > 0
 }
 
 /// Gives each part without a unit the unit of the last part that has one, else the total's.
@@ -187,57 +231,38 @@ fn with_units(mut parts: Vec<Part>, total_scale: Decimal) -> Vec<Part> {
     parts
 }
 
-/// How many places a power of ten has (1.000.000 → 6).
-fn exponent(scale: Decimal) -> i64 {
-    let mut n = 0;
-    let mut s = scale;
-    while s >= Decimal::TEN {
-        s /= Decimal::TEN;
-        n += 1;
-    }
-    n
-}
-
 /// The warning when the parts, at the precision written, do not make the total.
 fn disagreement(
     total: &Written,
     parts: &[Part],
     at: Option<std::ops::Range<usize>>,
 ) -> Option<Diagnostic> {
-    let total_exponent = exponent(total.scale);
-    let mut decimals = i64::from(total.decimals);
-    let mut sum = Decimal::ZERO;
-    for part in parts {
-        let scale = part.scale.unwrap_or(total.scale);
-        decimals = decimals.min(i64::from(part.decimals) - exponent(scale) + total_exponent);
-        sum = sum.checked_add(part.value.checked_mul(scale)?.checked_div(total.scale)?)?;
-    }
-    // Parts written more coarsely than the total's unit (millions in a total of thousands) are
-    // compared in steps of that unit: a power of ten, so the division is exact.
-    let step =
-        (0..(-decimals).max(0)).try_fold(Decimal::ONE, |s, _| s.checked_mul(Decimal::TEN))?;
-    let places = u32::try_from(decimals.max(0)).ok()?;
-    let at_precision = |v: Decimal| round(v / step, places) * step;
-    let (made, stated) = (at_precision(sum), at_precision(total.value));
-    if made == stated {
-        return None;
-    }
-    let sum_text = format!("{} {}", format_amount(sum.normalize(), None), total.unit);
-    let rounded = if made == sum {
-        String::new()
-    } else {
-        format!(
-            ", which rounds to {} {}",
-            format_amount(made, Some(places)),
-            total.unit
-        )
+    let stated = Term {
+        value: if total.negative {
+            -total.value
+        } else {
+            total.value
+        },
+        decimals: total.decimals,
+        scale: total.scale,
     };
-    let places = match decimals {
-        ..=-1 => format!("steps of {}", format_amount(step, None)),
-        0 => "whole numbers".to_owned(),
-        1 => "1 decimal".to_owned(),
-        n => format!("{n} decimals"),
-    };
+    let terms: Vec<Term> = parts
+        .iter()
+        .map(|p| Term {
+            value: p.value,
+            decimals: p.decimals,
+            scale: p.scale.unwrap_or(total.scale),
+        })
+        .collect();
+    let difference = differs(stated, &terms, !total.negative)?;
+    let sum_text = format!(
+        "{} {}",
+        format_amount(difference.made.normalize(), None),
+        total.unit
+    );
+    let rounded = difference.rounded.map_or(String::new(), |r| {
+        format!(", which rounds to {r} {}", total.unit)
+    });
     Some(
         Diagnostic::new(
             Code::W026,
@@ -249,9 +274,10 @@ fn disagreement(
         )
         .with_label(format!("the parts make {sum_text}"))
         .with_help(format!(
-            "a total and its parts are compared at the precision written ({places}): the sum of \
+            "a total and its parts are compared at the precision written ({}): the sum of \
              the parts, rounded half away from zero, must be the total; correct the total or the \
-             part that is wrong"
+             part that is wrong",
+            difference.places
         )),
     )
 }
@@ -305,7 +331,32 @@ mod tests {
         assert_eq!(read("i alt 5 mio. kr., fordelt på 2024 og 2025."), None);
         assert_eq!(
             read("i alt 5 mio. kr., heraf 2 mio. kr. i 2024 og 3 mio. kr. i 2025."),
-            None
+            Some(vec![("2".to_owned(), 0), ("3".to_owned(), 0)])
+        );
+        assert_eq!(
+            read("i alt 4,2 mio. kr., fordelt med -1,3 mio. kr. i 2026 og 5,5 mio. kr. i 2027."),
+            Some(vec![("-1.3".to_owned(), 1), ("5.5".to_owned(), 1)])
+        );
+        assert_eq!(
+            read(
+                "i alt 10 mio. kr., heraf 1 mio. kr. til A, 2 mio. kr. til B, 3 mio. kr. til C samt 4 mio. kr. til D."
+            ),
+            Some(vec![
+                ("1".to_owned(), 0),
+                ("2".to_owned(), 0),
+                ("3".to_owned(), 0),
+                ("4".to_owned(), 0)
+            ])
+        );
+        assert_eq!(
+            read(
+                "i alt 6 mio. kr., heraf 1 mio. kr. til A og 2 mio. kr. til B samt 3 mio. kr. til C."
+            ),
+            Some(vec![
+                ("1".to_owned(), 0),
+                ("2".to_owned(), 0),
+                ("3".to_owned(), 0)
+            ])
         );
         assert_eq!(read("i alt 5 mio. kr., heraf ca. 2 og 3 mio. kr."), None);
         assert_eq!(read("i alt 5 mio. kr. og heraf 2 og 3."), None);

@@ -11,6 +11,14 @@
 //! Amounts qualified as approximate ("over 5 mio. kr.", "ca. 2 mio. kr.") and amounts without a
 //! unit of money (counts of people, percentages, years) are left alone.
 
+pub mod arithmetic;
+pub mod bound;
+pub mod reading;
+pub mod repeated;
+pub mod slip;
+pub mod sum;
+pub mod year;
+
 use std::ops::Range;
 
 use regex::Regex;
@@ -65,6 +73,10 @@ pub struct Written {
     pub range: Range<usize>,
     /// Byte offset just after the unit ("kr.") within the text it was found in.
     pub end: usize,
+    /// Written with a decimal point ("2.5 mio. kr."), read as its most likely meaning (2,5).
+    pub dotted: bool,
+    /// Written with a minus glued to it ("-1,3 mio. kr.").
+    pub negative: bool,
 }
 
 impl Written {
@@ -80,7 +92,7 @@ impl Written {
 /// An amount of money: the number and its unit.
 static PATTERN: std::sync::LazyLock<Option<Regex>> = std::sync::LazyLock::new(|| {
     Regex::new(
-        r"(?P<num>[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|[0-9]+(?:,[0-9]+)?)[ \x{a0}]*(?P<unit>[Mm]ia\.?[ \x{a0}]*kr\.?|[Mm]io\.?[ \x{a0}]*kr\.?|t\.?[ \x{a0}]*kr\.?|tkr\.?|1\.000[ \x{a0}]*kr\.?|kr\.?)(?:[ \t\n\x{a0}]|$|[.,;:)!?])",
+        r"(?P<num>[0-9]{1,3}(?:\.[0-9]{3})+(?:,[0-9]+)?|(?P<dot>[0-9]+\.(?:[0-9]{1,2}|[0-9]{4,}))|[0-9]+(?:,[0-9]+)?)[ \x{a0}]*(?P<unit>[Mm]ia\.?[ \x{a0}]*kr\.?|[Mm]io\.?[ \x{a0}]*kr\.?|t\.?[ \x{a0}]*kr\.?|tkr\.?|1\.000[ \x{a0}]*kr\.?|kr\.?)(?:[ \t\n\x{a0}]|$|[.,;:)!?])",
     )
     .ok()
 });
@@ -113,7 +125,14 @@ pub fn amounts_in(text: &str) -> Vec<Written> {
         } else {
             Decimal::ONE
         };
-        let Some((value, decimals)) = parse_written(num.as_str()) else {
+        // A decimal point is read as the decimal comma it most likely means ("2.5" is 2,5).
+        let dotted = caps.name("dot").is_some();
+        let parsed = if dotted {
+            parse_written(&num.as_str().replace('.', ","))
+        } else {
+            parse_written(num.as_str())
+        };
+        let Some((value, decimals)) = parsed else {
             continue;
         };
         // Amounts beyond any budget, or with absurd precision, are not figures to compare.
@@ -132,6 +151,8 @@ pub fn amounts_in(text: &str) -> Vec<Written> {
             unit: unit.as_str().trim().to_owned(),
             range: num.range(),
             end: unit.end(),
+            dotted,
+            negative: minus_before(text, num.start()),
         });
     }
     found
@@ -164,6 +185,16 @@ pub fn after_word(text: &str, start: usize) -> bool {
         .chars()
         .last()
         .is_some_and(char::is_alphanumeric)
+}
+
+/// Whether a minus is glued to the number at `start` ("-1,3", "−1,3"), after a blank or an
+/// opening parenthesis (not a range such as "2025-2,5").
+pub fn minus_before(text: &str, start: usize) -> bool {
+    let mut before = text[..start].chars().rev();
+    matches!(before.next(), Some('-' | '\u{2212}'))
+        && before
+            .next()
+            .is_none_or(|c| c.is_whitespace() || c == '(' || c == '\u{a0}')
 }
 
 /// Whether the number continues a longer token (e.g. the "000" of "2.000.000" split oddly).
@@ -234,8 +265,16 @@ pub fn figures(p: &CheckedProposal) -> Vec<Decimal> {
     all
 }
 
-/// W003 for every amount in the proposal's prose that matches none of its figures.
-pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagnostic> {
+/// W003 (or W043 for a factor-1000 slip) for every amount in the proposal's prose that matches
+/// none of its figures, leaving out the amounts `elsewhere` says another check compares (an
+/// amount bound to a year, or given every year: `year` and `annual`, joined in `checks`, since
+/// they read this module).
+pub fn check(
+    source: &str,
+    strings: &[Prose],
+    p: &CheckedProposal,
+    elsewhere: &dyn Fn(&str, &Written) -> bool,
+) -> Vec<Diagnostic> {
     let figures = figures(p);
     if figures.is_empty() {
         // Nothing to compare with: a note of prose only cannot disagree with its tables.
@@ -253,9 +292,20 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
         let mut cursor = prose.cursor();
         for amount in amounts_in(&prose.text) {
             let at = cursor.locate(source, &prose.text[amount.range.clone()]);
+            // An amount bound to a year, or given every year, is compared year by year by
+            // `year` (W040) and `annual` (W025).
+            if elsewhere(&prose.text, &amount) {
+                continue;
+            }
             let matched = figures.iter().any(|f| amount.matches(*f));
-            if !matched {
-                found.push(mismatch(&amount, &figures, at));
+            if matched {
+                continue;
+            }
+            match slip::thousandfold(&amount, figures.iter().copied()) {
+                Some((figure, bigger)) => {
+                    found.push(slip::diagnostic(&amount, figure, bigger, at));
+                }
+                None => found.push(mismatch(&amount, &figures, at)),
             }
         }
     }
@@ -349,10 +399,15 @@ fn mismatch(amount: &Written, figures: &[Decimal], at: Range<usize>) -> Diagnost
         .iter()
         .min_by_key(|f| (**f - amount.kroner).abs())
         .copied();
+    let read_as = if amount.dotted {
+        format!(" (read as {})", amount.text.replacen('.', ",", 1))
+    } else {
+        String::new()
+    };
     let mut d = Diagnostic::new(
         Code::W003,
         format!(
-            "the text says {}, but no figure in the proposal's tables rounds to it",
+            "the text says {}{read_as}, but no figure in the proposal's tables rounds to it",
             amount.text
         ),
         Some(at),

@@ -237,6 +237,16 @@ codes! {
     W025 => Warning,
     /// A total in the text that the parts it lists do not make ("i alt 12,5, heraf 4,2 og 8,23").
     W026 => Warning,
+    /// An amount the text binds to a year ("2,5 mio. kr. i 2026") that is not that year's figure.
+    W040 => Warning,
+    /// Arithmetic in words ("7,50 mio. kr. fratrukket 0,04 mio. kr. giver …") that does not add up.
+    W041 => Warning,
+    /// The same quantity stated twice in the text with different figures.
+    W042 => Warning,
+    /// An amount in the text a thousand times (or a thousandth of) a table figure.
+    W043 => Warning,
+    /// An amount the text binds to a year no table of the proposal has.
+    W044 => Warning,
 }
 
 /// One problem in one file, with the byte span it is about.

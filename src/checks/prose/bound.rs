@@ -1,0 +1,182 @@
+//! The year an amount is bound to by the words around it: "2,5 mio. kr. i 2026", "i 2026 udgør
+//! besparelsen 2,5 mio. kr.", "fra 2027 1,1 mio. kr.", "1,1 mio. kr. i 2027 og frem", and the
+//! amounts given every year ("årligt", "om året", "hvert år": see `annual`).
+//!
+//! Only a year right next to the amount binds it: after it ("i 2026", "fra 2027", a remark in
+//! parentheses between), or before it in the same clause with at most six words and no other
+//! number between ("I 2026 udgør besparelsen 2,5 mio. kr."), unless the year follows another
+//! amount, whose year it is ("1,8 mio. kr. i 2025 samt 3,3 mio. kr."). A span of years ("i 2026-2027",
+//! "i 2026 og 2027", "fra 2026 til 2028") and a price basis ("i 2024-priser") bind nothing.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::checks::annual;
+use crate::checks::prose::Written;
+
+/// The year or years an amount is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    /// No year.
+    None,
+    /// One year ("i 2026").
+    In(i64),
+    /// A year and the ones after it ("fra 2027", "i 2027 og frem").
+    From(i64),
+    /// Every year ("årligt", "om året", "hvert år").
+    Every,
+}
+
+/// A year phrase right after an amount: "i 2026", "fra (og med) 2027", then what follows it.
+static AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^[ \t\n\x{a0}]*(?:\([^()]{0,80}\)[ \t\n\x{a0}]*)?(?i:(?P<word>i|fra|fra og med|pr\.|per|gældende fra))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<rest>.{0,16})").ok()
+});
+
+/// A year phrase before an amount in its clause, up to six words, then the amount.
+static BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^\p{L}0-9])(?P<word>(?i:i|fra|fra og med))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<onwards>[ \t\n\x{a0}]+og[ \t\n\x{a0}]+frem(?:efter|over)?)?,?(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,6}[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
+});
+
+/// Builds the patterns ahead of their first use.
+pub(crate) fn prepare() {
+    LazyLock::force(&AFTER);
+    LazyLock::force(&BEFORE);
+}
+
+/// The year `amount` of `text` is bound to.
+pub fn bound(text: &str, amount: &Written) -> Bound {
+    if annual::is_annual(text, amount) {
+        return Bound::Every;
+    }
+    if let Some(found) = after(text.get(amount.end..).unwrap_or("")) {
+        return found;
+    }
+    let clause_start = clause_start(text, amount.range.start);
+    before(text.get(clause_start..amount.range.start).unwrap_or(""))
+}
+
+/// Where the clause around byte `at` begins: after the last ";", ":" or sentence end before it.
+fn clause_start(text: &str, at: usize) -> usize {
+    let head = &text[..at];
+    let sentence = crate::checks::years::sentence(text, at..at).start;
+    let mark = head.rfind([';', ':', '\n']).map_or(0, |i| i + 1);
+    sentence.max(mark)
+}
+
+/// The year phrase right after an amount.
+fn after(rest: &str) -> Option<Bound> {
+    let caps = AFTER.as_ref()?.captures(rest)?;
+    let year: i64 = caps.name("year")?.as_str().parse().ok()?;
+    let tail = caps.name("rest").map_or("", |m| m.as_str());
+    if spans(tail) {
+        return Some(Bound::None);
+    }
+    let word = caps.name("word")?.as_str().to_lowercase();
+    let onwards = starts_onwards(tail);
+    Some(
+        if word.starts_with("fra") || word.starts_with("gæld") || onwards {
+            Bound::From(year)
+        } else if word == "i" {
+            Bound::In(year)
+        } else {
+            Bound::None
+        },
+    )
+}
+
+/// Whether the words after a year make it a span or a price basis ("-2027", " og 2027",
+/// " til 2028", "-priser"), or the year continues as a longer token.
+fn spans(tail: &str) -> bool {
+    let t = tail.to_lowercase();
+    if t.starts_with(|c: char| c.is_alphanumeric() || c == '-' || c == '–' || c == '/') {
+        return true;
+    }
+    let words = t.trim_start_matches([' ', '\u{a0}', '\t', '\n']);
+    let next_year = |w: &str| {
+        words
+            .strip_prefix(w)
+            .map(|r| r.trim_start())
+            .is_some_and(|r| r.starts_with("19") || r.starts_with("20"))
+    };
+    words.starts_with("p/l")
+        || words.starts_with("pl")
+        || words.starts_with("priser")
+        || next_year("og")
+        || next_year("til")
+        || next_year("-")
+        || next_year("–")
+}
+
+/// Whether the words after a year say "and onwards" ("og frem", "og fremefter").
+fn starts_onwards(tail: &str) -> bool {
+    tail.trim_start().to_lowercase().starts_with("og frem")
+}
+
+/// The year phrase before an amount in its clause.
+fn before(head: &str) -> Bound {
+    let Some(caps) = BEFORE.as_ref().and_then(|p| p.captures(head)) else {
+        return Bound::None;
+    };
+    // A year right after another amount is that amount's ("1,8 mio. kr. i 2025 samt 3,3 …").
+    let start = caps.name("word").map_or(0, |w| w.start());
+    let previous = head[..start].trim_end().trim_end_matches([',', ')']);
+    if previous.ends_with("kr.")
+        || previous.ends_with("kr")
+        || previous.ends_with(|c: char| c.is_ascii_digit())
+    {
+        return Bound::None;
+    }
+    let Some(year) = caps
+        .name("year")
+        .and_then(|y| y.as_str().parse::<i64>().ok())
+    else {
+        return Bound::None;
+    };
+    let word = caps
+        .name("word")
+        .map_or(String::new(), |w| w.as_str().to_lowercase());
+    if word.starts_with("fra") || caps.name("onwards").is_some() {
+        Bound::From(year)
+    } else {
+        Bound::In(year)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::checks::prose::amounts_in;
+
+    /// The binding of every amount of `text`.
+    fn all(text: &str) -> Vec<Bound> {
+        amounts_in(text).iter().map(|a| bound(text, a)).collect()
+    }
+
+    // Years right after and right before an amount bind it; spans and price bases do not.
+    #[test]
+    fn binds_amounts_to_years() {
+        assert_eq!(
+            all("fordelt med -1,3 mio. kr. i 2026 og 5,5 mio. kr. i 2027."),
+            vec![Bound::In(2026), Bound::In(2027)]
+        );
+        assert_eq!(all("fra 2027 1,1 mio. kr."), vec![Bound::From(2027)]);
+        assert_eq!(all("1,1 mio. kr. i 2027 og frem."), vec![Bound::From(2027)]);
+        assert_eq!(
+            all("I 2026 udgør besparelsen 2,5 mio. kr."),
+            vec![Bound::In(2026)]
+        );
+        assert_eq!(all("2,5 mio. kr. i 2026-2027."), vec![Bound::None]);
+        assert_eq!(all("2,5 mio. kr. i 2026 og 2027."), vec![Bound::None]);
+        assert_eq!(all("2,5 mio. kr. i 2024-priser."), vec![Bound::None]);
+        assert_eq!(all("2,5 mio. kr. årligt."), vec![Bound::Every]);
+        assert_eq!(
+            all("heraf 1,8 mio. kr. i 2025 samt 3,3 mio. kr. i årene efter."),
+            vec![Bound::In(2025), Bound::None]
+        );
+        assert_eq!(
+            all("I 2026 er der afsat 2 mio. kr. og 3 mio. kr. til drift."),
+            vec![Bound::In(2026), Bound::None]
+        );
+    }
+}
