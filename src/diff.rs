@@ -490,7 +490,7 @@ fn all_figures(p: &CheckedProposal) -> Vec<Figure> {
             unit: f.cell.measure.unit(),
             unit_label: f.cell.measure.label().to_owned(),
             value: f.cell.value,
-            total: f.line.kind.is_total() || f.column.computed,
+            total: f.is_computed(),
         })
         .collect()
 }

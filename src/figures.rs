@@ -228,6 +228,13 @@ pub struct Key {
 }
 
 impl Figure<'_> {
+    /// Whether it is computed from other figures: a total row's (a net, subtotal, total or
+    /// balance) or a computed column's (a row total, difference or percentage). Summing such
+    /// figures with the lines would count them twice.
+    pub fn is_computed(&self) -> bool {
+        self.line.kind.is_total() || self.column.computed
+    }
+
     /// Its stable key.
     pub fn key(&self) -> Key {
         Key {

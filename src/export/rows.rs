@@ -1,7 +1,8 @@
 //! The figures of proposals as flat rows, one per line (or total) and column, for the XLSX and
 //! CSV outputs: the "long" shape a pivot table reads, every figure as printed in the PDF. The last
-//! column, "Totalrække", says whether a row is a computed total (a net, subtotal or total row),
-//! so that a pivot table filtered on "nej" counts every figure once.
+//! column, "Totalrække", says whether a figure is computed from others (a net, subtotal or total
+//! row, or a computed column such as a row total), so that a pivot table filtered on "nej"
+//! counts every figure once.
 
 use rust_decimal::Decimal;
 
@@ -69,7 +70,7 @@ pub struct Row {
     pub amount: Decimal,
     /// The decimals the figure prints with.
     pub decimals: u32,
-    /// Whether the row is a computed total (a net, subtotal or total row), not a line.
+    /// Whether the figure is computed from others (a total row or a computed column).
     pub total: bool,
 }
 
@@ -107,15 +108,15 @@ impl Row {
 
 /// The rows of every figure the proposals' tables print, as [`figures::proposal`] walks them:
 /// today's budget, budget lines, årsværk, requests and ledger rows (`totals` false), or the
-/// computed totals, i.e. nets, subtotals and total rows (`totals` true). Percentages are rows
-/// too, with the unit "%" and no figure in kroner; a request's alternative is left out (it is
-/// not counted).
+/// computed figures ([`figures::Figure::is_computed`]: nets, subtotals and total rows, and the
+/// computed columns such as a row total or a percentage; `totals` true). Percentages have the
+/// unit "%" and no figure in kroner; a request's alternative is left out (it is not counted).
 pub fn rows(proposals: &[&CheckedProposal], totals: bool) -> Vec<Row> {
     let mut out = Vec::new();
     for p in proposals {
         let tables = figures::proposal(p);
         let wanted = figures::figures(&tables)
-            .filter(|f| f.line.kind.is_total() == totals && f.line.kind != Kind::Alternative);
+            .filter(|f| f.is_computed() == totals && f.line.kind != Kind::Alternative);
         out.extend(wanted.map(|f| row(p, &f)));
     }
     out
@@ -179,6 +180,6 @@ fn row(p: &CheckedProposal, f: &Figure<'_>) -> Row {
         year: f.column.year,
         amount: f.cell.printed,
         decimals: f.cell.decimals.unwrap_or_else(|| f.cell.printed.scale()),
-        total: line.kind.is_total(),
+        total: f.is_computed(),
     }
 }
