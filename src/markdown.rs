@@ -32,18 +32,51 @@ pub fn typst_string(text: &str) -> String {
 
 /// Text as Typst markup that prints it literally: `#"…"`.
 ///
-/// A hyphen inside a word ("step up-indsats", "2017-2021") gets a word joiner after it, so no
-/// line ends on it: text extractors read a line-final hyphen as a hyphenated word and join it.
+/// A word with a hyphen inside ("step up-indsats", "2017-2021", "BUU-07") is put in a box of its
+/// own, so no line ends on the hyphen (text extractors read a line-final hyphen as a hyphenated
+/// word and join it) and the PDF's text is exactly what was typed: no invisible joiner breaks
+/// search and copy.
 pub fn typst_text(text: &str) -> String {
-    let mut joined = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut plain = String::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let (word, after) = rest.split_at(word_end);
+        let space_end = after
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(after.len());
+        let (space, next) = after.split_at(space_end);
+        if inner_hyphen(word) {
+            if !plain.is_empty() {
+                out.push('#');
+                out.push_str(&typst_string(&std::mem::take(&mut plain)));
+            }
+            out.push_str("#box[#");
+            out.push_str(&typst_string(word));
+            out.push(']');
+        } else {
+            plain.push_str(word);
+        }
+        plain.push_str(space);
+        rest = next;
+    }
+    if !plain.is_empty() || out.is_empty() {
+        out.push('#');
+        out.push_str(&typst_string(&plain));
+    }
+    out
+}
+
+/// Whether a word has a hyphen followed by a letter or digit (where a line could end).
+fn inner_hyphen(word: &str) -> bool {
+    let mut chars = word.chars().peekable();
     while let Some(c) = chars.next() {
-        joined.push(c);
         if c == '-' && chars.peek().is_some_and(|next| next.is_alphanumeric()) {
-            joined.push('\u{2060}');
+            return true;
         }
     }
-    format!("#{}", typst_string(&joined))
+    false
 }
 
 /// How deep lists may nest; deeper ones would exceed what the typesetter parses.
@@ -216,14 +249,19 @@ pub fn to_html(markdown: &str) -> String {
 mod tests {
     use super::*;
 
-    // A hyphen inside a word is joined to what follows; one before a space is left alone.
+    // A word with a hyphen inside is boxed (no line ends on the hyphen) and holds no invisible
+    // character; a hyphen before a space is left alone; spaces stay where they were.
     #[test]
-    fn hyphen_inside_word_gets_a_joiner() {
+    fn hyphenated_words_are_boxed_as_typed() {
         assert_eq!(
-            typst_text("step up-indsats"),
-            "#\"step up-\u{2060}indsats\""
+            typst_text("step up-indsats i 2017-2021."),
+            "#\"step \"#box[#\"up-indsats\"]#\" i \"#box[#\"2017-2021.\"]"
         );
         assert_eq!(typst_text("beskæftigelses- og"), "#\"beskæftigelses- og\"");
+        assert_eq!(typst_text("BUU-07"), "#box[#\"BUU-07\"]");
+        assert_eq!(typst_text(""), "#\"\"");
+        assert_eq!(typst_text("  a  "), "#\"  a  \"");
+        assert!(!typst_text("-8,6 mio. kr. og BUU-07").contains('\u{2060}'));
     }
 
     // Quotes and backslashes are escaped inside the literal.

@@ -9,7 +9,7 @@
 
 use std::path::Path;
 
-use crate::common::{pdf_pages, root, run_cli};
+use crate::common::{pdf_pages, pdf_text, root, run_cli};
 
 /// FNV-1a, 64 bits: a fingerprint that is stable across Rust versions and machines.
 fn fingerprint(bytes: &[u8]) -> u64 {
@@ -92,6 +92,19 @@ fn bundled_pdfs_are_unchanged() {
     let file = root().join("tests/golden/bundled-pdfs.txt");
     if std::env::var_os("BUDGETNOTE_UPDATE_GOLDEN").is_some() {
         std::fs::write(&file, &fingerprints).unwrap();
+    }
+    // Search and copy give what was typed: no invisible character (a word joiner, a zero-width
+    // space, a soft hyphen) is in any PDF's text, and hyphenated words and figures read whole.
+    let all_text: String = written.iter().map(|(_, b)| pdf_text(b)).collect();
+    for invisible in ['\u{2060}', '\u{200B}', '\u{00AD}', '\u{FEFF}'] {
+        assert!(
+            !all_text.contains(invisible),
+            "a PDF's text holds U+{:04X}",
+            invisible as u32
+        );
+    }
+    for typed in ["2024-priser", "3-årigt", "30-35", "med-modellen"] {
+        assert!(all_text.contains(typed), "{typed} is not searchable");
     }
     // The readable snapshot of each PDF, every one compared before the test fails.
     let mut changed = Vec::new();
