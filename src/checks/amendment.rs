@@ -243,8 +243,10 @@ fn unstated_net(ledger: &Ledger, key: Range<usize>, rule: &AmendmentRule) -> Vec
             )),
         ];
     };
+    // A year the lines leave blank has no net to state (blank is not zero).
     let missing: Vec<String> = years
         .iter()
+        .filter(|(i, _)| ledger.totals.get(*i).copied().flatten().is_some())
         .filter(|(i, _)| !stated.get_ref().iter().any(|s| s.column == *i))
         .map(|(_, y)| y.to_string())
         .collect();

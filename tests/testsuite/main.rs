@@ -31,6 +31,7 @@ pub mod pdf_positions;
 pub mod pdf_standards;
 mod pipeline;
 mod profile;
+mod realdocs;
 mod schema;
 mod sheets;
 mod spreadsheets;
