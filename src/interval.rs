@@ -33,12 +33,13 @@ impl Bounds {
     }
 
     /// Whether a figure `stated`, itself rounded to a step of twice `half`, can be the rounding
-    /// of a value in the range.
+    /// of a value in the range. The ends are open: a figure that rounds to 1,2 is below 1,25, so
+    /// three of them stay below the 4,05 that rounds to 4,1.
     pub fn allows(self, stated: Decimal, half: Decimal) -> bool {
         match self {
             Bounds::Blank => false,
             Bounds::Any => true,
-            Bounds::Between(lo, hi) => stated - half <= hi && stated + half >= lo,
+            Bounds::Between(lo, hi) => stated - half < hi && stated + half > lo,
         }
     }
 

@@ -306,7 +306,7 @@ fn not_neutral(ledger: &Ledger, tick: Range<usize>, option: &str) -> Vec<Diagnos
                 Code::E094,
                 format!(
                     "the amendment is ticked \"{option}\", but its net effect in {year} is {}: it {what}",
-                    format_amount(net, None)
+                    format_amount(net, ledger.decimals)
                 ),
                 Some(span),
             )

@@ -1210,11 +1210,11 @@ impl Validator<'_> {
             || "blank (no base to divide by)".to_owned(),
             |c| format_amount(crate::number::round(c, scale), Some(scale)),
         );
-        let allowed = match (computed, range) {
-            (Some(_), Some(Bounds::Between(lo, hi))) => format!(
+        let allowed = match (computed, range.and_then(|r| possible(r, half))) {
+            (Some(c), Some((lo, hi))) => format!(
                 "; the rounded figures allow {} to {}",
-                format_amount(crate::number::round(lo, scale), Some(scale)),
-                format_amount(crate::number::round(hi, scale), Some(scale))
+                format_amount(lo.min(crate::number::round(c, scale) - step), Some(scale)),
+                format_amount(hi.max(crate::number::round(c, scale) + step), Some(scale))
             ),
             _ => String::new(),
         };
@@ -1281,13 +1281,11 @@ impl Validator<'_> {
                      than the table's rounding allows ({})",
                     fmt(stated),
                     fmt((c - stated).abs()),
-                    match allowed {
-                        Some((Bounds::Between(lo, hi), _)) => format!(
-                            "{} to {}",
-                            fmt(crate::number::round(lo, figure.decimals.unwrap_or(3))),
-                            fmt(crate::number::round(hi, figure.decimals.unwrap_or(3)))
-                        ),
-                        _ => format!("a tolerance of {}", fmt(t)),
+                    match allowed.and_then(|(range, half)| possible(range, half)) {
+                        Some((lo, hi)) => {
+                            format!("{} to {}", fmt(lo.min(c - t)), fmt(hi.max(c + t)))
+                        }
+                        None => format!("a tolerance of {}", fmt(t)),
                     }
                 ),
                 "correct the amounts or the stated figure; rounding explains differences within \
@@ -1483,6 +1481,25 @@ fn written_decimals(t: &model::Table) -> Option<u32> {
         .filter_map(|r| crate::number::read_amount(r).ok())
         .map(|v| v.normalize().scale())
         .max()
+}
+
+/// The lowest and highest figure, rounded to a step of twice `half`, that some value of the
+/// range rounds to (the range's ends are open, as [`Bounds::allows`] reads them).
+fn possible(range: Bounds, half: Decimal) -> Option<(Decimal, Decimal)> {
+    let Bounds::Between(lo, hi) = range else {
+        return None;
+    };
+    let step = half * Decimal::TWO;
+    let decimals = step.normalize().scale();
+    let mut low = crate::number::round(lo, decimals);
+    if low + half <= lo {
+        low += step;
+    }
+    let mut high = crate::number::round(hi, decimals);
+    if high - half >= hi {
+        high -= step;
+    }
+    Some((low, high))
 }
 
 /// The formula of each amount column (`None` for entered ones).
