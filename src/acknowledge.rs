@@ -10,13 +10,19 @@
 //! An acknowledged warning is counted, not printed, and `--deny warnings` lets it pass, so CI
 //! can deny warnings without anyone weakening a check. An acknowledgement that matches no
 //! warning is itself a warning (W011), so none outlives the text it was written for; one
-//! without a reason, or of an error, is an error (E058).
+//! without a reason, or of an error, is an error (E058). The errors in [`ACKNOWLEDGEABLE`] are the
+//! exception: a decision rather than a mistake (a savings catalogue that misses its target on
+//! purpose, E110), accepted with a reason like a warning.
 
 use std::ops::Range;
 
 use toml::de::DeValue;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
+
+/// Errors a file may accept with a reason: decisions, not mistakes. The file that reports one
+/// drops it once acknowledged.
+pub const ACKNOWLEDGEABLE: [Code; 1] = [Code::E110];
 
 /// One acknowledgement as written.
 #[derive(Debug, Clone)]
@@ -110,6 +116,7 @@ fn entries(value: &DeValue<'_>, span: Range<usize>, problems: &mut Vec<Diagnosti
         let code = Code::parse(key.get_ref());
         let code = match code {
             Some(code) if code.severity() == Severity::Warning && code != Code::W011 => code,
+            Some(code) if ACKNOWLEDGEABLE.contains(&code) => code,
             Some(Code::W011) => {
                 problems.push(malformed(
                     "W011 cannot be acknowledged: remove or correct the stale acknowledgement instead",

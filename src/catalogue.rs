@@ -21,6 +21,10 @@ use crate::model::{RawAmount, YearAmounts};
 pub struct CatalogueFile {
     /// The catalogue.
     pub catalogue: Spanned<CatalogueSpec>,
+    /// Warnings (and a missed target, E110) accepted on purpose, with a reason; read with its
+    /// spans by [`crate::acknowledge`].
+    #[serde(default)]
+    pub acknowledged: Option<toml::Value>,
 }
 
 /// The catalogue as written.
@@ -240,6 +244,15 @@ pub fn check(
             .filter_map(|c| c.proposal.as_ref())
             .collect();
         let selections = selections(&spec.selections, &clean, all_clean, &mut diags);
+        if let (Some(target), Some(unit), true) = (&target, unit, all_clean) {
+            let entries: Vec<(&CheckedProposal, std::ops::Range<usize>)> = included
+                .iter()
+                .zip(&files)
+                .filter_map(|(c, (_, span))| c.proposal.as_ref().map(|p| (p, span.clone())))
+                .collect();
+            diags.extend(savings_with_plus(&entries, unit));
+            diags.extend(missed_target(target, &clean, unit));
+        }
         let group_totals = match (unit, group_by, all_clean) {
             (Some(unit), Some(group_by), true) => group_totals(
                 &spec.group_totals,
@@ -251,6 +264,9 @@ pub fn check(
             ),
             _ => Vec::new(),
         };
+        crate::acknowledge::apply(&view, &mut diags);
+        // An acknowledged missed target is a decision the catalogue states, not an error.
+        diags.retain(|d| !(d.code == Code::E110 && d.acknowledged.is_some()));
         let has_errors = diags
             .iter()
             .any(|d| d.severity() == crate::diagnostic::Severity::Error);
@@ -263,11 +279,11 @@ pub fn check(
                 unit,
                 unit_line: spec.unit.is_some() || spec.frame.is_none(),
                 target: target.map(|amounts| Target {
+                    amounts: amounts.into_iter().map(|(y, a, _)| (y, a)).collect(),
                     label: spec
                         .target_label
                         .as_ref()
                         .map_or_else(|| "Måltal".to_owned(), |l| l.get_ref().trim().to_owned()),
-                    amounts,
                 }),
                 group_totals,
                 selections,
@@ -604,12 +620,13 @@ fn year_amounts(
     ok.then_some(out)
 }
 
-/// The savings target per year; E070 for a year whose target is not below zero.
+/// The savings target per year, with the span of each year's figure; E070 for a year whose
+/// target is not below zero.
 fn savings_target(
     target: &Spanned<YearAmounts>,
     source: &str,
     diags: &mut Vec<Diagnostic>,
-) -> Option<Vec<(i64, Decimal)>> {
+) -> Option<Vec<(i64, Decimal, std::ops::Range<usize>)>> {
     let amounts = year_amounts(target, source, diags)?;
     let mut ok = true;
     for (year, amount, span) in &amounts {
@@ -639,7 +656,87 @@ fn savings_target(
             ok = false;
         }
     }
-    ok.then(|| amounts.into_iter().map(|(y, a, _)| (y, a)).collect())
+    ok.then_some(amounts)
+}
+
+/// W031 for each proposal of a savings catalogue that adds to the budget in a year (a saving
+/// with a plus), at the catalogue's entry that includes it.
+fn savings_with_plus(
+    entries: &[(&CheckedProposal, std::ops::Range<usize>)],
+    unit: Unit,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (p, span) in entries {
+        let plus: Vec<(i64, Decimal)> = amounts_in(p, unit)
+            .into_iter()
+            .filter(|(_, v)| *v > Decimal::ZERO)
+            .collect();
+        let Some((year, value)) = plus.first() else {
+            continue;
+        };
+        let years: Vec<String> = plus.iter().map(|(y, _)| y.to_string()).collect();
+        found.push(
+            Diagnostic::new(
+                Code::W031,
+                format!(
+                    "{} adds to the budget in {}: +{} ({}) in {year}, in a savings catalogue where a saving is negative",
+                    p.id,
+                    crate::number::join_danish(&years),
+                    crate::number::format_amount(*value, None),
+                    unit.label()
+                ),
+                Some(span.clone()),
+            )
+            .with_label(format!("includes {}", p.id))
+            .with_help(
+                "write the proposal's savings with a minus ((−) = mindreudgift/merindtægt); if it \
+                 really costs money in that year (an investment that pays back), acknowledge W031 \
+                 in the catalogue with the reason",
+            ),
+        );
+    }
+    found
+}
+
+/// E110 for each year in which all the catalogue's proposals together save less than the target.
+fn missed_target(
+    target: &[(i64, Decimal, std::ops::Range<usize>)],
+    proposals: &[&CheckedProposal],
+    unit: Unit,
+) -> Vec<Diagnostic> {
+    let amounts: Vec<Vec<(i64, Decimal)>> = proposals.iter().map(|p| amounts_in(p, unit)).collect();
+    let mut found = Vec::new();
+    for (year, goal, span) in target {
+        let sum: Decimal = amounts
+            .iter()
+            .flat_map(|a| a.iter().filter(|(y, _)| y == year).map(|(_, v)| *v))
+            .sum();
+        // The target and the savings are negative: a sum above the target saves too little.
+        if sum <= *goal {
+            continue;
+        }
+        let fmt = |v: Decimal| crate::number::format_amount(v, None);
+        found.push(
+            Diagnostic::new(
+                Code::E110,
+                format!(
+                    "the proposals together save {} in {year}, short of the target of {} by {} ({})",
+                    fmt(sum),
+                    fmt(*goal),
+                    fmt(sum - *goal),
+                    unit.label()
+                ),
+                Some(span.clone()),
+            )
+            .with_label(format!("all proposals: {}", fmt(sum)))
+            .with_help(
+                "add or enlarge proposals until they reach the target, or correct the target; if \
+                 the catalogue misses it on purpose, write E110 = \"the reason\" under \
+                 [acknowledged] in the catalogue",
+            ),
+        );
+    }
+    found
 }
 
 /// Checks the selections' proposal ids (E074 unknown, only when every proposal checked clean so

@@ -157,10 +157,12 @@ impl Origin {
 pub struct StatedFigure {
     /// Index of the amount column.
     pub column: usize,
-    /// The figure as written.
+    /// The figure as written (0 for a blank).
     pub value: Decimal,
     /// Its span.
     pub span: Range<usize>,
+    /// Written as a blank ("–"): the lines leave the column blank, which is not a zero.
+    pub blank: bool,
 }
 
 /// How a ledger is written, for checks that point into the file: spans and declarations

@@ -26,6 +26,7 @@ pub mod fill;
 pub mod forms;
 pub mod git;
 pub mod hash;
+pub mod interval;
 pub mod ledger;
 pub mod links;
 pub mod logo;

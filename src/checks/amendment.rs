@@ -243,8 +243,10 @@ fn unstated_net(ledger: &Ledger, key: Range<usize>, rule: &AmendmentRule) -> Vec
             )),
         ];
     };
+    // A year the lines leave blank has no net to state (blank is not zero).
     let missing: Vec<String> = years
         .iter()
+        .filter(|(i, _)| ledger.totals.get(*i).copied().flatten().is_some())
         .filter(|(i, _)| !stated.get_ref().iter().any(|s| s.column == *i))
         .map(|(_, y)| y.to_string())
         .collect();
@@ -304,7 +306,7 @@ fn not_neutral(ledger: &Ledger, tick: Range<usize>, option: &str) -> Vec<Diagnos
                 Code::E094,
                 format!(
                     "the amendment is ticked \"{option}\", but its net effect in {year} is {}: it {what}",
-                    format_amount(net, None)
+                    format_amount(net, ledger.decimals)
                 ),
                 Some(span),
             )

@@ -20,6 +20,7 @@ pub mod identity;
 pub mod links;
 pub mod parts;
 pub mod period;
+pub mod plausible;
 pub mod prose;
 pub mod same_as;
 pub mod years;
@@ -195,13 +196,19 @@ pub const CHECKS: &[Check] = &[
     },
     Check {
         name: "the same figure in two tables, by label or declared with same_as",
-        codes: &[Code::E065, Code::E069],
+        codes: &[Code::E065, Code::E069, Code::W030],
         needs: Needs::Proposal,
         run: |cx| {
             let mut found = cross_table::check(cx);
             found.extend(with_proposal(cx, same_as::check));
             found
         },
+    },
+    Check {
+        name: "figures implausible against their row or the text",
+        codes: &[Code::W032, Code::W033],
+        needs: Needs::Proposal,
+        run: plausible::check,
     },
     Check {
         name: "an amendment's changes, financing and net effect",

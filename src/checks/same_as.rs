@@ -152,7 +152,7 @@ fn compare(
         }
         let shown = |v: Option<rust_decimal::Decimal>, l: &Ledger| {
             v.map_or("blank".to_owned(), |v| {
-                format!("{} ({})", format_amount(v, None), l.unit.label())
+                format!("{} ({})", format_amount(v, l.decimals), l.unit.label())
             })
         };
         return Some(

@@ -211,6 +211,8 @@ codes! {
     E098 => Error,
     /// A Markdown link to an address that is not web, mail or relative (`javascript:`, `data:`).
     E105 => Error,
+    /// A savings catalogue's proposals together miss its target in a year.
+    E110 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.
@@ -237,6 +239,14 @@ codes! {
     W025 => Warning,
     /// A total in the text that the parts it lists do not make ("i alt 12,5, heraf 4,2 og 8,23").
     W026 => Warning,
+    /// Two rows share a label in tables that may not mean the same, and their figures differ.
+    W030 => Warning,
+    /// A proposal in a savings catalogue adds to the budget in a year (a saving with a plus).
+    W031 => Warning,
+    /// A figure ten or a thousand times the other figures of its row.
+    W032 => Warning,
+    /// A table's unit makes its total a thousand times the text's (or a thousandth of it).
+    W033 => Warning,
     /// An amount the text binds to a year ("2,5 mio. kr. i 2026") that is not that year's figure.
     W040 => Warning,
     /// Arithmetic in words ("7,50 mio. kr. fratrukket 0,04 mio. kr. giver …") that does not add up.

@@ -18,6 +18,7 @@ use toml::Spanned;
 
 use super::Validator;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::interval::{self, Bounds};
 use crate::ledger::{
     AmountColumn, Entry, Formula, Ledger, LedgerChart, LedgerColumn, LedgerRow, LedgerSource,
     Origin, StatedFigure, Zero, compute, total_of,
@@ -39,6 +40,8 @@ type Stated = StatedFigure;
 struct ReadRow {
     /// The row.
     row: LedgerRow,
+    /// The values each figure can stand for in a table of rounded figures (empty otherwise).
+    bounds: Vec<Bounds>,
     /// Its group names, outermost first.
     groups: Vec<String>,
 }
@@ -61,6 +64,8 @@ impl Validator<'_> {
             }
         };
         let decimals = t.decimals.as_ref().and_then(|d| self.decimals(d));
+        // Messages show figures as the table prints them.
+        let shown = decimals.or_else(|| written_decimals(t));
         let zero = t.zero.as_ref().and_then(|z| self.zero(z));
         let errors_before = self.error_count();
         // A bad `rounding` leaves stated figures unchecked, as bad columns do: no cascade.
@@ -86,19 +91,22 @@ impl Validator<'_> {
         let mut read = Vec::new();
         let mut rows_ok = columns_ok;
         for row in &t.rows {
-            let before = self.error_count();
+            let before = self.read_error_count();
             let shape = RowShape {
                 columns: &columns,
                 text_columns: &text_columns,
                 levels: &levels,
                 row_total,
                 decimals,
+                shown,
                 tolerance,
             };
             if let Some(r) = self.ledger_row(row, &shape, columns_ok) {
                 read.push(r);
             }
-            rows_ok &= self.error_count() == before;
+            // A stated figure that disagrees (E014) leaves the row readable: its computed figures
+            // stand, so the subtotals and totals are still checked.
+            rows_ok &= self.read_error_count() == before;
         }
         let depth = levels.len();
         let subtotal = t.subtotal.as_ref().map_or("{group} i alt".to_owned(), |s| {
@@ -111,6 +119,7 @@ impl Validator<'_> {
             depth,
             subtotal: &subtotal,
             tolerance,
+            decimals: shown,
         };
         self.place(
             &groups,
@@ -148,6 +157,8 @@ impl Validator<'_> {
             );
         }
         let mut totals = total_of(&columns, read.iter().map(|r| &r.row.cells));
+        let mut total_bounds = tolerance
+            .map(|_| interval::total_of(&formulas(&columns), read.iter().map(|r| &r.bounds)));
         let mut stated = match &t.stated_totals {
             Some(written) => self.stated_cells(written, &columns, decimals),
             None => Vec::new(),
@@ -175,6 +186,7 @@ impl Validator<'_> {
                             column: i,
                             value,
                             span: grand.span(),
+                            blank: false,
                         });
                     }
                 }
@@ -184,8 +196,13 @@ impl Validator<'_> {
             self.settle(
                 &mut totals,
                 stated,
-                &columns,
-                tolerance.map(|t| t * Decimal::from(depth + 1)),
+                &Precision {
+                    columns: &columns,
+                    tolerance: tolerance.map(|t| t * Decimal::from(depth + 1)),
+                    step: tolerance,
+                    decimals: shown,
+                },
+                total_bounds.as_mut(),
                 &Subject::Total,
             );
         }
@@ -725,6 +742,7 @@ impl Validator<'_> {
                             column: i,
                             value,
                             span: total.span(),
+                            blank: false,
                         });
                     }
                 }
@@ -761,9 +779,34 @@ impl Validator<'_> {
             }
         }
         compute(shape.columns, &mut cells);
+        // In a table of rounded figures each entered figure stands for a range of values.
+        let mut bounds: Vec<Bounds> = match shape.tolerance {
+            Some(step) => {
+                let half = step / Decimal::TWO;
+                let mut b: Vec<Bounds> = shape
+                    .columns
+                    .iter()
+                    .zip(&cells)
+                    .map(|(c, v)| match c.formula {
+                        Some(_) => Bounds::Blank,
+                        None => Bounds::around(*v, half),
+                    })
+                    .collect();
+                interval::compute(&formulas(shape.columns), &mut b);
+                b
+            }
+            None => Vec::new(),
+        };
         if columns_ok && self.error_count() == before {
             let what = Subject::Row(label.get_ref().trim().to_owned());
-            self.settle(&mut cells, stated, shape.columns, shape.tolerance, &what);
+            let precision = Precision {
+                columns: shape.columns,
+                tolerance: shape.tolerance,
+                step: shape.tolerance,
+                decimals: shape.shown,
+            };
+            let b = (!bounds.is_empty()).then_some(&mut bounds);
+            self.settle(&mut cells, stated, &precision, b, &what);
         }
         let text = match &r.account {
             Some(account) => format!("{} {}", account.get_ref().trim(), label.get_ref().trim()),
@@ -785,6 +828,7 @@ impl Validator<'_> {
                 cells,
                 depth: shape.levels.len(),
             },
+            bounds,
             groups,
         })
     }
@@ -806,6 +850,10 @@ impl Validator<'_> {
             let Some(i) = self.column_of(key, raw, columns) else {
                 continue;
             };
+            // A dash is a blank cell, as the published table prints it.
+            if super::is_dash(raw.get_ref()) {
+                continue;
+            }
             let Some(value) = self.amount(raw) else {
                 continue;
             };
@@ -827,6 +875,7 @@ impl Validator<'_> {
                     column: i,
                     value,
                     span: raw.span(),
+                    blank: false,
                 });
                 continue;
             }
@@ -927,12 +976,22 @@ impl Validator<'_> {
             let Some(i) = self.column_of(key, raw, columns) else {
                 continue;
             };
+            if super::is_dash(raw.get_ref()) {
+                stated.push(Stated {
+                    column: i,
+                    value: Decimal::ZERO,
+                    span: raw.span(),
+                    blank: true,
+                });
+                continue;
+            }
             if let Some(value) = self.amount(raw) {
                 self.check_precision(value, raw.span(), columns[i].decimals.or(decimals));
                 stated.push(Stated {
                     column: i,
                     value,
                     span: raw.span(),
+                    blank: false,
                 });
             }
         }
@@ -998,6 +1057,9 @@ impl Validator<'_> {
             inner.push(name.to_owned());
             self.place(g, members.clone(), &inner, entries, stated, check);
             let mut cells = total_of(g.columns, members.iter().map(|r| &r.row.cells));
+            let mut bounds = g.tolerance.map(|_| {
+                interval::total_of(&formulas(g.columns), members.iter().map(|r| &r.bounds))
+            });
             // Written keys are normalised ("a/b" as "a / b"), so a name with "/" in it is too.
             let full = normalise_path(&inner.join(" / "));
             let short = normalise_path(name);
@@ -1015,8 +1077,13 @@ impl Validator<'_> {
                 self.settle(
                     &mut cells,
                     figures,
-                    g.columns,
-                    g.tolerance.map(|t| t * levels),
+                    &Precision {
+                        columns: g.columns,
+                        tolerance: g.tolerance.map(|t| t * levels),
+                        step: g.tolerance,
+                        decimals: g.decimals,
+                    },
+                    bounds.as_mut(),
                     &Subject::Subtotal(name.to_owned()),
                 );
             }
@@ -1028,52 +1095,114 @@ impl Validator<'_> {
         }
     }
 
-    /// Compares stated figures with computed `cells`; within the tolerance the stated
-    /// (published) figure is printed, beyond it E014.
+    /// Compares stated figures with computed `cells`; within the tolerance, or (in a table of
+    /// rounded figures) within the range the rounding of the figures allows (`bounds`), the
+    /// stated (published) figure is printed, beyond it E014.
     fn settle(
         &mut self,
         cells: &mut crate::checked::Cells,
         stated: Vec<Stated>,
-        columns: &[AmountColumn],
-        tolerance: Option<Decimal>,
+        precision: &Precision<'_>,
+        mut bounds: Option<&mut Vec<Bounds>>,
         subject: &Subject,
     ) {
+        let columns = precision.columns;
         let written: Vec<usize> = stated.iter().map(|s| s.column).collect();
+        let mut stated = stated;
+        // Left to right, so a range follows the published figures left of it.
+        stated.sort_by_key(|s| s.column);
         for s in stated {
             let column = &columns[s.column];
             let name = subject.name(column);
-            if column.is_percent() {
-                let column_index = s.column;
-                cells[column_index] =
-                    self.compare_percent(s, cells[column_index], &name, column.decimals);
+            let i = s.column;
+            if let (Some(b), Some(formula)) = (bounds.as_deref_mut(), &column.formula) {
+                b[i] = interval::apply(formula, &b[..i]);
+            }
+            let range = bounds.as_ref().and_then(|b| b.get(i).copied());
+            if s.blank {
+                // A dash agrees with a blank, and with a zero (which many tables print as "–").
+                if let Some(c) = cells[i].filter(|c| !c.is_zero()) {
+                    let decimals = column.decimals.or(precision.decimals);
+                    self.push(
+                        Diagnostic::new(
+                            Code::E014,
+                            format!(
+                                "stated {name} is blank (\"–\"), but the amounts add up to {}",
+                                format_amount(c, decimals)
+                            ),
+                            Some(s.span),
+                        )
+                        .with_label(format!("computed: {}", format_amount(c, decimals)))
+                        .with_help(
+                            "write the figure the amounts add up to; a dash states that the \
+                             column is blank (no line has a figure there)",
+                        ),
+                    );
+                }
                 continue;
             }
-            cells[s.column] = self.compare(s.value, cells[s.column], s.span, &name, tolerance);
+            if column.is_percent() {
+                let scale = column
+                    .decimals
+                    .unwrap_or_else(|| s.value.normalize().scale());
+                let half = Decimal::new(5, scale + 1);
+                let value = s.value;
+                cells[i] = self.compare_percent(s, cells[i], &name, scale, range);
+                if let Some(b) = bounds.as_deref_mut()
+                    && cells[i] == Some(value)
+                {
+                    b[i] = b[i].narrowed(value, half);
+                }
+                continue;
+            }
+            let decimals = column.decimals.or(precision.decimals);
+            let half = precision.step.map(|t| t / Decimal::TWO);
+            let allowed = match (range, half) {
+                (Some(r), Some(h)) => Some((r, h)),
+                _ => None,
+            };
+            let figure = Figure {
+                stated: s.value,
+                span: s.span,
+                decimals,
+            };
+            cells[i] = self.compare(&figure, cells[i], &name, precision.tolerance, allowed);
+            if let (Some(b), Some(h)) = (bounds.as_deref_mut(), half)
+                && cells[i] == Some(s.value)
+            {
+                b[i] = b[i].narrowed(s.value, h);
+            }
         }
         // A row reads left to right: a computed figure that was not stated follows the figures
         // printed beside it, the published ones included (2.050 − 1.999 prints 51, not 50).
         for (i, column) in columns.iter().enumerate() {
             if let (Some(formula), false) = (&column.formula, written.contains(&i)) {
                 cells[i] = formula.apply(&cells[..i]);
+                if let Some(b) = bounds.as_deref_mut() {
+                    b[i] = interval::apply(formula, &b[..i]);
+                }
             }
         }
     }
 
-    /// E014 when a stated percentage is more than one unit of its last printed digit from the
-    /// one computed from the unrounded figures; returns the figure to print. The column's
-    /// decimals decide the last digit (a stated "5" in a column of one decimal prints 5,0, so it
-    /// claims 5,0 ± 0,1, not 5 ± 1).
+    /// E014 when a stated percentage is more than one unit of its last printed digit (`scale`
+    /// decimals) from the one computed from the unrounded figures, and (in a table of rounded
+    /// figures) no value of the `range` the rounding allows rounds to it; returns the figure to
+    /// print. The column's decimals decide the last digit (a stated "5" in a column of one
+    /// decimal prints 5,0, so it claims 5,0 ± 0,1, not 5 ± 1).
     fn compare_percent(
         &mut self,
         stated: Stated,
         computed: Option<Decimal>,
         what: &str,
-        decimals: Option<u32>,
+        scale: u32,
+        range: Option<Bounds>,
     ) -> Option<Decimal> {
-        let scale = decimals.unwrap_or_else(|| stated.value.normalize().scale());
         let step = Decimal::new(1, scale);
+        let half = Decimal::new(5, scale + 1);
         if let Some(c) = computed
-            && (c - stated.value).abs() <= step
+            && ((c - stated.value).abs() <= step
+                || range.is_some_and(|r| r.allows(stated.value, half)))
         {
             return Some(stated.value);
         }
@@ -1081,35 +1210,55 @@ impl Validator<'_> {
             || "blank (no base to divide by)".to_owned(),
             |c| format_amount(crate::number::round(c, scale), Some(scale)),
         );
+        let allowed = match (computed, range.and_then(|r| possible(r, half))) {
+            (Some(c), Some((lo, hi))) => format!(
+                "; the rounded figures allow {} to {}",
+                format_amount(lo.min(crate::number::round(c, scale) - step), Some(scale)),
+                format_amount(hi.max(crate::number::round(c, scale) + step), Some(scale))
+            ),
+            _ => String::new(),
+        };
+        let help = if range.is_some() {
+            "correct the figures or the percentage; a percentage of rounded figures may lie \
+             anywhere in the range their rounding allows, no further"
+                .to_owned()
+        } else {
+            format!(
+                "correct the figures or the percentage; a percentage may differ by {} (one unit of \
+                 its last digit) from the one computed, no more (a table of rounded figures \
+                 declares `rounding = \"0,1\"`, and its percentages may then lie anywhere the \
+                 rounding allows)",
+                format_amount(step, Some(scale))
+            )
+        };
         self.push(
             Diagnostic::new(
                 Code::E014,
                 format!(
-                    "stated {what} is {}, but the figures give {shown}",
+                    "stated {what} is {}, but the figures give {shown}{allowed}",
                     format_amount(stated.value, Some(scale))
                 ),
                 Some(stated.span),
             )
             .with_label(format!("computed: {shown}"))
-            .with_help(format!(
-                "correct the figures or the percentage; a percentage may differ by {} (one unit of \
-                 its last digit) from the one computed, no more",
-                format_amount(step, Some(scale))
-            )),
+            .with_help(help),
         );
         computed
     }
 
     /// E014 when a stated figure differs from the computed one by more than the table's rounding
-    /// tolerance; returns the figure to print (the stated one when within the tolerance).
+    /// tolerance and lies outside the range the rounding of its figures allows (`allowed`: the
+    /// range and half the rounding step); returns the figure to print (the stated one when
+    /// accepted). Figures print at the table's decimals.
     fn compare(
         &mut self,
-        stated: Decimal,
+        figure: &Figure,
         computed: Option<Decimal>,
-        span: std::ops::Range<usize>,
         what: &str,
         tolerance: Option<Decimal>,
+        allowed: Option<(Bounds, Decimal)>,
     ) -> Option<Decimal> {
+        let stated = figure.stated;
         if computed == Some(stated) {
             return computed;
         }
@@ -1118,30 +1267,49 @@ impl Validator<'_> {
         {
             return Some(stated);
         }
-        let computed_text = computed.map_or_else(|| "blank".to_owned(), |c| format_amount(c, None));
+        if let (Some(_), Some((range, half))) = (computed, allowed)
+            && range.allows(stated, half)
+        {
+            return Some(stated);
+        }
+        let fmt = |v: Decimal| format_amount(v, figure.decimals);
+        let computed_text = computed.map_or_else(|| "blank".to_owned(), fmt);
         let (message, help) = match (computed, tolerance) {
             (Some(c), Some(t)) => (
                 format!(
                     "stated {what} is {}, but the amounts add up to {computed_text}: off by {}, more \
-                     than the table's rounding tolerance of {}",
-                    format_amount(stated, None),
-                    format_amount((c - stated).abs(), None),
-                    format_amount(t, None)
+                     than the table's rounding allows ({})",
+                    fmt(stated),
+                    fmt((c - stated).abs()),
+                    match allowed.and_then(|(range, half)| possible(range, half)) {
+                        Some((lo, hi)) => {
+                            format!("{} to {}", fmt(lo.min(c - t)), fmt(hi.max(c + t)))
+                        }
+                        None => format!("a tolerance of {}", fmt(t)),
+                    }
                 ),
-                "correct the amounts or the stated figure; rounding explains differences up to the \
-                 tolerance only",
+                "correct the amounts or the stated figure; rounding explains differences within \
+                 the range the rounded figures allow only",
+            ),
+            (None, _) if stated.is_zero() => (
+                format!(
+                    "stated {what} is {}, but the amounts are blank",
+                    fmt(stated)
+                ),
+                "a year the lines leave blank has no figure: write \"–\" for it, or leave it out \
+                 (blank is not zero)",
             ),
             _ => (
                 format!(
                     "stated {what} is {}, but the amounts add up to {computed_text}",
-                    format_amount(stated, None)
+                    fmt(stated)
                 ),
                 "correct the amounts or the stated figure; the PDF always prints the computed \
                  total (a table of rounded figures may declare `rounding = \"0,1\"`)",
             ),
         };
         self.push(
-            Diagnostic::new(Code::E014, message, Some(span))
+            Diagnostic::new(Code::E014, message, Some(figure.span.clone()))
                 .with_label(format!("computed: {computed_text}"))
                 .with_help(help),
         );
@@ -1250,6 +1418,8 @@ struct RowShape<'a> {
     row_total: Option<usize>,
     /// Declared decimals of the table.
     decimals: Option<u32>,
+    /// Decimals the table prints with (declared, or as the most precise figure written).
+    shown: Option<u32>,
     /// Rounding tolerance of one level.
     tolerance: Option<Decimal>,
 }
@@ -1264,6 +1434,77 @@ struct Grouping<'a> {
     subtotal: &'a str,
     /// Rounding tolerance of one level.
     tolerance: Option<Decimal>,
+    /// Decimals the table prints with, for messages.
+    decimals: Option<u32>,
+}
+
+/// How closely stated figures must agree with the computed ones.
+struct Precision<'a> {
+    /// The amount columns.
+    columns: &'a [AmountColumn],
+    /// How far a stated amount may be from the computed one at this level of aggregation.
+    tolerance: Option<Decimal>,
+    /// The table's rounding step (`rounding`), if its figures are rounded.
+    step: Option<Decimal>,
+    /// Declared decimals of the table, for messages.
+    decimals: Option<u32>,
+}
+
+/// A stated amount as messages show it.
+struct Figure {
+    /// The figure as written.
+    stated: Decimal,
+    /// Its span.
+    span: Range<usize>,
+    /// Decimals the table prints it with, if declared.
+    decimals: Option<u32>,
+}
+
+/// The most decimals of any figure written in the table's rows and stated figures, as a table
+/// without `decimals` prints them all; `None` when it has no readable figure.
+fn written_decimals(t: &model::Table) -> Option<u32> {
+    let mut maps: Vec<&model::YearAmounts> = Vec::new();
+    for row in &t.rows {
+        maps.extend(row.get_ref().amounts.as_ref().map(Spanned::get_ref));
+    }
+    maps.extend(t.stated_totals.as_ref().map(Spanned::get_ref));
+    let mut raws: Vec<&RawAmount> = maps
+        .iter()
+        .flat_map(|m| m.values().map(Spanned::get_ref))
+        .collect();
+    raws.extend(
+        t.rows
+            .iter()
+            .filter_map(|r| r.get_ref().stated_total.as_ref().map(Spanned::get_ref)),
+    );
+    raws.iter()
+        .filter_map(|r| crate::number::read_amount(r).ok())
+        .map(|v| v.normalize().scale())
+        .max()
+}
+
+/// The lowest and highest figure, rounded to a step of twice `half`, that some value of the
+/// range rounds to (the range's ends are open, as [`Bounds::allows`] reads them).
+fn possible(range: Bounds, half: Decimal) -> Option<(Decimal, Decimal)> {
+    let Bounds::Between(lo, hi) = range else {
+        return None;
+    };
+    let step = half * Decimal::TWO;
+    let decimals = step.normalize().scale();
+    let mut low = crate::number::round(lo, decimals);
+    if low + half <= lo {
+        low += step;
+    }
+    let mut high = crate::number::round(hi, decimals);
+    if high - half >= hi {
+        high -= step;
+    }
+    Some((low, high))
+}
+
+/// The formula of each amount column (`None` for entered ones).
+fn formulas(columns: &[AmountColumn]) -> Vec<Option<&Formula>> {
+    columns.iter().map(|c| c.formula.as_ref()).collect()
 }
 
 /// The header of a declared text column.

@@ -132,7 +132,10 @@ pub fn validate(
     written_ledgers.sort_by_key(|l| l.source.span.start);
     let places = places(proposal, source);
 
-    let has_errors = v.error_count() > 0;
+    // A stated figure that disagrees (E014) leaves a complete proposal, so the checks that
+    // compare tables still run and every problem is reported at once; the caller withholds its
+    // PDF all the same.
+    let has_errors = v.read_error_count() > 0;
     let budget_ok = budget.is_some() || proposal.budget.is_none();
     let checked = match form {
         Some(form) if !has_errors && budget_ok => Some(CheckedProposal {
@@ -253,6 +256,11 @@ fn year_not_in_table(year: i64, span: std::ops::Range<usize>, years: &[i64]) -> 
 /// and a year outside them is a typo.
 const DATE_YEARS: std::ops::RangeInclusive<u16> = 1900..=2100;
 
+/// Whether an amount is written as a dash ("–", "-" or "—"): a blank cell, not a zero.
+pub fn is_dash(raw: &RawAmount) -> bool {
+    matches!(raw, RawAmount::Text(t) if matches!(t.trim(), "–" | "-" | "—"))
+}
+
 /// Collects diagnostics while checking one proposal.
 struct Validator<'s> {
     /// Everything found so far.
@@ -274,6 +282,15 @@ impl Validator<'_> {
         self.diags
             .iter()
             .filter(|d| d.severity() == crate::diagnostic::Severity::Error)
+            .count()
+    }
+
+    /// How many errors were found so far that leave a figure unread: every error but a stated
+    /// figure that disagrees with the computed one (E014), after which the figures still stand.
+    fn read_error_count(&self) -> usize {
+        self.diags
+            .iter()
+            .filter(|d| d.severity() == crate::diagnostic::Severity::Error && d.code != Code::E014)
             .count()
     }
 
@@ -390,7 +407,12 @@ impl Validator<'_> {
     fn cells(&mut self, amounts: &Spanned<YearAmounts>, years: &[i64]) -> Cells {
         let mut cells: Cells = vec![None; years.len()];
         for (key, raw) in amounts.get_ref() {
-            let value = self.amount(raw);
+            // A dash is a blank cell, as the published table prints it.
+            let value = if is_dash(raw.get_ref()) {
+                None
+            } else {
+                self.amount(raw)
+            };
             let Ok(year) = key.trim().parse::<i64>() else {
                 self.push(
                     Diagnostic::new(

@@ -32,6 +32,7 @@ pub mod pdf_standards;
 mod pipeline;
 mod profile;
 mod prose_corpus;
+mod realdocs;
 mod schema;
 mod sheets;
 mod spreadsheets;
