@@ -349,3 +349,255 @@ fn a_template_reading_a_fifo_or_a_huge_file_fails_quickly() {
         render.stderr
     );
 }
+
+/// `count` words `{stem}{i}`, `per_line` to a paragraph (a blank line between paragraphs).
+fn words(stem: &str, count: usize, per_line: usize) -> String {
+    let mut text = String::new();
+    for i in 0..count {
+        if i > 0 {
+            text.push_str(if i % per_line == 0 { "\n\n" } else { " " });
+        }
+        text.push_str(&format!("{stem}{i}"));
+    }
+    text
+}
+
+/// The text of a word diff's runs of `op`, joined.
+fn runs_of(runs: &[budgetnote::diff::Words], op: &str) -> String {
+    runs.iter()
+        .filter(|w| w.op == op)
+        .map(|w| w.text.as_str())
+        .collect()
+}
+
+// Issue 22, case 6: the word diff is bounded, not quadratic. A 120,000-word section rewritten
+// whole (one paragraph, then 1,200 paragraphs) finishes and shows the old text deleted and the
+// new inserted; one word changed in a 50,000-word section is still shown as exactly that word.
+#[test]
+fn word_diffs_of_long_sections_are_bounded() {
+    for per_line in [usize::MAX, 100] {
+        let (old, new) = (
+            words("ord", 120_000, per_line),
+            words("ny", 120_000, per_line),
+        );
+        let runs = budgetnote::diff::word_diff(&old, &new);
+        assert_eq!(runs_of(&runs, "delete").split_whitespace().count(), 120_000);
+        assert_eq!(runs_of(&runs, "insert").split_whitespace().count(), 120_000);
+        assert!(runs_of(&runs, "equal").trim().is_empty());
+    }
+    let old = words("ord", 50_000, usize::MAX);
+    let new = old.replacen(" ord25000 ", " ÆNDRET ", 1);
+    let runs = budgetnote::diff::word_diff(&old, &new);
+    let ops: Vec<&str> = runs.iter().map(|w| w.op).collect();
+    assert_eq!(ops, ["equal", "delete", "insert", "equal"]);
+    assert_eq!(runs[1].text, "ord25000");
+    assert_eq!(runs[2].text, "ÆNDRET");
+    assert_eq!(runs[0].text.len() + runs[3].text.len() + 8, old.len());
+}
+
+/// Runs `git args` in `dir`; `false` when git is not installed (the test is then skipped).
+fn git(dir: &Path, args: &[&str]) -> bool {
+    let Ok(out) = Command::new("git")
+        .args([
+            "-c",
+            "user.name=budgetnote",
+            "-c",
+            "user.email=test@example.invalid",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+    else {
+        return false;
+    };
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}
+
+/// A project made by `init`, committed to a new git repository; `None` without git.
+fn committed_project() -> Option<(tempfile::TempDir, PathBuf)> {
+    let (dir, project) = project();
+    if !git(&project, &["init", "-q"]) {
+        return None;
+    }
+    assert!(git(&project, &["add", "-A"]));
+    assert!(git(&project, &["commit", "-qm", "init"]));
+    Some((dir, project))
+}
+
+/// The standard example under `name` (in proposals/) with its own id `id` and `title`.
+fn example_as(project: &Path, name: &std::ffi::OsStr, id: &str, title: &str) {
+    let proposals = project.join("proposals");
+    let text = std::fs::read_to_string(proposals.join("standard-eksempel.toml")).unwrap();
+    let old_title = text
+        .lines()
+        .find(|l| l.starts_with("title = "))
+        .unwrap()
+        .to_owned();
+    let text = text
+        .replacen("id = \"SU01\"", &format!("id = \"{id}\""), 1)
+        .replacen(&old_title, &format!("title = \"{title}\""), 1);
+    assert!(text.contains(id) && text.contains(title));
+    std::fs::write(proposals.join(name), text).unwrap();
+}
+
+// Issue 22, case 6: a proposal whose file name is not UTF-8 is compared by `diff`, between a
+// revision and the working tree and between two revisions (exit 0, listed as added, then as
+// changed), as `check` checks it, instead of exiting 2 or being skipped.
+#[test]
+fn a_name_that_is_not_utf8_is_compared_by_diff() {
+    use std::os::unix::ffi::OsStrExt;
+    let Some((_dir, project)) = committed_project() else {
+        eprintln!("skipped: no git");
+        return;
+    };
+    let name = std::ffi::OsStr::from_bytes(b"x\xff.toml");
+    example_as(&project, name, "SU77", "Forslag med et mærkeligt navn");
+    let check = run(&project, &["check"]);
+    assert!(check.status.success(), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("checked 8 file(s)"),
+        "{}",
+        check.stderr
+    );
+    let diff = run(&project, &["diff"]);
+    assert_eq!(diff.status.code(), Some(0), "{}", diff.stderr);
+    assert!(
+        diff.stdout
+            .contains("SU77 · Forslag med et mærkeligt navn (proposals/x\u{fffd}.toml): added"),
+        "{}",
+        diff.stdout
+    );
+    assert!(git(&project, &["add", "-A"]));
+    assert!(git(&project, &["commit", "-qm", "two"]));
+    example_as(&project, name, "SU77", "Forslag med et nyt navn");
+    assert!(git(&project, &["commit", "-qam", "three"]));
+    let diff = run(&project, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(diff.status.code(), Some(0), "{}", diff.stderr);
+    assert!(
+        diff.stdout.contains("(proposals/x\u{fffd}.toml): changed")
+            && diff
+                .stdout
+                .contains("\"Forslag med et mærkeligt navn\" → \"Forslag med et nyt navn\""),
+        "{}",
+        diff.stdout
+    );
+}
+
+// Issue 22, case 9: `diff --format markdown` makes a proposal's text inert: `@name` is no
+// mention and `#12` no issue link (a zero-width joiner follows `@` and `#`), `&` starts no
+// entity, and a file name is a code span even when it holds a backtick.
+#[test]
+fn markdown_diffs_neutralise_mentions() {
+    let Some((_dir, project)) = committed_project() else {
+        eprintln!("skipped: no git");
+        return;
+    };
+    example_as(
+        &project,
+        std::ffi::OsStr::new("a`b.toml"),
+        "SU78",
+        "Tak til @octocat for #12 &amp; mere",
+    );
+    let diff = run(&project, &["diff", "--format", "markdown"]);
+    assert_eq!(diff.status.code(), Some(0), "{}", diff.stderr);
+    let md = diff.stdout;
+    assert!(
+        md.contains("Tak til @\u{200D}octocat for \\#\u{200D}12 \\&amp; mere"),
+        "{md}"
+    );
+    assert!(!md.contains("@octocat") && !md.contains("#12"), "{md}");
+    assert!(md.contains("`` proposals/a`b.toml ``: added"), "{md}");
+}
+
+/// The name of a file with an escape sequence that would turn a terminal's text red.
+const RED: &str = "x\u{1b}[31mred";
+
+/// Asserts `text` holds `wanted` (the escaped name) and no raw escape character.
+fn escaped_in(text: &str, wanted: &str) {
+    assert!(text.contains(wanted), "no {wanted:?} in:\n{text}");
+    assert!(!text.contains('\u{1b}'), "a raw escape in:\n{text:?}");
+}
+
+// Issue 22, case 9: `init` prints the folder it made, escape characters escaped.
+#[test]
+fn init_escapes_control_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = run(dir.path(), &["init", RED]);
+    assert!(init.status.success(), "{}", init.stderr);
+    escaped_in(&init.stderr, "wrote x\\u{1b}[31mred/budgetnote.toml");
+    escaped_in(&init.stderr, "(in x\\u{1b}[31mred)");
+}
+
+// Issue 22, case 9: `new` prints the file it wrote, escape characters escaped, and so is its
+// refusal to overwrite it.
+#[test]
+fn new_escapes_control_characters() {
+    let (_dir, project) = project();
+    let file = format!("proposals/{RED}.toml");
+    let new = run(&project, &["new", "standard", &file]);
+    assert!(new.status.success(), "{}", new.stderr);
+    escaped_in(&new.stdout, "wrote proposals/x\\u{1b}[31mred.toml");
+    let again = run(&project, &["new", "standard", &file]);
+    assert!(!again.status.success());
+    escaped_in(
+        &again.stderr,
+        "proposals/x\\u{1b}[31mred.toml already exists",
+    );
+}
+
+// Issue 22, case 9: `watch` prints what it watches, escape characters escaped (the run is
+// stopped once it has rendered).
+#[test]
+fn watch_escapes_control_characters() {
+    let (_dir, project) = project();
+    let name = format!("{RED}.toml");
+    std::fs::rename(
+        project.join("proposals/standard-eksempel.toml"),
+        project.join("proposals").join(&name),
+    )
+    .unwrap();
+    let file = format!("proposals/{name}");
+    let mut watching = Running::start(&project, &["watch", &file], &[], None);
+    let started = Instant::now();
+    let stderr = loop {
+        let so_far = watching.stderr_so_far();
+        if so_far.contains("wrote ") || watching.child.try_wait().unwrap().is_some() {
+            break so_far;
+        }
+        assert!(
+            started.elapsed() < DEADLINE,
+            "watch wrote nothing:\n{so_far}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let _ = watching.child.kill();
+    let _ = watching.child.wait();
+    escaped_in(&stderr, "watching proposals/x\\u{1b}[31mred.toml");
+}
+
+// Issue 22, case 9: `diff` prints a proposal's file name escaped, as text and as Markdown.
+#[test]
+fn diff_escapes_control_characters() {
+    let Some((_dir, project)) = committed_project() else {
+        eprintln!("skipped: no git");
+        return;
+    };
+    example_as(
+        &project,
+        std::ffi::OsStr::new(&format!("{RED}.toml")),
+        "SU79",
+        "Rødt navn",
+    );
+    for format in ["human", "markdown"] {
+        let diff = run(&project, &["diff", "--format", format]);
+        assert_eq!(diff.status.code(), Some(0), "{}", diff.stderr);
+        escaped_in(&diff.stdout, "proposals/x\\u{1b}[31mred.toml");
+    }
+}
