@@ -821,29 +821,138 @@ fn texts(a: &CheckedProposal, b: &CheckedProposal) -> Vec<TextChange> {
         .collect()
 }
 
+/// The most tokens (words and the whitespace between them, both sides together) one word diff
+/// compares: about 4,000 words. A Myers/patience diff costs up to the product of its sides'
+/// lengths, so this keeps each comparison to a fraction of a second.
+const WORD_TOKENS: usize = 8_000;
+
+/// The most lines (paragraphs, both sides together) the line-level pass of a long text compares.
+const DIFF_LINES: usize = 4_000;
+
 /// A word diff of two texts: runs of equal, deleted and inserted words (whitespace included).
+///
+/// Bounded, not quadratic: texts of at most [`WORD_TOKENS`] tokens are diffed word by word
+/// (patience). A longer text first loses its common leading and trailing words (linear), so a
+/// small change in a long section is still shown word by word; a long middle is then diffed by
+/// lines (paragraphs, at most [`DIFF_LINES`]), and each changed paragraph word by word when it is
+/// within the bound, else shown as the whole old paragraph replaced by the new one. Beyond the
+/// line bound, the whole middle is shown replaced. Nothing depends on time, so the same texts
+/// always give the same diff.
 pub fn word_diff(old: &str, new: &str) -> Vec<Words> {
+    let mut runs: Vec<Words> = Vec::new();
+    bounded_words(old, new, &mut runs);
+    runs
+}
+
+/// Appends a run of `op` to `runs`, joined to the last run when it has the same op.
+fn push_run(runs: &mut Vec<Words>, op: &'static str, text: &str) {
+    if text.is_empty() {
+        return;
+    }
+    // Whitespace between two changed words belongs to the change, so runs read as phrases.
+    match runs.last_mut() {
+        Some(last) if last.op == op => last.text.push_str(text),
+        _ => runs.push(Words {
+            op,
+            text: text.to_owned(),
+        }),
+    }
+}
+
+/// The text split into words and the whitespace runs between them, as the word diff compares.
+fn tokens(text: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut space = None;
+    for (i, c) in text.char_indices() {
+        let is_space = c.is_whitespace();
+        if space.is_some_and(|s| s != is_space) {
+            out.push(&text[start..i]);
+            start = i;
+        }
+        space = Some(is_space);
+    }
+    if start < text.len() {
+        out.push(&text[start..]);
+    }
+    out
+}
+
+/// A patience word diff of two short texts, appended to `runs`.
+fn patience_words(old: &str, new: &str, runs: &mut Vec<Words>) {
     let diff = similar::TextDiff::configure()
         .algorithm(similar::Algorithm::Patience)
         .diff_words(old, new);
-    let mut runs: Vec<Words> = Vec::new();
     for change in diff.iter_all_changes() {
         let op = match change.tag() {
             similar::ChangeTag::Equal => "equal",
             similar::ChangeTag::Delete => "delete",
             similar::ChangeTag::Insert => "insert",
         };
-        let text = change.value();
-        // Whitespace between two changed words belongs to the change, so runs read as phrases.
-        match runs.last_mut() {
-            Some(last) if last.op == op => last.text.push_str(text),
-            _ => runs.push(Words {
-                op,
-                text: text.to_owned(),
-            }),
+        push_run(runs, op, change.value());
+    }
+}
+
+/// The old text deleted and the new one inserted, appended to `runs`.
+fn replaced(old: &str, new: &str, runs: &mut Vec<Words>) {
+    push_run(runs, "delete", old);
+    push_run(runs, "insert", new);
+}
+
+/// [`word_diff`], appended to `runs`.
+fn bounded_words(old: &str, new: &str, runs: &mut Vec<Words>) {
+    let (a, b) = (tokens(old), tokens(new));
+    if a.len() + b.len() <= WORD_TOKENS {
+        patience_words(old, new, runs);
+        return;
+    }
+    // Common leading and trailing tokens, as byte lengths of each text.
+    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..]
+        .iter()
+        .rev()
+        .zip(b[head..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let head_bytes: usize = a[..head].iter().map(|t| t.len()).sum();
+    let tail_bytes: usize = a[a.len() - tail..].iter().map(|t| t.len()).sum();
+    push_run(runs, "equal", &old[..head_bytes]);
+    let old_middle = &old[head_bytes..old.len() - tail_bytes];
+    let new_middle = &new[head_bytes..new.len() - tail_bytes];
+    let middle_tokens = a.len() + b.len() - 2 * (head + tail);
+    if middle_tokens <= WORD_TOKENS {
+        patience_words(old_middle, new_middle, runs);
+    } else if old_middle.lines().count() + new_middle.lines().count() <= DIFF_LINES {
+        paragraphs(old_middle, new_middle, runs);
+    } else {
+        replaced(old_middle, new_middle, runs);
+    }
+    push_run(runs, "equal", &old[old.len() - tail_bytes..]);
+}
+
+/// A line diff of two long texts, each changed paragraph word by word within [`WORD_TOKENS`]
+/// (else replaced whole), appended to `runs`.
+fn paragraphs(old: &str, new: &str, runs: &mut Vec<Words>) {
+    let diff = similar::TextDiff::configure()
+        .algorithm(similar::Algorithm::Patience)
+        .diff_lines(old, new);
+    let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
+    for op in diff.ops() {
+        let o: String = old_lines[op.old_range()].concat();
+        let n: String = new_lines[op.new_range()].concat();
+        match op.tag() {
+            similar::DiffTag::Equal => push_run(runs, "equal", &o),
+            similar::DiffTag::Delete => push_run(runs, "delete", &o),
+            similar::DiffTag::Insert => push_run(runs, "insert", &n),
+            similar::DiffTag::Replace => {
+                if tokens(&o).len() + tokens(&n).len() <= WORD_TOKENS {
+                    patience_words(&o, &n, runs);
+                } else {
+                    replaced(&o, &n, runs);
+                }
+            }
         }
     }
-    runs
 }
 
 /// Output formats of `diff`.
@@ -912,19 +1021,50 @@ pub fn show_words(words: &[Words], style: Style) -> String {
     out.trim().to_owned()
 }
 
-/// Text made literal in Markdown (so a `*` or `|` of the proposal prints as itself).
+/// The zero-width joiner put after every `@` and `#` of a proposal's text in Markdown: the
+/// comment reads the same, but `@name` is no mention and `#12` no issue link (GitHub finds those
+/// in the rendered text, where a backslash escape is already gone).
+const JOINER: char = '\u{200D}';
+
+/// Text made literal and inert in Markdown: a `*` or `|` of the proposal prints as itself, a line
+/// break is a space (so no text can start a heading, list or table of its own), `&` starts no
+/// entity, and every `@` and `#` is followed by [`JOINER`], so no mention or issue link is made.
 fn escape_md(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
+        if matches!(c, '\n' | '\r') {
+            out.push(' ');
+            continue;
+        }
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '<' | '>' | '#' | '~'
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '<' | '>' | '#' | '~' | '&'
         ) {
             out.push('\\');
         }
         out.push(c);
+        if matches!(c, '@' | '#') {
+            out.push(JOINER);
+        }
     }
     out
+}
+
+/// `text` as a Markdown code span: inert as code is, fenced by more backticks than it holds in a
+/// row, line breaks made spaces.
+fn code_md(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let mut longest = 0;
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c == '`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    if longest == 0 {
+        return format!("`{text}`");
+    }
+    let fence = "`".repeat(longest + 1);
+    format!("{fence} {text} {fence}")
 }
 
 /// `text` with its first letter in upper case.
@@ -1103,13 +1243,13 @@ impl Diff {
             let what = match (p.status, &p.renamed_from) {
                 (Status::Added, _) => "added".to_owned(),
                 (Status::Removed, _) => "removed".to_owned(),
-                (Status::Changed, Some(old)) => format!("changed, renamed from `{old}`"),
+                (Status::Changed, Some(old)) => format!("changed, renamed from {}", code_md(old)),
                 (Status::Changed, None) => "changed".to_owned(),
             };
             out.push_str(&format!(
-                "\n### {}{title}\n\n`{}`: {what}\n",
+                "\n### {}{title}\n\n{}: {what}\n",
                 escape_md(&p.id),
-                p.path
+                code_md(&p.path)
             ));
             for (side, errors) in [(&self.from, &p.errors.from), (&self.to, &p.errors.to)] {
                 if let Some(e) = errors {
@@ -1174,8 +1314,8 @@ impl Diff {
                 out.push_str("\n**Headings**\n\n");
                 for h in &p.headings {
                     out.push_str(&format!(
-                        "- `{}`: {} → {}\n",
-                        h.section,
+                        "- {}: {} → {}\n",
+                        code_md(&h.section),
                         escape_md(&value(&h.old)),
                         escape_md(&value(&h.new))
                     ));

@@ -25,6 +25,8 @@ use toml::Spanned;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::{Column, Proposal, RawAmount, Row, SheetRange, Table};
 
+pub mod guard;
+
 /// Spreadsheets larger than this are refused before they are read.
 const SHEET_LIMIT: u64 = 20 * 1024 * 1024;
 
@@ -695,6 +697,22 @@ fn workbook(
             .with_help("save it again from the spreadsheet program, as .xlsx"),
         )
     };
+    // A zip bomb or an ODS whose repeats expand to millions of cells is refused before calamine
+    // allocates anything for it.
+    guard::check(&bytes).map_err(|guard::Refused(why)| {
+        Box::new(
+            Diagnostic::new(
+                Code::E095,
+                format!("the spreadsheet \"{name}\" cannot be read: {why}"),
+                Some(f.file.span()),
+            )
+            .with_label("not read")
+            .with_help(
+                "a finance system's export is far smaller; save the sheet the table needs on its \
+                 own (only the used cells, no repeated empty rows or columns), as .xlsx or .csv",
+            ),
+        )
+    })?;
     let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e| unreadable(e.to_string()))?;
     let names = book.sheet_names();

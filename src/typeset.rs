@@ -335,9 +335,32 @@ fn read_inside(root: &Path, id: FileId) -> FileResult<Bytes> {
     if real.is_dir() {
         return Err(FileError::IsDirectory);
     }
-    std::fs::read(&real)
+    // Bounded like every other read: a FIFO (`#read("/pipe.txt")`) is refused on its handle
+    // instead of waiting for a writer, a device is never read, and a huge file is not read whole.
+    crate::files::read_regular(&real, FILE_LIMIT)
         .map(Bytes::new)
-        .map_err(|e| FileError::from_io(e, &real))
+        .map_err(|e| file_error(e, path.strip_prefix(root).unwrap_or(&path)))
+}
+
+/// The most bytes typst reads from one file of the project (a template, an image, a
+/// `#read`): the same 10 MB as a TOML file, far above any template or logo.
+pub const FILE_LIMIT: u64 = crate::files::TOML_LIMIT;
+
+/// The typst error for a file the bounded reader refused, naming the path as the project
+/// writes it (`path`), so typst reports it at the `#read`, `#image` or `#import` naming it.
+fn file_error(error: crate::files::ReadError, path: &Path) -> FileError {
+    match error {
+        crate::files::ReadError::Io(e) => FileError::from_io(e, path),
+        refused @ (crate::files::ReadError::NotRegular(_)
+        | crate::files::ReadError::TooLarge { .. }) => FileError::Other(Some(
+            format!(
+                "{} cannot be read: {refused} (budgetnote reads only regular files of at most {} MB)",
+                path.display(),
+                FILE_LIMIT / (1024 * 1024)
+            )
+            .into(),
+        )),
+    }
 }
 
 /// The largest font file read (a CJK font with every weight is about 30 MB).

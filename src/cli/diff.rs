@@ -54,7 +54,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let Some(repo) = Repo::discover(&cli.root) else {
         eprintln!(
             "error: {} is not in a git repository; `budgetnote diff` compares git revisions",
-            shown(&cli.root)
+            print::shown(&cli.root)
         );
         return Exit::Failure;
     };
@@ -119,7 +119,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     {
         eprintln!(
             "error: \"{}\" is neither a revision of this repository nor a file or folder of the project",
-            unknown.display()
+            print::shown(unknown)
         );
         return Exit::Failure;
     }
@@ -178,7 +178,11 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         DiffFormat::Markdown => diff.markdown(),
         DiffFormat::Json => diff.json(),
     };
-    print!("{text}");
+    // JSON escapes control characters itself; the text formats are escaped for the terminal.
+    match args.format {
+        DiffFormat::Json => print!("{text}"),
+        DiffFormat::Human | DiffFormat::Markdown => print!("{}", print::escaped(&text)),
+    }
     if args.format == DiffFormat::Json {
         println!();
     }
@@ -228,11 +232,6 @@ fn proposal_files(sources: &dyn Sources, paths: &[PathBuf]) -> Vec<PathBuf> {
     found.sort();
     found.dedup();
     found
-}
-
-/// A path as the user wrote it.
-fn shown(path: &Path) -> String {
-    path.display().to_string()
 }
 
 /// The project, stamping its PDFs with the git revision when `stamp` is set (`render --stamp`);

@@ -41,11 +41,11 @@ pub fn run(_cli: &Cli, args: &Args) -> Exit {
     match init(&dir) {
         Ok(written) => {
             for path in &written {
-                eprintln!("wrote {}", path.display());
+                eprintln!("wrote {}", print::shown(path));
             }
             eprintln!(
                 "a new project is ready: `budgetnote render` (in {}) writes the examples' PDFs to out/",
-                dir.display()
+                print::shown(&dir)
             );
             Exit::Ok
         }

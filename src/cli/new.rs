@@ -10,7 +10,7 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use super::{Cli, Exit, schema};
+use super::{Cli, Exit, print, schema};
 use crate::forms::Form;
 
 /// Where `new` writes a form's schema, relative to the project root.
@@ -36,7 +36,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let form = match schema::find(project.forms(), &args.form) {
         Ok(form) => form,
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", print::escaped(&message));
             return Exit::Failure;
         }
     };
@@ -44,18 +44,18 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         Ok(schema_file) => {
             println!(
                 "wrote {} (form \"{}\"); its schema for editors is {}",
-                args.path.display(),
-                form.name,
-                schema_file.display()
+                print::shown(&args.path),
+                print::escaped(&form.name),
+                print::shown(&schema_file)
             );
             println!(
                 "replace every \"{PLACEHOLDER}\" value, then run `budgetnote check {}`",
-                args.path.display()
+                print::shown(&args.path)
             );
             Exit::Ok
         }
         Err(message) => {
-            eprintln!("{message}");
+            eprintln!("{}", print::escaped(&message));
             Exit::Failure
         }
     }

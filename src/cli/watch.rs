@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use super::{Cli, Exit, files};
+use super::{Cli, Exit, files, print};
 
 /// Arguments of `watch`.
 #[derive(Debug, clap::Args)]
@@ -92,13 +92,22 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     }
     for path in &watched {
         if let Err(err) = watcher.watch(path, RecursiveMode::Recursive) {
-            eprintln!("error: cannot watch {}: {err}", path.display());
+            eprintln!(
+                "{}",
+                print::escaped(&format!("error: cannot watch {}: {err}", path.display()))
+            );
             return Exit::Failure;
         }
     }
     // The root itself, not recursively: budgetnote.toml, and templates/ or fonts/ made later.
     if let Err(err) = watcher.watch(&scope.root, RecursiveMode::NonRecursive) {
-        eprintln!("error: cannot watch {}: {err}", scope.root.display());
+        eprintln!(
+            "{}",
+            print::escaped(&format!(
+                "error: cannot watch {}: {err}",
+                scope.root.display()
+            ))
+        );
         return Exit::Failure;
     }
     // Each round calls `render` itself (not through the command line), with the same root.
@@ -114,7 +123,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         scope
             .named
             .iter()
-            .map(|p| p.display().to_string())
+            .map(|p| print::shown(p))
             .collect::<Vec<_>>()
             .join(", ")
     );

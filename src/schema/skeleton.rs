@@ -102,7 +102,11 @@ fn printed_fields(form: &Form) -> BTreeSet<String> {
         .file
         .as_ref()
         .and_then(|f| f.parent())
-        .and_then(|dir| std::fs::read_to_string(dir.join("form.typ.j2")).ok());
+        .and_then(|dir| {
+            // bounded and non-blocking, as every read of the project's files
+            crate::files::read_limited(&dir.join("form.typ.j2"), crate::files::TOML_LIMIT).ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok());
     let template = own.or_else(|| {
         crate::bundle::template(&format!("{}/form.typ.j2", form.name)).map(str::to_owned)
     });

@@ -21,6 +21,7 @@ mod forms;
 mod fuzz;
 mod golden;
 mod hostile;
+mod hostile2;
 mod html;
 mod init;
 mod new;
