@@ -1,11 +1,13 @@
 //! Command-line interface: clap commands, printing, and exit codes (set here and nowhere else).
 
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod files;
 mod forms;
 mod init;
+mod manpage;
 mod new;
 mod print;
 mod render;
@@ -43,9 +45,19 @@ impl From<Exit> for ExitCode {
 #[derive(Debug, Parser)]
 #[command(name = "budgetnote", version, about)]
 pub struct Cli {
-    /// Project root holding templates/ and fonts/.
+    /// Project root: the folder with budgetnote.toml (and proposals/, templates/, fonts/ if it
+    /// has its own).
     #[arg(long, global = true, default_value = ".")]
     root: PathBuf,
+    /// Print only problems and the summary (no progress, no "wrote" lines).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Also print a line per file (wrote, unchanged, checked), even on a terminal.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    /// Colour in diagnostics: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value = "auto")]
+    color: print::Color,
     /// What to do.
     #[command(subcommand)]
     command: Command,
@@ -74,6 +86,10 @@ enum Command {
     Watch(watch::Args),
     /// Show what changed in the proposals between two git revisions (figures, totals, text).
     Diff(diff::Args),
+    /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Print the manual page (roff) of budgetnote and its commands.
+    Manpage(manpage::Args),
 }
 
 /// Output format of diagnostics.
@@ -141,6 +157,7 @@ where
             };
         }
     };
+    print::configure(cli.verbosity(), cli.color);
     match &cli.command {
         Command::Check(args) => check::run(&cli, args),
         Command::Render(args) => render::run(&cli, args),
@@ -152,5 +169,20 @@ where
         Command::New(args) => new::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
+        Command::Completions(args) => completions::run(&cli, args),
+        Command::Manpage(args) => manpage::run(&cli, args),
+    }
+}
+
+impl Cli {
+    /// How much the run prints, from `--quiet` and `--verbose`.
+    fn verbosity(&self) -> print::Verbosity {
+        if self.quiet {
+            print::Verbosity::Quiet
+        } else if self.verbose {
+            print::Verbosity::Verbose
+        } else {
+            print::Verbosity::Normal
+        }
     }
 }

@@ -6,6 +6,50 @@ use crate::diagnostic::{FileReport, JsonDiagnostic, Severity, github_annotation,
 
 use super::Format;
 
+/// How much a run prints besides its problems and summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Problems and the summary only.
+    Quiet,
+    /// Also a progress bar on a terminal, and the spreadsheets written.
+    Normal,
+    /// Also a line per file.
+    Verbose,
+}
+
+/// When diagnostics are coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless `NO_COLOR` is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// The run's printing settings, set once from the command line.
+static SETTINGS: std::sync::OnceLock<(Verbosity, Color)> = std::sync::OnceLock::new();
+
+/// Sets how much the run prints and when it colours (once; later calls change nothing).
+pub fn configure(verbosity: Verbosity, color: Color) {
+    let _ = SETTINGS.set((verbosity, color));
+}
+
+/// How much the run prints (normal unless configured).
+pub fn verbosity() -> Verbosity {
+    SETTINGS.get().map_or(Verbosity::Normal, |(v, _)| *v)
+}
+
+/// Whether diagnostics on stderr are coloured.
+pub fn color() -> bool {
+    match SETTINGS.get().map_or(Color::Auto, |(_, c)| *c) {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
 /// Counts of errors and warnings over a run.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Tally {
@@ -54,7 +98,7 @@ pub fn shown(path: &std::path::Path) -> String {
 
 /// Prints a report's diagnostics to stderr in human form, file names and messages escaped.
 pub fn human(report: &FileReport) {
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let color = color();
     let path = std::path::PathBuf::from(shown(&report.path));
     for d in report.shown() {
         let mut d = d.clone();

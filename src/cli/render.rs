@@ -33,6 +33,10 @@ pub struct Args {
     /// Typeset every document again, even those whose PDF the render cache shows is up to date.
     #[arg(long)]
     force: bool,
+    /// Print a line per file whatever the verbosity (unless `--quiet`): `watch` reports each
+    /// round this way.
+    #[arg(skip)]
+    per_file: bool,
 }
 
 impl Args {
@@ -46,6 +50,7 @@ impl Args {
             csv_dialect: crate::export::csv::Dialect::default(),
             stamp: false,
             force: false,
+            per_file: true,
         }
     }
 }
@@ -96,7 +101,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let progress: OnceLock<Progress> = OnceLock::new();
     let hooks = batch::Hooks {
         planned: &mut |files| {
-            let _ = progress.set(Progress::new(files, pdf));
+            let _ = progress.set(Progress::new(files, pdf, args.per_file));
         },
         warn: &mut |w| print::warning(w),
         done: &|outcome| {
@@ -152,8 +157,10 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         eprintln!("error: {line}");
         exit = exit.max(Exit::InputErrors);
     }
-    for path in &done.sheets.files {
-        eprintln!("wrote {}", print::shown(path));
+    if print::verbosity() > print::Verbosity::Quiet {
+        for path in &done.sheets.files {
+            eprintln!("wrote {}", print::shown(path));
+        }
     }
     if let Some(err) = &done.unsaved {
         print::app_error(err);
@@ -183,19 +190,28 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     exit
 }
 
-/// Progress: a bar on a terminal, one plain line per file otherwise.
+/// Progress: a bar on a terminal; a plain line per file under `--verbose` (and in `watch`);
+/// nothing under `--quiet`, or outside a terminal by default (then the problems and the summary
+/// say what happened).
 struct Progress {
-    /// The bar, when stderr is a terminal.
+    /// The bar, on a terminal at normal verbosity.
     bar: Option<indicatif::ProgressBar>,
+    /// Whether a line is printed per file.
+    lines: bool,
     /// Whether PDFs are written (else a file without errors is only "checked").
     pdf: bool,
 }
 
 impl Progress {
-    /// Starts progress over `total` files.
-    fn new(total: usize, pdf: bool) -> Self {
+    /// Starts progress over `total` files; `per_file` asks for a line per file (as `--verbose`).
+    fn new(total: usize, pdf: bool, per_file: bool) -> Self {
         use std::io::IsTerminal;
-        let bar = std::io::stderr().is_terminal().then(|| {
+        let verbosity = print::verbosity();
+        let lines = verbosity == print::Verbosity::Verbose
+            || per_file && verbosity != print::Verbosity::Quiet;
+        let show_bar =
+            !lines && verbosity == print::Verbosity::Normal && std::io::stderr().is_terminal();
+        let bar = show_bar.then(|| {
             let bar = indicatif::ProgressBar::new(total as u64);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
                 "{bar:40} {pos}/{len} {elapsed_precise} {msg}",
@@ -204,14 +220,16 @@ impl Progress {
             }
             bar
         });
-        Self { bar, pdf }
+        Self { bar, lines, pdf }
     }
 
     /// Records one finished file.
     fn step(&self, outcome: &Outcome) {
-        match &self.bar {
-            Some(bar) => bar.inc(1),
-            None => match &outcome.result {
+        if let Some(bar) = &self.bar {
+            bar.inc(1);
+        }
+        if self.lines {
+            match &outcome.result {
                 Result::Written(target) if self.pdf => eprintln!("wrote {}", print::shown(target)),
                 Result::Unchanged(target) if self.pdf => {
                     eprintln!("unchanged {}", print::shown(target))
@@ -228,7 +246,7 @@ impl Progress {
                 Result::Failed(_) | Result::Panicked(_) => {
                     eprintln!("failed {}", print::shown(&outcome.path))
                 }
-            },
+            }
         }
     }
 

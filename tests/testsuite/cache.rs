@@ -36,7 +36,7 @@ fn render(
     force: bool,
     env: &[(&str, &str)],
 ) -> (BTreeSet<String>, BTreeSet<String>) {
-    let mut args = vec!["render", "proposals", "-o", out];
+    let mut args = vec!["--verbose", "render", "proposals", "-o", out];
     if force {
         args.push("--force");
     }

@@ -173,7 +173,7 @@ fn a_manifest_entry_through_a_symlink_never_removes_a_file_outside_out() {
     );
     assert_ne!(edited, text);
     std::fs::write(&manifest, edited).unwrap();
-    let render = run(&project, &["render"]);
+    let render = run(&project, &["-v", "render"]);
     assert!(render.status.success(), "{}", render.stderr);
     assert_eq!(
         std::fs::read_to_string(keep.join("notes.txt"))
@@ -205,7 +205,7 @@ fn a_fifo_in_place_of_a_cached_pdf_does_not_hang_render() {
     let pdf = project.join("out").join(PDF);
     std::fs::remove_file(&pdf).unwrap();
     mkfifo(&pdf);
-    let render = run(&project, &["render"]);
+    let render = run(&project, &["-v", "render"]);
     assert!(render.status.success(), "{}", render.stderr);
     assert!(
         render.stderr.contains(&format!("wrote out/{PDF}")),
@@ -230,7 +230,7 @@ fn dev_zero_in_place_of_a_cached_pdf_is_not_read() {
     std::fs::remove_file(&pdf).unwrap();
     std::os::unix::fs::symlink("/dev/zero", &pdf).unwrap();
     let render =
-        Running::start(&project, &["render"], Some(3 * 1024 * 1024)).finish_within(DEADLINE);
+        Running::start(&project, &["-v", "render"], Some(3 * 1024 * 1024)).finish_within(DEADLINE);
     assert!(
         render.status.success(),
         "{:?}\n{}",
@@ -401,7 +401,7 @@ fn control_characters_in_file_names_are_escaped() {
     )
     .unwrap();
     std::fs::remove_file(proposals.join("standard-eksempel.toml")).unwrap();
-    let render = run(&project, &["render"]);
+    let render = run(&project, &["-v", "render"]);
     assert!(render.status.success(), "{}", render.stderr);
     assert!(
         render.stderr.contains("wrote out/y\\u{1b}[31mred.pdf"),

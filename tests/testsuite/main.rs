@@ -9,6 +9,7 @@ mod catalogue;
 mod check_render;
 mod cli;
 mod common;
+mod conventions;
 mod crosschecks;
 mod determinism;
 mod diff;
