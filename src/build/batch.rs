@@ -31,6 +31,9 @@ pub struct Request<'a> {
     pub dialect: crate::export::csv::Dialect,
     /// Whether every document is typeset again, whatever the cache says.
     pub force: bool,
+    /// Whether a file with errors keeps its last good outputs (`watch`: the PDF and pages of
+    /// the last good save stay while the next save has errors).
+    pub keep_last_good: bool,
 }
 
 /// What the run tells its caller while it goes.
@@ -53,6 +56,9 @@ pub struct Batch {
     pub sheets: sheets::Written,
     /// Why the manifest could not be saved, if it could not.
     pub unsaved: Option<AppError>,
+    /// Files of other formats (below the output folder) that this run left as they were
+    /// although their input changed: they may be out of date.
+    pub behind: Vec<PathBuf>,
 }
 
 /// How bad a failure is, for the exit code.
@@ -108,6 +114,7 @@ pub fn render(
         typeset: pdf,
         collected: &collected,
         asked: &asked,
+        keep_pages: request.keep_last_good,
     };
     let mut manifest = folder::prepare(
         request.root,
@@ -132,15 +139,25 @@ pub fn render(
         alone,
         pdf,
         formats,
+        keep_last_good: request.keep_last_good,
     };
     let outcomes = render_all(&run, &jobs, hooks.done)?;
     // The spreadsheets hold the figures of files that rendered.
-    let written = sheets::write(&planned, &outcomes, out, request.dialect, &mut manifest);
+    let written = sheets::write(
+        &planned,
+        &outcomes,
+        out,
+        request.dialect,
+        &mut manifest,
+        request.keep_last_good,
+    );
     for (outcome, job) in outcomes.iter().zip(&jobs) {
-        if !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
+        let kept = request.keep_last_good && matches!(outcome.result, Result::Skipped);
+        if !kept && !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
             manifest.forget_owned(&job.relative, &output::absolute(&job.path));
         }
     }
+    let behind = behind(&manifest, formats, &outcomes);
     for (page, owner) in outcomes.iter().flat_map(|o| &o.pages) {
         if let Ok(relative) = page.strip_prefix(out) {
             manifest.record(relative, owner);
@@ -153,7 +170,40 @@ pub fn render(
         outcomes,
         sheets: written,
         unsaved,
+        behind,
     })
+}
+
+/// The files of formats this run did not ask for whose input it typeset anew (a changed
+/// proposal, or for a folder's spreadsheet any changed proposal in that folder): they may no
+/// longer show what the PDFs show.
+fn behind(
+    manifest: &crate::manifest::Manifest,
+    formats: &[Format],
+    outcomes: &[Outcome],
+) -> Vec<PathBuf> {
+    let changed: Vec<PathBuf> = outcomes
+        .iter()
+        .filter(|o| matches!(o.result, Result::Written(_)))
+        .flat_map(|o| {
+            let absolute = output::absolute(&o.path);
+            let canonical = crate::build::plan::canonical(&o.path);
+            [absolute, canonical]
+        })
+        .collect();
+    manifest
+        .files
+        .iter()
+        .filter(|(key, _)| {
+            outputs::of_file(key)
+                .is_some_and(|f| f.shape() != Shape::Typeset && !outputs::contains(formats, f))
+        })
+        .filter(|(_, owner)| {
+            let owner = Path::new(owner.as_str());
+            changed.iter().any(|c| c == owner || c.starts_with(owner))
+        })
+        .map(|(key, _)| PathBuf::from(key))
+        .collect()
 }
 
 impl Batch {

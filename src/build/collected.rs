@@ -91,13 +91,15 @@ pub struct Written {
 }
 
 /// Writes every planned sheet whose jobs all rendered; removes (and forgets) those of runs
-/// with errors, so no spreadsheet looks current while a proposal in it has errors.
+/// with errors, so no spreadsheet looks current while a proposal in it has errors (unless
+/// `keep_last_good`, as `watch` asks).
 pub fn write(
     sheets: &[Sheet],
     outcomes: &[Outcome],
     out_dir: &Path,
     dialect: export::csv::Dialect,
     manifest: &mut Manifest,
+    keep_last_good: bool,
 ) -> Written {
     let mut done = Written::default();
     for sheet in sheets {
@@ -108,7 +110,8 @@ pub fn write(
             .filter(|o| !matches!(o.result, Result::Written(_) | Result::Unchanged(_)))
             .count();
         if failed > 0 {
-            if output::remove_stale(&target).is_ok() {
+            // `watch` keeps the last good spreadsheet while a file of it has errors.
+            if !keep_last_good && output::remove_stale(&target).is_ok() {
                 manifest.forget_owned(&sheet.relative, &sheet.owner);
             }
             done.missing.push(format!(

@@ -20,6 +20,9 @@ pub struct Writes<'a> {
     /// Whether a file of the folder (by manifest key) is of a format the run writes; files of
     /// other formats are left as they are while their input exists.
     pub asked: &'a dyn Fn(&str) -> bool,
+    /// Whether each job's page is kept until the job rewrites it (`watch`: a file saved with
+    /// errors keeps its last good page), instead of being cleared with the stale files.
+    pub keep_pages: bool,
 }
 
 /// Before anything is rendered: removes temp files of killed runs and stale PDFs (recorded in the
@@ -51,6 +54,10 @@ pub fn prepare(
     let mut current = BTreeMap::new();
     for job in jobs.iter().filter(|j| j.writes() || j.owned_by.is_some()) {
         if let Some(key) = manifest::key(&job.relative) {
+            current.insert(key, output::absolute(&job.path));
+        }
+        let page = job.relative.with_extension("html");
+        if let Some(key) = manifest::key(&page).filter(|_| writes.keep_pages) {
             current.insert(key, output::absolute(&job.path));
         }
     }

@@ -133,6 +133,9 @@ pub struct Run<'a> {
     pub pdf: bool,
     /// The outputs asked for.
     pub formats: &'a [Format],
+    /// Whether a file with errors keeps its last good outputs (`watch`) instead of losing them
+    /// (so nothing stale looks current after a `render`).
+    pub keep_last_good: bool,
 }
 
 /// Checks and renders one proposal or catalogue file to its PDF, unless the render cache shows
@@ -161,7 +164,9 @@ fn render_one(
             Ok(text) => (text.kind, text.text),
             Err(report) => {
                 reports.push(report);
-                output::remove_stale(target)?;
+                if !run.keep_last_good {
+                    output::remove_stale(target)?;
+                }
                 return Ok(Result::Skipped);
             }
         };
@@ -225,8 +230,10 @@ fn render_one(
                 }
             }
             None => {
-                output::remove_stale(target)?;
-                output::remove_stale(&target.with_extension("html"))?;
+                if !run.keep_last_good {
+                    output::remove_stale(target)?;
+                    output::remove_stale(&target.with_extension("html"))?;
+                }
                 Ok(Result::Skipped)
             }
         }

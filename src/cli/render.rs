@@ -33,34 +33,40 @@ pub struct Args {
     /// Typeset every document again, even those whose PDF the render cache shows is up to date.
     #[arg(long)]
     force: bool,
-    /// Print a line per file whatever the verbosity (unless `--quiet`): `watch` reports each
-    /// round this way.
+    /// A round of `watch`: a line per file whatever the verbosity (unless `--quiet`), and a
+    /// file with errors keeps its last good outputs.
     #[arg(skip)]
-    per_file: bool,
+    watch: bool,
 }
 
 impl Args {
-    /// The arguments of a `render` of `paths` into `out` with the defaults (PDF only), as
-    /// `watch` runs it each round.
-    pub(super) fn pdfs(paths: Vec<PathBuf>, out: PathBuf) -> Self {
+    /// The arguments of a `render` of `paths` into `out` as `watch` runs it each round, with
+    /// the formats and stamp `watch` was given.
+    pub(super) fn watch_round(
+        paths: Vec<PathBuf>,
+        out: PathBuf,
+        format: Formats,
+        csv_dialect: crate::export::csv::Dialect,
+        stamp: bool,
+    ) -> Self {
         Self {
             paths,
             out: Some(out),
-            format: Formats(vec![outputs::PDF]),
-            csv_dialect: crate::export::csv::Dialect::default(),
-            stamp: false,
+            format,
+            csv_dialect,
+            stamp,
             force: false,
-            per_file: true,
+            watch: true,
         }
     }
 }
 
 /// The formats asked for with `--format`, each once.
 #[derive(Debug, Clone)]
-struct Formats(Vec<Format>);
+pub(super) struct Formats(Vec<Format>);
 
 /// Reads `--format pdf,xlsx`.
-fn parse_formats(text: &str) -> std::result::Result<Formats, String> {
+pub(super) fn parse_formats(text: &str) -> std::result::Result<Formats, String> {
     outputs::parse_list(text).map(Formats)
 }
 
@@ -97,11 +103,12 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         formats,
         dialect: args.csv_dialect,
         force: args.force,
+        keep_last_good: args.watch,
     };
     let progress: OnceLock<Progress> = OnceLock::new();
     let hooks = batch::Hooks {
         planned: &mut |files| {
-            let _ = progress.set(Progress::new(files, pdf, args.per_file));
+            let _ = progress.set(Progress::new(files, pdf, args.watch));
         },
         warn: &mut |w| print::warning(w),
         done: &|outcome| {
@@ -169,6 +176,29 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     for failure in &summary.failed {
         eprintln!("failed: {}", print::escaped(&failure.line));
     }
+    if !done.behind.is_empty() {
+        let files: Vec<String> = done
+            .behind
+            .iter()
+            .map(|f| print::shown(&out.join(f)))
+            .collect();
+        let formats: std::collections::BTreeSet<&str> = done
+            .behind
+            .iter()
+            .filter_map(|f| outputs::of_file(&f.to_string_lossy()).map(|o| o.name()))
+            .collect();
+        let formats: Vec<&str> = formats.into_iter().collect();
+        eprintln!(
+            "note: {} may be out of date: this run changed what {} show{} but did not write {}; \
+             render with --format {} to update {}",
+            files.join(", "),
+            if files.len() == 1 { "it" } else { "they" },
+            if files.len() == 1 { "s" } else { "" },
+            if files.len() == 1 { "it" } else { "them" },
+            formats.join(","),
+            if files.len() == 1 { "it" } else { "them" },
+        );
+    }
     let acknowledged = if tally.acknowledged > 0 {
         format!(" ({} acknowledged)", tally.acknowledged)
     } else {
@@ -200,6 +230,8 @@ struct Progress {
     lines: bool,
     /// Whether PDFs are written (else a file without errors is only "checked").
     pdf: bool,
+    /// Whether a file with errors keeps its last good outputs (`watch`).
+    keep: bool,
 }
 
 impl Progress {
@@ -220,7 +252,12 @@ impl Progress {
             }
             bar
         });
-        Self { bar, lines, pdf }
+        Self {
+            bar,
+            lines,
+            pdf,
+            keep: per_file,
+        }
     }
 
     /// Records one finished file.
@@ -237,6 +274,10 @@ impl Progress {
                 Result::Written(_) | Result::Unchanged(_) => {
                     eprintln!("checked {}", print::shown(&outcome.path))
                 }
+                Result::Skipped if self.keep => eprintln!(
+                    "skipped {}: it has errors (its last good outputs are kept)",
+                    print::shown(&outcome.path)
+                ),
                 Result::Skipped => {
                     eprintln!(
                         "skipped {}: it has errors (no PDF written)",

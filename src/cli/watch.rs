@@ -1,9 +1,11 @@
 //! `budgetnote watch [PATHS]`: renders once, then re-checks and re-renders what changes on save
 //! (with `notify` and a short debounce) until Ctrl-C.
 //!
-//! Each round runs `render` itself, so diagnostics and the one line per file are printed exactly
-//! as `render` prints them, and the project (budgetnote.toml, forms, templates, fonts) is opened
-//! afresh. A changed proposal is rendered with every catalogue of the watched files (a catalogue
+//! Each round runs `render` itself (with `--format` and `--stamp` as given), so diagnostics and
+//! the one line per file are printed exactly as `render` prints them, and the project
+//! (budgetnote.toml, forms, templates, fonts) is opened afresh. A file saved with errors keeps
+//! its last good outputs (PDF, page, spreadsheet) while its errors are shown, so the viewer
+//! beside the editor does not go blank on a typo. A changed proposal is rendered with every catalogue of the watched files (a catalogue
 //! prints its proposals); a change to the project's files, a removed file or an image renders
 //! everything watched, so stale PDFs are removed as `render` removes them.
 
@@ -23,6 +25,16 @@ pub struct Args {
     /// Output folder (default: out/ in the project).
     #[arg(short, long)]
     out: Option<PathBuf>,
+    /// Output formats each round writes, as `render --format` (default: pdf).
+    #[arg(long, value_parser = super::render::parse_formats, default_value = "pdf",
+          help = crate::build::outputs::help())]
+    format: super::render::Formats,
+    /// How the CSV writes fields and decimals, as `render --csv-dialect`.
+    #[arg(long, value_enum, default_value = "excel-da")]
+    csv_dialect: crate::export::csv::Dialect,
+    /// Put the git revision in each PDF, as `render --stamp`.
+    #[arg(long)]
+    stamp: bool,
 }
 
 /// Quiet time after the last change before a round starts (editors save in several steps).
@@ -116,7 +128,14 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             Round::All => scope.named.clone(),
             Round::Files(files) => files.clone(),
         };
-        super::render::run(cli, &super::render::Args::pdfs(paths, out.clone()))
+        let round = super::render::Args::watch_round(
+            paths,
+            out.clone(),
+            args.format.clone(),
+            args.csv_dialect,
+            args.stamp,
+        );
+        super::render::run(cli, &round)
     };
     eprintln!(
         "watching {} (Ctrl-C stops)",

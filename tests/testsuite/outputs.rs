@@ -462,3 +462,50 @@ fn a_catalogues_own_figures_are_in_every_output() {
     }
     assert!(compared > 40, "too few figures compared: {compared}");
 }
+
+// A PDF-only run after one that wrote workbooks and pages leaves those alone; when it typesets a
+// changed proposal anew, its summary says which of them may now be out of date (the folder's
+// workbook and that proposal's page, not another proposal's page), and how to update them.
+#[test]
+fn a_run_that_leaves_other_formats_behind_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let init = run_cli(dir.path(), &["init", "p"]);
+    assert!(init.status.success());
+    let project = dir.path().join("p");
+    let all = run_cli(&project, &["render", "--format", "pdf,xlsx,html"]);
+    assert!(
+        all.status.success(),
+        "{}",
+        String::from_utf8_lossy(&all.stderr)
+    );
+    let note = |out: &std::process::Output| {
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .find(|l| l.starts_with("note: "))
+            .map(str::to_owned)
+    };
+    // Nothing changed: nothing is behind.
+    assert_eq!(note(&run_cli(&project, &["render"])), None);
+    let file = project.join("proposals/standard-eksempel.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let title = text
+        .lines()
+        .find(|l| l.starts_with("title = "))
+        .unwrap()
+        .to_owned();
+    std::fs::write(&file, text.replacen(&title, "title = \"Et nyt navn\"", 1)).unwrap();
+    let pdf_only = run_cli(&project, &["render"]);
+    let line = note(&pdf_only).expect("a note on the outputs left behind");
+    assert!(line.contains("out/budgetlinjer.xlsx"), "{line}");
+    assert!(line.contains("out/standard-eksempel.html"), "{line}");
+    assert!(!line.contains("budgetnotat-eksempel.html"), "{line}");
+    assert!(
+        line.contains("--format html,xlsx") || line.contains("--format xlsx,html"),
+        "{line}"
+    );
+    // Writing them again clears the note.
+    run_cli(&project, &["render", "--format", "pdf,xlsx,html"]);
+    std::fs::write(&file, text).unwrap();
+    let again = run_cli(&project, &["render", "--format", "pdf,xlsx,html"]);
+    assert_eq!(note(&again), None);
+}

@@ -85,3 +85,73 @@ fn a_saved_change_renders_a_new_pdf() {
     let text = log(dir.path());
     assert!(text.contains("wrote out/a.pdf"), "{text}");
 }
+
+// `watch --format pdf,html` writes the page too; a save with an error shows the error and keeps
+// the last good PDF and page (the viewer beside the editor does not go blank); the next good save
+// writes both again.
+#[test]
+fn a_save_with_errors_keeps_the_last_good_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    scaffold_project(dir.path());
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    let minimal = std::fs::read_to_string(root().join("tests/good/minimal.toml")).unwrap();
+    let proposal = dir.path().join("proposals/a.toml");
+    std::fs::write(&proposal, &minimal).unwrap();
+    let log_file = std::fs::File::create(dir.path().join("watch.log")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_budgetnote"))
+        .current_dir(dir.path())
+        .args(["watch", "--format", "pdf,html"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .spawn()
+        .expect("budgetnote watch starts");
+    let _watching = Watching(child);
+    let (pdf, page) = (dir.path().join("out/a.pdf"), dir.path().join("out/a.html"));
+    assert!(
+        wait_for(|| page.is_file() && std::fs::read(&pdf).is_ok_and(|b| b.starts_with(b"%PDF"))),
+        "no first PDF and page: {}",
+        log(dir.path())
+    );
+    let (good_pdf, good_page) = (std::fs::read(&pdf).unwrap(), std::fs::read(&page).unwrap());
+    // A typo: the form is unknown (E004).
+    std::fs::write(
+        &proposal,
+        minimal.replacen("form = \"standard\"", "form = \"standrd\"", 1),
+    )
+    .unwrap();
+    assert!(
+        wait_for(|| log(dir.path()).contains("error[E004]")),
+        "the error is not shown: {}",
+        log(dir.path())
+    );
+    assert!(
+        wait_for(|| log(dir.path()).contains("its last good outputs are kept")),
+        "{}",
+        log(dir.path())
+    );
+    assert_eq!(
+        std::fs::read(&pdf).unwrap(),
+        good_pdf,
+        "the last good PDF is kept"
+    );
+    assert_eq!(
+        std::fs::read(&page).unwrap(),
+        good_page,
+        "the last good page is kept"
+    );
+    // Fixed, with another title: both are written anew.
+    std::fs::write(
+        &proposal,
+        minimal.replace("title = \"Testforslag\"", "title = \"Rettet forslag\""),
+    )
+    .unwrap();
+    assert!(
+        wait_for(|| std::fs::read_to_string(&page).is_ok_and(|p| p.contains("Rettet forslag"))),
+        "the page was not written again: {}",
+        log(dir.path())
+    );
+    assert!(wait_for(|| std::fs::read(&pdf).is_ok_and(|b| b != good_pdf)));
+}
