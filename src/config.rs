@@ -82,6 +82,26 @@ pub struct Profile {
     /// e.g. `[profile.headings.standard] bemaerkninger_hu = "7. Eventuelt bemærkninger fra HU"`.
     #[serde(default)]
     pub headings: BTreeMap<String, BTreeMap<String, Spanned<String>>>,
+    /// Checkbox groups of a form set for this municipality: form → group key → title, options
+    /// and exclusive option, e.g. the districts of `budgetnotat`
+    /// (`[profile.checkboxes.budgetnotat.bydele] options = ["Bydækkende", "Valby", …]`). A
+    /// group without options is not printed.
+    #[serde(default)]
+    pub checkboxes: BTreeMap<String, BTreeMap<String, Spanned<CheckboxGroup>>>,
+}
+
+/// A form's checkbox group as a profile sets it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckboxGroup {
+    /// The title printed with the boxes; the form's when not given.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// The options, in print order (none: the group is not printed).
+    pub options: Vec<String>,
+    /// An option that excludes every other (e.g. "Bydækkende" excludes single districts).
+    #[serde(default)]
+    pub exclusive: Option<String>,
 }
 
 /// `budgetnote.toml` as written.
@@ -149,6 +169,7 @@ impl Config {
         if let Some(config) = &mut config {
             diagnostics.extend(config.account_problems());
             diagnostics.extend(config.heading_problems(forms));
+            diagnostics.extend(config.checkbox_problems(forms));
             diagnostics.extend(config.colour_problems());
             if let Some(language) = &config.profile.language {
                 let code = language.get_ref();
@@ -255,6 +276,60 @@ impl Config {
                             Some(heading.span()),
                         )
                         .with_help(format!("the form's sections are: {}", form.section_keys())),
+                    );
+                }
+            }
+        }
+        found
+    }
+
+    /// E004/E023/E021 for a checkbox group of a form or group that does not exist, or whose
+    /// exclusive option is not one of its options.
+    fn checkbox_problems(&self, forms: &crate::forms::Forms) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for (name, groups) in &self.profile.checkboxes {
+            let Some(form) = forms.find(name) else {
+                let span = groups.values().next().map(Spanned::span);
+                found.push(
+                    Diagnostic::new(
+                        Code::E004,
+                        format!("[profile.checkboxes.{name}]: no form is called \"{name}\""),
+                        span,
+                    )
+                    .with_help(format!("the forms are {}", forms.names())),
+                );
+                continue;
+            };
+            for (key, group) in groups {
+                if !form.checkboxes.iter().any(|c| c.key == *key) {
+                    let keys: Vec<&str> = form.checkboxes.iter().map(|c| c.key.as_str()).collect();
+                    found.push(
+                        Diagnostic::new(
+                            Code::E023,
+                            format!("form \"{name}\" has no checkbox group `{key}`"),
+                            Some(group.span()),
+                        )
+                        .with_help(if keys.is_empty() {
+                            format!("form \"{name}\" has no checkbox groups")
+                        } else {
+                            format!("the form's groups are: {}", keys.join(", "))
+                        }),
+                    );
+                    continue;
+                }
+                let g = group.get_ref();
+                if let Some(exclusive) = &g.exclusive
+                    && !g.options.contains(exclusive)
+                {
+                    found.push(
+                        Diagnostic::new(
+                            Code::E021,
+                            format!(
+                                "the exclusive option \"{exclusive}\" is not one of the group's options"
+                            ),
+                            Some(group.span()),
+                        )
+                        .with_help("name one of `options` exactly as written there"),
                     );
                 }
             }

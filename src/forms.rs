@@ -327,6 +327,28 @@ impl Forms {
         }
     }
 
+    /// Sets a form's checkbox group as the profile gives it: its title (if given), options and
+    /// exclusive option; a form or group that does not exist is left alone (the profile's check
+    /// reports it).
+    pub fn set_checkboxes(
+        &mut self,
+        (name, key): (&str, &str),
+        title: Option<&str>,
+        options: &[String],
+        exclusive: Option<&str>,
+    ) {
+        if let Some(form) = self.forms.iter_mut().find(|f| f.name == name) {
+            let form = Arc::make_mut(form);
+            for spec in form.checkboxes.iter_mut().filter(|c| c.key == key) {
+                if let Some(title) = title {
+                    spec.title = title.to_owned();
+                }
+                spec.options = options.to_vec();
+                spec.exclusive = exclusive.map(str::to_owned);
+            }
+        }
+    }
+
     /// Renames section headings, form → section key → heading (the profile's `headings`).
     pub fn rename_headings<'a>(
         &mut self,

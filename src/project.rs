@@ -99,6 +99,17 @@ impl Project {
                 (form.as_str(), key.as_str(), heading.get_ref().as_str())
             })
         }));
+        for (form, groups) in &config.profile.checkboxes {
+            for (key, group) in groups {
+                let g = group.get_ref();
+                forms.set_checkboxes(
+                    (form, key),
+                    g.title.as_deref(),
+                    &g.options,
+                    g.exclusive.as_deref(),
+                );
+            }
+        }
         let chart = config.chart();
         let profile_logo = config.profile_logo.clone();
         Ok(Self {

@@ -28,6 +28,13 @@ proposer = "Administrationen"                # Forslagsstiller of proposals that
 # [profile.headings.standard]
 # bemaerkninger_hu = "7. Bemærkninger fra fagudvalget"
 
+# A form's checkbox groups with this municipality's options, e.g. the districts of the budgetnotat
+# (Københavns Kommune's unless set here; `options = []` prints no districts and no address line;
+# see `budgetnote forms budgetnotat`):
+# [profile.checkboxes.budgetnotat.bydele]
+# options = ["Hele kommunen", "Nord", "Syd", "Øst", "Vest"]
+# exclusive = "Hele kommunen"
+
 # The register of committees: abbreviation = full name. Every `committee = "…"` on a budget line
 # must be an abbreviation from here whose committee is among the proposal's `committees`.
 [committees]

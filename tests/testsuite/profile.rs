@@ -192,3 +192,112 @@ fn the_profiles_language_picks_the_forms_headings() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("budgetnote.toml:3:12"));
 }
+
+/// A project made by `init` whose profile names Fjordby Kommune and sets the budgetnotat's
+/// districts to `districts` (TOML, e.g. `options = []`), with the example's district tick set to
+/// `tick` (a TOML line, or nothing).
+fn fjordby(districts: &str, tick: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run_cli(dir.path(), &["init", "p"]).status.success());
+    let project = dir.path().join("p");
+    let settings = project.join("budgetnote.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    let text = text.replacen(
+        "municipality = \"Testkommune\"",
+        "municipality = \"Fjordby Kommune\"",
+        1,
+    );
+    std::fs::write(
+        &settings,
+        format!("{text}\n[profile.checkboxes.budgetnotat.bydele]\n{districts}\n"),
+    )
+    .unwrap();
+    let example = project.join("proposals/budgetnotat-eksempel.toml");
+    let text = std::fs::read_to_string(&example).unwrap();
+    std::fs::write(
+        &example,
+        text.replacen("bydele = [\"Bydækkende\"]", tick, 1),
+    )
+    .unwrap();
+    (dir, project)
+}
+
+// A municipality sets a bundled form's checkbox group in its profile, without copying the form:
+// with no districts the budgetnotat prints no district and no empty address label; with its own
+// districts it prints those (and not Københavns Kommune's), a tick of another municipality's
+// district is E021, and the editor schema offers exactly the profile's districts.
+#[test]
+fn the_profile_sets_a_forms_checkbox_options() {
+    let (_dir, project) = fjordby("options = []", "");
+    let render = run_cli(&project, &["render", "proposals/budgetnotat-eksempel.toml"]);
+    assert!(
+        render.status.success(),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    let text = pdf_text(&std::fs::read(project.join("out/budgetnotat-eksempel.pdf")).unwrap());
+    assert!(text.contains("Fjordby Kommune"), "{text}");
+    for copenhagen in ["Bispebjerg", "Valby", "Amager", "Bydele", "Adresse"] {
+        assert!(!text.contains(copenhagen), "{copenhagen} printed:\n{text}");
+    }
+
+    let own = "options = [\"Hele kommunen\", \"Nord\", \"Syd\"]\nexclusive = \"Hele kommunen\"";
+    let (_dir, project) = fjordby(own, "bydele = [\"Nord\"]");
+    let render = run_cli(&project, &["render", "proposals/budgetnotat-eksempel.toml"]);
+    assert!(
+        render.status.success(),
+        "{}",
+        String::from_utf8_lossy(&render.stderr)
+    );
+    let text = pdf_text(&std::fs::read(project.join("out/budgetnotat-eksempel.pdf")).unwrap());
+    assert!(
+        text.contains("Hele kommunen") && text.contains("Nord"),
+        "{text}"
+    );
+    assert!(!text.contains("Bispebjerg"), "{text}");
+    let schema = run_cli(&project, &["schema", "budgetnotat"]);
+    let schema = String::from_utf8_lossy(&schema.stdout);
+    assert!(
+        schema.contains("\"Nord\"") && !schema.contains("\"Valby\""),
+        "{schema}"
+    );
+
+    let (_dir, project) = fjordby(own, "bydele = [\"Valby\"]");
+    let check = run_cli(&project, &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[E021]") && stderr.contains("Valby"),
+        "{stderr}"
+    );
+}
+
+// A checkbox group the form does not have, and an exclusive option that is not one of the
+// group's, are errors at the profile's line.
+#[test]
+fn a_profile_checkbox_group_is_checked() {
+    let (_dir, project) = fjordby("options = [\"A\"]\nexclusive = \"B\"", "");
+    let check = run_cli(&project, &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_ne!(check.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("error[E021]") && stderr.contains("budgetnote.toml"),
+        "{stderr}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run_cli(dir.path(), &["init", "p"]).status.success());
+    let project = dir.path().join("p");
+    let settings = project.join("budgetnote.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        format!("{text}\n[profile.checkboxes.standard.bydele]\noptions = []\n"),
+    )
+    .unwrap();
+    let check = run_cli(&project, &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains("error[E023]") && stderr.contains("no checkbox group `bydele`"),
+        "{stderr}"
+    );
+}
