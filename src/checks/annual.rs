@@ -9,7 +9,7 @@
 //! zero to the decimals written (`prose::Written::matches`), is the amount. When a row matches in
 //! every year, all is well; when none does, the row matching in the most years (the first of
 //! equals) is named with the years that differ and their figures. An amount no row matches in
-//! any year is this check's too (W025, naming the nearest figure of a year; W043 when a thousandth
+//! any year is this check's too (W025, naming the nearest figure of a year; E123 when a thousandth
 //! or a thousand times it is a row's figure), and W003 leaves every amount this check compares.
 //!
 //! The years compared are narrowed by what the sentence says: "fra 2025", "fra og med 2025",

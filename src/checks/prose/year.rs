@@ -1,11 +1,11 @@
 //! An amount the text binds to a year ("2,5 mio. kr. i 2026", "fra 2027 1,1 mio. kr.", "i 2027
-//! og frem") against that year's figures (W040), and an amount bound to a year after every year
+//! og frem") against that year's figures (E120), and an amount bound to a year after every year
 //! the tables have (W044: it cannot be placed).
 //!
 //! The rule: the amount matches when a row of the tables (a budget line, a net, the net change,
 //! the current budget, a ledger row or total, the agreement, the request) holds it in that year,
 //! unsigned and rounded as `Written::matches` says. When it does not, a row holding it in another
-//! year names the wrong year; a figure a thousand times it is a slip of unit (W043); else the
+//! year names the wrong year; a figure a thousand times it is a slip of unit (E123); else the
 //! nearest figure of the year is named. A sentence of another time (the past, another plan) and
 //! a year before the tables' first are left to W003, which compares with every figure.
 
@@ -99,7 +99,7 @@ impl Yearly {
     }
 }
 
-/// W040, W043 and W044 for every amount the prose binds to a year.
+/// E120, E123 and W044 for every amount the prose binds to a year.
 pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagnostic> {
     let yearly = Yearly::of(p);
     if yearly.years.is_empty() {
@@ -118,7 +118,7 @@ pub fn check(source: &str, strings: &[Prose], p: &CheckedProposal) -> Vec<Diagno
     found
 }
 
-/// The warning for `amount` bound to `year`, or `None` when a row holds it that year.
+/// The error (or W044) for `amount` bound to `year`, or `None` when a row holds it that year.
 fn compare(amount: &Written, year: i64, yearly: &Yearly, at: Range<usize>) -> Option<Diagnostic> {
     if yearly.external.iter().any(|e| amount.matches(*e)) {
         return None;
@@ -175,7 +175,8 @@ fn compare(amount: &Written, year: i64, yearly: &Yearly, at: Range<usize>) -> Op
             ),
             format!("the figure of {other_year}"),
             format!(
-                "{}; correct the year to {other_year}, or correct the amount",
+                "{}; correct the year to {other_year}, or correct the amount; if the text is \
+                 right, acknowledge E120 with a reason",
                 nearest.unwrap_or_else(|| format!("no row has a figure in {year}"))
             ),
         ),
@@ -186,13 +187,14 @@ fn compare(amount: &Written, year: i64, yearly: &Yearly, at: Range<usize>) -> Op
             ),
             format!("not a figure of {year}"),
             format!(
-                "{}; correct the text or the table",
+                "{}; correct the text or the table; if the text is right, acknowledge E120 \
+                 with a reason",
                 nearest.unwrap_or_else(|| format!("no row has a figure in {year}"))
             ),
         ),
     };
     Some(
-        Diagnostic::new(Code::W040, message, Some(at))
+        Diagnostic::new(Code::E120, message, Some(at))
             .with_label(label)
             .with_help(help),
     )
