@@ -34,6 +34,7 @@ mod pipeline;
 mod profile;
 mod prose_corpus;
 mod realdocs;
+mod realdocs2;
 mod schema;
 mod sheets;
 mod spreadsheets;
