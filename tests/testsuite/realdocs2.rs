@@ -100,3 +100,40 @@ fn the_acknowledged_case_holds_all_four() {
     codes.sort_unstable();
     assert_eq!(codes, vec!["E120", "E121", "E122", "E123"]);
 }
+
+// The standard form's E014 prints both figures at the table's decimals: the stated −163,4 and
+// the computed −163,0 (not "−163").
+#[test]
+fn budget_message_at_table_decimals() {
+    let file = root().join("tests/realdocs/budget-message-at-table-decimals/proposal.toml");
+    let (_, diagnostics, _) = crate::common::check_json(&file);
+    let message = diagnostics[0]["message"].as_str().unwrap();
+    assert_eq!(
+        message,
+        "stated net for Service in 2024 is \u{2212}163,4, but the lines add up to \u{2212}163,0"
+    );
+}
+
+// A `[budget]` line's one-off year is left out of W032 only because it is declared: without
+// `one_off_years` the same line gets W032 at its first year's figure.
+#[test]
+fn budget_one_off_year_is_exempt_only_when_declared() {
+    let file = root().join("tests/realdocs/budget-one-off-year-declared/proposal.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        budgetnote::check_source(&file, text.clone())
+            .report
+            .diagnostics
+            .is_empty()
+    );
+    let undeclared = text.replace("one_off_years = [2024]\n", "");
+    assert_ne!(undeclared, text);
+    let checked = budgetnote::check_source(&file, undeclared.clone());
+    let found: Vec<(&str, &str)> = checked
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_str(), &undeclared[d.span.clone().unwrap()]))
+        .collect();
+    assert_eq!(found, vec![("W032", "2000")]);
+}
