@@ -103,6 +103,8 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                         Bound::In(y) => format!(" in {y}"),
                         Bound::From(y) => format!(" from {y}"),
                         Bound::Every => " a year".to_owned(),
+                        Bound::Each(a, b) => format!(" in each of {a}-{b}"),
+                        Bound::Total(a, b) => format!(" in {a}-{b} in all"),
                         Bound::None => String::new(),
                     };
                     found.push(
