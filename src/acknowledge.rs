@@ -12,7 +12,9 @@
 //! warning is itself a warning (W011), so none outlives the text it was written for; one
 //! without a reason, or of an error, is an error (E058). The errors in [`ACKNOWLEDGEABLE`] are the
 //! exception: a decision rather than a mistake (a savings catalogue that misses its target on
-//! purpose, E110), accepted with a reason like a warning.
+//! purpose, E110), or a confident contradiction the prose reader finds in text that is right in a
+//! way it cannot see (E120-E123), accepted with a reason like a warning and then dropped, so the
+//! file passes.
 
 use std::ops::Range;
 
@@ -20,9 +22,9 @@ use toml::de::DeValue;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 
-/// Errors a file may accept with a reason: decisions, not mistakes. The file that reports one
-/// drops it once acknowledged.
-pub const ACKNOWLEDGEABLE: [Code; 1] = [Code::E110];
+/// Errors a file may accept with a reason: decisions, or text the prose reader misreads, not
+/// mistakes. [`apply`] drops one once it is acknowledged.
+pub const ACKNOWLEDGEABLE: [Code; 5] = [Code::E110, Code::E120, Code::E121, Code::E122, Code::E123];
 
 /// One acknowledgement as written.
 #[derive(Debug, Clone)]
@@ -37,8 +39,9 @@ struct Entry {
     span: Range<usize>,
 }
 
-/// Marks the warnings of `diagnostics` that the file acknowledges, and adds E058 for malformed
-/// acknowledgements and W011 for ones that match no warning.
+/// Marks the warnings of `diagnostics` that the file acknowledges, drops the acknowledged errors
+/// of [`ACKNOWLEDGEABLE`], and adds E058 for malformed acknowledgements and W011 for ones that
+/// match no warning.
 pub fn apply(view: &crate::source::SourceView<'_>, diagnostics: &mut Vec<Diagnostic>) {
     let source = view.text;
     let Some(table) = view.table() else {
@@ -50,8 +53,11 @@ pub fn apply(view: &crate::source::SourceView<'_>, diagnostics: &mut Vec<Diagnos
     let mut problems = Vec::new();
     let entries = entries(section.get_ref(), section.span(), &mut problems);
     // An error stops the cross-checks, so a warning an entry was written for may simply not
-    // have been looked for: W011 waits until the file has no errors.
-    let errors = diagnostics.iter().any(|d| d.severity() == Severity::Error);
+    // have been looked for: W011 waits until the file has no errors. The acknowledgeable ones
+    // are found by the cross-checks themselves and stop nothing.
+    let errors = diagnostics
+        .iter()
+        .any(|d| d.severity() == Severity::Error && !ACKNOWLEDGEABLE.contains(&d.code));
     for entry in &entries {
         let places: Vec<Range<usize>> = match &entry.at {
             Some(at) if !at.is_empty() => source
@@ -99,6 +105,8 @@ pub fn apply(view: &crate::source::SourceView<'_>, diagnostics: &mut Vec<Diagnos
             );
         }
     }
+    // An acknowledged error is a decision the file states, not an error: it withholds nothing.
+    diagnostics.retain(|d| !(ACKNOWLEDGEABLE.contains(&d.code) && d.acknowledged.is_some()));
     diagnostics.extend(problems);
 }
 
@@ -241,6 +249,21 @@ mod tests {
         apply(&crate::source::SourceView::new(source), &mut d);
         let codes: Vec<Code> = d.iter().map(|d| d.code).collect();
         assert_eq!(codes, vec![Code::E058, Code::E058, Code::E058]);
+    }
+
+    // An acknowledgeable error of the prose reader, acknowledged with a reason, is dropped (the
+    // file passes); one not acknowledged stays an error.
+    #[test]
+    fn acknowledged_prose_errors_are_dropped() {
+        let source = "x = \"0,4 mio. kr. i 2025 og 7 mio. kr.\"\n[acknowledged]\nE120 = { at = \"0,4 mio. kr.\", reason = \"tallet er fra tillægsbevillingen\" }\n";
+        let mut d = vec![
+            warning(source, Code::E120, "0,4"),
+            warning(source, Code::E123, "7 mio"),
+        ];
+        apply(&crate::source::SourceView::new(source), &mut d);
+        let codes: Vec<Code> = d.iter().map(|d| d.code).collect();
+        assert_eq!(codes, vec![Code::E123]);
+        assert_eq!(d[0].acknowledged, None);
     }
 
     // While the file has errors (which stop the cross-checks), an unmatched acknowledgement is

@@ -9,11 +9,12 @@
 //! zero to the decimals written (`prose::Written::matches`), is the amount. When a row matches in
 //! every year, all is well; when none does, the row matching in the most years (the first of
 //! equals) is named with the years that differ and their figures. An amount no row matches in
-//! any year is this check's too (W025, naming the nearest figure of a year; W043 when a thousandth
+//! any year is this check's too (W025, naming the nearest figure of a year; E123 when a thousandth
 //! or a thousand times it is a row's figure), and W003 leaves every amount this check compares.
 //!
 //! The years compared are narrowed by what the sentence says: "fra 2025", "fra og med 2025",
-//! "2025 og frem", "til og med 2026", "frem til 2026", "i 2025-2027", "i perioden 2025 til 2027".
+//! "2025 og frem", "til og med 2026", "frem til 2026", "i 2025-2027", "i perioden 2025 til 2027",
+//! "i 2025 og 2026".
 //! A sentence that names a year in any other way ("i 2024 … årligt") is not compared, since the
 //! check cannot tell which years it means; nor is a sentence that tells of another time (a word
 //! of the past, another budget plan: see `years::other_time`).
@@ -105,7 +106,7 @@ fn marked_before(head: &str) -> bool {
 
 /// Phrases that narrow the years a sentence speaks of.
 static NARROW: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?P<from>(?:19|20)[0-9]{2})[ \t\x{a0}]*(?:-|–|til)[ \t\x{a0}]*(?P<to>(?:19|20)[0-9]{2})|fra[ \t\x{a0}]+(?:og[ \t\x{a0}]+med[ \t\x{a0}]+)?(?P<since>(?:19|20)[0-9]{2})|(?P<onwards>(?:19|20)[0-9]{2})[ \t\x{a0}]+og[ \t\x{a0}]+frem|(?:til[ \t\x{a0}]+og[ \t\x{a0}]+med|frem[ \t\x{a0}]+til|indtil)[ \t\x{a0}]+(?P<until>(?:19|20)[0-9]{2})").ok()
+    Regex::new(r"(?i)(?P<from>(?:19|20)[0-9]{2})[ \t\x{a0}]*(?:-|–|til)[ \t\x{a0}]*(?P<to>(?:19|20)[0-9]{2})|fra[ \t\x{a0}]+(?:og[ \t\x{a0}]+med[ \t\x{a0}]+)?(?P<since>(?:19|20)[0-9]{2})|(?P<onwards>(?:19|20)[0-9]{2})[ \t\x{a0}]+og[ \t\x{a0}]+frem|(?P<pair>(?:19|20)[0-9]{2})[ \t\x{a0}]+og[ \t\x{a0}]+(?P<pair_to>(?:19|20)[0-9]{2})|(?:til[ \t\x{a0}]+og[ \t\x{a0}]+med|frem[ \t\x{a0}]+til|indtil)[ \t\x{a0}]+(?P<until>(?:19|20)[0-9]{2})").ok()
 });
 
 /// Builds the markers ahead of their first use (see [`super::prepare`]).
@@ -130,6 +131,9 @@ pub(crate) struct Series {
     pub(crate) unit: Unit,
     /// Its years, with its table's years that have amounts (the period it is compared over).
     pub(crate) years: Vec<(i64, Option<Decimal>)>,
+    /// The label of a row of its own (a budget line, a ledger row) a sentence may name; `None`
+    /// for a total, net, current budget or agreement, which sum or stand beside the rows.
+    pub(crate) label: Option<String>,
 }
 
 /// W025 for every amount the text gives a year that holds in some years of the period only.
@@ -199,11 +203,20 @@ fn narrowed(sentence: &str) -> Option<(Option<i64>, Option<i64>)> {
     let year = |m: Option<regex::Match<'_>>| m.and_then(|m| m.as_str().parse::<i64>().ok());
     for caps in pattern.captures_iter(sentence) {
         let Some(all) = caps.get(0) else { continue };
+        // "i 2026 og 2027" narrows to both years; two years apart ("2026 og 2028") to neither.
+        let pair = year(caps.name("pair")).zip(year(caps.name("pair_to")));
+        if pair.is_some_and(|(a, b)| b != a + 1) {
+            continue;
+        }
         covered.push(all.range());
+        let (pair_from, pair_to) = (pair.map(|p| p.0), pair.map(|p| p.1));
         let from = year(caps.name("from"))
+            .or(pair_from)
             .or(year(caps.name("since")))
             .or(year(caps.name("onwards")));
-        let to = year(caps.name("to")).or(year(caps.name("until")));
+        let to = year(caps.name("to"))
+            .or(year(caps.name("until")))
+            .or(pair_to);
         if let Some(from) = from {
             first = Some(first.map_or(from, |f| f.max(from)));
         }
@@ -364,35 +377,52 @@ fn join(items: &[String]) -> String {
 /// Every row of figures per year the proposal's tables print, with the years it is compared over.
 pub(crate) fn series(p: &CheckedProposal) -> Vec<Series> {
     let mut all = Vec::new();
-    let mut add =
-        |name: String, unit: Unit, years: &[i64], cells: &[Option<Decimal>], period: &[bool]| {
-            let years: Vec<(i64, Option<Decimal>)> = years
-                .iter()
-                .zip(cells)
-                .zip(period)
-                .filter(|(_, with)| **with)
-                .map(|((y, v), _)| (*y, *v))
-                .collect();
-            if !years.is_empty() {
-                all.push(Series { name, unit, years });
-            }
-        };
+    let mut add = |name: String,
+                   label: Option<&str>,
+                   unit: Unit,
+                   years: &[i64],
+                   cells: &[Option<Decimal>],
+                   period: &[bool]| {
+        let years: Vec<(i64, Option<Decimal>)> = years
+            .iter()
+            .zip(cells)
+            .zip(period)
+            .filter(|(_, with)| **with)
+            .map(|((y, v), _)| (*y, *v))
+            .collect();
+        if !years.is_empty() {
+            all.push(Series {
+                name,
+                unit,
+                years,
+                label: label.map(str::to_owned),
+            });
+        }
+    };
     if let Some(b) = &p.budget {
         let period: Vec<bool> = (0..b.years.len())
             .map(|i| b.lines.iter().any(|l| l.cells[i].is_some()))
             .collect();
         for line in &b.lines {
-            add(line.label.clone(), b.unit, &b.years, &line.cells, &period);
+            add(
+                line.label.clone(),
+                Some(&line.label),
+                b.unit,
+                &b.years,
+                &line.cells,
+                &period,
+            );
         }
         for net in &b.nets {
             let name = format!("the net {}", net.expense.noun());
-            add(name, b.unit, &b.years, &net.cells, &period);
+            add(name, None, b.unit, &b.years, &net.cells, &period);
         }
         let total: Vec<Option<Decimal>> = (0..b.years.len())
             .map(|i| sum_column(b.nets.iter().map(|n| n.cells[i])))
             .collect();
         add(
             "the net change".to_owned(),
+            None,
             b.unit,
             &b.years,
             &total,
@@ -400,7 +430,7 @@ pub(crate) fn series(p: &CheckedProposal) -> Vec<Series> {
         );
         if let Some(current) = &b.current {
             let name = "the current budget".to_owned();
-            add(name, b.unit, &b.years, current, &period);
+            add(name, None, b.unit, &b.years, current, &period);
         }
     }
     for block in p.sections.iter().flat_map(|s| &s.blocks) {
@@ -421,6 +451,7 @@ pub(crate) fn series(p: &CheckedProposal) -> Vec<Series> {
         for row in l.rows() {
             add(
                 format!("\"{}\"", row.label),
+                Some(&row.label),
                 l.unit,
                 &years,
                 &in_years(&row.cells),
@@ -430,6 +461,7 @@ pub(crate) fn series(p: &CheckedProposal) -> Vec<Series> {
         let total = l.total_label.clone().unwrap_or_else(|| "I alt".to_owned());
         add(
             format!("\"{total}\""),
+            None,
             l.unit,
             &years,
             &in_years(&l.totals),
@@ -440,7 +472,14 @@ pub(crate) fn series(p: &CheckedProposal) -> Vec<Series> {
         let years: Vec<i64> = a.amounts.iter().map(|(y, _)| *y).collect();
         let cells: Vec<Option<Decimal>> = a.amounts.iter().map(|(_, v)| Some(*v)).collect();
         let period = vec![true; years.len()];
-        add("the agreement".to_owned(), a.unit, &years, &cells, &period);
+        add(
+            "the agreement".to_owned(),
+            None,
+            a.unit,
+            &years,
+            &cells,
+            &period,
+        );
     }
     all
 }
@@ -597,7 +636,11 @@ mod tests {
             narrowed("Der spares 2,8 mio. kr. årligt 2025 og frem."),
             Some((Some(2025), None))
         );
-        assert_eq!(narrowed("I 2024 og 2025 spares 2,8 mio. kr. årligt."), None);
+        assert_eq!(
+            narrowed("I 2024 og 2025 spares 2,8 mio. kr. årligt."),
+            Some((Some(2024), Some(2025)))
+        );
+        assert_eq!(narrowed("I 2024 og 2026 spares 2,8 mio. kr. årligt."), None);
         assert_eq!(
             narrowed("Der spares 2,8 mio. kr. årligt i 2024-priser."),
             Some((None, None))

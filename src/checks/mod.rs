@@ -129,7 +129,7 @@ pub const CHECKS: &[Check] = &[
     },
     Check {
         name: "amounts in the text against the tables",
-        codes: &[Code::W003, Code::W043],
+        codes: &[Code::W003, Code::E123],
         needs: Needs::Proposal,
         run: |cx| {
             with_proposal(cx, |p| {
@@ -144,13 +144,13 @@ pub const CHECKS: &[Check] = &[
     },
     Check {
         name: "amounts the text binds to a year against that year's figures",
-        codes: &[Code::W040, Code::W044],
+        codes: &[Code::E120, Code::W044],
         needs: Needs::Proposal,
         run: |cx| with_proposal(cx, |p| prose::year::check(cx.view.text, cx.prose, p)),
     },
     Check {
         name: "arithmetic in words and quantities stated twice in the text",
-        codes: &[Code::W041, Code::W042],
+        codes: &[Code::E121, Code::E122],
         needs: Needs::Source,
         run: |cx| {
             let mut found = prose::arithmetic::check(cx);

@@ -265,7 +265,7 @@ pub fn figures(p: &CheckedProposal) -> Vec<Decimal> {
     all
 }
 
-/// W003 (or W043 for a factor-1000 slip) for every amount in the proposal's prose that matches
+/// W003 (or E123 for a factor-1000 slip) for every amount in the proposal's prose that matches
 /// none of its figures, leaving out the amounts `elsewhere` says another check compares (an
 /// amount bound to a year, or given every year: `year` and `annual`, joined in `checks`, since
 /// they read this module).
@@ -293,7 +293,7 @@ pub fn check(
         for amount in amounts_in(&prose.text) {
             let at = cursor.locate(source, &prose.text[amount.range.clone()]);
             // An amount bound to a year, or given every year, is compared year by year by
-            // `year` (W040) and `annual` (W025).
+            // `year` (E120) and `annual` (W025).
             if elsewhere(&prose.text, &amount) {
                 continue;
             }

@@ -213,6 +213,14 @@ codes! {
     E105 => Error,
     /// A savings catalogue's proposals together miss its target in a year.
     E110 => Error,
+    /// An amount the text binds to a year ("2,5 mio. kr. i 2026") that is not that year's figure.
+    E120 => Error,
+    /// Arithmetic in words ("7,50 mio. kr. fratrukket 0,04 mio. kr. giver …") that does not add up.
+    E121 => Error,
+    /// The same quantity stated twice in the text with different figures.
+    E122 => Error,
+    /// An amount in the text a thousand times (or a thousandth of) a table figure.
+    E123 => Error,
     /// A key `budgetnote` does not know (it would be silently ignored).
     W001 => Warning,
     /// A table is defined but placed in no section.
@@ -247,14 +255,6 @@ codes! {
     W032 => Warning,
     /// A table's unit makes its total a thousand times the text's (or a thousandth of it).
     W033 => Warning,
-    /// An amount the text binds to a year ("2,5 mio. kr. i 2026") that is not that year's figure.
-    W040 => Warning,
-    /// Arithmetic in words ("7,50 mio. kr. fratrukket 0,04 mio. kr. giver …") that does not add up.
-    W041 => Warning,
-    /// The same quantity stated twice in the text with different figures.
-    W042 => Warning,
-    /// An amount in the text a thousand times (or a thousandth of) a table figure.
-    W043 => Warning,
     /// An amount the text binds to a year no table of the proposal has.
     W044 => Warning,
 }

@@ -68,7 +68,7 @@ impl Validator<'_> {
         let nets = compute_nets(&lines, years.len());
         if let Some(stated) = &t.stated_net {
             if lines_readable {
-                self.check_stated_nets(stated, &nets, &years);
+                self.check_stated_nets(stated, &nets, &years, written_decimals(t));
             } else {
                 // Sums over unreadable lines would only repeat the errors above; check the figures alone.
                 for amounts in stated.get_ref().values() {
@@ -231,12 +231,14 @@ impl Validator<'_> {
         }
     }
 
-    /// Compares stated nets (from a spreadsheet) with the computed ones.
+    /// Compares stated nets (from a spreadsheet) with the computed ones; the message prints both
+    /// at the table's `decimals` ("is −163,4, but the lines add up to −163,0").
     fn check_stated_nets(
         &mut self,
         stated: &Spanned<BTreeMap<String, Spanned<YearAmounts>>>,
         nets: &[Net],
         years: &[i64],
+        decimals: Option<u32>,
     ) {
         for (key, amounts) in stated.get_ref() {
             let Some(expense) = ExpenseType::from_key(key) else {
@@ -275,7 +277,7 @@ impl Validator<'_> {
                 let year = years[i];
                 let computed_text = computed[i].map_or_else(
                     || "blank (no line has this year)".to_owned(),
-                    |c| format_amount(c, None),
+                    |c| format_amount(c, decimals),
                 );
                 if computed[i] != Some(stated_value) {
                     self.push(
@@ -283,7 +285,7 @@ impl Validator<'_> {
                             Code::E014,
                             format!(
                                 "stated net for {label} in {year} is {}, but the lines add up to {computed_text}",
-                                format_amount(stated_value, None)
+                                format_amount(stated_value, decimals)
                             ),
                             Some(raw.span()),
                         )
@@ -343,6 +345,23 @@ impl Validator<'_> {
         }
         StaffChange { total, areas }
     }
+}
+
+/// The most decimals any figure of the table is written with (its lines, current budget and
+/// stated nets): the precision the table prints, so messages print figures the same way.
+fn written_decimals(t: &BudgetTable) -> Option<u32> {
+    let lines = t.lines.iter().map(|l| l.get_ref().amounts.get_ref());
+    let stated = t
+        .stated_net
+        .iter()
+        .flat_map(|s| s.get_ref().values().map(Spanned::get_ref));
+    lines
+        .chain(t.current.as_ref().map(Spanned::get_ref))
+        .chain(stated)
+        .flat_map(|m| m.values())
+        .filter_map(|raw| read_amount(raw.get_ref()).ok())
+        .map(|v| v.normalize().scale())
+        .max()
 }
 
 /// Net change per expense type present in the lines.

@@ -35,6 +35,7 @@ mod pipeline;
 mod profile;
 mod prose_corpus;
 mod realdocs;
+mod realdocs2;
 mod schema;
 mod sheets;
 mod spreadsheets;

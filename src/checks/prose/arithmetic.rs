@@ -1,4 +1,4 @@
-//! Arithmetic stated in words must add up (W041): "et merforbrug på 7,50 mio. kr. fratrukket
+//! Arithmetic stated in words must add up (E121): "et merforbrug på 7,50 mio. kr. fratrukket
 //! 0,04 mio. kr. giver et merforbrug på 7,46 mio. kr.", "2 mio. kr. plus 0,5 mio. kr., i alt 2,5
 //! mio. kr.", "0,5 mio. kr., svarende til 500.000 kr.".
 //!
@@ -122,7 +122,7 @@ fn word_sign(text: &str, amount: &Written) -> Option<i8> {
     Some(if more != income { 1 } else { -1 })
 }
 
-/// W041 for every chain of arithmetic in the prose that does not add up.
+/// E121 for every chain of arithmetic in the prose that does not add up.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for prose in cx.prose {
@@ -174,18 +174,20 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
             .is_none();
             let help = if flipped {
                 "the size agrees but the sign does not: check \"mer-\" and \"mindre-\" \
-                 (merforbrug, mindreforbrug) and the operators"
+                 (merforbrug, mindreforbrug) and the operators; if the text is right, \
+                 acknowledge E121 with a reason"
                     .to_owned()
             } else {
                 format!(
                     "the terms are compared with the result at the precision written ({}); \
-                     correct the result or the term that is wrong",
+                     correct the result or the term that is wrong; if the text is right, acknowledge \
+                     E121 with a reason",
                     difference.places
                 )
             };
             found.push(
                 Diagnostic::new(
-                    Code::W041,
+                    Code::E121,
                     format!(
                         "the text says the amounts before it make {}, but they make {made}",
                         stated.text

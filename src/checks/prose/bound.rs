@@ -5,8 +5,12 @@
 //! Only a year right next to the amount binds it: after it ("i 2026", "fra 2027", a remark in
 //! parentheses between), or before it in the same clause with at most six words and no other
 //! number between ("I 2026 udgør besparelsen 2,5 mio. kr."), unless the year follows another
-//! amount, whose year it is ("1,8 mio. kr. i 2025 samt 3,3 mio. kr."). A span of years ("i 2026-2027",
-//! "i 2026 og 2027", "fra 2026 til 2028") and a price basis ("i 2024-priser") bind nothing.
+//! amount, whose year it is ("1,8 mio. kr. i 2025 samt 3,3 mio. kr."). A span of years after "i"
+//! ("i 2026 og 2027", two years one after the other; "i 2026-2028", "i 2026–2028", "i 2026 til
+//! 2028") binds the amount to each of its years, or to their sum when the words of its own part
+//! of the sentence say so ("i alt", "samlet", "tilsammen": "i alt 5 mio. kr. i 2026-2027", "5 mio.
+//! kr. i alt i 2026 og 2027"). "fra 2026 til 2028", two years apart ("i 2026 og 2028") and a
+//! price basis ("i 2024-priser") bind nothing.
 
 use std::sync::LazyLock;
 
@@ -26,22 +30,39 @@ pub enum Bound {
     From(i64),
     /// Every year ("årligt", "om året", "hvert år").
     Every,
+    /// Each year of a span, first and last ("i 2026 og 2027", "i 2026-2028").
+    Each(i64, i64),
+    /// The sum over a span's years, first and last ("i alt 5 mio. kr. i 2026-2027").
+    Total(i64, i64),
 }
 
 /// A year phrase right after an amount: "i 2026", "fra (og med) 2027", then what follows it.
 static AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[ \t\n\x{a0}]*(?:\([^()]{0,80}\)[ \t\n\x{a0}]*)?(?i:(?P<word>i|fra|fra og med|pr\.|per|gældende fra))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<rest>.{0,16})").ok()
+    Regex::new(r"^[ \t\n\x{a0}]*(?:\([^()]{0,80}\)[ \t\n\x{a0}]*)?(?:(?P<sum>(?i:i alt|samlet|tilsammen))[ \t\n\x{a0}]+)?(?i:(?P<word>i|fra|fra og med|pr\.|per|gældende fra))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<rest>.{0,16})").ok()
+});
+
+/// The last year of a span right after a first one: "-2027", "–2028", " og 2027", " til 2028",
+/// not followed by a letter, digit or hyphen ("2026-2027-priser").
+static SPAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"^(?:[ \t\n\x{a0}]*(?:-|–)[ \t\n\x{a0}]*|[ \t\n\x{a0}]+(?P<join>og|til)[ \t\n\x{a0}]+)(?P<last>(?:19|20)[0-9]{2})(?:$|[^\p{L}0-9\-])").ok()
+});
+
+/// Words that make an amount over a span of years their sum.
+static SUM: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^\p{L}])(?:i alt|samlet|tilsammen)(?:$|[^\p{L}])").ok()
 });
 
 /// A year phrase before an amount in its clause, up to six words, then the amount.
 static BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\p{L}0-9])(?P<word>(?i:i|fra|fra og med))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<onwards>[ \t\n\x{a0}]+og[ \t\n\x{a0}]+frem(?:efter|over)?)?,?(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,6}[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
+    Regex::new(r"(?:^|[^\p{L}0-9])(?P<word>(?i:i|fra|fra og med))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?:(?:[ \t\n\x{a0}]*(?:-|–)[ \t\n\x{a0}]*|[ \t\n\x{a0}]+(?P<join>og|til)[ \t\n\x{a0}]+)(?P<last>(?:19|20)[0-9]{2}))?(?P<onwards>[ \t\n\x{a0}]+og[ \t\n\x{a0}]+frem(?:efter|over)?)?,?(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,6}[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
 });
 
 /// Builds the patterns ahead of their first use.
 pub(crate) fn prepare() {
     LazyLock::force(&AFTER);
     LazyLock::force(&BEFORE);
+    LazyLock::force(&SPAN);
+    LazyLock::force(&SUM);
 }
 
 /// The year `amount` of `text` is bound to.
@@ -49,11 +70,38 @@ pub fn bound(text: &str, amount: &Written) -> Bound {
     if annual::is_annual(text, amount) {
         return Bound::Every;
     }
-    if let Some(found) = after(text.get(amount.end..).unwrap_or("")) {
+    let summed = said_in_all(text, amount);
+    if let Some(found) = after(text.get(amount.end..).unwrap_or(""), summed) {
         return found;
     }
     let clause_start = clause_start(text, amount.range.start);
-    before(text.get(clause_start..amount.range.start).unwrap_or(""))
+    before(
+        text.get(clause_start..amount.range.start).unwrap_or(""),
+        summed,
+    )
+}
+
+/// Whether the words of the amount's own part of its sentence, since the amount before it, say
+/// "i alt", "samlet" or "tilsammen" ("i alt 5 mio. kr."; after the amount, `AFTER` reads them).
+fn said_in_all(text: &str, amount: &Written) -> bool {
+    let sentence = crate::checks::years::sentence(text, amount.range.clone());
+    let head = text.get(sentence.start..amount.range.start).unwrap_or("");
+    let own = head
+        .rfind("kr")
+        .map_or(head, |i| head.get(i + 2..).unwrap_or(""));
+    SUM.as_ref().is_some_and(|p| p.is_match(own))
+}
+
+/// The binding of a span of years from `first` to `last`: each year, or their sum; nothing for
+/// years out of order, two years apart joined by "og", or a span of more than ten years.
+fn span(first: i64, last: i64, joined_by_og: bool, summed: bool) -> Bound {
+    if last <= first || (joined_by_og && last != first + 1) || last - first > 10 {
+        Bound::None
+    } else if summed {
+        Bound::Total(first, last)
+    } else {
+        Bound::Each(first, last)
+    }
 }
 
 /// Where the clause around byte `at` begins: after the last ";", ":" or sentence end before it.
@@ -64,15 +112,29 @@ fn clause_start(text: &str, at: usize) -> usize {
     sentence.max(mark)
 }
 
-/// The year phrase right after an amount.
-fn after(rest: &str) -> Option<Bound> {
+/// The year phrase right after an amount; `summed` when the words before it say "i alt".
+fn after(rest: &str, summed: bool) -> Option<Bound> {
     let caps = AFTER.as_ref()?.captures(rest)?;
     let year: i64 = caps.name("year")?.as_str().parse().ok()?;
     let tail = caps.name("rest").map_or("", |m| m.as_str());
-    if spans(tail) {
-        return Some(Bound::None);
-    }
     let word = caps.name("word")?.as_str().to_lowercase();
+    if spans(tail) {
+        let last = SPAN.as_ref().and_then(|p| p.captures(tail));
+        let end = last
+            .as_ref()
+            .and_then(|c| c.name("last"))
+            .and_then(|m| m.as_str().parse::<i64>().ok());
+        return Some(match (end, word == "i") {
+            (Some(end), true) => {
+                let og = last
+                    .as_ref()
+                    .and_then(|c| c.name("join"))
+                    .is_some_and(|j| j.as_str() == "og");
+                span(year, end, og, summed || caps.name("sum").is_some())
+            }
+            _ => Bound::None,
+        });
+    }
     let onwards = starts_onwards(tail);
     Some(
         if word.starts_with("fra") || word.starts_with("gæld") || onwards {
@@ -113,8 +175,8 @@ fn starts_onwards(tail: &str) -> bool {
     tail.trim_start().to_lowercase().starts_with("og frem")
 }
 
-/// The year phrase before an amount in its clause.
-fn before(head: &str) -> Bound {
+/// The year phrase before an amount in its clause; `summed` when the words say "i alt".
+fn before(head: &str, summed: bool) -> Bound {
     let Some(caps) = BEFORE.as_ref().and_then(|p| p.captures(head)) else {
         return Bound::None;
     };
@@ -136,6 +198,16 @@ fn before(head: &str) -> Bound {
     let word = caps
         .name("word")
         .map_or(String::new(), |w| w.as_str().to_lowercase());
+    if let Some(last) = caps.name("last") {
+        let Ok(last) = last.as_str().parse::<i64>() else {
+            return Bound::None;
+        };
+        if word != "i" || caps.name("onwards").is_some() {
+            return Bound::None;
+        }
+        let og = caps.name("join").is_some_and(|j| j.as_str() == "og");
+        return span(year, last, og, summed);
+    }
     if word.starts_with("fra") || caps.name("onwards").is_some() {
         Bound::From(year)
     } else {
@@ -166,8 +238,40 @@ mod tests {
             all("I 2026 udgør besparelsen 2,5 mio. kr."),
             vec![Bound::In(2026)]
         );
-        assert_eq!(all("2,5 mio. kr. i 2026-2027."), vec![Bound::None]);
-        assert_eq!(all("2,5 mio. kr. i 2026 og 2027."), vec![Bound::None]);
+        assert_eq!(
+            all("2,5 mio. kr. i 2026-2027."),
+            vec![Bound::Each(2026, 2027)]
+        );
+        assert_eq!(
+            all("2,5 mio. kr. i 2026 og 2027."),
+            vec![Bound::Each(2026, 2027)]
+        );
+        assert_eq!(
+            all("2,5 mio. kr. i 2026–2028."),
+            vec![Bound::Each(2026, 2028)]
+        );
+        assert_eq!(all("2,5 mio. kr. i 2026 og 2028."), vec![Bound::None]);
+        assert_eq!(all("2,5 mio. kr. fra 2026 til 2028."), vec![Bound::None]);
+        assert_eq!(
+            all("I alt 5 mio. kr. i 2026-2027."),
+            vec![Bound::Total(2026, 2027)]
+        );
+        assert_eq!(
+            all("Besparelsen er 5 mio. kr. i alt i 2026 og 2027."),
+            vec![Bound::Total(2026, 2027)]
+        );
+        assert_eq!(
+            all("I 2026-2027 udgør besparelsen samlet 5 mio. kr."),
+            vec![Bound::Total(2026, 2027)]
+        );
+        assert_eq!(
+            all("I 2026 og 2027 udgør besparelsen 2,5 mio. kr."),
+            vec![Bound::Each(2026, 2027)]
+        );
+        assert_eq!(
+            all("Besparelsen er 2,5 mio. kr. i 2026 og 2027, i alt 5 mio. kr."),
+            vec![Bound::Each(2026, 2027), Bound::None]
+        );
         assert_eq!(all("2,5 mio. kr. i 2024-priser."), vec![Bound::None]);
         assert_eq!(all("2,5 mio. kr. årligt."), vec![Bound::Every]);
         assert_eq!(

@@ -36,7 +36,8 @@ pub struct Reading {
 
 impl Reading {
     /// The reading in a line: the amount as read (signed; a decimal point read as a comma),
-    /// then `@2026`, `@2027+` or `@yearly`, then its role (`total`, `part`, `term+`, `term-`,
+    /// then `@2026`, `@2027+`, `@yearly`, `@2026-2027` (each of those years) or `@2026-2027:sum`
+    /// (their sum), then its role (`total`, `part`, `term+`, `term-`,
     /// `result`), e.g. `-1,3 mio. kr. @2026 part`.
     pub fn describe(&self) -> String {
         let a = &self.amount;
@@ -53,6 +54,8 @@ impl Reading {
             Bound::In(y) => out.push_str(&format!(" @{y}")),
             Bound::From(y) => out.push_str(&format!(" @{y}+")),
             Bound::Every => out.push_str(" @yearly"),
+            Bound::Each(a, b) => out.push_str(&format!(" @{a}-{b}")),
+            Bound::Total(a, b) => out.push_str(&format!(" @{a}-{b}:sum")),
         }
         let role = match self.role {
             Role::Plain => "",

@@ -1,4 +1,4 @@
-//! The same quantity stated twice in one note with different figures (W042): "besparelsen på 2,5
+//! The same quantity stated twice in one note with different figures (E122): "besparelsen på 2,5
 //! mio. kr. i 2026" in one section and "besparelsen på 2,6 mio. kr. i 2026" in another.
 //!
 //! A quantity is a noun right before the amount ("en besparelse på", "merforbruget er",
@@ -75,7 +75,7 @@ fn same_noun(a: &str, b: &str) -> bool {
         .is_some_and(|rest| ["", "n", "en", "t", "et"].contains(&rest))
 }
 
-/// W042 for every quantity the prose states again with another figure.
+/// E122 for every quantity the prose states again with another figure.
 pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     let mut seen: Vec<Stated> = Vec::new();
     let mut found = Vec::new();
@@ -103,11 +103,13 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                         Bound::In(y) => format!(" in {y}"),
                         Bound::From(y) => format!(" from {y}"),
                         Bound::Every => " a year".to_owned(),
+                        Bound::Each(a, b) => format!(" in each of {a}-{b}"),
+                        Bound::Total(a, b) => format!(" in {a}-{b} in all"),
                         Bound::None => String::new(),
                     };
                     found.push(
                         Diagnostic::new(
-                            Code::W042,
+                            Code::E122,
                             format!(
                                 "the text says \"{}\" is {}{when}, but earlier {}",
                                 now.noun, now.amount.text, earlier.amount.text
@@ -117,7 +119,8 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                         .with_label(format!("earlier {}", earlier.amount.text))
                         .with_help(
                             "the same quantity is stated twice with different figures; correct \
-                             the one that is wrong, or name them apart if they are two things",
+                             the one that is wrong, or name them apart if they are two things (or \
+                             acknowledge E122 with a reason)",
                         ),
                     );
                 }

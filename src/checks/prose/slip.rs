@@ -1,7 +1,7 @@
-//! A factor-1000 slip between the text and a table (W043): "4.250 mio. kr." where the table holds
+//! A factor-1000 slip between the text and a table (E123): "4.250 mio. kr." where the table holds
 //! 4.250 in 1.000 kr. (4,25 mio. kr.), or "4.250 kr." for the same figure. The amount matches no
-//! figure as written, but a thousandth (or a thousand times) of it does; the warning names the
-//! reading the text most likely means.
+//! figure as written, but a thousandth (or a thousand times) of it does; the error names the
+//! reading the text most likely means (acknowledgeable with a reason, see `acknowledge`).
 
 use std::ops::Range;
 
@@ -33,7 +33,7 @@ pub fn thousandfold(
     })
 }
 
-/// The warning for an amount a thousand times (or a thousandth of) `figure` (kroner).
+/// The error for an amount a thousand times (or a thousandth of) `figure` (kroner).
 pub fn diagnostic(amount: &Written, figure: Decimal, bigger: bool, at: Range<usize>) -> Diagnostic {
     let in_unit = format!(
         "{} {}",
@@ -47,7 +47,7 @@ pub fn diagnostic(amount: &Written, figure: Decimal, bigger: bool, at: Range<usi
         "a thousandth of"
     };
     Diagnostic::new(
-        Code::W043,
+        Code::E123,
         format!(
             "the text says {}, {how} the table's figure of {in_unit}",
             amount.text
@@ -57,7 +57,8 @@ pub fn diagnostic(amount: &Written, figure: Decimal, bigger: bool, at: Range<usi
     .with_label(format!("most likely {in_unit}"))
     .with_help(format!(
         "the table holds {in_thousands} in 1.000 kr., that is {in_unit}; write {in_unit} (or \
-         {in_thousands} t.kr.), or correct the table's unit if the text is right"
+         {in_thousands} t.kr.), or correct the table's unit; if the text is right, acknowledge \
+         E123 with a reason"
     ))
 }
 
