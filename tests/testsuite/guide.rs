@@ -5,9 +5,11 @@
 //!
 //! How a chapter's code blocks are read (in order, one fresh project per chapter, made by
 //! `budgetnote init` with its example proposals removed):
-//! - ```` ```toml ```` is a whole file that must pass `check` with no error. It is written to
+//! - ```` ```toml ```` is a whole file that must pass `check` with no error and no warning. It is written to
 //!   the path its first line names (`# file: proposals/katalog.toml`, `# file: budgetnote.toml`),
-//!   else to `proposals/guide-N.toml`; so a later block can use what an earlier one wrote.
+//!   else to `proposals/guide-N.toml`; so a later block can use what an earlier one wrote. A
+//!   file under `templates/` (a form) is checked with the proposals that use it: at the end of
+//!   the chapter, all its files are checked together (so its ids are unique too).
 //! - ```` ```toml,bad ```` is a whole proposal with a line `# expect: E014`: `check` must report
 //!   that code. It is removed again after the check.
 //! - ```` ```toml,fragment ```` is a part of a file: it must parse as TOML and have no `form`.
@@ -175,14 +177,19 @@ fn check_chapter(chapter: &Path) -> (String, usize) {
                 let target = dir.join(&rel);
                 std::fs::create_dir_all(target.parent().unwrap()).unwrap();
                 std::fs::write(&target, &block.text).unwrap();
-                // Settings and forms are checked by checking the project with them.
-                let whole_project = rel == "budgetnote.toml" || rel.starts_with("templates/");
-                let args: Vec<&str> = if whole_project { vec![] } else { vec![&rel] };
+                // A form is checked with the proposals that use it, at the chapter's end;
+                // the settings by checking the project with them.
+                if rel.starts_with("templates/") && !bad {
+                    continue;
+                }
+                let args: Vec<&str> = if rel == "budgetnote.toml" {
+                    vec![]
+                } else {
+                    vec![&rel]
+                };
                 let (code, diagnostics, stderr) = check(&dir, &args);
-                let errors: Vec<&serde_json::Value> = diagnostics
-                    .iter()
-                    .filter(|d| d["severity"] == "error")
-                    .collect();
+                // A good example is clean: no error, and no warning either.
+                let errors: Vec<&serde_json::Value> = diagnostics.iter().collect();
                 if bad {
                     let expected = block
                         .text
@@ -222,6 +229,20 @@ fn check_chapter(chapter: &Path) -> (String, usize) {
             )
             .unwrap(),
         }
+    }
+    // Then the chapter's files together: its forms, and no two examples with one id.
+    let (code, diagnostics, stderr) = check(&dir, &[]);
+    let errors: Vec<&serde_json::Value> = diagnostics
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    if code == Some(2) || !errors.is_empty() {
+        writeln!(
+            failures,
+            "docs/src/{name}: the chapter's examples together do not pass check (exit {code:?}):\n{}{stderr}",
+            listed(&errors)
+        )
+        .unwrap();
     }
     (failures, checked)
 }
@@ -364,4 +385,36 @@ fn guide_table_of_contents_and_pictures_are_complete() {
             "book.toml: [{key}] is not an mdBook 0.4 table"
         );
     }
+}
+
+// The architecture chapter's module table names exactly the modules `lib.rs` declares, so the
+// contributors' map of the code is never missing a module or showing one that is gone.
+#[test]
+fn guide_architecture_names_every_module() {
+    let lib = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
+    let declared: std::collections::BTreeSet<String> = lib
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("pub mod "))
+        .map(|m| m.trim_end_matches(';').to_owned())
+        .collect();
+    let chapter = std::fs::read_to_string(src().join("architecture.md")).unwrap();
+    let section = chapter
+        .split("## Modules")
+        .nth(1)
+        .expect("architecture.md has a section \"Modules\"");
+    let listed: std::collections::BTreeSet<String> = section
+        .lines()
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" | ").next())
+        .flat_map(|cell| cell.split(", "))
+        .filter_map(|name| name.strip_prefix('`')?.strip_suffix('`'))
+        .map(str::to_owned)
+        .collect();
+    assert!(declared.len() > 30, "{declared:?}");
+    let missing: Vec<&String> = declared.difference(&listed).collect();
+    let gone: Vec<&String> = listed.difference(&declared).collect();
+    assert!(
+        missing.is_empty() && gone.is_empty(),
+        "docs/src/architecture.md's module table: missing {missing:?}, not in src/lib.rs {gone:?}"
+    );
 }
