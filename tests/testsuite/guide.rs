@@ -338,8 +338,8 @@ fn guide_codes_chapter_is_current() {
     assert!(generated.contains("## E014: "), "{generated}");
 }
 
-// SUMMARY.md links every chapter and only chapters that exist; every picture a chapter shows
-// exists and is small; book.toml is an mdBook 0.4 book reading docs/src.
+// SUMMARY.md links every chapter and only chapters that exist, and so does every link between
+// chapters; every picture a chapter shows exists and is small; book.toml is an mdBook 0.4 book reading docs/src.
 #[test]
 fn guide_table_of_contents_and_pictures_are_complete() {
     let summary = std::fs::read_to_string(src().join("SUMMARY.md")).unwrap();
@@ -362,6 +362,13 @@ fn guide_table_of_contents_and_pictures_are_complete() {
             problems.push(format!("{rel} is not in SUMMARY.md"));
         }
         let text = std::fs::read_to_string(&chapter).unwrap();
+        for c in link.captures_iter(&text) {
+            let target = &c[1];
+            let local = target.ends_with(".md") && !target.contains("://");
+            if local && !chapter.parent().unwrap().join(target).is_file() {
+                problems.push(format!("{rel} links {target}, which does not exist"));
+            }
+        }
         for c in image.captures_iter(&text) {
             pictures += 1;
             let path = chapter.parent().unwrap().join(&c[1]);
