@@ -21,6 +21,7 @@ mod figures;
 mod forms;
 mod fuzz;
 mod golden;
+mod guide;
 mod hostile;
 mod hostile2;
 mod html;
