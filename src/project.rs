@@ -82,13 +82,15 @@ impl Project {
         let glyphs = checks::glyphs::Glyphs::new(&fonts);
         let (mut forms, mut form_reports) = forms::Forms::load_from(settings.as_ref(), &glyphs);
         form_reports.extend(template_reports);
-        let (pages, page_reports) = crate::export::html::Pages::load_from(
+        let (mut pages, page_reports) = crate::export::html::Pages::load_from(
             settings.as_ref(),
             &settings.root().join("templates"),
         );
         let config = config::Config::load_from(settings.as_ref(), &forms, &glyphs)?;
-        // The profile's colours and language reach the shared layout as `sys.inputs`.
+        // The profile's colours and language reach the shared layout as `sys.inputs`, and the
+        // colours the web pages' stylesheet.
         let inputs = config.layout_inputs();
+        pages.use_colours(&inputs);
         let typesetter =
             typeset::Typesetter::with_fonts(root, fonts, &inputs).map_err(|e| app(AppError(e)))?;
         if let Some(language) = &config.profile.language {

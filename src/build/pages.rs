@@ -49,7 +49,7 @@ fn write_proposal(
     let text = pages.proposal(p).map_err(AppError)?;
     output::write_atomic(&page, text.as_bytes())?;
     let mut written = vec![(page, owner.to_owned())];
-    written.extend(stylesheet(target, owner)?);
+    written.extend(stylesheet(pages, target, owner)?);
     Ok(written)
 }
 
@@ -78,7 +78,7 @@ pub fn catalogue(
     output::write_atomic(&index, text.as_bytes())?;
     let owner = output::absolute(catalogue_path);
     let mut written = vec![(index, owner.clone())];
-    written.extend(stylesheet(target, &owner)?);
+    written.extend(stylesheet(templates, target, &owner)?);
     for (link, p, file) in &links {
         let inside = Path::new(link)
             .components()
@@ -113,10 +113,10 @@ pub fn fill_catalogue(pages: &html::Pages, c: &CheckedCatalogue) -> Result<(), S
         .try_for_each(|(_, p)| templates.proposal(p).map(|_| ()))
 }
 
-/// The stylesheet in the folder of `target`.
-fn stylesheet(target: &Path, owner: &Path) -> Result<Vec<Written>, AppError> {
+/// The stylesheet (with the profile's colours) in the folder of `target`.
+fn stylesheet(pages: &html::Pages, target: &Path, owner: &Path) -> Result<Vec<Written>, AppError> {
     let css = target.parent().unwrap_or(Path::new(".")).join(STYLESHEET);
-    output::write_atomic(&css, html::STYLESHEET.as_bytes())?;
+    output::write_atomic(&css, pages.stylesheet().as_bytes())?;
     Ok(vec![(css, owner.to_owned())])
 }
 

@@ -46,6 +46,8 @@ const HELP: &str = "fix the template; the proposals of its project get no web pa
 pub struct Pages {
     /// minijinja environment holding every `*.html.j2` template.
     env: Environment<'static>,
+    /// The stylesheet the pages link, with the profile's colours (see [`Pages::use_colours`]).
+    stylesheet: String,
     /// The project's page templates that cannot be read or do not parse (reported once, at
     /// their line, when the project is opened), as shown to the user.
     broken: Vec<String>,
@@ -55,6 +57,7 @@ pub struct Pages {
 static BUNDLED: LazyLock<Pages> = LazyLock::new(|| Pages {
     // The bundled templates parse (a test keeps them so); one that did not would be left out.
     env: environment(bundled_templates()),
+    stylesheet: STYLESHEET.to_owned(),
     broken: Vec::new(),
 });
 
@@ -187,10 +190,44 @@ impl Pages {
         (
             Self {
                 env: environment(templates),
+                stylesheet: STYLESHEET.to_owned(),
                 broken,
             },
             reports,
         )
+    }
+
+    /// Gives the stylesheet the profile's colours, as the PDF has them: `accent` (headings,
+    /// links, the first bar) and `table-head` (header rows), each `#rrggbb` (the profile's check
+    /// refuses anything else, so nothing but a colour reaches the CSS).
+    pub fn use_colours(&mut self, colours: &[(&str, String)]) {
+        for (name, value) in colours {
+            let is_colour = value.len() == 7
+                && value.starts_with('#')
+                && value[1..].chars().all(|c| c.is_ascii_hexdigit());
+            let properties: &[&str] = match *name {
+                "accent" => &["--accent", "--bar-1"],
+                "table-head" => &["--head-fill"],
+                _ => &[],
+            };
+            for property in properties.iter().filter(|_| is_colour) {
+                self.stylesheet = self
+                    .stylesheet
+                    .lines()
+                    .map(|line| match line.trim_start().strip_prefix(*property) {
+                        Some(rest) if rest.starts_with(':') => format!("  {property}: {value};"),
+                        _ => line.to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    + "\n";
+            }
+        }
+    }
+
+    /// The stylesheet the pages link (`budgetnote.css`).
+    pub fn stylesheet(&self) -> &str {
+        &self.stylesheet
     }
 
     /// Why no page can be made while a project's page template is broken (it was reported once

@@ -301,3 +301,34 @@ fn a_profile_checkbox_group_is_checked() {
         "{stderr}"
     );
 }
+
+// The profile's colours reach the web pages too: the stylesheet written beside them carries the
+// accent (headings, links, the first bar) and the table-head fill; without colours it is the
+// bundled one.
+#[test]
+fn the_profiles_colours_reach_the_web_pages() {
+    let plain = project_with_profile(PROFILE);
+    let coloured = project_with_profile(&PROFILE.replace(
+        "[profile]\n",
+        "[profile]\ncolours = { accent = \"#8b0000\", table-head = \"#f5e6c8\" }\n",
+    ));
+    for dir in [&plain, &coloured] {
+        crate::common::run_ok(dir.path(), &["render", "--format", "html"]);
+    }
+    let css = |dir: &tempfile::TempDir| {
+        std::fs::read_to_string(dir.path().join("out/budgetnote.css")).unwrap()
+    };
+    assert_eq!(css(&plain), budgetnote::export::html::STYLESHEET);
+    let css = css(&coloured);
+    for line in [
+        "--accent: #8b0000;",
+        "--bar-1: #8b0000;",
+        "--head-fill: #f5e6c8;",
+    ] {
+        assert!(css.contains(line), "{line} missing:\n{css}");
+    }
+    assert!(
+        !css.contains("#1f3864"),
+        "the bundled accent is left:\n{css}"
+    );
+}
