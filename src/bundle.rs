@@ -25,6 +25,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "catalogue.html.j2",
         include_str!("../templates/catalogue.html.j2"),
     ),
+    ("index.html.j2", include_str!("../templates/index.html.j2")),
     (
         "catalogue.typ.j2",
         include_str!("../templates/catalogue.typ.j2"),

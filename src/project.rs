@@ -155,6 +155,15 @@ impl Project {
         &self.form_reports
     }
 
+    /// The municipality named by the profile, if any.
+    pub fn municipality(&self) -> Option<&str> {
+        self.config
+            .profile
+            .municipality
+            .as_ref()
+            .map(|m| m.get_ref().as_str())
+    }
+
     /// The web pages' templates, loaded with the project.
     pub fn pages(&self) -> &crate::export::html::Pages {
         &self.pages

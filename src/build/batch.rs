@@ -59,6 +59,8 @@ pub struct Batch {
     /// Files of other formats (below the output folder) that this run left as they were
     /// although their input changed: they may be out of date.
     pub behind: Vec<PathBuf>,
+    /// A folder run's index page (written, or why not), when the run writes web pages.
+    pub index: Option<std::result::Result<PathBuf, AppError>>,
 }
 
 /// How bad a failure is, for the exit code.
@@ -163,6 +165,7 @@ pub fn render(
             manifest.record(relative, owner);
         }
     }
+    let index = write_index(project, request, &jobs, &outcomes, &mut manifest);
     cache.store(&mut manifest.cache);
     let unsaved = manifest.save(out).err();
     Ok(Batch {
@@ -171,7 +174,82 @@ pub fn render(
         sheets: written,
         unsaved,
         behind,
+        index,
     })
+}
+
+/// A folder run that writes web pages also writes `index.html` at the top of the output folder:
+/// every proposal and catalogue whose page it wrote, with its PDF, in the order planned (owned,
+/// like the run's workbook, by the first folder named). Not when a page of the run is itself
+/// called `index.html`. The index written, or why not.
+fn write_index(
+    project: &Project,
+    request: &Request<'_>,
+    jobs: &[crate::build::plan::Job],
+    outcomes: &[Outcome],
+    manifest: &mut crate::manifest::Manifest,
+) -> Option<std::result::Result<PathBuf, AppError>> {
+    let html = outputs::by_name("html")?;
+    let folder = request
+        .scopes
+        .iter()
+        .find(|s| s.is_dir())
+        .map(|s| s.canonicalize().unwrap_or_else(|_| output::absolute(s)))
+        .filter(|_| outputs::contains(request.formats, html))?;
+    let pdf = outputs::has(request.formats, Shape::Typeset);
+    let mut entries = Vec::new();
+    for (job, outcome) in jobs.iter().zip(outcomes) {
+        if !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
+            continue;
+        }
+        let page = job.relative.with_extension("html");
+        let shown = |p: &Path| {
+            p.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        if page == Path::new(crate::build::pages::INDEX) {
+            return None;
+        }
+        let entry = match (&outcome.catalogue, outcome.proposals.as_slice()) {
+            (Some(c), _) => crate::export::html::IndexEntry {
+                id: String::new(),
+                title: c.title.clone(),
+                form: "Katalog".to_owned(),
+                committees: String::new(),
+                page: shown(&page),
+                pdf: pdf.then(|| shown(&job.relative)),
+            },
+            (None, [p]) => crate::export::html::IndexEntry {
+                id: p.id.clone(),
+                title: p.title.clone(),
+                form: p.form.label.clone(),
+                committees: p.committees.join(", "),
+                page: shown(&page),
+                pdf: pdf.then(|| shown(&job.relative)),
+            },
+            _ => continue,
+        };
+        entries.push(entry);
+    }
+    if entries.is_empty() {
+        return None;
+    }
+    let title = project
+        .municipality()
+        .map_or_else(|| "Forslag".to_owned(), |m| format!("Forslag · {m}"));
+    let footer = format!("{} forslag", entries.len());
+    let written =
+        crate::build::pages::index(project.pages(), request.out, &title, &footer, &entries);
+    Some(written.map(|files| {
+        for file in &files {
+            if let Ok(relative) = file.strip_prefix(request.out) {
+                manifest.record(relative, &folder);
+            }
+        }
+        request.out.join(crate::build::pages::INDEX)
+    }))
 }
 
 /// The files of formats this run did not ask for whose input it typeset anew (a changed

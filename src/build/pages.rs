@@ -113,6 +113,27 @@ pub fn fill_catalogue(pages: &html::Pages, c: &CheckedCatalogue) -> Result<(), S
         .try_for_each(|(_, p)| templates.proposal(p).map(|_| ()))
 }
 
+/// The name of a folder run's index page at the top of the output folder.
+pub const INDEX: &str = "index.html";
+
+/// Writes a folder run's index page (`index.html`, with the stylesheet) at the top of `out_dir`,
+/// listing `entries`; the files written.
+pub fn index(
+    pages: &html::Pages,
+    out_dir: &Path,
+    title: &str,
+    footer: &str,
+    entries: &[html::IndexEntry],
+) -> Result<Vec<PathBuf>, AppError> {
+    let pages = usable(pages).map_err(AppError)?;
+    let text = pages.index(title, footer, entries).map_err(AppError)?;
+    let target = out_dir.join(INDEX);
+    output::write_atomic(&target, text.as_bytes())?;
+    let css = out_dir.join(STYLESHEET);
+    output::write_atomic(&css, pages.stylesheet().as_bytes())?;
+    Ok(vec![target, css])
+}
+
 /// The stylesheet (with the profile's colours) in the folder of `target`.
 fn stylesheet(pages: &html::Pages, target: &Path, owner: &Path) -> Result<Vec<Written>, AppError> {
     let css = target.parent().unwrap_or(Path::new(".")).join(STYLESHEET);

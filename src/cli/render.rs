@@ -169,6 +169,16 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             eprintln!("wrote {}", print::shown(path));
         }
     }
+    match &done.index {
+        Some(Ok(index)) if print::verbosity() > print::Verbosity::Quiet => {
+            eprintln!("wrote {}", print::shown(index));
+        }
+        Some(Err(err)) => {
+            print::app_error(err);
+            exit = exit.max(Exit::Failure);
+        }
+        _ => {}
+    }
     if let Some(err) = &done.unsaved {
         print::app_error(err);
         exit = exit.max(Exit::Failure);

@@ -35,6 +35,26 @@ pub const LAYOUT: &str = "_page.html.j2";
 /// The template of a catalogue's index page.
 pub const CATALOGUE: &str = "catalogue.html.j2";
 
+/// The template of a folder run's index page.
+pub const INDEX: &str = "index.html.j2";
+
+/// One proposal (or catalogue) on a folder run's index page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct IndexEntry {
+    /// The proposal's id (empty for a catalogue).
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its form's label ("Budgetnotat", "Katalog").
+    pub form: String,
+    /// Its committees, joined.
+    pub committees: String,
+    /// Its web page, relative to the index.
+    pub page: String,
+    /// Its PDF, relative to the index, when the run writes PDFs.
+    pub pdf: Option<String>,
+}
+
 /// How the page templates' file names end.
 const SUFFIX: &str = ".html.j2";
 
@@ -284,6 +304,23 @@ impl Pages {
                 })
         };
         render().map_err(|e| failure(CATALOGUE, &e))
+    }
+
+    /// The index page of a folder run: every page written, with its PDF.
+    pub fn index(
+        &self,
+        title: &str,
+        footer: &str,
+        entries: &[IndexEntry],
+    ) -> Result<String, String> {
+        let render = || -> Result<String, Error> {
+            self.env.get_template(INDEX)?.render(minijinja::context! {
+                title => title,
+                footer => footer,
+                entries => Value::from_serialize(entries),
+            })
+        };
+        render().map_err(|e| failure(INDEX, &e))
     }
 }
 

@@ -12,7 +12,7 @@ use budgetnote::catalogue::CheckedCatalogue;
 use budgetnote::checked::CheckedProposal;
 use budgetnote::export::html;
 
-use crate::common::{missing_in_order, pdf_text, root, seed_tokens, tokens};
+use crate::common::{missing_in_order, pdf_text, root, run_cli, seed_tokens, tokens};
 
 /// A proposal's page from the bundled page templates.
 fn page(p: &CheckedProposal) -> String {
@@ -817,4 +817,62 @@ fn pages_match_their_template_fixtures() {
             insta::assert_snapshot!("page", page);
         });
     }
+}
+
+// A folder run with web pages also writes `index.html` at the top of the output folder: every
+// proposal and catalogue whose page it wrote, linked to its page and PDF (links that lead to files
+// that exist), titled with the profile's municipality; a file with errors is not listed.
+#[test]
+fn a_folder_run_writes_an_index_of_its_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(run_cli(dir.path(), &["init", "p"]).status.success());
+    let project = dir.path().join("p");
+    let broken = project.join("proposals/statusnotat-eksempel.toml");
+    let text = std::fs::read_to_string(&broken).unwrap();
+    std::fs::write(
+        &broken,
+        text.replacen("form = \"statusnotat\"", "form = \"x\"", 1),
+    )
+    .unwrap();
+    let out = run_cli(&project, &["render", "--format", "pdf,html"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let index = std::fs::read_to_string(project.join("out/index.html")).expect("an index");
+    assert!(
+        index.contains("<title>Forslag · Testkommune</title>"),
+        "{index}"
+    );
+    let hrefs: Vec<&str> = index
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .filter(|h| *h != "budgetnote.css")
+        .collect();
+    // Six proposals that render, each with its page and its PDF.
+    assert_eq!(hrefs.len(), 12, "{hrefs:?}");
+    for href in &hrefs {
+        assert!(
+            project.join("out").join(href).is_file(),
+            "{href} leads nowhere"
+        );
+    }
+    assert!(hrefs.contains(&"standard-eksempel.html") && hrefs.contains(&"standard-eksempel.pdf"));
+    assert!(
+        !index.contains("statusnotat-eksempel"),
+        "a file with errors is listed"
+    );
+    // The index is recorded like the pages: a PDF-only run keeps it, and it is deterministic.
+    let manifest = std::fs::read_to_string(project.join("out/.budgetnote-manifest")).unwrap();
+    assert!(manifest.contains("\"index.html\""), "{manifest}");
+    run_cli(&project, &["render"]);
+    assert!(project.join("out/index.html").is_file());
+    run_cli(&project, &["render", "--format", "pdf,html"]);
+    assert_eq!(
+        std::fs::read_to_string(project.join("out/index.html")).unwrap(),
+        index
+    );
 }
