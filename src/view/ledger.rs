@@ -240,8 +240,47 @@ fn chart(l: &Ledger, figure: &dyn Fn(usize, Option<Decimal>) -> String) -> Optio
         .unwrap_or_else(|| "Søjlediagram".to_owned());
     Some(BarChartView {
         caption: c.caption.clone(),
-        alt: format!("{title}. Beløb i {unit}. {}.", said.join("; ")),
+        alt: alt_text(&title, unit, &said),
         series,
         groups,
     })
+}
+
+/// A chart's alternative text: its title, its unit and what it shows, as sentences whose full
+/// stops are never doubled (a unit such as "1.000 kr." ends in one already).
+fn alt_text(title: &str, unit: &str, said: &[String]) -> String {
+    let sentence = |text: &str| {
+        let text = text.trim();
+        if text.ends_with('.') {
+            text.to_owned()
+        } else {
+            format!("{text}.")
+        }
+    };
+    [
+        sentence(title),
+        sentence(&format!("Beløb i {unit}")),
+        sentence(&said.join("; ")),
+    ]
+    .join(" ")
+}
+
+#[cfg(test)]
+mod alt_tests {
+    use super::alt_text;
+
+    // A unit or title that ends in a full stop does not get a second one.
+    #[test]
+    fn full_stops_are_never_doubled() {
+        let said = vec!["2024: 5".to_owned(), "2025: 6".to_owned()];
+        assert_eq!(
+            alt_text("Figur 1.", "1.000 kr.", &said),
+            "Figur 1. Beløb i 1.000 kr. 2024: 5; 2025: 6."
+        );
+        assert_eq!(
+            alt_text("Udgifter", "mio. kr.", &said),
+            "Udgifter. Beløb i mio. kr. 2024: 5; 2025: 6."
+        );
+        assert!(!alt_text("A", "kr.", &said).contains(".."));
+    }
 }
