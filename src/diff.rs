@@ -56,6 +56,14 @@ impl Forms {
             Forms::WorkingTree => "forms and profile: the working tree's (--forms-from-worktree)",
         }
     }
+
+    /// The same in Danish, for the Markdown comment.
+    fn line_da(self) -> &'static str {
+        match self {
+            Forms::EachSide => "skemaer og profil: hver sides egne",
+            Forms::WorkingTree => "skemaer og profil: arbejdskopiens (--forms-from-worktree)",
+        }
+    }
 }
 
 /// The whole comparison.
@@ -1223,16 +1231,16 @@ impl Diff {
         out
     }
 
-    /// The diff as Markdown for a pull-request comment.
+    /// The diff as Markdown for a pull-request comment, in Danish (the reviewers' language).
     pub fn markdown(&self) -> String {
         let mut out = format!(
-            "## Budget proposals: {} → {}\n\n{}\n",
+            "## Budgetforslag: {} → {}\n\n{}\n",
             escape_md(&self.from.label()),
             escape_md(&self.to.label()),
-            escape_md(&capitalised(self.forms.line()))
+            escape_md(&capitalised(self.forms.line_da()))
         );
         if self.proposals.is_empty() {
-            out.push_str("\nNo proposal changed.\n");
+            out.push_str("\nIntet forslag er ændret.\n");
         }
         for p in &self.proposals {
             let title = p
@@ -1241,10 +1249,10 @@ impl Diff {
                 .map(|t| format!(" · {}", escape_md(t)))
                 .unwrap_or_default();
             let what = match (p.status, &p.renamed_from) {
-                (Status::Added, _) => "added".to_owned(),
-                (Status::Removed, _) => "removed".to_owned(),
-                (Status::Changed, Some(old)) => format!("changed, renamed from {}", code_md(old)),
-                (Status::Changed, None) => "changed".to_owned(),
+                (Status::Added, _) => "tilføjet".to_owned(),
+                (Status::Removed, _) => "fjernet".to_owned(),
+                (Status::Changed, Some(old)) => format!("ændret, omdøbt fra {}", code_md(old)),
+                (Status::Changed, None) => "ændret".to_owned(),
             };
             out.push_str(&format!(
                 "\n### {}{title}\n\n{}: {what}\n",
@@ -1254,7 +1262,7 @@ impl Diff {
             for (side, errors) in [(&self.from, &p.errors.from), (&self.to, &p.errors.to)] {
                 if let Some(e) = errors {
                     out.push_str(&format!(
-                        "\n**{} error(s) at {}**, only its figures compared:\n\n",
+                        "\n**{} fejl i {}**, kun tallene er sammenlignet:\n\n",
                         e.count,
                         escape_md(&side.label())
                     ));
@@ -1274,12 +1282,12 @@ impl Diff {
                     ));
                 }
             }
-            for (name, list) in [("Figures", &p.figures), ("Totals", &p.totals)] {
+            for (name, list) in [("Tal", &p.figures), ("Totaler", &p.totals)] {
                 if list.is_empty() || p.status != Status::Changed {
                     continue;
                 }
                 out.push_str(&format!(
-                    "\n**{name}**\n\n| Table | Line | Column | Old | New | Difference | Unit |\n|---|---|---|--:|--:|--:|---|\n"
+                    "\n**{name}**\n\n| Tabel | Linje | Kolonne | Før | Efter | Forskel | Enhed |\n|---|---|---|--:|--:|--:|---|\n"
                 ));
                 for f in list.iter() {
                     let (table, line, column) = place(f);
@@ -1296,12 +1304,12 @@ impl Diff {
                 }
             }
             if !p.checkboxes.is_empty() {
-                out.push_str("\n**Checkboxes**\n\n");
+                out.push_str("\n**Afkrydsninger**\n\n");
                 for c in &p.checkboxes {
                     let state = match c.new {
-                        Some(true) => "ticked",
-                        Some(false) => "unticked",
-                        None => "removed",
+                        Some(true) => "afkrydset",
+                        Some(false) => "ikke afkrydset",
+                        None => "fjernet",
                     };
                     out.push_str(&format!(
                         "- {}: {} {state}\n",
@@ -1311,7 +1319,7 @@ impl Diff {
                 }
             }
             if !p.headings.is_empty() {
-                out.push_str("\n**Headings**\n\n");
+                out.push_str("\n**Overskrifter**\n\n");
                 for h in &p.headings {
                     out.push_str(&format!(
                         "- {}: {} → {}\n",
@@ -1322,7 +1330,7 @@ impl Diff {
                 }
             }
             if !p.texts.is_empty() && p.status == Status::Changed {
-                out.push_str("\n**Text**\n\n");
+                out.push_str("\n**Tekst**\n\n");
                 for t in &p.texts {
                     let name = t.heading.clone().unwrap_or_else(|| t.section.clone());
                     out.push_str(&format!(

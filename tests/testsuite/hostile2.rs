@@ -513,7 +513,7 @@ fn markdown_diffs_neutralise_mentions() {
         "{md}"
     );
     assert!(!md.contains("@octocat") && !md.contains("#12"), "{md}");
-    assert!(md.contains("`` proposals/a`b.toml ``: added"), "{md}");
+    assert!(md.contains("`` proposals/a`b.toml ``: tilføjet"), "{md}");
 }
 
 /// The name of a file with an escape sequence that would turn a terminal's text red.
