@@ -22,6 +22,7 @@ mod fuzz;
 mod golden;
 mod hostile;
 mod hostile2;
+mod hostile3;
 mod html;
 mod init;
 mod new;
