@@ -152,7 +152,10 @@ fn a_stale_output_the_user_changed_is_left_and_reported_once() {
     example_as(&project, "kopi.toml".as_ref(), "SU78");
     let first = run(&project, &["render"]);
     assert!(first.status.success(), "{}", first.stderr);
-    let (mine, theirs) = (project.join("out/kopi.pdf"), project.join("out/standard-eksempel.pdf"));
+    let (mine, theirs) = (
+        project.join("out/kopi.pdf"),
+        project.join("out/standard-eksempel.pdf"),
+    );
     assert!(mine.is_file() && theirs.is_file());
     std::fs::write(&mine, "%PDF-1.7 my own notes").unwrap();
     std::fs::remove_file(project.join("proposals/kopi.toml")).unwrap();
@@ -165,13 +168,175 @@ fn a_stale_output_the_user_changed_is_left_and_reported_once() {
         "render removed a file the user changed:\n{}",
         render.stderr
     );
-    assert!(!theirs.exists(), "an untouched stale PDF stays:\n{}", render.stderr);
+    assert!(
+        !theirs.exists(),
+        "an untouched stale PDF stays:\n{}",
+        render.stderr
+    );
     let warning = "warning: left out/kopi.pdf alone although the output manifest lists it: it \
                    changed since budgetnote wrote it";
-    assert_eq!(render.stderr.matches(warning).count(), 1, "{}", render.stderr);
-    assert_eq!(render.stderr.matches("left ").count(), 1, "{}", render.stderr);
+    assert_eq!(
+        render.stderr.matches(warning).count(),
+        1,
+        "{}",
+        render.stderr
+    );
+    assert_eq!(
+        render.stderr.matches("left ").count(),
+        1,
+        "{}",
+        render.stderr
+    );
     let again = run(&project, &["render"]);
     assert_eq!(again.status.code(), Some(0), "{}", again.stderr);
     assert!(!again.stderr.contains("left "), "{}", again.stderr);
     assert!(mine.exists());
+}
+
+/// Runs `git args` in `dir`; `false` when git is not installed (the test is then skipped).
+fn git(dir: &Path, args: &[&str]) -> bool {
+    let Ok(out) = Command::new("git")
+        .args([
+            "-c",
+            "user.name=budgetnote",
+            "-c",
+            "user.email=t@example.invalid",
+        ])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+    else {
+        return false;
+    };
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    true
+}
+
+/// The message every command gives for `proposals/x\xff.toml`.
+const NOT_UTF8: &str = "the file name \"proposals/x\\xff.toml\" is not UTF-8 text";
+
+// Issue 22, diff: a proposal whose file name is not UTF-8 is one located error, E107 with the
+// same message naming its bytes, in `check`, `render` (which writes no PDF for it) and `diff`,
+// between a revision and the working tree and between two revisions (exit 1 each time), and
+// diff shows its name escaped, never garbled.
+#[test]
+fn a_name_that_is_not_utf8_is_the_same_error_in_check_render_and_diff() {
+    use std::os::unix::ffi::OsStrExt;
+    let (_dir, project) = project();
+    if !git(&project, &["init", "-q"]) {
+        eprintln!("skipped: no git");
+        return;
+    }
+    assert!(git(&project, &["add", "-A"]));
+    assert!(git(&project, &["commit", "-qm", "init"]));
+    example_as(&project, std::ffi::OsStr::from_bytes(b"x\xff.toml"), "SU77");
+    for command in ["check", "render"] {
+        let out = run(&project, &[command]);
+        assert_eq!(out.status.code(), Some(1), "{command}: {}", out.stderr);
+        let error = format!("error[E107]: {NOT_UTF8}");
+        assert_eq!(
+            out.stderr.matches(&error).count(),
+            1,
+            "{command}: {}",
+            out.stderr
+        );
+        assert_eq!(
+            out.stderr.matches("error[").count(),
+            1,
+            "{command}: {}",
+            out.stderr
+        );
+    }
+    let pdfs: Vec<String> = std::fs::read_dir(project.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('x'))
+        .collect();
+    assert!(pdfs.is_empty(), "{pdfs:?}");
+    let listed = "SU77 (proposals/x\\xff.toml): added";
+    let diff = run(&project, &["diff"]);
+    assert_eq!(diff.status.code(), Some(1), "{}", diff.stderr);
+    assert!(
+        diff.stdout.contains(listed) && diff.stdout.contains(&format!("E107 {NOT_UTF8}")),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains('\u{fffd}'), "{}", diff.stdout);
+    assert!(git(&project, &["add", "-A"]));
+    assert!(git(&project, &["commit", "-qm", "two"]));
+    let diff = run(&project, &["diff", "HEAD~1", "HEAD"]);
+    assert_eq!(diff.status.code(), Some(1), "{}", diff.stderr);
+    assert!(
+        diff.stdout.contains(listed) && diff.stdout.contains(&format!("E107 {NOT_UTF8}")),
+        "{}",
+        diff.stdout
+    );
+    assert!(!diff.stdout.contains('\u{fffd}'), "{}", diff.stdout);
+}
+
+/// Paragraphs of ordinary Danish prose, `bytes` long or a little more.
+fn prose(bytes: usize) -> String {
+    let paragraph = "Kommunen styrker indsatsen for unge ledige, så de hurtigere kommer i job eller \
+                     uddannelse. Sagsbehandlerne holder den første samtale inden for en uge, og \
+                     borgerne får en fast kontaktperson. Erfaringer fra andre kommuner viser, at \
+                     tidlig kontakt nedbringer ledigheden mærkbart over tid.";
+    let mut text = String::new();
+    while text.len() < bytes {
+        text.push_str(paragraph);
+        text.push_str("\n\n");
+    }
+    text
+}
+
+// Issue 22, memory: a section of 5 MB of prose is refused by `check` and `render` with E106 at
+// the line its text starts on, before the typesetter (which would hold some 1.5 GB for it) sees
+// it; both finish in a fraction of the deadline with no PDF, and a section of 0.9 MB still passes
+// `check`.
+#[test]
+fn an_oversized_section_is_refused_at_its_line() {
+    let (_dir, project) = project();
+    let file = project.join("proposals/standard-eksempel.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let status = text
+        .lines()
+        .find(|l| l.starts_with("status = "))
+        .unwrap()
+        .to_owned();
+    let line = text.lines().position(|l| l == status).unwrap() + 1;
+    let with = |bytes: usize| {
+        text.replacen(
+            &status,
+            &format!("status = \"\"\"\n{}\"\"\"", prose(bytes)),
+            1,
+        )
+    };
+    std::fs::write(&file, with(5 * 1024 * 1024)).unwrap();
+    for command in ["check", "render"] {
+        let out = run(&project, &[command, "proposals/standard-eksempel.toml"]);
+        assert_eq!(out.status.code(), Some(1), "{command}: {}", out.stderr);
+        assert!(
+            out.stderr
+                .contains("error[E106]: this text is 5.0 MB long; a text may be at most 1 MB")
+                && out
+                    .stderr
+                    .contains(&format!("--> proposals/standard-eksempel.toml:{line}:10")),
+            "{command}: {}",
+            out.stderr
+        );
+        assert!(out.took < DEADLINE / 4, "{command} took {:?}", out.took);
+        eprintln!(
+            "{command} of a 5 MB section: {:?}, peak {} MB",
+            out.took,
+            out.peak_kb / 1024
+        );
+    }
+    assert!(!project.join("out/standard-eksempel.pdf").exists());
+    std::fs::write(&file, with(900 * 1024)).unwrap();
+    let out = run(&project, &["check", "proposals/standard-eksempel.toml"]);
+    assert!(!out.stderr.contains("E106"), "{}", out.stderr);
 }
