@@ -165,7 +165,7 @@ EOF
 for kind in ods xlsx; do
     size=$(stat -c %s "$p/proposals/bomb.$kind")
     run "$p" "$bin" render "proposals/$kind-bomb.toml"
-    row "spreadsheet: $kind bomb ($((size / 1024)) kB)" "$(first_code E095)"
+    row "spreadsheet: $kind bomb ($size B)" "$(first_code E095)"
 done
 
 # --- SVG logos --------------------------------------------------------------------------------
@@ -256,7 +256,7 @@ open(path, "w").write(text)
 EOF
     run "$p" "$bin" diff
     if grep -q "Status: " <<<"$OUT"; then what="section change shown"; else what="NO section change shown"; fi
-    row "diff: 120k-word section (1 in 7 changed)" "$what, $((${#OUT} / 1024)) kB of output"
+    row "diff: 120k-word section" "1 word in 7 changed: $what, $((${#OUT} / 1024)) kB of output"
     g checkout -q -- .
 
     python3 - "$p/proposals/big.toml" <<'EOF'
