@@ -85,50 +85,9 @@ impl Cache {
     }
 }
 
-/// The largest PDF the cache compares (bytes); a larger one is typeset again. Far above any
-/// real annex, and read in pieces, so it bounds time, never memory.
-pub const PDF_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
-
-/// Whether the file at `path` holds exactly the bytes whose hash is `expected`.
-///
-/// Only a regular file budgetnote could have written counts: a symlink there (to `/dev/zero`,
-/// say) is never followed, and a FIFO, device or socket is never read, as the opened handle is
-/// checked (see [`crate::files::open_regular`]). The file is hashed in pieces, at most
-/// [`PDF_LIMIT`] bytes of it.
-pub fn holds(path: &Path, expected: &str) -> bool {
-    use sha2::Digest;
-    use std::io::Read;
-    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
-        return false;
-    }
-    let Ok((file, meta)) = crate::files::open_regular(path) else {
-        return false;
-    };
-    if meta.len() > PDF_LIMIT {
-        return false;
-    }
-    let mut reader = file.take(PDF_LIMIT + 1);
-    let mut digest = sha2::Sha256::new();
-    let mut buffer = vec![0u8; 64 * 1024];
-    let mut total = 0u64;
-    loop {
-        match reader.read(&mut buffer) {
-            Ok(0) => break,
-            Ok(n) => {
-                total += n as u64;
-                digest.update(&buffer[..n]);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return false,
-        }
-    }
-    let hex: String = digest
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    total <= PDF_LIMIT && hex == expected
-}
+/// Whether the file at `path` holds exactly the bytes whose hash is `expected` (see
+/// [`crate::output::holds`], which the manifest's removal of stale files shares).
+pub use crate::output::holds;
 
 /// What identifies the running build of budgetnote: its version, a hash of what it was built
 /// from (sources, templates, fonts, locked dependencies, compiler and profile; see `build.rs`),

@@ -178,6 +178,7 @@ pub fn check(
     let view = crate::source::SourceView::new(&source);
     let (file, mut diags) = crate::parse::parse_view::<CatalogueFile>(&view);
     diags.extend(crate::checks::content::check(&view));
+    diags.extend(crate::document::name_not_utf8(project.root(), path));
     if file.is_some() {
         diags.extend(project.glyph_diagnostics(&view));
     }

@@ -333,12 +333,9 @@ pub fn read_id(source: &str) -> Option<String> {
         .and_then(|t| t.get("id").and_then(|v| v.as_str()).map(str::to_owned))
 }
 
-/// A path as printed and in JSON: with `/` between folders.
+/// A path as printed and in JSON: with `/` between folders, bytes that are not UTF-8 as `\xNN`.
 fn shown(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/")
+    crate::document::escaped_name(path)
 }
 
 /// Compares the proposals of two sides; proposals are paired by id (a renamed file is followed),

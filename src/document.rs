@@ -148,6 +148,56 @@ pub fn check_file(path: &Path) -> Result<Checked, AppError> {
     }
 }
 
+/// A path as text with `/` between its parts, each byte that is not UTF-8 written `\xNN`
+/// (`proposals/b\xf8rn.toml`), so a name that is not text is shown as it is, not garbled.
+pub fn escaped_name(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .map(|part| {
+            let mut shown = String::new();
+            for chunk in part.as_os_str().as_encoded_bytes().utf8_chunks() {
+                shown.push_str(chunk.valid());
+                for byte in chunk.invalid() {
+                    shown.push_str(&format!("\\x{byte:02x}"));
+                }
+            }
+            shown
+        })
+        .collect();
+    parts.join("/")
+}
+
+/// E107 when the name of the file at `path` (its path from the project root `root`, or its own
+/// name when it lies elsewhere) is not UTF-8: its PDF, the manifest, a web page's link and the
+/// terminal could only show it garbled, and git hosts and other systems mangle it. `check`,
+/// `render` and `diff` (at both revisions) report it alike, naming the bytes that are not text
+/// as `\xNN`.
+pub fn name_not_utf8(root: &Path, path: &Path) -> Option<diagnostic::Diagnostic> {
+    let name = path.strip_prefix(root).unwrap_or(path);
+    let name: PathBuf = if name.is_relative() {
+        name.components()
+            .filter(|c| *c != std::path::Component::CurDir)
+            .collect()
+    } else {
+        PathBuf::from(path.file_name()?)
+    };
+    if name.to_str().is_some() {
+        return None;
+    }
+    let shown = escaped_name(&name);
+    Some(
+        diagnostic::Diagnostic::new(
+            diagnostic::Code::E107,
+            format!("the file name \"{shown}\" is not UTF-8 text"),
+            None,
+        )
+        .with_help(
+            "rename the file (letters such as æ, ø and å saved by an old program are often the \
+             cause)",
+        ),
+    )
+}
+
 /// Reads a user's file as text; a file that is not UTF-8 (E001), not a regular file (E060) or
 /// larger than 10 MB (E061) is the user's error, reported for that file, not an I/O one.
 pub fn read_text(path: &Path) -> Result<Result<String, FileReport>, AppError> {

@@ -5,6 +5,15 @@
 //! Inputs are stored relative to the project root (outputs relative to the output folder), so a
 //! manifest stays right when the project is moved or checked out elsewhere; inputs outside the
 //! project are stored absolute. A manifest of format 1 (every input absolute) is still read.
+//!
+//! Format 3 also records the hash of the bytes budgetnote wrote to each file (`hashes`), and a
+//! stale file is removed only while it still holds them: a file the user replaced or edited is
+//! left and reported once. A manifest of format 1 or 2 recorded no hashes: its files are treated
+//! as before (removed when stale as long as they are regular files inside the output folder),
+//! their PDFs' hashes taken from the render cache and any other file's from the file found there
+//! when this version first reads the manifest; from then on they are protected like the rest. In
+//! a manifest of format 3, a file without a hash (an edited manifest, or a run stopped between
+//! recording a new file and saving its hash) is left alone and reported once.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -20,8 +29,9 @@ pub const FILE: &str = ".budgetnote-manifest";
 /// The largest manifest read (a line per PDF; 64 MB is millions of PDFs).
 const LIMIT: u64 = 64 * 1024 * 1024;
 
-/// The format written: 2 stores inputs relative to the project root, 1 stored them absolute.
-const VERSION: u32 = 2;
+/// The format written: 3 records each file's hash, 2 stored inputs relative to the project root
+/// (without hashes), 1 stored them absolute.
+const VERSION: u32 = 3;
 
 /// What budgetnote wrote into one output folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +42,9 @@ pub struct Manifest {
     /// was made from: in memory always absolute; on disk relative to the project root (`/`-
     /// separated) when inside it.
     pub files: BTreeMap<String, String>,
+    /// The hash of the bytes budgetnote last wrote to each file of `files` (format 3).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub hashes: BTreeMap<String, String>,
     /// The render cache: what each PDF was typeset from (see [`crate::cache`]), by output path.
     #[serde(
         default,
@@ -92,8 +105,28 @@ impl Manifest {
             .and_then(|bytes| serde_json::from_slice::<Manifest>(&bytes).ok())
             .unwrap_or_default();
         manifest.files.retain(|out, _| inside(out));
+        // A PDF's hash is also in its cache entry (the only record a format-2 manifest has).
+        for (out, entry) in &manifest.cache {
+            manifest
+                .hashes
+                .entry(out.clone())
+                .or_insert_with(|| entry.output.clone());
+        }
+        let files = &manifest.files;
+        manifest.hashes.retain(|out, _| files.contains_key(out));
+        if manifest.version < VERSION {
+            // Written before hashes were recorded: the file as found stands for what was written.
+            for out in manifest.files.keys() {
+                if !manifest.hashes.contains_key(out)
+                    && let Ok(Some(path)) = crate::output::recorded_file(out_dir, Path::new(out))
+                    && let Some(hash) = crate::output::hash_of_file(&path)
+                {
+                    manifest.hashes.insert(out.clone(), hash);
+                }
+            }
+        }
         manifest.root = absolute_root(root);
-        let old_format = manifest.version < VERSION;
+        let old_format = manifest.version < 2;
         for (out, source) in &mut manifest.files {
             let path = Path::new(source.as_str());
             if path.is_absolute() {
@@ -110,7 +143,8 @@ impl Manifest {
 
     /// Writes the manifest atomically into `out_dir`; an empty one is removed instead, so a run
     /// that wrote nothing leaves nothing. Inputs inside the project root are written relative
-    /// to it.
+    /// to it, and each file's hash is the one of what this process last wrote there (see
+    /// [`crate::output::written_hash`]), else the one recorded before.
     pub fn save(&self, out_dir: &Path) -> Result<(), AppError> {
         if self.files.is_empty() {
             return crate::output::remove_stale(&out_dir.join(FILE)).map(|_| ());
@@ -128,9 +162,21 @@ impl Manifest {
                 (out.clone(), relative.unwrap_or_else(|| source.clone()))
             })
             .collect();
+        let hashes = self
+            .files
+            .keys()
+            .filter_map(|out| {
+                let written = crate::output::written_hash(&out_dir.join(out));
+                Some((
+                    out.clone(),
+                    written.or_else(|| self.hashes.get(out).cloned())?,
+                ))
+            })
+            .collect();
         let mut text = serde_json::to_string_pretty(&Manifest {
             version: VERSION,
             files,
+            hashes,
             cache: self
                 .cache
                 .iter()
@@ -163,6 +209,11 @@ impl Manifest {
         self.files.get(&k).map(|s| Path::new(s.as_str()))
     }
 
+    /// The hash of the bytes budgetnote last wrote to `relative`, if the manifest records it.
+    pub fn written(&self, relative: &Path) -> Option<&str> {
+        self.hashes.get(&key(relative)?).map(String::as_str)
+    }
+
     /// Whether budgetnote wrote `relative`.
     pub fn contains(&self, relative: &Path) -> bool {
         key(relative).is_some_and(|k| self.files.contains_key(&k))
@@ -172,6 +223,7 @@ impl Manifest {
     pub fn forget(&mut self, relative: &Path) {
         if let Some(k) = key(relative) {
             self.files.remove(&k);
+            self.hashes.remove(&k);
             self.cache.remove(&k);
             self.legacy.remove(&k);
         }
@@ -283,5 +335,33 @@ mod tests {
         assert!(legacy.owner(Path::new("a.pdf")).is_some());
         assert_eq!(legacy.owner(Path::new("b.pdf")), None);
         assert!(legacy.contains(Path::new("b.pdf")));
+    }
+
+    // Saving records the hash of what this process wrote to each file; a format-2 manifest's
+    // files get theirs from the render cache or, lacking an entry, from the file found there.
+    #[test]
+    fn hashes_come_from_writes_and_old_manifests_from_the_files() {
+        let dir = std::env::temp_dir().join(format!("budgetnote-hashes-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        crate::output::write_atomic(&dir.join("a.csv"), b"written").unwrap();
+        let mut manifest = Manifest::load(&dir, &dir);
+        manifest.record(Path::new("a.csv"), Path::new("/p/a.toml"));
+        manifest.save(&dir).unwrap();
+        let saved = Manifest::load(&dir, &dir);
+        assert_eq!(
+            saved.written(Path::new("a.csv")),
+            Some(crate::hash::hash(b"written").as_str())
+        );
+        std::fs::write(dir.join("b.csv"), "found").unwrap();
+        let v2 = r#"{"version": 2, "files": {"b.csv": "/p/b.toml", "c.pdf": "/p/c.toml"},
+            "cache": {"c.pdf": {"key": "k", "files": {}, "output": "cafe"}}}"#;
+        std::fs::write(dir.join(FILE), v2).unwrap();
+        let old = Manifest::load(&dir, &dir);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            old.written(Path::new("b.csv")),
+            Some(crate::hash::hash(b"found").as_str())
+        );
+        assert_eq!(old.written(Path::new("c.pdf")), Some("cafe"));
     }
 }

@@ -180,6 +180,17 @@ impl Drop for TempFile {
     }
 }
 
+/// The hash of the bytes this process last wrote to each path through [`write_atomic`], for the
+/// manifest to record (see [`written_hash`]).
+static WRITTEN: std::sync::Mutex<std::collections::BTreeMap<PathBuf, String>> =
+    std::sync::Mutex::new(std::collections::BTreeMap::new());
+
+/// The hash of the bytes this process last wrote to `path` (as named to [`write_atomic`]), if it
+/// wrote there.
+pub fn written_hash(path: &Path) -> Option<String> {
+    WRITTEN.lock().ok()?.get(path).cloned()
+}
+
 /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a part.
 /// The temp file beside it is unique per process and write (`.x.pdf.budgetnote-<pid>-<n>.tmp`).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
@@ -211,6 +222,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     match result {
         Ok(()) => {
             tmp.kept = true;
+            if let Ok(mut written) = WRITTEN.lock() {
+                written.insert(path.to_owned(), crate::hash::hash(bytes));
+            }
             Ok(())
         }
         Err(e) => Err(AppError(format!("cannot write {}: {e}", path.display()))),
@@ -266,19 +280,89 @@ pub fn recorded_file(out_dir: &Path, relative: &Path) -> Result<Option<PathBuf>,
 }
 
 /// Removes the stale file `relative` that the manifest records below `out_dir`, only when it is
-/// a regular file reached without a symlink (see [`recorded_file`]): an edited manifest or a
-/// symlink put into the output folder can never make budgetnote remove a file elsewhere. Returns
-/// a warning naming what was left alone instead, if anything.
-pub fn remove_recorded(out_dir: &Path, relative: &Path) -> Result<Option<String>, AppError> {
-    match recorded_file(out_dir, relative) {
-        Ok(Some(path)) => remove_stale(&path).map(|_| None),
-        Ok(None) => Ok(None),
-        Err(why) => Ok(Some(format!(
-            "left {} alone although the output manifest lists it: {why}, and budgetnote removes \
-             only regular files it wrote inside the output folder",
+/// a regular file reached without a symlink (see [`recorded_file`]) whose bytes are still those
+/// budgetnote wrote (their hash is `written`, as the manifest recorded it): an edited manifest or
+/// a symlink put into the output folder can never make budgetnote remove a file elsewhere, and a
+/// file the user replaced or edited since is theirs. Returns a warning naming what was left alone
+/// instead, if anything.
+pub fn remove_recorded(
+    out_dir: &Path,
+    relative: &Path,
+    written: Option<&str>,
+) -> Result<Option<String>, AppError> {
+    let left = |why: &str| {
+        format!(
+            "left {} alone although the output manifest lists it: {why}",
             out_dir.join(relative).display()
-        ))),
+        )
+    };
+    match recorded_file(out_dir, relative) {
+        Ok(Some(path)) => match written {
+            Some(hash) if holds(&path, hash) => remove_stale(&path).map(|_| None),
+            Some(_) => Ok(Some(left(
+                "it changed since budgetnote wrote it (remove it yourself if it is not needed)",
+            ))),
+            None => Ok(Some(left(
+                "the manifest holds no hash of what budgetnote wrote there (it was edited, or a \
+                 run was stopped while writing), so it cannot be told from a file of yours \
+                 (remove it yourself if it is not needed)",
+            ))),
+        },
+        Ok(None) => Ok(None),
+        Err(why) => Ok(Some(left(&format!(
+            "{why}, and budgetnote removes only regular files it wrote inside the output folder"
+        )))),
     }
+}
+
+/// The largest file whose bytes are compared with a recorded hash (a cached PDF, a stale output):
+/// a larger one counts as changed. Far above any real annex, and read in pieces, so it bounds
+/// time, never memory.
+pub const HASHED_LIMIT: u64 = 2 * 1024 * 1024 * 1024;
+
+/// Whether the file at `path` holds exactly the bytes whose hash is `expected` (see
+/// [`hash_of_file`]).
+pub fn holds(path: &Path, expected: &str) -> bool {
+    hash_of_file(path).is_some_and(|hash| hash == expected)
+}
+
+/// The hash of the bytes of the file at `path`, as [`crate::hash::hash`] gives it.
+///
+/// Only a regular file budgetnote could have written counts (else `None`): a symlink there (to
+/// `/dev/zero`, say) is never followed, and a FIFO, device or socket is never read, as the opened
+/// handle is checked (see [`crate::files::open_regular`]). The file is hashed in pieces, and one
+/// over [`HASHED_LIMIT`] bytes is not hashed.
+pub fn hash_of_file(path: &Path) -> Option<String> {
+    use sha2::Digest;
+    use std::io::Read;
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let (file, meta) = crate::files::open_regular(path).ok()?;
+    if meta.len() > HASHED_LIMIT {
+        return None;
+    }
+    let mut reader = file.take(HASHED_LIMIT + 1);
+    let mut digest = sha2::Sha256::new();
+    let mut buffer = vec![0u8; 64 * 1024];
+    let mut total = 0u64;
+    loop {
+        match reader.read(&mut buffer) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n as u64;
+                digest.update(&buffer[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+    let hex: String = digest
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    (total <= HASHED_LIMIT).then_some(hex)
 }
 
 /// The process id in a budgetnote temp file's name (`.x.pdf.budgetnote-<pid>-<n>.tmp`).
@@ -373,8 +457,9 @@ mod tests {
         assert_eq!(temp_name(&name, u32::MAX, u64::MAX).len(), 255);
     }
 
-    // A recorded file is removed only when it is a regular file reached without a symlink: a
-    // symlinked folder leading out of the output folder, a symlinked file and a FIFO are left.
+    // A recorded file is removed only when it is a regular file reached without a symlink and
+    // holds the bytes whose hash was recorded: a symlinked folder leading out of the output
+    // folder, a symlinked file, a FIFO, a file changed since and one without a hash are left.
     #[cfg(unix)]
     #[test]
     fn recorded_files_are_removed_only_inside_the_output_folder() {
@@ -384,6 +469,7 @@ mod tests {
         std::fs::create_dir_all(&keep).unwrap();
         std::fs::write(keep.join("notes.txt"), "keep").unwrap();
         std::fs::write(out.join("a/x.pdf"), "pdf").unwrap();
+        std::fs::write(out.join("a/mine.pdf"), "edited").unwrap();
         std::os::unix::fs::symlink("../keep", out.join("web")).unwrap();
         std::os::unix::fs::symlink("../keep/notes.txt", out.join("n.pdf")).unwrap();
         let made = std::process::Command::new("mkfifo")
@@ -391,18 +477,21 @@ mod tests {
             .status()
             .unwrap();
         assert!(made.success());
-        let warned = remove_recorded(&out, Path::new("web/notes.txt")).unwrap();
+        let keep_hash = crate::hash::hash(b"keep");
+        let remove = |p: &str, h: Option<&str>| remove_recorded(&out, Path::new(p), h).unwrap();
+        let warned = remove("web/notes.txt", Some(&keep_hash));
         assert!(warned.is_some_and(|w| w.contains("is a symlink")));
-        assert!(remove_recorded(&out, Path::new("n.pdf")).unwrap().is_some());
-        assert!(remove_recorded(&out, Path::new("f.pdf")).unwrap().is_some());
-        assert!(remove_recorded(&out, Path::new("a")).unwrap().is_some());
+        assert!(remove("n.pdf", Some(&keep_hash)).is_some());
+        assert!(remove("f.pdf", None).is_some());
+        assert!(remove("a", None).is_some());
         assert!(keep.join("notes.txt").exists());
-        assert_eq!(remove_recorded(&out, Path::new("a/x.pdf")).unwrap(), None);
+        let changed = remove("a/mine.pdf", Some(&crate::hash::hash(b"pdf")));
+        assert!(changed.is_some_and(|w| w.contains("it changed since budgetnote wrote it")));
+        assert!(remove("a/x.pdf", None).is_some_and(|w| w.contains("no hash")));
+        assert!(out.join("a/mine.pdf").exists() && out.join("a/x.pdf").exists());
+        assert_eq!(remove("a/x.pdf", Some(&crate::hash::hash(b"pdf"))), None);
         assert!(!out.join("a/x.pdf").exists());
-        assert_eq!(
-            remove_recorded(&out, Path::new("gone/y.pdf")).unwrap(),
-            None
-        );
+        assert_eq!(remove("gone/y.pdf", None), None);
         std::fs::remove_dir_all(&base).unwrap();
     }
 

@@ -203,6 +203,11 @@ impl Project {
             self.documents.as_ref(),
         );
         let mut checked = self.resolve_logo(path, checked);
+        if let Some(d) = crate::document::name_not_utf8(&self.root, path) {
+            checked.report.diagnostics.push(d);
+            checked.report.sort();
+            checked.proposal = None;
+        }
         if let Some(proposal) = checked.proposal.as_mut() {
             proposal.stamp = self.stamp(path);
         }

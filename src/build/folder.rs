@@ -84,7 +84,9 @@ pub fn prepare(
             .map(|j| j.relative.clone()),
     );
     for relative in stale {
-        if let Some(warning) = output::remove_recorded(out_dir, &relative)? {
+        if let Some(warning) =
+            output::remove_recorded(out_dir, &relative, manifest.written(&relative))?
+        {
             warn(&warning);
         }
         manifest.forget(&relative);

@@ -211,6 +211,10 @@ codes! {
     E098 => Error,
     /// A Markdown link to an address that is not web, mail or relative (`javascript:`, `data:`).
     E105 => Error,
+    /// A section's text (or an agreement's) longer than 1 MB, which the typesetter cannot hold.
+    E106 => Error,
+    /// A proposal's file name that is not UTF-8 text.
+    E107 => Error,
     /// A savings catalogue's proposals together miss its target in a year.
     E110 => Error,
     /// An amount the text binds to a year ("2,5 mio. kr. i 2026") that is not that year's figure.

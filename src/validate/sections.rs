@@ -10,7 +10,34 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::forms::Form;
 use crate::model::{self, SectionBody};
 
+/// The longest text one section body, block or agreement field may hold (bytes): 1 MB, some 300
+/// pages of prose, where a real budget note's longest section is a few pages. The typesetter
+/// keeps every page of a document in memory at once (about 350 bytes for each byte of text), so a
+/// longer text is refused (E106) before it is typeset.
+pub const MAX_TEXT: usize = 1024 * 1024;
+
 impl Validator<'_> {
+    /// E106 when `text` (at `span`) is longer than [`MAX_TEXT`].
+    fn within_size(&mut self, text: &str, span: std::ops::Range<usize>) {
+        if text.len() > MAX_TEXT {
+            self.push(
+                Diagnostic::new(
+                    Code::E106,
+                    format!(
+                        "this text is {:.1} MB long; a text may be at most {} MB",
+                        text.len() as f64 / (1024.0 * 1024.0),
+                        MAX_TEXT / (1024 * 1024)
+                    ),
+                    Some(span.start..span.start),
+                )
+                .with_label("the text starts here")
+                .with_help(
+                    "a budget note's section is a few pages; put long material in an annex of its own",
+                ),
+            );
+        }
+    }
+
     /// Sections in the form's order; unknown keys and missing required ones are errors.
     pub(super) fn sections(
         &mut self,
@@ -93,13 +120,20 @@ impl Validator<'_> {
         body: &Spanned<SectionBody>,
         tables: &BTreeMap<String, Table>,
     ) -> Vec<Block> {
-        let texts: Vec<&str> = match body.get_ref() {
-            SectionBody::Text(text) => vec![text.as_str()],
+        let spanned: Vec<(&str, std::ops::Range<usize>)> = match body.get_ref() {
+            SectionBody::Text(text) => vec![(text.as_str(), body.span())],
             SectionBody::Blocks(blocks) => blocks
                 .iter()
-                .filter_map(|b| b.get_ref().text.as_ref().map(|t| t.get_ref().as_str()))
+                .filter_map(|b| {
+                    let t = b.get_ref().text.as_ref()?;
+                    Some((t.get_ref().as_str(), t.span()))
+                })
                 .collect(),
         };
+        for (text, span) in &spanned {
+            self.within_size(text, span.clone());
+        }
+        let texts: Vec<&str> = spanned.iter().map(|(t, _)| *t).collect();
         if texts
             .iter()
             .any(|t| crate::markdown::list_depth(t) > crate::markdown::MAX_LIST_DEPTH)
@@ -292,6 +326,9 @@ impl Validator<'_> {
         tables: &BTreeMap<String, Table>,
     ) -> Option<Agreement> {
         let a = agreement.get_ref();
+        for field in [&a.intro, &a.lead, &a.purpose] {
+            self.within_size(field.get_ref(), field.span());
+        }
         let expense = self.expense(&a.expense);
         let source = a.amounts_from.get_ref().trim();
         let ledger = match tables.get(source) {

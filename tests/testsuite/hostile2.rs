@@ -447,49 +447,6 @@ fn example_as(project: &Path, name: &std::ffi::OsStr, id: &str, title: &str) {
     std::fs::write(proposals.join(name), text).unwrap();
 }
 
-// Issue 22, case 6: a proposal whose file name is not UTF-8 is compared by `diff`, between a
-// revision and the working tree and between two revisions (exit 0, listed as added, then as
-// changed), as `check` checks it, instead of exiting 2 or being skipped.
-#[test]
-fn a_name_that_is_not_utf8_is_compared_by_diff() {
-    use std::os::unix::ffi::OsStrExt;
-    let Some((_dir, project)) = committed_project() else {
-        eprintln!("skipped: no git");
-        return;
-    };
-    let name = std::ffi::OsStr::from_bytes(b"x\xff.toml");
-    example_as(&project, name, "SU77", "Forslag med et mærkeligt navn");
-    let check = run(&project, &["check"]);
-    assert!(check.status.success(), "{}", check.stderr);
-    assert!(
-        check.stderr.contains("checked 8 file(s)"),
-        "{}",
-        check.stderr
-    );
-    let diff = run(&project, &["diff"]);
-    assert_eq!(diff.status.code(), Some(0), "{}", diff.stderr);
-    assert!(
-        diff.stdout
-            .contains("SU77 · Forslag med et mærkeligt navn (proposals/x\u{fffd}.toml): added"),
-        "{}",
-        diff.stdout
-    );
-    assert!(git(&project, &["add", "-A"]));
-    assert!(git(&project, &["commit", "-qm", "two"]));
-    example_as(&project, name, "SU77", "Forslag med et nyt navn");
-    assert!(git(&project, &["commit", "-qam", "three"]));
-    let diff = run(&project, &["diff", "HEAD~1", "HEAD"]);
-    assert_eq!(diff.status.code(), Some(0), "{}", diff.stderr);
-    assert!(
-        diff.stdout.contains("(proposals/x\u{fffd}.toml): changed")
-            && diff
-                .stdout
-                .contains("\"Forslag med et mærkeligt navn\" → \"Forslag med et nyt navn\""),
-        "{}",
-        diff.stdout
-    );
-}
-
 // Issue 22, case 9: `diff --format markdown` makes a proposal's text inert: `@name` is no
 // mention and `#12` no issue link (a zero-width joiner follows `@` and `#`), `&` starts no
 // entity, and a file name is a code span even when it holds a backtick.

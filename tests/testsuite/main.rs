@@ -24,6 +24,7 @@ mod golden;
 mod guide;
 mod hostile;
 mod hostile2;
+mod hostile3;
 mod html;
 mod init;
 mod new;
