@@ -35,7 +35,9 @@ use crate::number::{format_amount, sum_column};
 /// after a remark in parentheses (group 1) of at most [`REMARK`] characters, counted by hand:
 /// `[^()]{0,80}` made the pattern cost about 3 million instructions more to build.
 static AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[ \t\n\x{a0}]*(?:\(([^()]*)\)[ \t\n\x{a0}]*)?(?i:årligt|årlig|årlige|om året|pr\.?[ \t\x{a0}]*år|per år|hvert år|i årlig[et]?)(?:[^\p{L}]|$)").ok()
+    crate::checks::letters::regex(
+        r"^[ \t\n\x{a0}]*(?:\(([^()]*)\)[ \t\n\x{a0}]*)?(?i:årligt|årlig|årlige|om året|pr\.?[ \t\x{a0}]*år|per år|hvert år|i årlig[et]?)(?:[^\p{L}]|$)",
+    )
 });
 
 /// The longest remark in parentheses between an amount and its marker.
@@ -45,12 +47,13 @@ const REMARK: usize = 80;
 /// the words up to the amount (group 1), at most [`WORDS`] of them, counted by hand.
 ///
 /// Written `(?i)(?:^|[^\p{L}])(?:årlig|…)(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,5}[ \t\n\x{a0}]+$`
-/// this pattern held eleven Unicode letter classes and cost about 31 million instructions
-/// (some 10 ms) to build, once per process; `(?i)` applies to the marker words only, since a
-/// case-insensitive `\p{L}` is `\p{L}` plus U+0345 (the test `letter_classes_agree` checks
-/// every character).
+/// this pattern held eleven letter classes and cost about 31 million instructions (some 10 ms)
+/// to build, once per process; `(?i)` applies to the marker words only (the letter class is the
+/// same with it and without, see [`crate::checks::letters`]).
 static BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\p{L}\x{345}])(?i:årlig|årligt|årlige|hvert år|om året|pr\. år|per år)((?:[ \t\n\x{a0}]+[\p{L}\x{345}][\p{L}\x{345}\-]*)*)[ \t\n\x{a0}]+$").ok()
+    crate::checks::letters::regex(
+        r"(?:^|[^\p{L}])(?i:årlig|årligt|årlige|hvert år|om året|pr\. år|per år)((?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*)*)[ \t\n\x{a0}]+$",
+    )
 });
 
 /// The most words between a marker before an amount and the amount.
@@ -523,8 +526,8 @@ mod tests {
     /// The markers as they were written before they were made cheaper to build.
     fn old_markers() -> (Regex, Regex) {
         (
-            Regex::new(r"^[ \t\n\x{a0}]*(?:\([^()]{0,80}\)[ \t\n\x{a0}]*)?(?i:årligt|årlig|årlige|om året|pr\.?[ \t\x{a0}]*år|per år|hvert år|i årlig[et]?)(?:[^\p{L}]|$)").unwrap(),
-            Regex::new(r"(?i)(?:^|[^\p{L}])(?:årlig|årligt|årlige|hvert år|om året|pr\. år|per år)(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,5}[ \t\n\x{a0}]+$").unwrap(),
+            crate::checks::letters::regex(r"^[ \t\n\x{a0}]*(?:\([^()]{0,80}\)[ \t\n\x{a0}]*)?(?i:årligt|årlig|årlige|om året|pr\.?[ \t\x{a0}]*år|per år|hvert år|i årlig[et]?)(?:[^\p{L}]|$)").unwrap(),
+            crate::checks::letters::regex(r"(?i)(?:^|[^\p{L}])(?:årlig|årligt|årlige|hvert år|om året|pr\. år|per år)(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,5}[ \t\n\x{a0}]+$").unwrap(),
         )
     }
 
@@ -590,25 +593,6 @@ mod tests {
                 marked_before(text),
                 before.is_match(text),
                 "before: {text:?}"
-            );
-        }
-    }
-
-    // A case-insensitive letter class is the letters and U+0345, and its negation the rest, for
-    // every character (so `BEFORE` may leave `\p{L}` out of its `(?i)`).
-    #[test]
-    fn letter_classes_agree() {
-        let folded = Regex::new(r"^(?i)[\p{L}]$").unwrap();
-        let not_folded = Regex::new(r"^(?i)[^\p{L}]$").unwrap();
-        let plain = Regex::new(r"^[\p{L}\x{345}]$").unwrap();
-        let not_plain = Regex::new(r"^[^\p{L}\x{345}]$").unwrap();
-        for c in (0..=0x10_ffff_u32).filter_map(char::from_u32) {
-            let text = c.encode_utf8(&mut [0; 4]).to_owned();
-            assert_eq!(folded.is_match(&text), plain.is_match(&text), "{c:?}");
-            assert_eq!(
-                not_folded.is_match(&text),
-                not_plain.is_match(&text),
-                "{c:?}"
             );
         }
     }

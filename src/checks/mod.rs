@@ -17,6 +17,7 @@ pub mod decimal_point;
 pub mod fte;
 pub mod glyphs;
 pub mod identity;
+pub mod letters;
 pub mod links;
 pub mod parts;
 pub mod period;

@@ -46,7 +46,9 @@ static NUMBER: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// Words after a part with a unit ("til løn", "(serviceudgifter)", "i 2026"), up to the
 /// separator.
 static LABEL: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[ \t\n\x{a0}]+(?:\([^()0-9]{0,60}\)|[\p{L}][\p{L}\-/]*|(?:19|20)[0-9]{2})").ok()
+    crate::checks::letters::regex(
+        r"^[ \t\n\x{a0}]+(?:\([^()0-9]{0,60}\)|[\p{L}][\p{L}\-/]*|(?:19|20)[0-9]{2})",
+    )
 });
 
 /// The separator before the next part: a comma, "og", "samt", ", og" or ", samt".

@@ -26,12 +26,16 @@ use crate::number::format_amount;
 
 /// The words between two terms: an operator.
 static OPERATOR: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[ \t\n\x{a0}]*(?:i[ \t\n\x{a0}]+(?:19|20)[0-9]{2}[ \t\n\x{a0}]*)?,?[ \t\n\x{a0}]*(?:og[ \t\n\x{a0}]+)?(?P<op>(?i:plus|tillagt|lagt til|minus|fratrukket|trukket fra)|\+|-|\x{2212})[ \t\n\x{a0}]+(?:[\p{L}][\p{L}\-]*[ \t\n\x{a0}]+){0,4}[-\x{2212}]?$").ok()
+    crate::checks::letters::regex(
+        r"^[ \t\n\x{a0}]*(?:i[ \t\n\x{a0}]+(?:19|20)[0-9]{2}[ \t\n\x{a0}]*)?,?[ \t\n\x{a0}]*(?:og[ \t\n\x{a0}]+)?(?P<op>(?i:plus|tillagt|lagt til|minus|fratrukket|trukket fra)|\+|-|\x{2212})[ \t\n\x{a0}]+(?:[\p{L}][\p{L}\-]*[ \t\n\x{a0}]+){0,4}[-\x{2212}]?$",
+    )
 });
 
 /// The words between the last term and the result.
 static RESULT: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[ \t\n\x{a0}]*(?:i[ \t\n\x{a0}]+(?:19|20)[0-9]{2}[ \t\n\x{a0}]*)?,?[ \t\n\x{a0}]*(?:(?i:hvilket|det|der|og)[ \t\n\x{a0}]+)?(?P<word>(?i:giver|svarende til|svarer til|bliver|udgør|i alt|samlet)|=)[ \t\n\x{a0}]+(?:[\p{L}][\p{L}\-]*[ \t\n\x{a0}]+){0,4}[-\x{2212}]?$").ok()
+    crate::checks::letters::regex(
+        r"^[ \t\n\x{a0}]*(?:i[ \t\n\x{a0}]+(?:19|20)[0-9]{2}[ \t\n\x{a0}]*)?,?[ \t\n\x{a0}]*(?:(?i:hvilket|det|der|og)[ \t\n\x{a0}]+)?(?P<word>(?i:giver|svarende til|svarer til|bliver|udgør|i alt|samlet)|=)[ \t\n\x{a0}]+(?:[\p{L}][\p{L}\-]*[ \t\n\x{a0}]+){0,4}[-\x{2212}]?$",
+    )
 });
 
 /// A word right before an amount that gives it a sign ("et merforbrug på").

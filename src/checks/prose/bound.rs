@@ -44,17 +44,21 @@ static AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
 /// The last year of a span right after a first one: "-2027", "–2028", " og 2027", " til 2028",
 /// not followed by a letter, digit or hyphen ("2026-2027-priser").
 static SPAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^(?:[ \t\n\x{a0}]*(?:-|–)[ \t\n\x{a0}]*|[ \t\n\x{a0}]+(?P<join>og|til)[ \t\n\x{a0}]+)(?P<last>(?:19|20)[0-9]{2})(?:$|[^\p{L}0-9\-])").ok()
+    crate::checks::letters::regex(
+        r"^(?:[ \t\n\x{a0}]*(?:-|–)[ \t\n\x{a0}]*|[ \t\n\x{a0}]+(?P<join>og|til)[ \t\n\x{a0}]+)(?P<last>(?:19|20)[0-9]{2})(?:$|[^\p{L}0-9\-])",
+    )
 });
 
 /// Words that make an amount over a span of years their sum.
 static SUM: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:^|[^\p{L}])(?:i alt|samlet|tilsammen)(?:$|[^\p{L}])").ok()
+    crate::checks::letters::regex(r"(?i)(?:^|[^\p{L}])(?:i alt|samlet|tilsammen)(?:$|[^\p{L}])")
 });
 
 /// A year phrase before an amount in its clause, up to six words, then the amount.
 static BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\p{L}0-9])(?P<word>(?i:i|fra|fra og med))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?:(?:[ \t\n\x{a0}]*(?:-|–)[ \t\n\x{a0}]*|[ \t\n\x{a0}]+(?P<join>og|til)[ \t\n\x{a0}]+)(?P<last>(?:19|20)[0-9]{2}))?(?P<onwards>[ \t\n\x{a0}]+og[ \t\n\x{a0}]+frem(?:efter|over)?)?,?(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,6}[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
+    crate::checks::letters::regex(
+        r"(?:^|[^\p{L}0-9])(?P<word>(?i:i|fra|fra og med))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?:(?:[ \t\n\x{a0}]*(?:-|–)[ \t\n\x{a0}]*|[ \t\n\x{a0}]+(?P<join>og|til)[ \t\n\x{a0}]+)(?P<last>(?:19|20)[0-9]{2}))?(?P<onwards>[ \t\n\x{a0}]+og[ \t\n\x{a0}]+frem(?:efter|over)?)?,?(?:[ \t\n\x{a0}]+[\p{L}][\p{L}\-]*){0,6}[ \t\n\x{a0}]+[-\x{2212}]?$",
+    )
 });
 
 /// Builds the patterns ahead of their first use.

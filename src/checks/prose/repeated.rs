@@ -21,13 +21,17 @@ use crate::diagnostic::{Code, Diagnostic};
 
 /// The noun before an amount: an article or adjective, the noun, then "på", "er" or "udgør".
 static NOUN: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\p{L}])(?:(?P<pre>\p{L}+)[ \t\n\x{a0}]+)?(?P<noun>\p{L}{4,})[ \t\n\x{a0}]+(?:på|er|udgør)[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
+    crate::checks::letters::regex(
+        r"(?:^|[^\p{L}])(?:(?P<pre>\p{L}+)[ \t\n\x{a0}]+)?(?P<noun>\p{L}{4,})[ \t\n\x{a0}]+(?:på|er|udgør)[ \t\n\x{a0}]+[-\x{2212}]?$",
+    )
 });
 
 /// A definite noun right before an amount, after "er", "udgør" or "bliver" ("i 2026 er
 /// besparelsen 2,5 mio. kr.").
 static INVERTED: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^\p{L}])(?i:er|udgør|bliver)[ \t\n\x{a0}]+(?P<noun>\p{L}{4,}(?:en|et|ne))[ \t\n\x{a0}]+[-\x{2212}]?$").ok()
+    crate::checks::letters::regex(
+        r"(?:^|[^\p{L}])(?i:er|udgør|bliver)[ \t\n\x{a0}]+(?P<noun>\p{L}{4,}(?:en|et|ne))[ \t\n\x{a0}]+[-\x{2212}]?$",
+    )
 });
 
 /// One quantity stated in the text.
