@@ -182,6 +182,14 @@ impl Drop for TempFile {
 
 /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a part.
 /// The temp file beside it is unique per process and write (`.x.pdf.budgetnote-<pid>-<n>.tmp`).
+///
+/// Only the output folder's manifest is flushed to the disk (fsync) before it is renamed into
+/// place: later runs trust it to remove files. An output (PDF, page, spreadsheet, stash) is not:
+/// the rename keeps it whole for every reader and after a killed run, and only a power cut or a
+/// crash of the system within the kernel's writeback delay could leave it empty or cut, which
+/// the next `render` sees (the render cache keeps a PDF only when its bytes hash to what was
+/// recorded; the other outputs are written by every run). An fsync per PDF cost 15-40 ms each,
+/// more than typesetting it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| {
@@ -205,7 +213,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
             .create_new(true)
             .open(&tmp.path)?;
         file.write_all(bytes)?;
-        file.sync_all()?;
+        if name == crate::manifest::FILE {
+            file.sync_all()?;
+        }
         std::fs::rename(&tmp.path, path)
     })();
     match result {
