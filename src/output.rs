@@ -202,6 +202,14 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // The manifest is saved before and after every run; one that holds these bytes already is
+    // not written (and flushed) again.
+    let durable = name == crate::manifest::FILE;
+    if durable
+        && crate::files::read_regular(path, bytes.len() as u64 + 1).is_ok_and(|old| old == bytes)
+    {
+        return Ok(());
+    }
     let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
     let mut tmp = TempFile {
         path: dir.join(temp_name(&name, std::process::id(), n)),
@@ -213,7 +221,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
             .create_new(true)
             .open(&tmp.path)?;
         file.write_all(bytes)?;
-        if name == crate::manifest::FILE {
+        if durable {
             file.sync_all()?;
         }
         std::fs::rename(&tmp.path, path)
