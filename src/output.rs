@@ -180,6 +180,10 @@ impl Drop for TempFile {
     }
 }
 
+/// How the names of budgetnote's own bookkeeping files in an output folder begin (the manifest,
+/// `.budgetnote-manifest`): those are flushed to the disk when written, outputs are not.
+const OWN_FILE: &str = ".budgetnote-";
+
 /// Writes `bytes` to `path` so that readers see the old file or the whole new one, never a part.
 /// The temp file beside it is unique per process and write (`.x.pdf.budgetnote-<pid>-<n>.tmp`).
 ///
@@ -204,7 +208,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         .unwrap_or_default();
     // The manifest is saved before and after every run; one that holds these bytes already is
     // not written (and flushed) again.
-    let durable = name == crate::manifest::FILE;
+    let durable = name.starts_with(OWN_FILE);
     if durable
         && crate::files::read_regular(path, bytes.len() as u64 + 1).is_ok_and(|old| old == bytes)
     {
