@@ -43,6 +43,9 @@ pub struct Cache {
     previous: BTreeMap<String, Entry>,
     /// Entries of this run, by output path; `None` for an output this run did not make.
     current: Mutex<BTreeMap<String, Option<Entry>>>,
+    /// Whether every document is typeset again (`--force`): nothing kept is used, not even a
+    /// stashed PDF.
+    force: bool,
 }
 
 impl Cache {
@@ -56,7 +59,13 @@ impl Cache {
                 recorded.clone()
             },
             current: Mutex::new(BTreeMap::new()),
+            force,
         }
+    }
+
+    /// Whether this run typesets every document again (`--force`).
+    pub fn forced(&self) -> bool {
+        self.force
     }
 
     /// The entry the last run recorded for the output at `relative`, if any.
@@ -82,6 +91,66 @@ impl Cache {
                 };
             }
         }
+    }
+}
+
+/// The folder of the output folder that keeps PDFs typeset by runs that did not write them (a
+/// `--format html` run, say), so that the next PDF run writes them without typesetting again.
+pub const STASH: &str = ".budgetnote-cache";
+
+/// A PDF typeset but not written, with the entry it was typeset from (see [`stash`]).
+pub struct Stashed {
+    /// What the PDF was typeset from; its `output` is the hash of `bytes`.
+    pub entry: Entry,
+    /// The PDF's bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// The stash file of the output at `relative` (below the output folder `out_dir`): one file per
+/// output, named by the hash of its path, so a stash never grows beyond one PDF per document.
+fn stash_path(out_dir: &Path, relative: &Path) -> Option<std::path::PathBuf> {
+    let key = crate::output::key(relative)?;
+    Some(
+        out_dir
+            .join(STASH)
+            .join(format!("{}.pdf", &hash(key.as_bytes())[..32])),
+    )
+}
+
+/// Keeps the PDF `bytes` typeset for the output at `relative` from `entry` (whose `output` must
+/// be their hash), for a later run that writes it. The file is the entry as one line of JSON,
+/// then the PDF; a failure to keep it only costs a typesetting later.
+pub fn stash(out_dir: &Path, relative: &Path, entry: &Entry, bytes: &[u8]) {
+    let Some(path) = stash_path(out_dir, relative) else {
+        return;
+    };
+    let Ok(mut data) = serde_json::to_vec(entry) else {
+        return;
+    };
+    data.push(b'\n');
+    data.extend_from_slice(bytes);
+    let _ = crate::output::write_atomic(&path, &data);
+}
+
+/// The PDF kept for the output at `relative` by [`stash`], when there is one and its bytes still
+/// hash to what its entry records (anything else, an edited or cut file, is no stash).
+pub fn stashed(out_dir: &Path, relative: &Path) -> Option<Stashed> {
+    let path = stash_path(out_dir, relative)?;
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        return None;
+    }
+    let data = crate::files::read_regular(&path, crate::output::HASHED_LIMIT).ok()?;
+    let split = data.iter().position(|&b| b == b'\n')?;
+    let entry: Entry = serde_json::from_slice(&data[..split]).ok()?;
+    let bytes = data[split + 1..].to_vec();
+    (hash(&bytes) == entry.output).then_some(Stashed { entry, bytes })
+}
+
+/// Removes the PDF kept for the output at `relative`, once a run wrote (or kept) that output or
+/// found it has errors.
+pub fn unstash(out_dir: &Path, relative: &Path) {
+    if let Some(path) = stash_path(out_dir, relative) {
+        let _ = std::fs::remove_file(path);
     }
 }
 

@@ -32,10 +32,12 @@ pub struct Project {
     forms: forms::Forms,
     /// Mistakes in the project's own form descriptions (those forms are left out).
     form_reports: Vec<FileReport>,
-    /// The web pages' templates: the bundled ones with the project's own `*.html.j2`.
-    pages: crate::export::html::Pages,
-    /// Mistakes in the project's own page templates (reported by runs that make web pages).
-    page_reports: Vec<FileReport>,
+    /// The web pages' templates (the bundled ones with the project's own `*.html.j2`) and the
+    /// mistakes in the project's own (reported by runs that make web pages), loaded when a run
+    /// first asks for web pages, so a PDF run does not parse them.
+    pages: std::sync::OnceLock<(crate::export::html::Pages, Vec<FileReport>)>,
+    /// Where the forms, templates, fonts and profile come from (for the page templates).
+    settings: Arc<dyn Sources>,
     /// The profile's logo with the path typst reads, for proposals without their own.
     profile_logo: Option<checked::Logo>,
     /// Logos checked so far (by real path), so a shared logo is decoded and typeset once.
@@ -82,15 +84,10 @@ impl Project {
         let glyphs = checks::glyphs::Glyphs::new(&fonts);
         let (mut forms, mut form_reports) = forms::Forms::load_from(settings.as_ref(), &glyphs);
         form_reports.extend(template_reports);
-        let (mut pages, page_reports) = crate::export::html::Pages::load_from(
-            settings.as_ref(),
-            &settings.root().join("templates"),
-        );
         let config = config::Config::load_from(settings.as_ref(), &forms, &glyphs)?;
-        // The profile's colours and language reach the shared layout as `sys.inputs`, and the
-        // colours the web pages' stylesheet.
+        // The profile's colours and language reach the shared layout as `sys.inputs` (and the
+        // colours the web pages' stylesheet, once pages are loaded).
         let inputs = config.layout_inputs();
-        pages.use_colours(&inputs);
         let typesetter =
             typeset::Typesetter::with_fonts(root, fonts, &inputs).map_err(|e| app(AppError(e)))?;
         if let Some(language) = &config.profile.language {
@@ -123,8 +120,8 @@ impl Project {
             glyphs,
             forms,
             form_reports,
-            pages,
-            page_reports,
+            pages: std::sync::OnceLock::new(),
+            settings,
             profile_logo,
             logos: std::sync::Mutex::new(std::collections::HashMap::new()),
             stamper: None,
@@ -164,14 +161,26 @@ impl Project {
             .map(|m| m.get_ref().as_str())
     }
 
-    /// The web pages' templates, loaded with the project.
+    /// The web pages' templates, loaded the first time they are asked for.
     pub fn pages(&self) -> &crate::export::html::Pages {
-        &self.pages
+        &self.loaded_pages().0
     }
 
     /// Mistakes in the project's own page templates, each at its line.
     pub fn page_reports(&self) -> &[FileReport] {
-        &self.page_reports
+        &self.loaded_pages().1
+    }
+
+    /// The page templates (with the profile's colours) and their mistakes, loaded once.
+    fn loaded_pages(&self) -> &(crate::export::html::Pages, Vec<FileReport>) {
+        self.pages.get_or_init(|| {
+            let (mut pages, reports) = crate::export::html::Pages::load_from(
+                self.settings.as_ref(),
+                &self.settings.root().join("templates"),
+            );
+            pages.use_colours(&self.config.layout_inputs());
+            (pages, reports)
+        })
     }
 
     /// Parses and validates a proposal's source, including that the fonts can print its text

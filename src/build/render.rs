@@ -150,9 +150,23 @@ fn render_one(
 ) -> Outcome {
     let (project, path) = (run.project, job.path.as_path());
     let target = &run.out_dir.join(&job.relative);
-    let reuse = Reuse {
-        previous: run.cache.previous(&job.relative),
-        target: run.pdf.then_some(target.as_path()),
+    // A PDF an earlier run typeset without writing it (`--format html`, say) is newer than what
+    // the manifest records: when its inputs are still these, it is written (or it stays unwritten
+    // again) without typesetting.
+    let stashed = if run.cache.forced() {
+        None
+    } else {
+        crate::cache::stashed(run.out_dir, &job.relative)
+    };
+    let reuse = match &stashed {
+        Some(stashed) => Reuse {
+            previous: Some(&stashed.entry),
+            target: None,
+        },
+        None => Reuse {
+            previous: run.cache.previous(&job.relative),
+            target: run.pdf.then_some(target.as_path()),
+        },
     };
     let mut reports = Vec::new();
     let mut proposals = Vec::new();
@@ -180,7 +194,8 @@ fn render_one(
                     project.typeset_catalogue(&mut report, catalogue, &included, Some(&reuse))?
                 }
                 None => None,
-            };
+            }
+            .map(|made| restored(run, target, &stashed, made));
             if let (Some(catalogue), Some(made)) = (&catalogue, &bytes) {
                 let document = Document::Catalogue(catalogue);
                 match write_outputs(run, &document, path, target, made)? {
@@ -207,7 +222,9 @@ fn render_one(
             let mut checked =
                 crate::document::add_duplicate(project.check_source(path, source), duplicate);
             crate::build::test_panic(path);
-            let mut bytes = project.typeset_reusing(&mut checked, Some(&reuse))?;
+            let mut bytes = project
+                .typeset_reusing(&mut checked, Some(&reuse))?
+                .map(|made| restored(run, target, &stashed, made));
             if let (Some(p), Some(made)) = (&checked.proposal, &bytes) {
                 match write_outputs(run, &Document::Proposal(p), path, target, made)? {
                     Ok(written) => pages = written,
@@ -221,6 +238,7 @@ fn render_one(
             reports.push(checked.report);
             bytes
         };
+        keep_stash(run, job, stashed.as_ref(), bytes.as_ref());
         match bytes {
             Some(made) => {
                 run.cache.record(&job.relative, made.entry().cloned());
@@ -280,4 +298,41 @@ fn write_outputs(
         written.extend(output.document(document, &place)?);
     }
     Ok(Ok(written))
+}
+
+/// What a PDF run does with a document the stash showed need not be typeset ([`Made::Unchanged`]
+/// against the stashed entry): the PDF at `target` is kept when it is already the stashed one,
+/// else the stashed bytes are written as if typeset now. Anything else is `made` as it is.
+fn restored(
+    run: &Run<'_>,
+    target: &Path,
+    stashed: &Option<crate::cache::Stashed>,
+    made: Made,
+) -> Made {
+    match (made, stashed) {
+        (Made::Unchanged(entry), Some(stashed))
+            if run.pdf && !crate::cache::holds(target, &entry.output) =>
+        {
+            Made::Typeset(stashed.bytes.clone(), Some(entry))
+        }
+        (made, _) => made,
+    }
+}
+
+/// Keeps the stash in step with the run: a run that writes no PDF keeps the one it typeset (so
+/// the next PDF run need not typeset it again); a PDF run, which wrote or kept the PDF or found
+/// errors, removes the stashed one.
+fn keep_stash(
+    run: &Run<'_>,
+    job: &Job,
+    stashed: Option<&crate::cache::Stashed>,
+    made: Option<&Made>,
+) {
+    match made {
+        Some(Made::Typeset(bytes, Some(entry))) if !run.pdf => {
+            crate::cache::stash(run.out_dir, &job.relative, entry, bytes);
+        }
+        _ if run.pdf && stashed.is_some() => crate::cache::unstash(run.out_dir, &job.relative),
+        _ => {}
+    }
 }

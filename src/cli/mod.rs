@@ -1,5 +1,6 @@
 //! Command-line interface: clap commands, printing, and exit codes (set here and nowhere else).
 
+mod bench;
 mod check;
 mod completions;
 mod diff;
@@ -137,7 +138,7 @@ pub fn in_project(root: &std::path::Path, path: &str) -> PathBuf {
 
 /// Parses the process's arguments, runs the command, and returns its exit code.
 pub fn main() -> ExitCode {
-    run_with(std::env::args_os()).into()
+    bench::intercept().unwrap_or_else(|| run_with(std::env::args_os()).into())
 }
 
 /// Parses `args` (the first is the program name), runs the command, and returns how it ended.

@@ -33,6 +33,7 @@ mod output;
 mod outputs;
 pub mod pdf_positions;
 pub mod pdf_standards;
+mod perf;
 mod pipeline;
 mod profile;
 mod prose_corpus;
