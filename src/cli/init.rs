@@ -29,8 +29,8 @@ proposer = "Administrationen"                # Forslagsstiller of proposals that
 # bemaerkninger_hu = "7. Bemærkninger fra fagudvalget"
 
 # A form's checkbox groups with this municipality's options, e.g. the districts of the budgetnotat
-# (Københavns Kommune's unless set here; `options = []` prints no districts and no address line;
-# see `budgetnote forms budgetnotat`):
+# (none unless set here: without options no districts are printed, and an address prints on a
+# line of its own; see `budgetnote forms budgetnotat`):
 # [profile.checkboxes.budgetnotat.bydele]
 # options = ["Hele kommunen", "Nord", "Syd", "Øst", "Vest"]
 # exclusive = "Hele kommunen"

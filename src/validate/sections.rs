@@ -270,18 +270,27 @@ impl Validator<'_> {
                             Some(tick.span()),
                         )
                         .with_label("unknown option")
-                        .with_help(format!(
-                            "{}the options are: {}",
-                            crate::parse::did_you_mean(
-                                name,
-                                spec.options.iter().map(String::as_str)
-                            ),
-                            spec.options
-                                .iter()
-                                .map(|o| format!("\"{o}\""))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
+                        .with_help(if spec.options.is_empty() {
+                            format!(
+                                "{} has no options in this project: remove the tick, or set the \
+                                 municipality's options in budgetnote.toml as \
+                                 [profile.checkboxes.{}.{}] options = [\"{name}\", …]",
+                                spec.title, form.name, spec.key
+                            )
+                        } else {
+                            format!(
+                                "{}the options are: {}",
+                                crate::parse::did_you_mean(
+                                    name,
+                                    spec.options.iter().map(String::as_str)
+                                ),
+                                spec.options
+                                    .iter()
+                                    .map(|o| format!("\"{o}\""))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        }),
                     ),
                 }
             }

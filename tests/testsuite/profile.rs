@@ -194,8 +194,8 @@ fn the_profiles_language_picks_the_forms_headings() {
 }
 
 /// A project made by `init` whose profile names Fjordby Kommune and sets the budgetnotat's
-/// districts to `districts` (TOML, e.g. `options = []`), with the example's district tick set to
-/// `tick` (a TOML line, or nothing).
+/// districts to `districts` (TOML, e.g. `options = []`; nothing: not set), with the example's
+/// district tick set to `tick` (a TOML line, or nothing).
 fn fjordby(districts: &str, tick: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     assert!(run_cli(dir.path(), &["init", "p"]).status.success());
@@ -207,18 +207,19 @@ fn fjordby(districts: &str, tick: &str) -> (tempfile::TempDir, std::path::PathBu
         "municipality = \"Fjordby Kommune\"",
         1,
     );
-    std::fs::write(
-        &settings,
-        format!("{text}\n[profile.checkboxes.budgetnotat.bydele]\n{districts}\n"),
-    )
-    .unwrap();
+    let text = if districts.is_empty() {
+        text
+    } else {
+        format!("{text}\n[profile.checkboxes.budgetnotat.bydele]\n{districts}\n")
+    };
+    std::fs::write(&settings, text).unwrap();
     let example = project.join("proposals/budgetnotat-eksempel.toml");
     let text = std::fs::read_to_string(&example).unwrap();
-    std::fs::write(
-        &example,
-        text.replacen("bydele = [\"Bydækkende\"]", tick, 1),
-    )
-    .unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("# bydele"))
+        .expect("the example shows where districts are ticked");
+    std::fs::write(&example, text.replacen(line, tick, 1)).unwrap();
     (dir, project)
 }
 
@@ -330,5 +331,64 @@ fn the_profiles_colours_reach_the_web_pages() {
     assert!(
         !css.contains("#1f3864"),
         "the bundled accent is left:\n{css}"
+    );
+}
+
+// A project of another municipality that sets no districts and has no form folders of its own:
+// the bundled budgetnotat prints no Copenhagen district and no empty label; an address prints on
+// its own line; a tick of a Copenhagen district is E021 in `check` and refused by the editor
+// schema `new` wrote, which accepts the example as `check` does.
+#[test]
+fn another_municipality_gets_a_neutral_budgetnotat() {
+    let (_dir, project) = fjordby("", "");
+    assert!(!project.join("templates").exists());
+    let example = project.join("proposals/budgetnotat-eksempel.toml");
+    let text = std::fs::read_to_string(&example).unwrap();
+    std::fs::write(
+        &example,
+        text.replacen(
+            "\n[checkboxes]",
+            "address = \"Havnegade 4, Fjordby\"\n\n[checkboxes]",
+            1,
+        ),
+    )
+    .unwrap();
+    let render = run_cli(&project, &["render", "proposals/budgetnotat-eksempel.toml"]);
+    assert!(render.status.success(), "{render:?}");
+    let text = pdf_text(&std::fs::read(project.join("out/budgetnotat-eksempel.pdf")).unwrap());
+    assert!(text.contains("Fjordby Kommune"), "{text}");
+    for copenhagen in ["Bispebjerg", "Valby", "Bydækkende", "Amager", "Bydele"] {
+        assert!(!text.contains(copenhagen), "{copenhagen} printed:\n{text}");
+    }
+    let squashed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        squashed.contains("Adresse Havnegade 4, Fjordby"),
+        "{squashed}"
+    );
+
+    let schema_of = |project: &std::path::Path| -> serde_json::Value {
+        let out = run_cli(project, &["schema", "budgetnotat"]);
+        assert!(out.status.success(), "{out:?}");
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let schema = schema_of(&project);
+    let options = &schema["properties"]["checkboxes"]["properties"]["bydele"];
+    let listed = options.to_string();
+    assert!(!listed.contains("Valby"), "{listed}");
+    let validator = crate::schema::Validator::new(&schema);
+    let as_json = |path: &std::path::Path| {
+        crate::schema::toml_to_json(&std::fs::read_to_string(path).unwrap())
+    };
+    assert!(validator.check(&as_json(&example)).is_ok());
+    let (_dir, ticked) = fjordby("", "bydele = [\"Valby\"]");
+    let valby = ticked.join("proposals/budgetnotat-eksempel.toml");
+    assert!(validator.check(&as_json(&valby)).is_err());
+    let check = run_cli(&ticked, &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("error[E021]")
+            && stderr.contains("[profile.checkboxes.budgetnotat.bydele]"),
+        "{stderr}"
     );
 }

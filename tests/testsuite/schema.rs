@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::common::{root, run_cli};
 
 /// The JSON a TOML text becomes for a schema validator (dates become strings, as in Taplo).
-fn toml_to_json(text: &str) -> Value {
+pub fn toml_to_json(text: &str) -> Value {
     fn convert(value: &toml::Value) -> Value {
         match value {
             toml::Value::String(s) => Value::String(s.clone()),
@@ -39,7 +39,7 @@ fn schema_of(project: &Path, form: Option<&str>) -> Value {
 }
 
 /// A compiled schema: as printed (draft-07), and declared as draft 4, the draft Taplo documents.
-struct Validator {
+pub struct Validator {
     /// The compiled schemas.
     schemas: boon::Schemas,
     /// The schema as printed and its draft-4 twin.
@@ -48,7 +48,7 @@ struct Validator {
 
 impl Validator {
     /// Compiles `schema` (which the validator also checks against its draft's meta-schema).
-    fn new(schema: &Value) -> Self {
+    pub fn new(schema: &Value) -> Self {
         let mut schemas = boon::Schemas::new();
         let mut indices = Vec::new();
         let mut draft4 = schema.clone();
@@ -66,7 +66,7 @@ impl Validator {
     }
 
     /// Whether `instance` is valid under both drafts (they must agree); the errors if not.
-    fn check(&self, instance: &Value) -> Result<(), String> {
+    pub fn check(&self, instance: &Value) -> Result<(), String> {
         let results: Vec<Result<(), String>> = self
             .indices
             .iter()
