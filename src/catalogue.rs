@@ -17,82 +17,106 @@ use crate::files::{self, Confinement};
 use crate::model::{RawAmount, YearAmounts};
 
 /// A catalogue file: just the `[catalogue]` table.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct CatalogueFile {
     /// The catalogue.
+    #[schemars(with = "CatalogueSpec")]
     pub catalogue: Spanned<CatalogueSpec>,
     /// Warnings (and a missed target, E110) accepted on purpose, with a reason; read with its
     /// spans by [`crate::acknowledge`].
     #[serde(default)]
+    #[schemars(
+        with = "Option<serde_json::Value>",
+        description = "Warnings (and a missed target, E110) accepted on purpose, by code, with a reason: W031 = \"…\", or { at = \"text\", reason = \"…\" }, or a list of those."
+    )]
     pub acknowledged: Option<toml::Value>,
 }
 
 /// The catalogue as written.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct CatalogueSpec {
     /// Annex label printed above the title, e.g. "Bilag 1.".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub annex: Option<Spanned<String>>,
     /// Title, e.g. "Katalog med forslag".
+    #[schemars(with = "String")]
     pub title: Spanned<String>,
     /// The budget year the frame is for.
+    #[schemars(with = "i64")]
     pub year: Spanned<i64>,
     /// The frame ("råderum") the proposals compete for, if any.
     #[serde(default)]
+    #[schemars(with = "Option<Frame>")]
     pub frame: Option<Spanned<Frame>>,
     /// The overview's unit: "kr.", "1.000 kr." or "mio. kr." (default "mio. kr.").
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub unit: Option<Spanned<String>>,
     /// A savings target per year in `unit`, written negative like the savings it sums
     /// ((−) = mindreudgift/merindtægt), instead of a frame.
     #[serde(default)]
+    #[schemars(with = "Option<std::collections::BTreeMap<String, RawAmount>>")]
     pub target: Option<Spanned<YearAmounts>>,
     /// What the target is called, e.g. "Besparelsesmål" (default "Måltal").
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub target_label: Option<Spanned<String>>,
     /// Group totals as the published document prints them, checked against the proposals.
     #[serde(default)]
+    #[schemars(with = "Vec<GroupTotal>")]
     pub group_totals: Vec<Spanned<GroupTotal>>,
     /// Named packages of proposals, e.g. the administration's recommendation.
     #[serde(default)]
+    #[schemars(with = "Vec<Selection>")]
     pub selections: Vec<Spanned<Selection>>,
     /// How the overview groups proposals: "target_group", "committee" or "none".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub group_by: Option<Spanned<String>>,
     /// Caption over each proposal's chart.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub chart_caption: Option<Spanned<String>>,
     /// Proposal files or folders, relative to the catalogue file, in print order.
+    #[schemars(with = "Vec<String>")]
     pub proposals: Vec<Spanned<String>>,
 }
 
 /// The frame: an amount, its unit, and what it is called.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Frame {
     /// The amount, e.g. "21".
+    #[schemars(with = "RawAmount")]
     pub amount: Spanned<RawAmount>,
     /// "mio. kr." or "1.000 kr.".
+    #[schemars(with = "String")]
     pub unit: Spanned<String>,
     /// What the frame is called, e.g. "Råderum".
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub label: Option<Spanned<String>>,
 }
 
 /// A group's total per year as printed in the document, in the catalogue's unit.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct GroupTotal {
     /// The group, e.g. "Børne- og Ungdomsudvalget".
+    #[schemars(with = "String")]
     pub group: Spanned<String>,
     /// The total per year, e.g. `{ 2025 = "-2.113" }`.
+    #[schemars(with = "std::collections::BTreeMap<String, RawAmount>")]
     pub amounts: Spanned<YearAmounts>,
 }
 
 /// A named package of proposals.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 pub struct Selection {
     /// Its name, e.g. "Administrationens anbefaling".
+    #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// The ids of its proposals.
+    #[schemars(with = "Vec<String>")]
     pub proposals: Vec<Spanned<String>>,
 }
 

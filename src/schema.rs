@@ -230,6 +230,62 @@ pub fn rules() -> Vec<(&'static str, &'static str, Value)> {
     ]
 }
 
+/// The schema of a catalogue file (`[catalogue]` and `[acknowledged]`), from the model the
+/// catalogue's parser reads, with the values its checks accept where it reads plain text.
+pub fn catalogue() -> Value {
+    let generator = SchemaSettings::draft07().into_generator();
+    let mut root = generator
+        .into_root_schema_for::<crate::catalogue::CatalogueFile>()
+        .to_value();
+    tidy(&mut root);
+    let units = json!({ "enum": UNITS });
+    let catalogue_rules = [
+        ("CatalogueFile", "acknowledged", acknowledged()),
+        ("CatalogueSpec", "unit", units.clone()),
+        ("CatalogueSpec", "target", by_year()),
+        (
+            "CatalogueSpec",
+            "group_by",
+            json!({ "enum": ["target_group", "committee", "none"] }),
+        ),
+        ("CatalogueSpec", "proposals", json!({ "minItems": 1 })),
+        (
+            "CatalogueSpec",
+            "year",
+            json!({ "minimum": 1000, "maximum": 9999 }),
+        ),
+        ("Frame", "unit", units),
+        ("GroupTotal", "amounts", by_year()),
+    ];
+    for (definition, property, keywords) in catalogue_rules {
+        let target = if definition == "CatalogueFile" {
+            Some(&mut root)
+        } else {
+            root.get_mut("definitions")
+                .and_then(|d| d.get_mut(definition))
+        };
+        if let Some(Value::Object(schema)) = target
+            .and_then(|t| t.get_mut("properties"))
+            .and_then(|p| p.get_mut(property))
+            && let Value::Object(keywords) = keywords
+        {
+            if keywords.contains_key("enum") {
+                schema.remove("type");
+            }
+            schema.extend(keywords);
+        }
+    }
+    if let Value::Object(map) = &mut root {
+        map.insert("$schema".into(), json!(DRAFT));
+        map.insert("title".into(), json!("budgetnote catalogue"));
+        map.insert(
+            "description".into(),
+            json!("A catalogue of budget proposals: its cover, frame or savings target, grouping, packages and the proposal files it prints."),
+        );
+    }
+    root
+}
+
 /// The model's schema as schemars makes it for draft-07: the proposal at the root, its parts
 /// under `definitions`.
 fn generated() -> Value {

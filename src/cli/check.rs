@@ -90,6 +90,8 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
+    // The editor schemas `new` wrote follow the forms and profile as they are now.
+    super::new::refresh_schemas(&cli.root, project.forms());
     // Where `render` writes each input's PDF (by default), and the inputs refused before they
     // are opened (a symlink leading outside, a name too long).
     let relatives: Vec<PathBuf> = inputs

@@ -61,6 +61,38 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     }
 }
 
+/// Rewrites each form schema `new` wrote into `<root>/.budgetnote/schema/` from the project's
+/// forms and profile as they are now (a changed district list, an own form's new section), so
+/// the editor and `check` never disagree; a schema of a form the project no longer has is left.
+/// Only a file whose text differs is written; a failure only leaves the editor's schema stale.
+pub fn refresh_schemas(root: &Path, forms: &crate::forms::Forms) {
+    let dir = root.join(SCHEMA_DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "json")
+            || !entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            continue;
+        }
+        let Some(form) = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|name| forms.find(name))
+        else {
+            continue;
+        };
+        let mut text = crate::schema::to_text(&crate::schema::for_form(&form));
+        text.push('\n');
+        let old = crate::files::read_regular(&path, 16 * 1024 * 1024).ok();
+        if old.as_deref() != Some(text.as_bytes()) {
+            let _ = crate::output::write_atomic(&path, text.as_bytes());
+        }
+    }
+}
+
 /// Writes the skeleton of `form` to `path` (refusing an existing file) and the form's schema into
 /// the project at `root`; returns the schema file's path.
 fn write(root: &Path, form: &Form, path: &Path) -> Result<PathBuf, String> {

@@ -47,9 +47,13 @@ fn build(
     book.save_to_buffer()
 }
 
-/// The date a workbook records as its creation date: a catalogue's `year`, else the latest date
-/// of its proposals (stated, else 1 January of the budget year), so the bytes follow the input.
+/// The date a workbook records as its creation date: the latest date its proposals state (a
+/// catalogue of the 2027 budget written in September 2026 is dated then), else 1 January of a
+/// catalogue's `year`, else of the proposals' latest budget year, so the bytes follow the input.
 pub fn date(proposals: &[&crate::checked::CheckedProposal], year: Option<i64>) -> (u16, u8, u8) {
+    if let Some(stated) = proposals.iter().filter_map(|p| p.date).max() {
+        return stated;
+    }
     if let Some(year) = year {
         return (u16::try_from(year).unwrap_or(2000), 1, 1);
     }

@@ -27,6 +27,12 @@ pub struct CatalogueView {
     pub stamp: Option<String>,
     /// The cover's line under the title: "Råderum på 21 mio. kr. i 2025", or the target's.
     pub frame_text: Option<String>,
+    /// The municipality on the cover: the one every proposal names (its own or the profile's).
+    pub municipality: Option<String>,
+    /// The logo on the cover: the one every proposal prints (its own or the profile's).
+    pub logo: Option<LogoView>,
+    /// The date on the cover ("12. juni 2026"): the latest date of the proposals.
+    pub date: Option<String>,
     /// The unit line above the overview ("Beløb i 1.000 kr. …"); `None` puts the unit in every
     /// year's header instead.
     pub unit_line: Option<String>,
@@ -105,6 +111,17 @@ fn row_view(line: &Line) -> RowView {
         label: line.label.clone(),
         cells: texts(line),
     }
+}
+
+/// What every proposal of `c` has alike (`None` when one has none or another).
+fn shared<T: PartialEq>(
+    c: &crate::catalogue::CheckedCatalogue,
+    of: impl Fn(&crate::checked::CheckedProposal) -> Option<T>,
+) -> Option<T> {
+    let mut all = c.proposals.iter().map(|(_, p)| of(p));
+    let first = all.next()??;
+    all.all(|other| other.as_ref() == Some(&first))
+        .then_some(first)
 }
 
 /// Builds the view of a checked catalogue: its own tables as [`figures::catalogue`] walks them,
@@ -236,12 +253,29 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
                 None => c.title.clone(),
             };
             let own = format!("{name} · Budget {}", c.year);
-            match c.stamp.as_ref().filter(|s| s.in_footer) {
+            let own = match c.stamp.as_ref().filter(|s| s.in_footer) {
                 Some(stamp) => format!("{own} · {}", stamp.text()),
+                None => own,
+            };
+            match shared(c, |p| p.footer.clone()) {
+                Some(profile) => format!("{profile} · {own}"),
                 None => own,
             }
         },
         stamp: c.stamp.as_ref().map(|s| s.text()),
+        municipality: shared(c, |p| p.municipality.clone()),
+        logo: shared(c, |p| {
+            p.logo.as_ref().map(|l| LogoView {
+                file: l.file.clone(),
+                alt: l.alt.clone(),
+            })
+        }),
+        date: c
+            .proposals
+            .iter()
+            .filter_map(|(_, p)| p.date)
+            .max()
+            .map(|(y, m, d)| format!("{d}. {} {y}", month_name(m))),
         frame_text: match (c.frame, &c.target) {
             (Some(frame), _) => Some(format!(
                 "{} på {} mio. kr. i {}",

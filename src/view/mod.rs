@@ -71,7 +71,7 @@ pub struct View {
 }
 
 /// A logo to print: its path from the project root and its alt text.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogoView {
     /// Root-relative path typst reads, e.g. "/proposals/logo.svg".
     pub file: String,

@@ -489,3 +489,36 @@ fn a_catalogue_proposal_needs_only_its_forms_sections() {
         "{json:#}"
     );
 }
+
+// Seed 002's share charts put the amount and the share at the end of the filled bar, on one line
+// (not the share at the far right of the page, away from a short bar): on every chart the value
+// line under "Råderum på 21 mio. kr." ends well inside the right margin, and the amount stands
+// left of the share.
+#[test]
+fn chart_values_stand_beside_their_bars() {
+    let (code, stderr, pdfs) = render("proposals/katalog-med-forslag.toml");
+    assert_eq!(code, Some(0), "{stderr}");
+    let boxes = text_boxes(&pdfs[0].1);
+    let frames: Vec<_> = boxes
+        .iter()
+        .filter(|b| b.text.starts_with("Råderum på 21"))
+        .collect();
+    assert!(frames.len() >= 8, "{} charts", frames.len());
+    for frame in frames {
+        let line: Vec<_> = boxes
+            .iter()
+            .filter(|b| b.page == frame.page && b.y0 < frame.y0 - 5.0 && b.y0 > frame.y0 - 40.0)
+            .collect();
+        let share = line
+            .iter()
+            .find(|b| b.text.contains("pct."))
+            .unwrap_or_else(|| panic!("no share under {frame:?}: {line:#?}"));
+        let amount = line
+            .iter()
+            .find(|b| b.text.contains("mio."))
+            .unwrap_or_else(|| panic!("no amount under {frame:?}: {line:#?}"));
+        assert!((share.y0 - amount.y0).abs() < 1.0, "{amount:?} {share:?}");
+        assert!(amount.x1 <= share.x0, "{amount:?} {share:?}");
+        assert!(share.x1 < 420.0, "share at the far right: {share:?}");
+    }
+}

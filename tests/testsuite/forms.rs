@@ -307,3 +307,74 @@ fn text_table_figures_print_a_true_minus() {
     let pdf_text = pdf_text(&std::fs::read(dir.path().join("out/ansoegning.pdf")).unwrap());
     assert!(pdf_text.contains("\u{2212}80.000 kr."), "{pdf_text}");
 }
+
+// `forms eject NAME` copies a bundled form into templates/NAME/ byte for byte; the project then
+// uses its copy (a heading changed there is printed), and a second eject copies nothing and
+// fails, leaving the edited files as they are; an unknown form is refused with the names.
+#[test]
+fn eject_copies_a_bundled_form_into_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_cli(dir.path(), &["forms", "eject", "standard"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let folder = dir.path().join("templates/standard");
+    for (path, text) in budgetnote::bundle::TEMPLATES {
+        if let Some(file) = path.strip_prefix("standard/") {
+            assert_eq!(
+                std::fs::read_to_string(folder.join(file)).unwrap(),
+                *text,
+                "{file}"
+            );
+        }
+    }
+    let forms = run_cli(dir.path(), &["forms"]);
+    let listed = String::from_utf8_lossy(&forms.stdout);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("standard ") && l.contains("(own: ")),
+        "{listed}"
+    );
+
+    // The copy is the project's form: its heading, changed there, is printed.
+    let form = folder.join("form.toml");
+    let description = std::fs::read_to_string(&form).unwrap();
+    let changed = description.replacen(
+        "heading = \"2. Status\"",
+        "heading = \"2. Status lige nu\"",
+        1,
+    );
+    assert_ne!(changed, description);
+    std::fs::write(&form, &changed).unwrap();
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    std::fs::copy(
+        folder.join("example.toml"),
+        dir.path().join("proposals/eksempel.toml"),
+    )
+    .unwrap();
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
+    let render = run_cli(dir.path(), &["render", "proposals/eksempel.toml"]);
+    assert_eq!(render.status.code(), Some(0), "{render:?}");
+    let pdf = std::fs::read(dir.path().join("out/eksempel.pdf")).unwrap();
+    assert!(
+        pdf_text(&pdf).contains("2. Status lige nu"),
+        "the project's copy of the form is not used"
+    );
+
+    // A second eject copies nothing over the edited copy.
+    let again = run_cli(dir.path(), &["forms", "eject", "standard"]);
+    assert_eq!(again.status.code(), Some(2), "{again:?}");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already there"));
+    assert_eq!(std::fs::read_to_string(&form).unwrap(), changed);
+
+    let unknown = run_cli(dir.path(), &["forms", "eject", "standardd"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&unknown.stderr);
+    assert!(
+        said.contains("\"standard\"") && said.contains("budgetnotat"),
+        "{said}"
+    );
+}

@@ -390,5 +390,84 @@ fn another_municipality_gets_a_neutral_budgetnotat() {
         stderr.contains("error[E021]")
             && stderr.contains("[profile.checkboxes.budgetnotat.bydele]"),
         "{stderr}"
+
+// A catalogue annex of a project with a profile: its cover names the municipality and the latest
+// date of its proposals, above the annex label, and carries the profile's logo (a figure with the
+// logo's alt text on page 1); every page's footer starts with the profile's footer line; and each
+// catalogue proposal prints its committee and proposer.
+#[test]
+fn the_profile_reaches_the_annex_cover() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("tests/good/logo/logo.svg"),
+        dir.path().join("logo.svg"),
+    )
+    .unwrap();
+    let settings = std::fs::read_to_string(root().join("budgetnote.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("budgetnote.toml"),
+        format!(
+            "{settings}\n[profile]\nmunicipality = \"Testkommune\"\n\
+             footer = \"Testkommune · Økonomiforvaltningen\"\n\
+             logo = {{ file = \"logo.svg\", alt = \"Testkommunes logo\" }}\n"
+        ),
+    )
+    .unwrap();
+    let proposals = dir.path().join("proposals");
+    crate::common::copy_dir(
+        &root().join("proposals/katalog"),
+        &proposals.join("katalog"),
+    );
+    std::fs::copy(
+        root().join("proposals/katalog-med-forslag.toml"),
+        proposals.join("katalog-med-forslag.toml"),
+    )
+    .unwrap();
+    let k7 = proposals.join("katalog/k7-fremrykket-indsats-for-fleks-og-ledighed.toml");
+    let text = std::fs::read_to_string(&k7).unwrap();
+    std::fs::write(
+        &k7,
+        text.replacen("\n[request]", "date = 2024-08-20\n\n[request]", 1),
+    )
+    .unwrap();
+
+    let out = run_cli(
+        dir.path(),
+        &["render", "proposals/katalog-med-forslag.toml"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let pdf = std::fs::read(dir.path().join("out/katalog-med-forslag.pdf")).unwrap();
+    let pages = crate::common::pdf_pages(&pdf);
+    let cover = pages[0].split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        cover.contains("Testkommune, 20. august 2024 Bilag 1. Katalog med forslag"),
+        "{cover}"
+    );
+    for (n, page) in pages.iter().enumerate() {
+        let page = page.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            page.contains("Testkommune · Økonomiforvaltningen · Bilag 1. Katalog med forslag"),
+            "page {}: {page}",
+            n + 1
+        );
+    }
+    let all = pages
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        all.contains(
+            "Udvalg: Beskæftigelses- og Integrationsudvalget Forslagsstiller: \
+             Beskæftigelses- og Integrationsforvaltningen"
+        ),
+        "{all}"
+    );
+    let doc = lopdf::Document::load_mem(&pdf).unwrap();
+    assert!(
+        crate::pdf_standards::structure(&doc)
+            .iter()
+            .any(|n| n.kind == "Figure" && n.alt.as_deref() == Some("Testkommunes logo")),
+        "the cover has no logo figure"
     );
 }

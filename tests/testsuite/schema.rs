@@ -631,3 +631,87 @@ fn scalars_in(value: &toml::Value, path: &mut Vec<String>, out: &mut Vec<Vec<Str
         _ => out.push(path.clone()),
     }
 }
+
+// The editor schema `new` writes follows the profile on every `check`: a district set in the
+// profile after `new` is accepted by the schema file as by `check`, and one the profile does
+// not list is refused by both.
+#[test]
+fn check_refreshes_the_editor_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let settings = std::fs::read_to_string(root().join("budgetnote.toml"))
+        .unwrap()
+        .replace("\"Vanløse\",", "\"Vanløse\",\n  \"Nordhavn\",");
+    let out = run_cli(dir.path(), &["new", "budgetnotat", "proposals/nyt.toml"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let schema_file = dir.path().join(".budgetnote/schema/budgetnotat.json");
+    let before = std::fs::read_to_string(&schema_file).unwrap();
+    assert!(!before.contains("Nordhavn"));
+    std::fs::write(dir.path().join("budgetnote.toml"), &settings).unwrap();
+    let proposal = std::fs::read_to_string(root().join("tests/good/budgetnotat.toml")).unwrap();
+    let ticked = |district: &str| {
+        let text = with_district(&proposal, district);
+        std::fs::write(dir.path().join("proposals/nyt.toml"), &text).unwrap();
+        let checked = run_cli(dir.path(), &["check", "proposals/nyt.toml"]);
+        let schema: Value =
+            serde_json::from_str(&std::fs::read_to_string(&schema_file).unwrap()).unwrap();
+        let valid = Validator::new(&schema).check(&toml_to_json(&text));
+        (checked.status.code(), valid.is_ok())
+    };
+    assert_eq!(ticked("Nordhavn"), (Some(0), true));
+    assert_eq!(ticked("Nordhavnen"), (Some(1), false));
+}
+
+/// `text` with its `bydele = [...]` line ticking only `district`.
+fn with_district(text: &str, district: &str) -> String {
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("bydele"))
+        .expect("the fixture ticks districts");
+    text.replacen(line, &format!("bydele = [\"{district}\"]"), 1)
+}
+
+// `schema --catalogue`: every catalogue that checks clean validates against it, and a catalogue
+// with an unknown key, an unknown unit or grouping, or no proposals does not (as `check` refuses
+// them).
+#[test]
+fn catalogue_schema_accepts_what_check_accepts() {
+    let out = run_cli(&root(), &["schema", "--catalogue"]);
+    assert!(out.status.success(), "{out:?}");
+    let schema: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let validator = Validator::new(&schema);
+    let mut catalogues = vec![root().join("proposals/katalog-med-forslag.toml")];
+    for entry in std::fs::read_dir(root().join("tests/catalogues")).unwrap() {
+        let file = entry.unwrap().path().join("catalogue.toml");
+        if file.is_file() {
+            catalogues.push(file);
+        }
+    }
+    let mut checked_clean = 0;
+    for file in &catalogues {
+        let check = run_cli(&root(), &["check", file.to_str().unwrap()]);
+        if check.status.code() != Some(0) {
+            continue;
+        }
+        checked_clean += 1;
+        let text = std::fs::read_to_string(file).unwrap();
+        if let Err(e) = validator.check(&toml_to_json(&text)) {
+            panic!("{} checks clean but fails the schema: {e}", file.display());
+        }
+    }
+    assert!(checked_clean >= 3, "{checked_clean} clean catalogues");
+    let good = std::fs::read_to_string(root().join("proposals/katalog-med-forslag.toml")).unwrap();
+    for (from, to) in [
+        ("title = ", "titel = \"x\"\ntitle = "),
+        ("year = 2025", "year = 2025\nunit = \"mia. kr.\""),
+        ("group_by = \"target_group\"", "group_by = \"maalgruppe\""),
+        ("proposals = [\"katalog/\"]", "proposals = []"),
+        ("year = 2025", "year = \"2025\""),
+    ] {
+        let bad = good.replacen(from, to, 1);
+        assert_ne!(bad, good);
+        assert!(
+            validator.check(&toml_to_json(&bad)).is_err(),
+            "the schema accepts {to:?}"
+        );
+    }
+}

@@ -551,3 +551,46 @@ fn formula_like_labels_stay_text() {
         "the label is not a text cell"
     );
 }
+
+// A catalogue's workbook is dated by the latest date its proposals state (a catalogue of the 2025
+// budget written in August 2024 is dated 2024-08-20), and 1 January of the catalogue's year only
+// when no proposal states a date.
+#[test]
+fn a_catalogues_workbook_carries_its_proposals_date() {
+    let created = |date: Option<&str>| -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let proposals = dir.path().join("proposals");
+        crate::common::copy_dir(
+            &root().join("proposals/katalog"),
+            &proposals.join("katalog"),
+        );
+        for file in ["proposals/katalog-med-forslag.toml", "budgetnote.toml"] {
+            std::fs::copy(root().join(file), dir.path().join(file)).unwrap();
+        }
+        if let Some(date) = date {
+            let k7 = proposals.join("katalog/k7-fremrykket-indsats-for-fleks-og-ledighed.toml");
+            let text = std::fs::read_to_string(&k7).unwrap();
+            let dated = text.replacen("\n[request]", &format!("date = {date}\n\n[request]"), 1);
+            std::fs::write(&k7, dated).unwrap();
+        }
+        run_ok(
+            dir.path(),
+            &[
+                "render",
+                "proposals/katalog-med-forslag.toml",
+                "--format",
+                "xlsx",
+            ],
+        );
+        let bytes = std::fs::read(dir.path().join("out/katalog-med-forslag.xlsx")).unwrap();
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+        let mut core = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("docProps/core.xml").unwrap(), &mut core)
+            .unwrap();
+        core
+    };
+    let dated = created(Some("2024-08-20"));
+    assert!(dated.contains(">2024-08-20T"), "{dated}");
+    let undated = created(None);
+    assert!(undated.contains(">2025-01-01T"), "{undated}");
+}
