@@ -390,6 +390,8 @@ fn another_municipality_gets_a_neutral_budgetnotat() {
         stderr.contains("error[E021]")
             && stderr.contains("[profile.checkboxes.budgetnotat.bydele]"),
         "{stderr}"
+    );
+}
 
 // A catalogue annex of a project with a profile: its cover names the municipality and the latest
 // date of its proposals, above the annex label, and carries the profile's logo (a figure with the
