@@ -545,6 +545,18 @@ fn checkboxes(form: &Form) -> Value {
         if c.single {
             group["maxItems"] = json!(1);
         }
+        if c.options.is_empty() {
+            // A group without options (the bundled budgetnotat's districts until the profile
+            // sets them) takes no tick; an empty `enum` is not valid JSON Schema.
+            group["description"] = json!(format!(
+                "\"{}\" has no options in this project (the profile in budgetnote.toml may set them under [profile.checkboxes.{}.{}]).",
+                c.title, form.name, c.key
+            ));
+            if let Value::Object(map) = &mut group {
+                map.remove("items");
+            }
+            group["maxItems"] = json!(0);
+        }
         properties.insert(c.key.clone(), group);
     }
     let description = if form.checkboxes.is_empty() {

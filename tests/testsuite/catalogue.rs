@@ -501,7 +501,7 @@ fn chart_values_stand_beside_their_bars() {
     let boxes = text_boxes(&pdfs[0].1);
     let frames: Vec<_> = boxes
         .iter()
-        .filter(|b| b.text.starts_with("Råderum på 21"))
+        .filter(|b| b.text == "Råderum på 21 mio. kr.")
         .collect();
     assert!(frames.len() >= 8, "{} charts", frames.len());
     for frame in frames {

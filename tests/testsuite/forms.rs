@@ -309,8 +309,9 @@ fn text_table_figures_print_a_true_minus() {
 }
 
 // `forms eject NAME` copies a bundled form into templates/NAME/ byte for byte; the project then
-// uses its copy (a heading changed there is printed), and a second eject copies nothing and
-// fails, leaving the edited files as they are; an unknown form is refused with the names.
+// uses its copy (once changed, `forms` lists it as the project's own and its changed heading is
+// printed), and a second eject copies nothing and fails, leaving the edited files as they are;
+// an unknown form is refused with the names.
 #[test]
 fn eject_copies_a_bundled_form_into_the_project() {
     let dir = tempfile::tempdir().unwrap();
@@ -326,15 +327,6 @@ fn eject_copies_a_bundled_form_into_the_project() {
             );
         }
     }
-    let forms = run_cli(dir.path(), &["forms"]);
-    let listed = String::from_utf8_lossy(&forms.stdout);
-    assert!(
-        listed
-            .lines()
-            .any(|l| l.starts_with("standard ") && l.contains("(own: ")),
-        "{listed}"
-    );
-
     // The copy is the project's form: its heading, changed there, is printed.
     let form = folder.join("form.toml");
     let description = std::fs::read_to_string(&form).unwrap();
@@ -351,11 +343,20 @@ fn eject_copies_a_bundled_form_into_the_project() {
         dir.path().join("proposals/eksempel.toml"),
     )
     .unwrap();
-    std::fs::copy(
-        root().join("budgetnote.toml"),
+    let settings = std::fs::read_to_string(root().join("budgetnote.toml")).unwrap();
+    std::fs::write(
         dir.path().join("budgetnote.toml"),
+        format!("{settings}\n[profile]\nproposer = \"Økonomiforvaltningen\"\n"),
     )
     .unwrap();
+    let forms = run_cli(dir.path(), &["forms"]);
+    let listed = String::from_utf8_lossy(&forms.stdout);
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("standard ") && l.contains("(own: ")),
+        "{listed}"
+    );
     let render = run_cli(dir.path(), &["render", "proposals/eksempel.toml"]);
     assert_eq!(render.status.code(), Some(0), "{render:?}");
     let pdf = std::fs::read(dir.path().join("out/eksempel.pdf")).unwrap();

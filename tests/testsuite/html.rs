@@ -530,6 +530,12 @@ fn pages_pass_axe_and_fit_a_phone_in_chromium() {
 fn render_writes_linked_pages_and_keeps_them_current() {
     let dir = tempfile::tempdir().unwrap();
     crate::common::copy_dir(&root().join("proposals"), &dir.path().join("proposals"));
+    // The repository's profile: the bundled budgetnotat's districts are Københavns Kommune's.
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
     let run = |args: &[&str]| {
         let out = crate::common::run_cli(dir.path(), args);
         (

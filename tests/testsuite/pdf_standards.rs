@@ -230,7 +230,7 @@ pub fn assert_publishable(pdf: &[u8], title: &str, what: &Path) {
 #[test]
 fn bundled_proposals_are_publishable() {
     for path in bundled_proposals() {
-        let checked = budgetnote::check_file(&path).unwrap();
+        let checked = repository_project().check_file(&path).unwrap();
         let title = checked.proposal.as_ref().unwrap().title.clone();
         assert_publishable(&render(&path), &title, &path);
     }
@@ -270,7 +270,7 @@ fn metadata_and_footer_name_the_proposal() {
 #[test]
 fn checkboxes_read_as_ticked_or_not() {
     let path = root().join("proposals/bi16-fokuseret-indsats-udsatte-borgere.toml");
-    let checked = budgetnote::check_file(&path).unwrap();
+    let checked = repository_project().check_file(&path).unwrap();
     let options: Vec<bool> = checked
         .proposal
         .unwrap()
@@ -319,4 +319,9 @@ fn logo_has_its_alt_text() {
         first_figure.and_then(|n| n.alt).as_deref(),
         Some("Testkommunes logo")
     );
+}
+
+/// The project at the repository root, with its profile (Københavns Kommune's districts).
+fn repository_project() -> budgetnote::Project {
+    budgetnote::Project::open(&root()).expect("the repository's project opens")
 }

@@ -29,7 +29,8 @@ fn project() -> tempfile::TempDir {
 /// Runs `render proposals -o OUT` with `extra` arguments, asserts it succeeded, and returns the
 /// documents it wrote and those it kept, by their path under `out`.
 fn render(dir: &Path, out: &str, extra: &[&str]) -> (BTreeSet<String>, BTreeSet<String>) {
-    let mut args = vec!["render", "proposals", "-o", out];
+    // --verbose: outside a terminal only the summary and problems are printed otherwise.
+    let mut args = vec!["--verbose", "render", "proposals", "-o", out];
     args.extend_from_slice(extra);
     let output = run_cli(dir, &args);
     let stderr = String::from_utf8_lossy(&output.stderr);

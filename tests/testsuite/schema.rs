@@ -661,13 +661,11 @@ fn check_refreshes_the_editor_schema() {
     assert_eq!(ticked("Nordhavnen"), (Some(1), false));
 }
 
-/// `text` with its `bydele = [...]` line ticking only `district`.
+/// `text` (the small budgetnotat fixture) ticking the district `district`.
 fn with_district(text: &str, district: &str) -> String {
-    let line = text
-        .lines()
-        .find(|l| l.trim_start().starts_with("bydele"))
-        .expect("the fixture ticks districts");
-    text.replacen(line, &format!("bydele = [\"{district}\"]"), 1)
+    let line = "kategorisering = [\"Henvist sag\"]\n";
+    assert!(text.contains(line), "the fixture ticks a category");
+    text.replacen(line, &format!("{line}bydele = [\"{district}\"]\n"), 1)
 }
 
 // `schema --catalogue`: every catalogue that checks clean validates against it, and a catalogue

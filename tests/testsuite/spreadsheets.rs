@@ -461,6 +461,12 @@ fn run_workbook_name_and_errors() {
         proposals.join("bi16.toml"),
     )
     .unwrap();
+    // The repository's profile: bi16 ticks one of Københavns Kommune's districts.
+    std::fs::copy(
+        root().join("budgetnote.toml"),
+        dir.path().join("budgetnote.toml"),
+    )
+    .unwrap();
     for entry in std::fs::read_dir(source.join("katalog")).unwrap().flatten() {
         std::fs::copy(
             entry.path(),
