@@ -339,6 +339,31 @@ fn type_error(source: &str, table: &Spanned<DeTable<'_>>, err: &toml::de::Error)
     } else {
         (message.to_owned(), None)
     };
+    // A text where a date belongs: propose the date it most likely means, as a TOML date.
+    let written_text = message
+        .strip_prefix("invalid type: string ")
+        .and_then(|rest| rest.split_once(", expected "))
+        .map(|(quoted, _)| quoted);
+    let help = match (key, written_text) {
+        (Some("date"), Some(quoted)) => {
+            match crate::dates::read_written(quoted.trim_matches('"')) {
+                Some((y, m, d)) => Some(format!("date = {y:04}-{m:02}-{d:02}")),
+                None => help,
+            }
+        }
+        _ => help,
+    };
+    // A bare text among a section's blocks: each entry of the list is a block.
+    let (text, help) = match written_text {
+        Some(quoted) if element && keys.first() == Some(&"sections") => (
+            format!("{subject} is a block: a text among tables is written {{ text = {quoted} }}"),
+            Some(format!(
+                "{} = [{{ text = {quoted} }}, …]",
+                key.unwrap_or("section")
+            )),
+        ),
+        _ => (text, help),
+    };
     let help = match help {
         Some(use_instead) if use_instead.starts_with("use ") => use_instead,
         Some(example) => format!("write {example}"),
@@ -1177,6 +1202,38 @@ mod tests {
         assert!(messages.contains(&"`title` must be text in double quotes, not the number 5"));
         assert!(messages.contains(&"`rows[0].n` must be a whole number, not the text \"one\""));
         assert!(diags.iter().all(|d| !serde_words(&d.message)));
+    }
+
+    // A date written as Danish text gets the TOML date it means in its help (not an example
+    // date), and one that names no day the generic example; a bare text among a section's
+    // blocks is told how a text block is written, with its own text.
+    #[test]
+    fn written_dates_and_bare_texts_get_their_own_fix() {
+        let proposal = |extra: &str| {
+            format!(
+                "id = \"A1\"\nform = \"standard\"\ntitle = \"T\"\ncommittees = [\"SU\"]\n{extra}"
+            )
+        };
+        let (_, diags) =
+            parse_document::<crate::model::Proposal>(&proposal("date = \"14. september 2026\"\n"));
+        let date = diags.iter().find(|d| d.code == Code::E002).expect("E002");
+        assert_eq!(date.help.as_deref(), Some("write date = 2026-09-14"));
+        let (_, diags) =
+            parse_document::<crate::model::Proposal>(&proposal("date = \"i morgen\"\n"));
+        let date = diags.iter().find(|d| d.code == Code::E002).expect("E002");
+        assert_eq!(date.help.as_deref(), Some("write date = 2024-06-12"));
+        let (_, diags) = parse_document::<crate::model::Proposal>(&proposal(
+            "[sections]\nresume = [\"Forslaget.\", { table = \"a\" }]\n",
+        ));
+        let bare = diags.iter().find(|d| d.code == Code::E002).expect("E002");
+        assert_eq!(
+            bare.message,
+            "each entry of `sections.resume` is a block: a text among tables is written { text = \"Forslaget.\" }"
+        );
+        assert_eq!(
+            bare.help.as_deref(),
+            Some("write resume = [{ text = \"Forslaget.\" }, …]")
+        );
     }
 
     // The keys of a table come from the model's own serde field lists, through `Spanned`,

@@ -92,7 +92,7 @@ fn printed_fields(form: &Form) -> BTreeSet<String> {
     if form.needs_budget {
         printed.insert("budget".to_owned());
     }
-    if !form.checkboxes.is_empty() {
+    if form.checkboxes.iter().any(|c| !c.options.is_empty()) {
         printed.insert("checkboxes".to_owned());
     }
     if form.amendment.is_some() {
@@ -419,10 +419,12 @@ fn min_items(schema: &Value) -> u64 {
     schema.get("minItems").and_then(Value::as_u64).unwrap_or(0)
 }
 
-/// The `[checkboxes]` part with every group of the form and its options in comments.
+/// The `[checkboxes]` part with every group of the form that has options (a group without any,
+/// such as the budgetnotat's districts before a profile sets them, is not printed) and its
+/// options in comments.
 fn checkboxes(out: &mut String, form: &Form) {
     out.push_str("# Checkboxes: list the ticked options of each group.\n[checkboxes]\n");
-    for c in &form.checkboxes {
+    for c in form.checkboxes.iter().filter(|c| !c.options.is_empty()) {
         out.push_str(&format!(
             "# {} ({}), options:\n",
             c.title,

@@ -275,7 +275,7 @@ pub fn catalogue_view(c: &crate::catalogue::CheckedCatalogue) -> CatalogueView {
             .iter()
             .filter_map(|(_, p)| p.date)
             .max()
-            .map(|(y, m, d)| format!("{d}. {} {y}", month_name(m))),
+            .map(|(y, m, d)| format!("{d}. {} {y}", crate::dates::month_name(m))),
         frame_text: match (c.frame, &c.target) {
             (Some(frame), _) => Some(format!(
                 "{} på {} mio. kr. i {}",

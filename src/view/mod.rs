@@ -255,7 +255,7 @@ pub fn view(p: &CheckedProposal) -> View {
         expense_types: p.budget.as_ref().map(expense_types).unwrap_or_default(),
         date: p
             .date
-            .map(|(y, m, d)| format!("{d}. {} {y}", month_name(m))),
+            .map(|(y, m, d)| format!("{d}. {} {y}", crate::dates::month_name(m))),
         number: p.number.clone(),
         area: p.area.clone(),
         address: p.address.clone(),
@@ -486,28 +486,6 @@ fn agreement(a: &Agreement) -> AgreementView {
         lead: a.lead.clone(),
         bullet: format!("{} {}\u{201d}", join_danish(&parts), a.purpose),
     }
-}
-
-/// The Danish name of a month (1–12).
-fn month_name(month: u8) -> &'static str {
-    const MONTHS: [&str; 12] = [
-        "januar",
-        "februar",
-        "marts",
-        "april",
-        "maj",
-        "juni",
-        "juli",
-        "august",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ];
-    MONTHS
-        .get(usize::from(month).saturating_sub(1))
-        .copied()
-        .unwrap_or("")
 }
 
 /// Upper-cases the first letter.

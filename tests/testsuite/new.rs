@@ -161,7 +161,8 @@ fn refuses_to_overwrite() {
 }
 
 /// A skeleton carries only what its form prints or the parser requires: a budgetnotat gets its
-/// address and no `[budget]`, `[request]` or target group; a katalogforslag gets its request
+/// address and no `[budget]`, `[request]`, target group or district group (the bundled form has
+/// no districts without a profile); a katalogforslag gets its request
 /// and target group and no address. `new katalog` suggests "katalogforslag".
 #[test]
 fn skeleton_has_what_the_form_prints() {
@@ -177,7 +178,13 @@ fn skeleton_has_what_the_form_prints() {
         (
             &notat,
             &["address = ", "[checkboxes]", "[logo]"][..],
-            &["[budget]", "[request]", "target_group", "number = "][..],
+            &[
+                "[budget]",
+                "[request]",
+                "target_group",
+                "number = ",
+                "bydele = ",
+            ][..],
         ),
         (
             &katalog,
