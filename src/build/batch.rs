@@ -50,6 +50,9 @@ pub struct Hooks<'a> {
 pub struct Batch {
     /// The files planned.
     pub files: usize,
+    /// Each file's PDF below the output folder (its page beside it, `.html`), in the order
+    /// planned.
+    pub targets: Vec<PathBuf>,
     /// Each file's outcome, in the order planned.
     pub outcomes: Vec<Outcome>,
     /// The spreadsheets written, missing and failed.
@@ -170,6 +173,7 @@ pub fn render(
     let unsaved = manifest.save(out).err();
     Ok(Batch {
         files: jobs.len(),
+        targets: jobs.iter().map(|j| j.relative.clone()).collect(),
         outcomes,
         sheets: written,
         unsaved,
@@ -202,34 +206,11 @@ fn write_index(
         if !matches!(outcome.result, Result::Written(_) | Result::Unchanged(_)) {
             continue;
         }
-        let page = job.relative.with_extension("html");
-        let shown = |p: &Path| {
-            p.components()
-                .map(|c| c.as_os_str().to_string_lossy().into_owned())
-                .collect::<Vec<_>>()
-                .join("/")
-        };
-        if page == Path::new(crate::build::pages::INDEX) {
+        if job.relative.with_extension("html") == Path::new(crate::build::pages::INDEX) {
             return None;
         }
-        let entry = match (&outcome.catalogue, outcome.proposals.as_slice()) {
-            (Some(c), _) => crate::export::html::IndexEntry {
-                id: String::new(),
-                title: c.title.clone(),
-                form: "Katalog".to_owned(),
-                committees: String::new(),
-                page: shown(&page),
-                pdf: pdf.then(|| shown(&job.relative)),
-            },
-            (None, [p]) => crate::export::html::IndexEntry {
-                id: p.id.clone(),
-                title: p.title.clone(),
-                form: p.form.label.clone(),
-                committees: p.committees.join(", "),
-                page: shown(&page),
-                pdf: pdf.then(|| shown(&job.relative)),
-            },
-            _ => continue,
+        let Some(entry) = index_entry(&job.relative, outcome, pdf) else {
+            continue;
         };
         entries.push(entry);
     }
@@ -250,6 +231,43 @@ fn write_index(
         }
         request.out.join(crate::build::pages::INDEX)
     }))
+}
+
+/// A file's line on an index page (its page and PDF, from its PDF's place `relative` below the
+/// output folder; the PDF only when `pdf`), from its outcome: a catalogue's title, or a
+/// proposal's id, title, form and committees; `None` for a file that did not render.
+pub fn index_entry(
+    relative: &Path,
+    outcome: &Outcome,
+    pdf: bool,
+) -> Option<crate::export::html::IndexEntry> {
+    let shown = |p: &Path| {
+        p.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/")
+    };
+    let page = shown(&relative.with_extension("html"));
+    let pdf = pdf.then(|| shown(relative));
+    match (&outcome.catalogue, outcome.proposals.as_slice()) {
+        (Some(c), _) => Some(crate::export::html::IndexEntry {
+            id: String::new(),
+            title: c.title.clone(),
+            form: "Katalog".to_owned(),
+            committees: String::new(),
+            page,
+            pdf,
+        }),
+        (None, [p]) => Some(crate::export::html::IndexEntry {
+            id: p.id.clone(),
+            title: p.title.clone(),
+            form: p.form.label.clone(),
+            committees: p.committees.join(", "),
+            page,
+            pdf,
+        }),
+        _ => None,
+    }
 }
 
 /// The files of formats this run did not ask for whose input it typeset anew (a changed

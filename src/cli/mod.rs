@@ -13,6 +13,7 @@ mod new;
 mod print;
 mod render;
 mod schema;
+mod serve;
 mod typst;
 mod watch;
 
@@ -85,6 +86,8 @@ enum Command {
     New(new::Args),
     /// Re-check and re-render what changes on save, until Ctrl-C.
     Watch(watch::Args),
+    /// Preview the proposals' pages in a browser on 127.0.0.1, reloaded on every save.
+    Serve(serve::Args),
     /// Show what changed in the proposals between two git revisions (figures, totals, text).
     Diff(diff::Args),
     /// Print the completion script of a shell (bash, zsh, fish, powershell, elvish).
@@ -169,6 +172,7 @@ where
         Command::Schema(args) => schema::run(&cli, args),
         Command::New(args) => new::run(&cli, args),
         Command::Watch(args) => watch::run(&cli, args),
+        Command::Serve(args) => serve::run(&cli, args),
         Command::Diff(args) => diff::run(&cli, args),
         Command::Completions(args) => completions::run(&cli, args),
         Command::Manpage(args) => manpage::run(&cli, args),

@@ -10,6 +10,7 @@ use super::{Cli, Exit, files};
 use crate::build::batch;
 use crate::build::outputs::{self, Format, Shape};
 use crate::build::render::{Outcome, Result};
+use crate::diagnostic::FileReport;
 use crate::error::AppError;
 
 /// Arguments of `render`.
@@ -70,9 +71,56 @@ pub(super) fn parse_formats(text: &str) -> std::result::Result<Formats, String> 
     outputs::parse_list(text).map(Formats)
 }
 
+/// What a run of `render` found, besides what it printed: what `serve` shows in its pages.
+#[derive(Debug, Default)]
+pub(super) struct Found {
+    /// The run's own problems, as printed after `error: ` (the project cannot be opened, a file
+    /// cannot be written).
+    pub errors: Vec<String>,
+    /// Diagnostics of the project's own forms and page templates.
+    pub project: Vec<FileReport>,
+    /// The municipality of the project's profile, if it names one.
+    pub municipality: Option<String>,
+    /// Each file of the run, in the order planned.
+    pub files: Vec<FoundFile>,
+}
+
+/// One file of a run of `render`, as [`Found`] holds it.
+#[derive(Debug)]
+pub(super) struct FoundFile {
+    /// The input file, as named or found.
+    pub path: PathBuf,
+    /// Its PDF below the output folder (its page is beside it, `.html`).
+    pub relative: PathBuf,
+    /// Its diagnostics (a catalogue's include its proposals' errors).
+    pub reports: Vec<FileReport>,
+    /// Its line on an index page, when it rendered.
+    pub entry: Option<crate::export::html::IndexEntry>,
+}
+
+impl Found {
+    /// Records a problem of the run itself and prints it.
+    fn error(&mut self, err: &AppError) {
+        print::app_error(err);
+        self.errors.push(err.to_string());
+    }
+}
+
 /// Runs `render`: the run itself is [`batch::render`]; this prints its reports, the failures
 /// and the summary, and sets the exit code.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
+    run_found(cli, args).0
+}
+
+/// Runs `render` as [`run`] does, and returns what it found besides the exit code.
+pub(super) fn run_found(cli: &Cli, args: &Args) -> (Exit, Found) {
+    let mut found = Found::default();
+    let exit = run_into(cli, args, &mut found);
+    (exit, found)
+}
+
+/// [`run`], keeping what it finds in `found`.
+fn run_into(cli: &Cli, args: &Args, found: &mut Found) -> Exit {
     let started = Instant::now();
     let out = args
         .out
@@ -83,15 +131,20 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         out: &out,
     };
     let (inputs, scopes) = match files::collect_inputs(&args.paths, walk) {
-        Ok(found) => found,
+        Ok(inputs) => inputs,
         Err(err) => {
-            print::app_error(&err);
+            found.error(&err);
             return Exit::Failure;
         }
     };
-    let Some(project) = super::open_project(cli) else {
-        return Exit::Failure;
+    let project = match crate::project::Project::open(&cli.root) {
+        Ok(project) => project,
+        Err(err) => {
+            found.error(&err);
+            return Exit::Failure;
+        }
     };
+    found.municipality = project.municipality().map(str::to_owned);
     let project = super::diff::stamped(project, args.stamp);
     let formats = &args.format.0;
     let pdf = outputs::has(formats, Shape::Typeset);
@@ -124,7 +177,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let done = match done {
         Ok(done) => done,
         Err(err) => {
-            print::app_error(&err);
+            found.error(&err);
             return Exit::Failure;
         }
     };
@@ -142,7 +195,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         }
     }
     for (_, err) in &done.sheets.failed {
-        print::app_error(&AppError(err.clone()));
+        found.error(&AppError(err.clone()));
     }
     for outcome in &done.outcomes {
         for report in &outcome.reports {
@@ -153,7 +206,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     let summary = done.summary();
     for failure in &summary.failed {
         if let Some(err) = &failure.error {
-            print::app_error(err);
+            found.error(err);
         }
         exit = exit.max(match failure.severity {
             batch::Severity::Input => Exit::InputErrors,
@@ -162,6 +215,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
     }
     for line in &done.sheets.missing {
         eprintln!("error: {line}");
+        found.errors.push(line.clone());
         exit = exit.max(Exit::InputErrors);
     }
     if print::verbosity() > print::Verbosity::Quiet {
@@ -174,13 +228,13 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             eprintln!("wrote {}", print::shown(index));
         }
         Some(Err(err)) => {
-            print::app_error(err);
+            found.error(err);
             exit = exit.max(Exit::Failure);
         }
         _ => {}
     }
     if let Some(err) = &done.unsaved {
-        print::app_error(err);
+        found.error(err);
         exit = exit.max(Exit::Failure);
     }
     for failure in &summary.failed {
@@ -227,6 +281,19 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         tally.warnings,
         started.elapsed().as_secs_f64()
     );
+    found.project = project.form_reports().to_vec();
+    found.project.extend(project_reports);
+    found.files = done
+        .outcomes
+        .into_iter()
+        .zip(done.targets)
+        .map(|(outcome, relative)| FoundFile {
+            entry: batch::index_entry(&relative, &outcome, pdf),
+            path: outcome.path,
+            relative,
+            reports: outcome.reports,
+        })
+        .collect();
     exit
 }
 

@@ -5,9 +5,13 @@
 //! the one line per file are printed exactly as `render` prints them, and the project
 //! (budgetnote.toml, forms, templates, fonts) is opened afresh. A file saved with errors keeps
 //! its last good outputs (PDF, page, spreadsheet) while its errors are shown, so the viewer
-//! beside the editor does not go blank on a typo. A changed proposal is rendered with every catalogue of the watched files (a catalogue
-//! prints its proposals); a change to the project's files, a removed file or an image renders
-//! everything watched, so stale PDFs are removed as `render` removes them.
+//! beside the editor does not go blank on a typo. A changed proposal is rendered with every
+//! catalogue of the watched files (a catalogue prints its proposals); a change to the project's
+//! files, a removed file or an image renders everything watched, so stale PDFs are removed as
+//! `render` removes them.
+//!
+//! The [`Session`] (scope, watcher, debounce, the files of each round) is shared with `serve`,
+//! which renders its rounds the same way and shows them in a browser.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -68,66 +72,17 @@ pub enum Round {
 
 /// Runs `watch`.
 pub fn run(cli: &Cli, args: &Args) -> Exit {
-    let named = if args.paths.is_empty() {
-        vec![super::in_project(&cli.root, files::DEFAULT_DIR)]
-    } else {
-        args.paths.clone()
-    };
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| super::in_project(&cli.root, "out"));
-    let absolute = |p: &Path| {
-        p.canonicalize()
-            .unwrap_or_else(|_| crate::output::absolute(p))
+    let session = match Session::start(cli, &args.paths, &out) {
+        Ok(session) => session,
+        Err(exit) => return exit,
     };
-    let scope = Scope {
-        root: absolute(&cli.root),
-        out: absolute(&out),
-        inputs: named.iter().map(|p| absolute(p)).collect(),
-        named,
-    };
-    let (sender, receiver) = channel();
-    let mut watcher = match notify::recommended_watcher(sender) {
-        Ok(watcher) => watcher,
-        Err(err) => {
-            eprintln!("error: cannot watch for changes: {err}");
-            return Exit::Failure;
-        }
-    };
-    let mut watched = scope.inputs.clone();
-    for dir in ["templates", "fonts"] {
-        let dir = scope.root.join(dir);
-        if dir.is_dir() {
-            watched.push(dir);
-        }
-    }
-    for path in &watched {
-        if let Err(err) = watcher.watch(path, RecursiveMode::Recursive) {
-            eprintln!(
-                "{}",
-                print::escaped(&format!("error: cannot watch {}: {err}", path.display()))
-            );
-            return Exit::Failure;
-        }
-    }
-    // The root itself, not recursively: budgetnote.toml, and templates/ or fonts/ made later.
-    if let Err(err) = watcher.watch(&scope.root, RecursiveMode::NonRecursive) {
-        eprintln!(
-            "{}",
-            print::escaped(&format!(
-                "error: cannot watch {}: {err}",
-                scope.root.display()
-            ))
-        );
-        return Exit::Failure;
-    }
+    eprintln!("watching {} (Ctrl-C stops)", session.named());
     // Each round calls `render` itself (not through the command line), with the same root.
-    let render = |round: &Round| {
-        let paths = match round {
-            Round::All => scope.named.clone(),
-            Round::Files(files) => files.clone(),
-        };
+    session.run(|_, paths| {
         let round = super::render::Args::watch_round(
             paths,
             out.clone(),
@@ -136,21 +91,111 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             args.stamp,
         );
         super::render::run(cli, &round)
-    };
-    eprintln!(
-        "watching {} (Ctrl-C stops)",
-        scope
+    })
+}
+
+/// What `watch` and `serve` share: the scope of a watching command and the file watcher set up
+/// on its inputs, `templates/`, `fonts/` and the root's `budgetnote.toml`.
+pub struct Session {
+    /// What is watched, and where the outputs go.
+    scope: Scope,
+    /// The watcher's events.
+    events: Receiver<notify::Result<notify::Event>>,
+    /// The watcher, which sends while it lives.
+    watcher: notify::RecommendedWatcher,
+}
+
+impl Session {
+    /// Watches `paths` (default `proposals/` of the project) rendered into `out`, printing why
+    /// when the watcher cannot be set up (then the exit code to end with).
+    pub fn start(cli: &Cli, paths: &[PathBuf], out: &Path) -> Result<Self, Exit> {
+        let named = if paths.is_empty() {
+            vec![super::in_project(&cli.root, files::DEFAULT_DIR)]
+        } else {
+            paths.to_vec()
+        };
+        let absolute = |p: &Path| {
+            p.canonicalize()
+                .unwrap_or_else(|_| crate::output::absolute(p))
+        };
+        let scope = Scope {
+            root: absolute(&cli.root),
+            out: absolute(out),
+            inputs: named.iter().map(|p| absolute(p)).collect(),
+            named,
+        };
+        let (sender, events) = channel();
+        let mut watcher = match notify::recommended_watcher(sender) {
+            Ok(watcher) => watcher,
+            Err(err) => {
+                eprintln!("error: cannot watch for changes: {err}");
+                return Err(Exit::Failure);
+            }
+        };
+        let mut watched = scope.inputs.clone();
+        for dir in ["templates", "fonts"] {
+            let dir = scope.root.join(dir);
+            if dir.is_dir() {
+                watched.push(dir);
+            }
+        }
+        // The root itself, not recursively: budgetnote.toml, and templates/ or fonts/ made later.
+        let root = (scope.root.clone(), RecursiveMode::NonRecursive);
+        let all = watched
+            .into_iter()
+            .map(|p| (p, RecursiveMode::Recursive))
+            .chain([root]);
+        for (path, mode) in all {
+            if let Err(err) = watcher.watch(&path, mode) {
+                eprintln!(
+                    "{}",
+                    print::escaped(&format!("error: cannot watch {}: {err}", path.display()))
+                );
+                return Err(Exit::Failure);
+            }
+        }
+        Ok(Self {
+            scope,
+            events,
+            watcher,
+        })
+    }
+
+    /// The watched files and folders as named on the command line, for the terminal.
+    pub fn named(&self) -> String {
+        self.scope
             .named
             .iter()
             .map(|p| print::shown(p))
             .collect::<Vec<_>>()
             .join(", ")
-    );
-    render(&Round::All);
-    watch_loop(&receiver, &scope, render);
-    // The watcher stopped sending (it cannot while it lives, so this is an error of the platform).
-    drop(watcher);
-    Exit::Failure
+    }
+
+    /// Renders everything watched once, then once per settled batch of changes: `render` gets
+    /// the round and the paths to render. Returns only when the watcher stops sending, which it
+    /// cannot while it lives (an error of the platform).
+    pub fn run<F>(self, mut render: F) -> Exit
+    where
+        F: FnMut(&Round, Vec<PathBuf>) -> Exit,
+    {
+        let scope = &self.scope;
+        render(&Round::All, Round::All.paths(scope));
+        watch_loop(&self.events, scope, |round| {
+            render(round, round.paths(scope))
+        });
+        drop(self.watcher);
+        Exit::Failure
+    }
+}
+
+impl Round {
+    /// The paths a round renders: the inputs as named for a full round, else its files.
+    pub fn paths(&self, scope: &Scope) -> Vec<PathBuf> {
+        match self {
+            Round::All => scope.named.clone(),
+            Round::Files(files) => files.clone(),
+        }
+    }
 }
 
 /// Waits for changes and runs `render` once per settled batch of them, until `events` closes.

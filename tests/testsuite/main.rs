@@ -40,6 +40,7 @@ mod prose_corpus;
 mod realdocs;
 mod realdocs2;
 mod schema;
+mod serve;
 mod sheets;
 mod spreadsheets;
 mod tables;
