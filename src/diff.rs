@@ -1120,7 +1120,7 @@ impl Diff {
         self.proposals.iter().any(ProposalDiff::has_errors)
     }
 
-    /// The diff as stable JSON (see README, "budgetnote diff").
+    /// The diff as stable JSON (see the user guide, docs/src/diff.md).
     pub fn json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
     }

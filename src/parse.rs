@@ -226,7 +226,7 @@ fn type_error(source: &str, table: &Spanned<DeTable<'_>>, err: &toml::de::Error)
         )
         .with_label(format!("`{field}` is missing in this table"))
         .with_help(format!(
-            "add `{field} = …` to this table (see README, \"The TOML format\")"
+            "add `{field} = …` to this table (see the user guide, \"The proposal file\")"
         ));
     }
     let (path, unit) = err
@@ -367,7 +367,7 @@ fn type_error(source: &str, table: &Spanned<DeTable<'_>>, err: &toml::de::Error)
     let help = match help {
         Some(use_instead) if use_instead.starts_with("use ") => use_instead,
         Some(example) => format!("write {example}"),
-        None => "see README, \"The TOML format\", for what each key holds".to_owned(),
+        None => "see the user guide, \"The proposal file\", for what each key holds".to_owned(),
     };
     Diagnostic::new(Code::E002, text, err.span()).with_help(help)
 }
@@ -580,7 +580,9 @@ fn expected_for_key(
         "budget" | "request" | "agreement" | "staff" | "catalogue" | "committees_register" => {
             Some((
                 "a table with its keys below a heading".to_owned(),
-                format!("[{key}] on a line of its own, with its keys below it (see README)"),
+                format!(
+                    "[{key}] on a line of its own, with its keys below it (see the user guide, \"The proposal file\")"
+                ),
             ))
         }
         "rows" | "lines" | "areas" | "parts" => Some((
@@ -744,7 +746,7 @@ fn unknown_key(table: &Spanned<DeTable<'_>>, path: &[Step], known: &[&str]) -> D
     )
     .with_label("not a key of this table")
     .with_help(format!(
-        "remove `{name}` or correct its spelling; README lists the keys of each table"
+        "remove `{name}` or correct its spelling; the user guide lists the keys of each table"
     ))
 }
 

@@ -21,7 +21,7 @@ pub enum DiffFormat {
     Human,
     /// Markdown for a pull-request comment.
     Markdown,
-    /// JSON for a CI step (shape documented in README).
+    /// JSON for a CI step (shape documented in the user guide, "Diff and review").
     Json,
 }
 

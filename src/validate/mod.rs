@@ -92,7 +92,7 @@ pub fn validate(
                     Some(proposal.form.span()),
                 )
                 .with_help(
-                    "add [budget] with unit, prices, years and [[budget.lines]] (see README)",
+                    "add [budget] with unit, prices, years and [[budget.lines]] (see the user guide, \"standard (budgetforslag)\")",
                 ),
             );
             None

@@ -301,18 +301,18 @@ fn json_diff_between_two_commits() {
 }
 
 // The human and Markdown diffs say the same, for a terminal and for a pull-request comment;
-// README's example is the human output.
+// the guide's example (docs/src/diff.md) is the human output.
 #[test]
 fn human_and_markdown_diff() {
     let (repo, _, _) = two_commits();
     let (code, human, err) = diff(repo.path(), &["HEAD~1", "HEAD"]);
     assert_eq!(code, Some(0), "{err}");
     insta::assert_snapshot!("diff_human", human);
-    // README shows this very output as its example.
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    // The guide shows this very output as its example.
+    let guide = std::fs::read_to_string(root().join("docs/src/diff.md")).unwrap();
     assert!(
-        readme.contains(&format!("$ budgetnote diff HEAD~1 HEAD\n{human}```")),
-        "README's diff example differs from:\n{human}"
+        guide.contains(&format!("$ budgetnote diff HEAD~1 HEAD\n{human}```")),
+        "docs/src/diff.md's diff example differs from:\n{human}"
     );
     let (code, markdown, err) = diff(repo.path(), &["HEAD~1", "HEAD", "--format", "markdown"]);
     assert_eq!(code, Some(0), "{err}");

@@ -1,6 +1,7 @@
 //! The user guide (`docs/`, an mdBook): every TOML example in it is checked by `budgetnote
-//! check`, its table of contents and pictures are complete, and its chapter of diagnostic codes
-//! is generated from `src/diagnostic/codes/*.md`
+//! check`, its table of contents and pictures are complete, every relative link of it and of
+//! README.md resolves (file and anchor), and its chapter of diagnostic codes is generated from
+//! `src/diagnostic/codes/*.md`
 //! (`BUDGETNOTE_UPDATE_GUIDE=1 cargo test guide` writes it again).
 //!
 //! How a chapter's code blocks are read (in order, one fresh project per chapter, made by
@@ -394,34 +395,120 @@ fn guide_table_of_contents_and_pictures_are_complete() {
     }
 }
 
-// The architecture chapter's module table names exactly the modules `lib.rs` declares, so the
-// contributors' map of the code is never missing a module or showing one that is gone.
+/// The id mdBook gives a heading (`normalize_id`): letters, digits, `_` and `-` kept (ASCII
+/// lowercased), white space as `-`, everything else dropped; GitHub's anchors agree for the
+/// headings of this guide and the README.
+fn heading_id(text: &str) -> String {
+    text.chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The anchors of a Markdown text: its headings' ids (a repeated one with `-1`, `-2`, … as mdBook
+/// and GitHub number them) and every `id="…"` of its HTML.
+fn anchors(markdown: &str) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let mut heading: Option<String> = None;
+    let mut seen: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Text(text) | Event::Code(text) => {
+                if let Some(h) = heading.as_mut() {
+                    h.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let id = heading_id(&heading.take().unwrap_or_default());
+                let n = seen.entry(id.clone()).or_default();
+                found.insert(if *n == 0 { id } else { format!("{id}-{n}") });
+                *n += 1;
+            }
+            _ => {}
+        }
+    }
+    let html_id = regex::Regex::new(r#"\bid="([^"]+)""#).unwrap();
+    found.extend(html_id.captures_iter(markdown).map(|c| c[1].to_owned()));
+    found
+}
+
+/// The destinations of a Markdown text's links and pictures.
+fn link_targets(markdown: &str) -> Vec<String> {
+    Parser::new(markdown)
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+// Every relative link of the guide's chapters and of README.md leads somewhere: to a file or
+// folder of the repository that exists and, with a `#anchor`, to a heading (or an `id`) of that
+// Markdown file; links to web addresses are left alone.
 #[test]
-fn guide_architecture_names_every_module() {
-    let lib = std::fs::read_to_string(root().join("src/lib.rs")).unwrap();
-    let declared: std::collections::BTreeSet<String> = lib
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("pub mod "))
-        .map(|m| m.trim_end_matches(';').to_owned())
-        .collect();
-    let chapter = std::fs::read_to_string(src().join("architecture.md")).unwrap();
-    let section = chapter
-        .split("## Modules")
-        .nth(1)
-        .expect("architecture.md has a section \"Modules\"");
-    let listed: std::collections::BTreeSet<String> = section
-        .lines()
-        .filter_map(|l| l.strip_prefix("| "))
-        .filter_map(|l| l.split(" | ").next())
-        .flat_map(|cell| cell.split(", "))
-        .filter_map(|name| name.strip_prefix('`')?.strip_suffix('`'))
-        .map(str::to_owned)
-        .collect();
-    assert!(declared.len() > 30, "{declared:?}");
-    let missing: Vec<&String> = declared.difference(&listed).collect();
-    let gone: Vec<&String> = listed.difference(&declared).collect();
-    assert!(
-        missing.is_empty() && gone.is_empty(),
-        "docs/src/architecture.md's module table: missing {missing:?}, not in src/lib.rs {gone:?}"
+fn guide_and_readme_links_resolve() {
+    let mut files = chapters();
+    files.push(root().join("README.md"));
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for file in &files {
+        let rel = file.strip_prefix(root()).unwrap().display().to_string();
+        let text = std::fs::read_to_string(file).unwrap();
+        for target in link_targets(&text) {
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            checked += 1;
+            let (path, anchor) = match target.split_once('#') {
+                Some((path, anchor)) => (path, Some(anchor)),
+                None => (target.as_str(), None),
+            };
+            let dest = if path.is_empty() {
+                file.clone()
+            } else {
+                file.parent().unwrap().join(path)
+            };
+            if !dest.exists() {
+                problems.push(format!("{rel} links {target}: no such file"));
+                continue;
+            }
+            if let Some(anchor) = anchor
+                && dest.extension().is_some_and(|e| e == "md")
+                && !anchors(&std::fs::read_to_string(&dest).unwrap()).contains(anchor)
+            {
+                problems.push(format!("{rel} links {target}: no such heading"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    assert!(checked > 100, "only {checked} links were checked");
+}
+
+// Headings become the anchors mdBook and GitHub make of them.
+#[test]
+fn guide_heading_anchors_are_mdbooks() {
+    let found = anchors(
+        "# Which version a PDF is: `--stamp`\n\n## What `check` guarantees: check ≡ render\n\n\
+         ## Limits\n\n## Limits\n\n<a id=\"E001\"></a>\n",
     );
+    let expected = [
+        "which-version-a-pdf-is---stamp",
+        "what-check-guarantees-check--render",
+        "limits",
+        "limits-1",
+        "E001",
+    ];
+    for id in expected {
+        assert!(found.contains(id), "{id} not in {found:?}");
+    }
 }

@@ -1,7 +1,7 @@
 //! XLSX and CSV outputs: every figure read back from the workbook (calamine) is printed in the
 //! PDF of the same run, the CSV holds the same rows as the workbook's "Linjer" sheet, the
 //! figures of a fixture equal its TOML, the bytes are the same from run to run, and `--format`
-//! and the manifest behave as the README says.
+//! and the manifest behave as the guide says (docs/src/spreadsheets.md).
 
 use std::collections::BTreeMap;
 use std::io::Cursor;

@@ -302,58 +302,110 @@ fn the_border_check_can_fail() {
     assert!(border.crosses(&moved, 0.3));
 }
 
-/// The README's ledger examples (each ```toml block with `kind = "ledger"`), each placed in a
-/// minimal follow-up proposal.
-fn readme_ledger_examples() -> Vec<String> {
-    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let blocks: Vec<&str> = readme
-        .split("```toml\n")
-        .skip(1)
-        .filter_map(|b| b.split("```").next())
-        .filter(|b| b.contains("kind = \"ledger\""))
-        // Examples that read a spreadsheet need its file: tests/sheets/twin is that example.
-        .filter(|b| !b.contains("from = { file"))
-        .collect();
-    blocks
-        .iter()
-        .map(|block| {
-            // A whole proposal (it names its form) is checked as it is.
-            if block.lines().any(|l| l.starts_with("form = ")) {
-                return (*block).to_owned();
-            }
-            let ids: Vec<String> = block
-                .lines()
-                .map(|l| l.split('#').next().unwrap_or("").trim())
-                .filter_map(|l| l.strip_prefix("[tables."))
-                .filter_map(|l| l.strip_suffix(']'))
-                .filter(|id| !id.contains('.'))
-                .map(|id| format!("{{ table = \"{id}\" }}"))
-                .collect();
-            format!(
-                "id = \"README\"\nform = \"budgetopfoelgning\"\ntitle = \"Eksempel\"\n\
-                 committees = [\"Økonomiudvalget\"]\nproposer = \"Koncernøkonomi\"\n\
-                 date = 2025-10-06\n\n[sections]\nsammenfatning = \"Eksempel.\"\n\
-                 opfoelgning = [{}]\nafvigelser = \"Ingen.\"\n\n{block}",
-                ids.join(", ")
-            )
-        })
-        .collect()
+/// A ledger example of the guide: its chapter, the settings it is checked with (the chapter's own
+/// `budgetnote.toml` when it writes one, else the one `budgetnote init` writes, as the guide's
+/// chapters assume) and the proposal.
+struct LedgerExample {
+    /// The chapter, relative to `docs/src`.
+    chapter: String,
+    /// The project's `budgetnote.toml`.
+    settings: String,
+    /// The whole proposal.
+    proposal: String,
 }
 
-// Every ledger example of the README passes `check` without a diagnostic: the budget stages
+/// The guide's ledger examples: each ```toml block (a whole file) with `kind = "ledger"` of the
+/// chapters `docs/src/*.md` and `docs/src/tables/*.md`.
+fn guide_ledger_examples() -> Vec<LedgerExample> {
+    let init = tempfile::tempdir().unwrap();
+    let out = crate::common::run_cli(init.path(), &["init", "p"]);
+    assert!(out.status.success(), "init: {out:?}");
+    let init_settings = std::fs::read_to_string(init.path().join("p/budgetnote.toml")).unwrap();
+    let mut chapters = Vec::new();
+    for dir in ["docs/src", "docs/src/tables"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                chapters.push(path);
+            }
+        }
+    }
+    chapters.sort();
+    let mut examples = Vec::new();
+    for path in chapters {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let chapter = path
+            .strip_prefix(root().join("docs/src"))
+            .unwrap()
+            .display()
+            .to_string();
+        // A chapter that writes its own settings (`# file: budgetnote.toml`) is checked with them.
+        let settings = [
+            "```toml\n# file: budgetnote.toml\n",
+            "```toml,file=budgetnote.toml\n",
+        ]
+        .iter()
+        .find_map(|open| text.split(open).nth(1))
+        .and_then(|b| b.split("```").next())
+        .map_or_else(|| init_settings.clone(), str::to_owned);
+        for block in text
+            .split("```toml\n")
+            .skip(1)
+            .filter_map(|b| b.split("```").next())
+            .filter(|b| b.contains("kind = \"ledger\""))
+            // Examples that read a spreadsheet need its file: tests/sheets/twin is that example.
+            .filter(|b| !b.contains("from = { file"))
+        {
+            assert!(
+                block.lines().any(|l| l.starts_with("form = ")),
+                "docs/src/{chapter}: a ```toml block is a whole proposal and names its form:\n{block}"
+            );
+            examples.push(LedgerExample {
+                chapter: chapter.clone(),
+                settings: settings.clone(),
+                proposal: block.to_owned(),
+            });
+        }
+    }
+    examples
+}
+
+// Every ledger example of the guide passes `check` without a diagnostic, in a project with its
+// chapter's settings: among them the year ledger with row and column totals, the budget stages
 // with computed Afvigelse and %, the two-level groups with stated subtotals within rounding, and
-// the year ledger.
+// the same figure in two units.
 #[test]
-fn readme_ledger_examples_pass_check() {
-    let examples = readme_ledger_examples();
-    assert!(examples.len() >= 3, "{} ledger examples", examples.len());
-    let work = tempfile::tempdir().unwrap();
+fn guide_ledger_examples_pass_check() {
+    let examples = guide_ledger_examples();
+    assert!(examples.len() >= 8, "{} ledger examples", examples.len());
+    for shape in [
+        "stated_grand_total",
+        "percent = [",
+        "stated_subtotals",
+        "total_same_as",
+    ] {
+        assert!(
+            examples.iter().any(|e| e.proposal.contains(shape)),
+            "no ledger example of the guide has {shape}"
+        );
+    }
     for (i, example) in examples.iter().enumerate() {
-        let file = work.path().join(format!("example-{i}.toml"));
-        std::fs::write(&file, example).unwrap();
-        let (code, diagnostics, _) = crate::common::check_json(&file);
-        assert!(diagnostics.is_empty(), "{example}\n{diagnostics:#?}");
-        assert_eq!(code, Some(0));
+        let work = tempfile::tempdir().unwrap();
+        std::fs::write(work.path().join("budgetnote.toml"), &example.settings).unwrap();
+        std::fs::create_dir_all(work.path().join("proposals")).unwrap();
+        let file = format!("proposals/example-{i}.toml");
+        std::fs::write(work.path().join(&file), &example.proposal).unwrap();
+        let out = crate::common::run_cli(work.path(), &["check", "--format", "json", &file]);
+        let diagnostics: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("docs/src/{}: stdout is not JSON: {e}", example.chapter));
+        assert_eq!(
+            diagnostics,
+            serde_json::json!([]),
+            "docs/src/{}:\n{}",
+            example.chapter,
+            example.proposal
+        );
+        assert_eq!(out.status.code(), Some(0), "docs/src/{}", example.chapter);
     }
 }
 
