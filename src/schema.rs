@@ -239,7 +239,7 @@ pub fn catalogue() -> Value {
         .to_value();
     tidy(&mut root);
     let units = json!({ "enum": UNITS });
-    let catalogue_rules = [
+    let catalogue_rules = vec![
         ("CatalogueFile", "acknowledged", acknowledged()),
         ("CatalogueSpec", "unit", units.clone()),
         ("CatalogueSpec", "target", by_year()),
@@ -257,23 +257,13 @@ pub fn catalogue() -> Value {
         ("Frame", "unit", units),
         ("GroupTotal", "amounts", by_year()),
     ];
-    for (definition, property, keywords) in catalogue_rules {
-        let target = if definition == "CatalogueFile" {
-            Some(&mut root)
-        } else {
-            root.get_mut("definitions")
-                .and_then(|d| d.get_mut(definition))
+    if let Value::Object(map) = &mut root {
+        let mut definitions = match map.remove("definitions") {
+            Some(Value::Object(definitions)) => definitions,
+            _ => Map::new(),
         };
-        if let Some(Value::Object(schema)) = target
-            .and_then(|t| t.get_mut("properties"))
-            .and_then(|p| p.get_mut(property))
-            && let Value::Object(keywords) = keywords
-        {
-            if keywords.contains_key("enum") {
-                schema.remove("type");
-            }
-            schema.extend(keywords);
-        }
+        apply(catalogue_rules, "CatalogueFile", map, &mut definitions);
+        map.insert("definitions".into(), Value::Object(definitions));
     }
     if let Value::Object(map) = &mut root {
         map.insert("$schema".into(), json!(DRAFT));
@@ -309,9 +299,21 @@ pub fn model() -> (Map<String, Value>, Map<String, Value>) {
     };
     root.remove("$schema");
     root.remove("title");
-    for (definition, property, keywords) in rules() {
-        let target = if definition == "Proposal" {
-            Some(&mut root)
+    apply(rules(), "Proposal", &mut root, &mut definitions);
+    (root, definitions)
+}
+
+/// Adds each rule's keywords to its property: `root`'s when the rule names `root_name`, else
+/// the named definition's (an enum replaces the plain type it narrows).
+fn apply(
+    rules: Vec<(&'static str, &'static str, Value)>,
+    root_name: &str,
+    root: &mut Map<String, Value>,
+    definitions: &mut Map<String, Value>,
+) {
+    for (definition, property, keywords) in rules {
+        let target = if definition == root_name {
+            Some(&mut *root)
         } else {
             definitions
                 .get_mut(definition)
@@ -322,14 +324,12 @@ pub fn model() -> (Map<String, Value>, Map<String, Value>) {
             .and_then(|p| p.get_mut(property))
             && let Value::Object(keywords) = keywords
         {
-            // An enum replaces the plain type it narrows.
             if keywords.contains_key("enum") {
                 schema.remove("type");
             }
             schema.extend(keywords);
         }
     }
-    (root, definitions)
 }
 
 /// Cleans a generated schema in place (see [`model`]).

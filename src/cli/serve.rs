@@ -340,27 +340,23 @@ impl Site {
                     &pdf.split('/').map(str::to_owned).collect::<Vec<_>>(),
                 )
                 .map(|_| pdf);
-                let (id, title, form, committees) = match &w.entry {
-                    Some(e) => (
-                        e.id.clone(),
-                        e.title.clone(),
-                        e.form.clone(),
-                        e.committees.clone(),
-                    ),
-                    None => (
-                        String::new(),
-                        w.path.display().to_string(),
-                        String::new(),
-                        String::new(),
-                    ),
+                let entry = match &w.entry {
+                    Some(e) => crate::export::html::IndexEntry {
+                        page: w.page(),
+                        pdf,
+                        ..e.clone()
+                    },
+                    None => crate::export::html::IndexEntry {
+                        id: String::new(),
+                        title: w.path.display().to_string(),
+                        form: String::new(),
+                        committees: String::new(),
+                        page: w.page(),
+                        pdf,
+                    },
                 };
                 page::Row {
-                    id,
-                    title,
-                    form,
-                    committees,
-                    page: w.page(),
-                    pdf,
+                    entry,
                     errors: count(Severity::Error),
                     warnings: count(Severity::Warning),
                 }

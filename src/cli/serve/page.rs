@@ -339,21 +339,13 @@ pub fn standalone(lang: &str, title: &str, bar: &str, body: &str, round: u64) ->
     )
 }
 
-/// One proposal or catalogue on the overview.
+/// One proposal or catalogue on the overview: its line of the folder run's index (for a file
+/// never rendered: its file as the title, no id, form or committees) and its problems now.
 pub struct Row {
-    /// Its id (empty for a catalogue or a file not rendered yet).
-    pub id: String,
-    /// Its title, or its file for one never rendered.
-    pub title: String,
-    /// Its form's label.
-    pub form: String,
-    /// Its committees.
-    pub committees: String,
-    /// Its page, below the output folder.
-    pub page: String,
-    /// Its PDF below the output folder, when there is one.
-    pub pdf: Option<String>,
-    /// Its errors and warnings now.
+    /// What the index of a folder run says of it; its `page` and `pdf` are below the output
+    /// folder, the PDF only when there is one.
+    pub entry: crate::export::html::IndexEntry,
+    /// Its errors now.
     pub errors: usize,
     /// Its warnings now.
     pub warnings: usize,
@@ -374,7 +366,12 @@ pub fn overview(title: &str, lead: &str, panels: &str, rows: &[Row], round: u64)
          <th scope=\"col\">Skema</th><th scope=\"col\">Udvalg</th><th scope=\"col\">PDF</th>\
          <th scope=\"col\">Status</th></tr>\n</thead>\n<tbody>\n",
     );
-    for row in rows {
+    for Row {
+        entry: row,
+        errors,
+        warnings,
+    } in rows
+    {
         let page = text(&href(&row.page));
         let pdf = row
             .pdf
@@ -387,7 +384,7 @@ pub fn overview(title: &str, lead: &str, panels: &str, rows: &[Row], round: u64)
                 )
             })
             .unwrap_or_default();
-        let status = match (row.errors, row.warnings) {
+        let status = match (*errors, *warnings) {
             (0, 0) => "<span lang=\"en\">ok</span>".to_owned(),
             (0, w) => format!("<a href=\"{page}\" lang=\"en\">{}</a>", count(w, "warning")),
             (e, _) => format!(
