@@ -175,6 +175,13 @@ pub fn rules() -> Vec<(&'static str, &'static str, Value)> {
     let pair = json!({ "minItems": 2, "maxItems": 2 });
     vec![
         ("Proposal", "committees", json!({ "minItems": 1 })),
+        // A TOML date reaches the editor's validator as "2026-09-14"; a date written as text
+        // ("14. september 2026") is refused as `check` refuses it (`format` alone is not checked).
+        (
+            "Proposal",
+            "date",
+            json!({ "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}" }),
+        ),
         ("BudgetTable", "unit", json!({ "enum": UNITS })),
         ("Table", "unit", json!({ "enum": UNITS })),
         ("Request", "unit", json!({ "enum": UNITS })),

@@ -190,6 +190,13 @@ fn wrong_values_do_not_validate() {
             minimal.replace("resume = ", "opsummering = \"x\"\nresume = "),
         ),
         (
+            "date as text",
+            minimal.replace(
+                "id = \"T01\"",
+                "id = \"T01\"\ndate = \"14. september 2026\"",
+            ),
+        ),
+        (
             "amount 2.8",
             minimal.replace("2025 = -500, 2026", "2025 = 2.8, 2026"),
         ),
