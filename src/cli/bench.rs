@@ -1,4 +1,4 @@
-//! `budgetnote bench-typst ROOT DIR [OUT]` (hidden, for `bench/cold.sh`): typsets every `*.typ`
+//! `budgetnote bench-typst ROOT DIR [OUT]` (hidden, for `tests/bench/cold.sh`): typsets every `*.typ`
 //! in `DIR` with typst as a library, the project at `ROOT` as its root, budgetnote's fonts, PDF
 //! options and worker threads, and no budgetnote work (no reading, checks, templates or render
 //! cache): the engine's own limit that a cold `render` is measured against. Writes each PDF to

@@ -3,8 +3,8 @@
 # run them, beside the typst CLI and typst as a library over the same generated Typst sources.
 #
 #   cargo build --release --locked
-#   bench/cold.sh                      # N = 100 500 1000, then one proposal in a fresh process
-#   NS="500" RUNS=31 bench/cold.sh     # other sizes, more single-proposal runs
+#   tests/bench/cold.sh                #  N = 100 500 1000, then one proposal in a fresh process
+#   NS="500" RUNS=31 tests/bench/cold.sh  # other sizes, more single-proposal runs
 #
 # BUDGETNOTE (default: $CARGO_TARGET_DIR or target, /release/budgetnote) and TYPST (default:
 # `typst` on PATH, else /work/typst-cli/bin/typst) name the binaries; without a typst CLI its
@@ -12,7 +12,7 @@
 # Everything happens in a temporary folder, removed at the end unless KEEP=1.
 set -euo pipefail
 
-repo=$(cd "$(dirname "$0")/.." && pwd)
+repo=$(cd "$(dirname "$0")/../.." && pwd)
 bin=${BUDGETNOTE:-${CARGO_TARGET_DIR:-$repo/target}/release/budgetnote}
 typst=${TYPST:-$(command -v typst || echo /work/typst-cli/bin/typst)}
 [ -x "$typst" ] || typst=""
