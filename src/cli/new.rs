@@ -64,9 +64,16 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
 /// Rewrites each form schema `new` wrote into `<root>/.budgetnote/schema/` from the project's
 /// forms and profile as they are now (a changed district list, an own form's new section), so
 /// the editor and `check` never disagree; a schema of a form the project no longer has is left.
-/// Only a file whose text differs is written; a failure only leaves the editor's schema stale.
+/// Only a regular file whose text differs is written, never through a symlinked folder; a
+/// failure only leaves the editor's schema stale.
 pub fn refresh_schemas(root: &Path, forms: &crate::forms::Forms) {
     let dir = root.join(SCHEMA_DIR);
+    // Only a real folder of the project: a symlink there could lead the writes out of it.
+    let linked =
+        |path: &Path| std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink());
+    if linked(&root.join(".budgetnote")) || linked(&dir) {
+        return;
+    }
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return;
     };

@@ -720,3 +720,37 @@ fn catalogue_schema_accepts_what_check_accepts() {
         );
     }
 }
+
+// `check` never rewrites a schema through a symlink: with `.budgetnote/schema` linked to a folder
+// outside the project, the schema file there is left as it was.
+#[test]
+fn check_does_not_write_schemas_through_a_symlink() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("p");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(project.join(".budgetnote")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(outside.join("standard.json"), "mine").unwrap();
+    std::os::unix::fs::symlink(&outside, project.join(".budgetnote/schema")).unwrap();
+    std::fs::create_dir_all(project.join("proposals")).unwrap();
+    std::fs::copy(
+        root().join("tests/good/minimal.toml"),
+        project.join("proposals/minimal.toml"),
+    )
+    .unwrap();
+    let out = run_cli(&project, &["check"]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert_eq!(
+        std::fs::read_to_string(outside.join("standard.json")).unwrap(),
+        "mine"
+    );
+    // Without the link the same file is refreshed, so the assertion above can fail.
+    std::fs::remove_file(project.join(".budgetnote/schema")).unwrap();
+    std::fs::create_dir_all(project.join(".budgetnote/schema")).unwrap();
+    std::fs::write(project.join(".budgetnote/schema/standard.json"), "mine").unwrap();
+    assert_eq!(run_cli(&project, &["check"]).status.code(), Some(0));
+    assert_ne!(
+        std::fs::read_to_string(project.join(".budgetnote/schema/standard.json")).unwrap(),
+        "mine"
+    );
+}
