@@ -88,6 +88,10 @@ pub struct Profile {
     /// group without options is not printed.
     #[serde(default)]
     pub checkboxes: BTreeMap<String, BTreeMap<String, Spanned<CheckboxGroup>>>,
+    /// Fixed labels of a form renamed for this municipality: form → label key → text, e.g.
+    /// `[profile.labels.standard] proposer = "Ansvarlig forvaltning"` for "Forslagsstiller".
+    #[serde(default)]
+    pub labels: BTreeMap<String, BTreeMap<String, Spanned<String>>>,
 }
 
 /// A form's checkbox group as a profile sets it.
@@ -170,6 +174,7 @@ impl Config {
             diagnostics.extend(config.account_problems());
             diagnostics.extend(config.heading_problems(forms));
             diagnostics.extend(config.checkbox_problems(forms));
+            diagnostics.extend(config.label_problems(forms));
             diagnostics.extend(config.colour_problems());
             if let Some(language) = &config.profile.language {
                 let code = language.get_ref();
@@ -276,6 +281,60 @@ impl Config {
                             Some(heading.span()),
                         )
                         .with_help(format!("the form's sections are: {}", form.section_keys())),
+                    );
+                }
+            }
+        }
+        found
+    }
+
+    /// E004/E044/E003 for a renamed label of a form that does not exist, a label the form does
+    /// not print, or an empty one.
+    fn label_problems(&self, forms: &crate::forms::Forms) -> Vec<Diagnostic> {
+        let mut found = Vec::new();
+        for (name, labels) in &self.profile.labels {
+            let Some(form) = forms.find(name) else {
+                let span = labels.values().next().map(Spanned::span);
+                found.push(
+                    Diagnostic::new(
+                        Code::E004,
+                        format!("[profile.labels.{name}]: no form is called \"{name}\""),
+                        span,
+                    )
+                    .with_help(format!("the forms are {}", forms.names())),
+                );
+                continue;
+            };
+            for (key, text) in labels {
+                if !form.labels.contains_key(key) {
+                    let keys: Vec<String> = form
+                        .labels
+                        .iter()
+                        .map(|(k, v)| format!("{k} (\"{v}\")"))
+                        .collect();
+                    found.push(
+                        Diagnostic::new(
+                            Code::E044,
+                            format!("form \"{name}\" prints no label `{key}`"),
+                            Some(text.span()),
+                        )
+                        .with_help(if keys.is_empty() {
+                            format!("form \"{name}\" has no labels to rename")
+                        } else {
+                            format!("the form's labels are: {}", keys.join(", "))
+                        }),
+                    );
+                } else if text.get_ref().trim().is_empty() {
+                    found.push(
+                        Diagnostic::new(
+                            Code::E003,
+                            format!("the label `{key}` of form \"{name}\" is empty"),
+                            Some(text.span()),
+                        )
+                        .with_help(format!(
+                            "write the label's text, or leave `{key}` out to keep \"{}\"",
+                            form.labels[key]
+                        )),
                     );
                 }
             }

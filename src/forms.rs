@@ -7,6 +7,7 @@
 //! replaces a bundled one, by putting a folder of the same shape under its own `templates/`, with
 //! no recompiling. A form description with a mistake gets spanned diagnostics like a proposal.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
 
@@ -82,6 +83,9 @@ pub struct Form {
     pub checkboxes: Vec<CheckboxSpec>,
     /// The amendment rule, for forms whose amounts are changes with their financing.
     pub amendment: Option<AmendmentRule>,
+    /// The fixed labels the form prints, by key, e.g. `proposer` = "Forslagsstiller" (`[labels]`
+    /// of `form.toml`; a profile may rename them).
+    pub labels: BTreeMap<String, String>,
     /// Where the form comes from: `None` when bundled, else the project's `form.toml`.
     pub file: Option<PathBuf>,
 }
@@ -125,6 +129,9 @@ struct FormFile {
     /// The amendment rule: the amounts are changes offset by financing.
     #[serde(default)]
     amendment: Option<Spanned<AmendmentFile>>,
+    /// The fixed labels the templates print, by key, e.g. `proposer = "Forslagsstiller"`.
+    #[serde(default)]
+    labels: BTreeMap<String, Spanned<String>>,
 }
 
 /// `[amendment]` of `form.toml`.
@@ -172,7 +179,7 @@ struct SectionFile {
     /// The heading in other languages, by language code, e.g. `{ en = "1. Summary" }`; a
     /// profile's `language` picks one.
     #[serde(default)]
-    headings: std::collections::BTreeMap<String, Spanned<String>>,
+    headings: BTreeMap<String, Spanned<String>>,
 }
 
 /// One `[[checkboxes]]` entry of `form.toml`.
@@ -349,6 +356,23 @@ impl Forms {
         }
     }
 
+    /// Renames a form's fixed labels, form → label key → text (the profile's `labels`); a form
+    /// or label that does not exist is left alone (the profile's check reports it).
+    pub fn rename_labels<'a>(
+        &mut self,
+        renamed: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+    ) {
+        for (name, key, text) in renamed {
+            if let Some(form) = self.forms.iter_mut().find(|f| f.name == name)
+                && form.labels.contains_key(key)
+            {
+                Arc::make_mut(form)
+                    .labels
+                    .insert(key.to_owned(), text.trim().to_owned());
+            }
+        }
+    }
+
     /// Renames section headings, form → section key → heading (the profile's `headings`).
     pub fn rename_headings<'a>(
         &mut self,
@@ -495,9 +519,36 @@ fn read(name: &str, source: &str, file: Option<&Path>) -> (Option<Form>, Vec<Dia
         sections,
         checkboxes,
         amendment,
+        labels: labels(&parsed.labels, &mut diagnostics),
         file: file.map(Path::to_owned),
     };
     (Some(form), diagnostics)
+}
+
+/// The form's `[labels]`, trimmed; a key that is not plain or an empty label is E002.
+fn labels(
+    written: &BTreeMap<String, Spanned<String>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::new();
+    for (key, label) in written {
+        let text = label.get_ref().trim();
+        if !is_key(key) || text.is_empty() {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::E002,
+                    format!(
+                        "the label `{key}` must have a plain key (a-z, 0-9, `_`, `-`) and a text"
+                    ),
+                    Some(label.span()),
+                )
+                .with_help("write it as proposer = \"Forslagsstiller\""),
+            );
+            continue;
+        }
+        labels.insert(key.clone(), text.to_owned());
+    }
+    labels
 }
 
 /// The checked `[amendment]` rule; its mistakes (a key that is not plain, a section or checkbox

@@ -98,6 +98,11 @@ impl Project {
                 (form.as_str(), key.as_str(), heading.get_ref().as_str())
             })
         }));
+        forms.rename_labels(config.profile.labels.iter().flat_map(|(form, labels)| {
+            labels
+                .iter()
+                .map(move |(key, text)| (form.as_str(), key.as_str(), text.get_ref().as_str()))
+        }));
         for (form, groups) in &config.profile.checkboxes {
             for (key, group) in groups {
                 let g = group.get_ref();

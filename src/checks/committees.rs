@@ -1,5 +1,7 @@
 //! Committees against the municipality's register in `budgetnote.toml`: each budget line's
-//! abbreviation must be registered (E038) and name one of the proposal's committees (E039).
+//! abbreviation must be registered (E038) and name one of the proposal's committees (E039). A
+//! line may also name one of the proposal's committees in full ("Socialudvalget"), which needs no
+//! register: `init`'s examples do, so they survive a municipality rewriting the register.
 //! Without a register the check is off.
 
 use super::Context;
@@ -25,6 +27,9 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
     for line in proposal.budget.iter().flat_map(|b| &b.lines) {
         let span = Some(line.committee_span.clone());
         let written = line.committee.trim();
+        if proposal.committees.iter().any(|c| c.trim() == written) {
+            continue;
+        }
         match register.get(written).map(|name| name.get_ref().trim()) {
             None => {
                 let nearest = crate::parse::nearest(written, register.keys().map(String::as_str))
@@ -40,7 +45,7 @@ pub fn check(cx: &Context<'_>) -> Vec<Diagnostic> {
                     )
                     .with_label("unknown abbreviation")
                     .with_help(format!(
-                        "{nearest}use one of the register's abbreviations ({}), or add it to {}",
+                        "{nearest}use one of the register's abbreviations ({}), add it to {}, or write one of the proposal's committees in full",
                         listed(),
                         crate::files::SETTINGS_FILE
                     )),

@@ -93,6 +93,14 @@ pub fn fields(form: &Form) -> String {
             )),
         }
     }
+    if !form.labels.is_empty() {
+        out.push_str("\nlabels (renamed under [profile.labels.");
+        out.push_str(&form.name);
+        out.push_str("] in budgetnote.toml)\n");
+        for (key, text) in &form.labels {
+            out.push_str(&format!("  {key:<32} \"{text}\"\n"));
+        }
+    }
     if !form.checkboxes.is_empty() {
         out.push_str("\n[checkboxes]\n");
         for c in &form.checkboxes {

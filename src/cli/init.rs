@@ -14,7 +14,7 @@ pub struct Args {
     dir: Option<PathBuf>,
 }
 
-/// The profile `init` writes: every key explained, the examples' committee registered.
+/// The profile `init` writes: every key explained, with a register of committees to edit.
 const PROFILE: &str = r#"# The project's settings. budgetnote reads this file from the project root.
 
 # The municipality's profile: what every proposal shares unless it says otherwise.
@@ -35,8 +35,13 @@ proposer = "Administrationen"                # Forslagsstiller of proposals that
 # options = ["Hele kommunen", "Nord", "Syd", "Øst", "Vest"]
 # exclusive = "Hele kommunen"
 
-# The register of committees: abbreviation = full name. Every `committee = "…"` on a budget line
-# must be an abbreviation from here whose committee is among the proposal's `committees`.
+# A form's fixed labels in this municipality's words (`budgetnote forms standard` lists them):
+# [profile.labels.standard]
+# proposer = "Ansvarlig forvaltning"
+
+# The register of committees: abbreviation = full name. A budget line's `committee = "…"` is an
+# abbreviation from here whose committee is among the proposal's `committees`, or one of those
+# committees in full (as the examples write it).
 [committees]
 SU = "Socialudvalget"
 "ØU" = "Økonomiudvalget"

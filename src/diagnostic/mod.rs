@@ -135,6 +135,8 @@ codes! {
     /// An unknown key close to a known key of the same table: a typo that would silently switch a
     /// check off (`stated_nets` for `stated_net`).
     E043 => Error,
+    /// A label the profile renames that the form does not print.
+    E044 => Error,
     /// A control character, NUL, byte-order mark or other invisible code point in a text.
     E050 => Error,
     /// A word too long to break into lines, or a one-line field too long for the PDF.

@@ -68,6 +68,9 @@ pub struct View {
     pub request: Option<String>,
     /// The chart of the proposal's share of a catalogue's frame (only inside a catalogue).
     pub chart: Option<ChartView>,
+    /// The form's fixed labels by key, as the profile renames them, e.g. `proposer` =
+    /// "Forslagsstiller".
+    pub labels: BTreeMap<String, String>,
 }
 
 /// A logo to print: its path from the project root and its alt text.
@@ -294,6 +297,7 @@ pub fn view(p: &CheckedProposal) -> View {
         target_group: p.target_group.clone(),
         request: p.request.as_ref().map(request),
         chart: None,
+        labels: p.form.labels.clone(),
     }
 }
 

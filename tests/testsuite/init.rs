@@ -44,6 +44,41 @@ fn init_then_render_works_in_an_empty_folder() {
     }
 }
 
+// A municipality's first edit of `init`'s register replaces its committees with its own: the
+// examples still check, because their budget lines name the committee in full, and a line that
+// names a committee neither registered nor among the proposal's is still E038 at its line.
+#[test]
+fn init_examples_survive_a_new_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("budget");
+    crate::common::run_ok(dir.path(), &["init", "budget"]);
+    let settings = project.join("budgetnote.toml");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    let start = text.find("[committees]").unwrap();
+    std::fs::write(
+        &settings,
+        format!(
+            "{}[committees]\nBUU = \"Børne- og Ungdomsudvalget\"\nTMU = \"Teknik- og Miljøudvalget\"\n",
+            &text[..start]
+        ),
+    )
+    .unwrap();
+    crate::common::run_ok(&project, &["check", "--deny", "warnings"]);
+
+    let example = project.join("proposals/standard-eksempel.toml");
+    let text = std::fs::read_to_string(&example).unwrap();
+    std::fs::write(
+        &example,
+        text.replacen("committee = \"Socialudvalget\"", "committee = \"SU\"", 1),
+    )
+    .unwrap();
+    let check = run_cli(&project, &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_eq!(check.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("error[E038]: committee \"SU\""), "{stderr}");
+    assert!(stderr.contains("standard-eksempel.toml:18:13"), "{stderr}");
+}
+
 // `init` on a folder that is a project already writes nothing and says which files it kept.
 #[test]
 fn init_never_overwrites() {

@@ -473,3 +473,71 @@ fn the_profile_reaches_the_annex_cover() {
         "the cover has no logo figure"
     );
 }
+
+// A municipality renames a bundled form's fixed labels in its profile, without copying the form:
+// the standard form's "Forslagsstiller" and "Udvalg" become its own words in the PDF and on the
+// web page, the labels it does not rename stay, `forms standard` lists the labels with their
+// keys, and a key the form does not print is E044 at its line, with the form's labels as help.
+#[test]
+fn the_profile_renames_a_forms_labels() {
+    let profile = format!(
+        "{PROFILE}\n[profile.labels.standard]\nproposer = \"Ansvarlig forvaltning\"\ncommittees = \"Fagudvalg\"\n"
+    );
+    let dir = project_with_profile(&profile);
+    let render = run_cli(dir.path(), &["render", "--format", "pdf,html"]);
+    assert!(render.status.success(), "{render:?}");
+    let pdf = pdf_text(&std::fs::read(dir.path().join("out/forslag.pdf")).unwrap());
+    let pdf = pdf.split_whitespace().collect::<Vec<_>>().join(" ");
+    let html = std::fs::read_to_string(dir.path().join("out/forslag.html")).unwrap();
+    for (printed, what) in [(&pdf, "PDF"), (&html, "HTML")] {
+        for renamed in [
+            "Ansvarlig forvaltning",
+            "Fagudvalg",
+            "Overskrift",
+            "Udgiftstype",
+        ] {
+            assert!(
+                printed.contains(renamed),
+                "{what} lacks {renamed}:\n{printed}"
+            );
+        }
+        for old in ["Forslagsstiller", "Udvalg"] {
+            assert!(
+                !printed
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|w| w == old),
+                "{what} still prints {old}:\n{printed}"
+            );
+        }
+    }
+    assert!(
+        pdf.contains("Ansvarlig forvaltning Økonomi og Analyse"),
+        "the label stands beside the proposer: {pdf}"
+    );
+    let forms = run_cli(dir.path(), &["forms", "standard"]);
+    let listed = String::from_utf8_lossy(&forms.stdout);
+    assert!(
+        listed.contains("proposer") && listed.contains("\"Ansvarlig forvaltning\""),
+        "{listed}"
+    );
+
+    let wrong = format!("{PROFILE}\n[profile.labels.standard]\nForslagsstiller = \"Ansvarlig\"\n");
+    let dir = project_with_profile(&wrong);
+    let check = run_cli(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert_ne!(check.status.code(), Some(0), "{stderr}");
+    let line = wrong
+        .lines()
+        .position(|l| l.starts_with("Forslagsstiller"))
+        .unwrap()
+        + 1;
+    assert!(stderr.contains("error[E044]"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("budgetnote.toml:{line}:19")),
+        "the error points at the label's text: {stderr}"
+    );
+    assert!(
+        stderr.contains("proposer (\"Forslagsstiller\")"),
+        "{stderr}"
+    );
+}
