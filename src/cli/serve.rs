@@ -2,8 +2,8 @@
 //! `watch --format pdf,html` does (the same session: a round per settled batch of saves, the
 //! last good outputs kept while a file has errors) and serves the output folder read-only: an
 //! overview of the watched proposals at `/`, each page with a bar linking its PDF, the
-//! diagnostics of a file with errors above its last good page, and a script that reloads the
-//! page when a round has finished. The files written stay exactly what `render` writes; what
+//! diagnostics of a file with errors above its last good page, and a script that reloads a
+//! page when a round has changed it (its own file, or what every page shows). The files written stay exactly what `render` writes; what
 //! the preview adds is added to the responses only.
 
 mod http;
@@ -30,6 +30,9 @@ pub struct Args {
     /// Port on 127.0.0.1 to serve on; 0 picks a free one (the address printed says which).
     #[arg(long, default_value_t = 3000)]
     port: u16,
+    /// Put the git revision in each PDF, as `render --stamp`.
+    #[arg(long)]
+    stamp: bool,
 }
 
 /// The policy of an SVG image served (it may hold scripts): nothing runs, nothing loads.
@@ -39,8 +42,11 @@ const SVG_POLICY: &str =
 /// What the preview knows after the last round, shared with the connections.
 #[derive(Debug, Default)]
 struct State {
-    /// Rounds finished (0 while the first one runs); a page reloads when it changes.
+    /// Rounds finished (0 while the first one runs); the overview reloads when it changes.
     round: u64,
+    /// The last round that changed what every page shows (the run's problems, the profile's
+    /// municipality), or that rendered every file.
+    shared: u64,
     /// The run's own problems in the last round.
     errors: Vec<String>,
     /// The diagnostics of the project's own forms and templates in the last round.
@@ -64,11 +70,13 @@ struct Watched {
     reports: Vec<FileReport>,
     /// Its line on the overview as it last rendered without errors.
     entry: Option<IndexEntry>,
+    /// The last round that rendered it.
+    rendered: u64,
 }
 
 impl Watched {
     /// A file of a round, with the line it had before when it has errors now.
-    fn of(file: FoundFile, before: Option<&Watched>) -> Self {
+    fn of(file: FoundFile, before: Option<&Watched>, round: u64) -> Self {
         let entry = file.entry.or_else(|| before.and_then(|b| b.entry.clone()));
         Self {
             key: crate::output::absolute(&file.path),
@@ -76,6 +84,7 @@ impl Watched {
             relative: file.relative,
             reports: file.reports,
             entry,
+            rendered: round,
         }
     }
 
@@ -94,12 +103,22 @@ impl State {
     /// Takes in what a round found: a full round (`all`) replaces the files, a round of some
     /// files updates those; the run's problems are always the last round's.
     fn update(&mut self, all: bool, found: Found) {
+        let round = self.round + 1;
+        let shown = |errors: &[String], project: &[FileReport], municipality: &Option<String>| {
+            format!("{errors:?}{project:?}{municipality:?}")
+        };
+        if all
+            || shown(&self.errors, &self.project, &self.municipality)
+                != shown(&found.errors, &found.project, &found.municipality)
+        {
+            self.shared = round;
+        }
         let mut files = std::mem::take(&mut self.files);
         let mut next: Vec<Watched> = Vec::new();
         for file in found.files {
             let key = crate::output::absolute(&file.path);
             let before = files.iter().position(|w| w.key == key);
-            let watched = Watched::of(file, before.map(|i| &files[i]));
+            let watched = Watched::of(file, before.map(|i| &files[i]), round);
             if let Some(i) = before {
                 files.remove(i);
             }
@@ -113,7 +132,17 @@ impl State {
         self.errors = found.errors;
         self.project = found.project;
         self.municipality = found.municipality;
-        self.round += 1;
+        self.round = round;
+    }
+
+    /// The version of the page at `relative` (below the output folder): the last round that
+    /// changed it, so a page reloads only when its own file or what every page shows changed; a
+    /// page of no watched file follows every round (it may appear in the next).
+    fn version(&self, relative: &str) -> u64 {
+        match self.files.iter().find(|w| w.page() == relative) {
+            Some(w) => w.rendered.max(self.shared),
+            None => self.round,
+        }
     }
 }
 
@@ -190,7 +219,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             out.clone(),
             formats.clone(),
             crate::export::csv::Dialect::ExcelDa,
-            false,
+            args.stamp,
         );
         let (exit, found) = super::render::run_found(cli, &args);
         if let Ok(mut state) = site.state.lock() {
@@ -219,6 +248,9 @@ impl Site {
         match parts.as_slice() {
             [] => self.overview(&state),
             ["__budgetnote", "version"] => Response::text(Status::Ok, &state.round.to_string()),
+            ["__budgetnote", "version", page @ ..] => {
+                Response::text(Status::Ok, &state.version(&page.join("/")).to_string())
+            }
             ["__budgetnote", "icon.svg"] => Response {
                 headers: SVG_POLICY.to_owned(),
                 ..Response::bytes(Status::Ok, "image/svg+xml", page::ICON_SVG.into())
@@ -289,7 +321,7 @@ impl Site {
             ));
         }
         let html = match (written, watched) {
-            (Some(text), _) => page::inject(&text, &bar, &panels, stale, state.round),
+            (Some(text), _) => page::inject(&text, &bar, &panels, stale, state.version(relative)),
             (None, Some(w)) => {
                 let body = if panels.is_empty() {
                     "<p lang=\"en\">This page has not been written yet.</p>\n".to_owned()
@@ -301,7 +333,7 @@ impl Site {
                     &format!("{} – budgetnote preview", w.path.display()),
                     &bar,
                     &body,
-                    state.round,
+                    state.version(relative),
                 )
             }
             (None, None) => return self.not_found(state, relative),
@@ -319,7 +351,7 @@ impl Site {
             format!("Rendering {} for the first time …", self.named)
         } else {
             format!(
-                "Live preview of {}: every page reloads when a file is saved.",
+                "Live preview of {}: a page reloads when its file is saved.",
                 self.named
             )
         };

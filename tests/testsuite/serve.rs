@@ -304,6 +304,82 @@ fn serves_pages_and_pdfs_and_refuses_the_rest() {
 const INSTALL: &str = "install them as .ci/run does: `apt-get install chromium` (Debian's \
     package, /usr/bin/chromium) and `npm ci` in tests/browser (node and npm from the system)";
 
+// A save reloads only the pages it changed: after `b.toml` is saved, its page's version is the
+// new round while `a.toml`'s stays (an open page of `a` is not reloaded under its reader); the
+// overview's version is every round; and the version a page is served with is the one the reload
+// script compares, so an unchanged page never reloads in a loop.
+#[test]
+fn a_save_reloads_only_its_own_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let minimal = project(dir.path());
+    let b = minimal.replace("id = \"T01\"", "id = \"T02\"");
+    assert_ne!(b, minimal, "the fixture has its id");
+    std::fs::write(dir.path().join("proposals/b.toml"), &b).unwrap();
+    let serving = Serving::start(dir.path(), &[]);
+    assert!(
+        wait_for(Duration::from_secs(90), || serving.round() >= 1),
+        "{}",
+        serving.log()
+    );
+    let version = |page: &str| -> u64 {
+        let (status, _, body) = serving.get(&format!("/__budgetnote/version/{page}"));
+        assert_eq!(status, 200, "{body}");
+        body.trim().parse().unwrap()
+    };
+    let served_with = |page: &str| -> u64 {
+        let body = serving.wait_for_page(&format!("/{page}"), |b| b.contains("data-round="));
+        body.split("data-round=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let first = serving.round();
+    let (a_before, b_before) = (version("a.html"), version("b.html"));
+    assert_eq!(served_with("a.html"), a_before);
+    assert_eq!(version(""), first, "the overview follows every round");
+
+    std::fs::write(
+        dir.path().join("proposals/b.toml"),
+        b.replace("title = \"", "title = \"Nyt: "),
+    )
+    .unwrap();
+    assert!(
+        wait_for(Duration::from_secs(90), || version("b.html") > b_before),
+        "b's page never changed: {}",
+        serving.log()
+    );
+    assert_eq!(
+        version("a.html"),
+        a_before,
+        "a's page would reload for b's save"
+    );
+    assert_eq!(version(""), serving.round());
+    assert_eq!(served_with("b.html"), version("b.html"));
+    assert!(serving.get("/b.html").2.contains("Nyt: "));
+}
+
+// `serve --stamp` renders each round as `render --stamp` does: outside git it says the stamp is
+// left out (and still serves the page), so the flag reaches every round.
+#[test]
+fn serve_passes_stamp_to_its_rounds() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path());
+    let serving = Serving::start(dir.path(), &["--stamp"]);
+    assert!(
+        wait_for(Duration::from_secs(90), || serving.round() >= 1),
+        "{}",
+        serving.log()
+    );
+    let log = serving.log();
+    assert!(
+        log.contains("note: --stamp:") && log.contains("not in a git repository"),
+        "{log}"
+    );
+    assert_eq!(serving.get("/a.html").0, 200);
+}
+
 // In headless Chromium, a page of the preview follows the file on disk by itself: a changed
 // figure appears after a save; an introduced error (a wrong stated total) appears as its
 // diagnostic (code, line, message) above the last good page; the fix shows the new page without

@@ -11,14 +11,15 @@ use crate::markdown::html_escape;
 /// The path of the script every served page loads to reload itself after a round.
 pub const RELOAD_PATH: &str = "/__budgetnote/reload.js";
 
-/// The reload script: asks for the round every half second and reloads the page when the round
-/// it was served in is over (quietly trying again while the server is away).
-pub const RELOAD_JS: &str = r#"// budgetnote serve: reloads the page when a new round of rendering has finished.
+/// The reload script: asks every half second for the version of its own page (the last round
+/// that changed it; the overview's is the last round) and reloads the page when it differs from
+/// the one it was served in (quietly trying again while the server is away).
+pub const RELOAD_JS: &str = r#"// budgetnote serve: reloads the page when a round of rendering has changed it.
 (() => {
   const seen = document.currentScript && document.currentScript.dataset.round;
   const poll = async () => {
     try {
-      const response = await fetch("/__budgetnote/version", { cache: "no-store" });
+      const response = await fetch("/__budgetnote/version" + location.pathname, { cache: "no-store" });
       if (response.ok && (await response.text()).trim() !== seen) {
         location.reload();
         return;
