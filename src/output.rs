@@ -206,6 +206,17 @@ const OWN_FILE: &str = ".budgetnote-";
 /// recorded; the other outputs are written by every run). An fsync per PDF cost 15-40 ms each,
 /// more than typesetting it.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
+    write_atomic_hashed(path, bytes, None)
+}
+
+/// [`write_atomic`] of bytes whose [`crate::hash::hash`] the caller has already computed
+/// (`hashed`; a PDF's render cache entry holds it), so they are not hashed a second time for the
+/// manifest.
+pub fn write_atomic_hashed(
+    path: &Path,
+    bytes: &[u8],
+    hashed: Option<&str>,
+) -> Result<(), AppError> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| {
         AppError(format!(
@@ -245,7 +256,8 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), AppError> {
         Ok(()) => {
             tmp.kept = true;
             if let Ok(mut written) = WRITTEN.lock() {
-                written.insert(path.to_owned(), crate::hash::hash(bytes));
+                let hash = hashed.map_or_else(|| crate::hash::hash(bytes), str::to_owned);
+                written.insert(path.to_owned(), hash);
             }
             Ok(())
         }

@@ -82,6 +82,8 @@ pub struct Place<'a> {
     pub target: &'a Path,
     /// The PDF typeset now; `None` when the one at `target` is already current.
     pub pdf: Option<&'a [u8]>,
+    /// The hash of `pdf` when its cache entry holds it (it is not computed twice).
+    pub pdf_hash: Option<&'a str>,
 }
 
 /// The figures of a collected file (a workbook, a CSV).
@@ -257,7 +259,7 @@ impl Output for Pdf {
     ) -> Result<Vec<Written>, AppError> {
         match place.pdf {
             Some(bytes) => {
-                crate::output::write_atomic(place.target, bytes)?;
+                crate::output::write_atomic_hashed(place.target, bytes, place.pdf_hash)?;
                 Ok(vec![(
                     place.target.to_owned(),
                     crate::output::absolute(place.input),

@@ -292,6 +292,10 @@ fn write_outputs(
             Made::Typeset(bytes, _) => Some(bytes),
             Made::Unchanged(_) => None,
         },
+        pdf_hash: match made {
+            Made::Typeset(_, entry) => entry.as_ref().map(|e| e.output.as_str()),
+            Made::Unchanged(_) => None,
+        },
     };
     let mut written = Vec::new();
     for output in run.formats.iter().filter(|o| o.shape() != Shape::Collected) {
