@@ -88,6 +88,11 @@ pub struct Profile {
     /// group without options is not printed.
     #[serde(default)]
     pub checkboxes: BTreeMap<String, BTreeMap<String, Spanned<CheckboxGroup>>>,
+    /// Sections of a form this municipality makes optional or required: form → section key →
+    /// whether a proposal must fill it, e.g. `[profile.required.standard] investeringsbehov =
+    /// false`.
+    #[serde(default)]
+    pub required: BTreeMap<String, BTreeMap<String, Spanned<bool>>>,
     /// Fixed labels of a form renamed for this municipality: form → label key → text, e.g.
     /// `[profile.labels.standard] proposer = "Ansvarlig forvaltning"` for "Forslagsstiller".
     #[serde(default)]
@@ -172,7 +177,16 @@ impl Config {
         diagnostics.extend(glyphs.diagnostics(&view));
         if let Some(config) = &mut config {
             diagnostics.extend(config.account_problems());
-            diagnostics.extend(config.heading_problems(forms));
+            diagnostics.extend(section_problems(
+                "headings",
+                &config.profile.headings,
+                forms,
+            ));
+            diagnostics.extend(section_problems(
+                "required",
+                &config.profile.required,
+                forms,
+            ));
             diagnostics.extend(config.checkbox_problems(forms));
             diagnostics.extend(config.label_problems(forms));
             diagnostics.extend(config.colour_problems());
@@ -251,38 +265,6 @@ impl Config {
                     )
                     .with_help("write it as in the municipality's design guide, e.g. \"#1f3864\""),
                 );
-            }
-        }
-        found
-    }
-
-    /// E004/E017 for a renamed heading of a form or section that does not exist.
-    fn heading_problems(&self, forms: &crate::forms::Forms) -> Vec<Diagnostic> {
-        let mut found = Vec::new();
-        for (name, headings) in &self.profile.headings {
-            let Some(form) = forms.find(name) else {
-                let span = headings.values().next().map(Spanned::span);
-                found.push(
-                    Diagnostic::new(
-                        Code::E004,
-                        format!("[profile.headings.{name}]: no form is called \"{name}\""),
-                        span,
-                    )
-                    .with_help(format!("the forms are {}", forms.names())),
-                );
-                continue;
-            };
-            for (key, heading) in headings {
-                if !form.sections.iter().any(|s| s.key == *key) {
-                    found.push(
-                        Diagnostic::new(
-                            Code::E017,
-                            format!("form \"{name}\" has no section `{key}`"),
-                            Some(heading.span()),
-                        )
-                        .with_help(format!("the form's sections are: {}", form.section_keys())),
-                    );
-                }
             }
         }
         found
@@ -512,4 +494,41 @@ fn profile_logo(
         alt,
         span: 0..0,
     })
+}
+
+/// E004/E017 for a profile's table of a form's sections (`[profile.headings.<form>]`,
+/// `[profile.required.<form>]`, named `table`) whose form or section does not exist.
+fn section_problems<T>(
+    table: &str,
+    forms_sections: &BTreeMap<String, BTreeMap<String, Spanned<T>>>,
+    forms: &crate::forms::Forms,
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (name, sections) in forms_sections {
+        let Some(form) = forms.find(name) else {
+            let span = sections.values().next().map(Spanned::span);
+            found.push(
+                Diagnostic::new(
+                    Code::E004,
+                    format!("[profile.{table}.{name}]: no form is called \"{name}\""),
+                    span,
+                )
+                .with_help(format!("the forms are {}", forms.names())),
+            );
+            continue;
+        };
+        for (key, value) in sections {
+            if !form.sections.iter().any(|s| s.key == *key) {
+                found.push(
+                    Diagnostic::new(
+                        Code::E017,
+                        format!("form \"{name}\" has no section `{key}`"),
+                        Some(value.span()),
+                    )
+                    .with_help(format!("the form's sections are: {}", form.section_keys())),
+                );
+            }
+        }
+    }
+    found
 }

@@ -373,6 +373,20 @@ impl Forms {
         }
     }
 
+    /// Makes sections optional or required, form → section key → required (the profile's
+    /// `required`); a form or section that does not exist is left alone (the profile's check
+    /// reports it).
+    pub fn set_required<'a>(&mut self, set: impl IntoIterator<Item = (&'a str, &'a str, bool)>) {
+        for (name, key, required) in set {
+            if let Some(form) = self.forms.iter_mut().find(|f| f.name == name) {
+                let form = Arc::make_mut(form);
+                for section in form.sections.iter_mut().filter(|s| s.key == key) {
+                    section.required = required;
+                }
+            }
+        }
+    }
+
     /// Renames section headings, form → section key → heading (the profile's `headings`).
     pub fn rename_headings<'a>(
         &mut self,

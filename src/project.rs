@@ -98,6 +98,11 @@ impl Project {
                 (form.as_str(), key.as_str(), heading.get_ref().as_str())
             })
         }));
+        forms.set_required(config.profile.required.iter().flat_map(|(form, sections)| {
+            sections
+                .iter()
+                .map(move |(key, required)| (form.as_str(), key.as_str(), *required.get_ref()))
+        }));
         forms.rename_labels(config.profile.labels.iter().flat_map(|(form, labels)| {
             labels
                 .iter()

@@ -28,6 +28,10 @@ proposer = "Administrationen"                # Forslagsstiller of proposals that
 # [profile.headings.standard]
 # bemaerkninger_hu = "7. Bemærkninger fra fagudvalget"
 
+# Which of a form's sections a proposal must fill (`budgetnote forms standard` lists them):
+# [profile.required.standard]
+# investeringsbehov = false
+
 # A form's checkbox groups with this municipality's options, e.g. the districts of the budgetnotat
 # (none unless set here: without options no districts are printed, and an address prints on a
 # line of its own; see `budgetnote forms budgetnotat`):

@@ -541,3 +541,66 @@ fn the_profile_renames_a_forms_labels() {
         "{stderr}"
     );
 }
+
+// A municipality decides which of a bundled form's sections a proposal must fill: with
+// `investeringsbehov = false` a proposal without it checks, renders and prints no empty heading;
+// with `bemaerkninger_hu = true` one without the remarks is refused at check (E016) as at render;
+// the editor schema's required sections follow; a section the form does not have is E017 at the
+// profile's line.
+#[test]
+fn the_profile_sets_which_sections_are_required() {
+    let profile = format!(
+        "{PROFILE}\n[profile.required.standard]\ninvesteringsbehov = false\nbemaerkninger_hu = true\n"
+    );
+    let dir = project_with_profile(&profile);
+    let proposal = dir.path().join("proposals/forslag.toml");
+    let text = std::fs::read_to_string(&proposal).unwrap();
+    std::fs::write(
+        &proposal,
+        text.replace("investeringsbehov = \"Investering.\"\n", ""),
+    )
+    .unwrap();
+    let render = run_cli(dir.path(), &["render"]);
+    assert!(render.status.success(), "{render:?}");
+    let pdf = pdf_text(&std::fs::read(dir.path().join("out/forslag.pdf")).unwrap());
+    assert!(!pdf.contains("Investeringsbehov"), "{pdf}");
+    assert!(pdf.contains("Konsekvens"), "{pdf}");
+
+    let schema = run_cli(dir.path(), &["schema", "standard"]);
+    let schema: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
+    let required = schema["properties"]["sections"]["required"].to_string();
+    assert!(
+        required.contains("bemaerkninger_hu") && !required.contains("investeringsbehov"),
+        "{required}"
+    );
+
+    let text = std::fs::read_to_string(&proposal).unwrap();
+    std::fs::write(
+        &proposal,
+        text.replace("bemaerkninger_hu = \"Ingen bemærkninger.\"\n", ""),
+    )
+    .unwrap();
+    for command in ["check", "render"] {
+        let out = run_cli(dir.path(), &[command]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains("error[E016]") && stderr.contains("bemaerkninger_hu"),
+            "{command}: {stderr}"
+        );
+    }
+
+    let wrong = format!("{PROFILE}\n[profile.required.standard]\ninvestering = false\n");
+    let dir = project_with_profile(&wrong);
+    let check = run_cli(dir.path(), &["check"]);
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    let line = wrong
+        .lines()
+        .position(|l| l.starts_with("investering "))
+        .unwrap()
+        + 1;
+    assert!(
+        stderr.contains("error[E017]") && stderr.contains(&format!("budgetnote.toml:{line}:15")),
+        "{stderr}"
+    );
+}
