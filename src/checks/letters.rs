@@ -15,6 +15,26 @@ use regex::Regex;
 /// same class as without it.
 pub const LATIN: &str = r"A-Za-z\x{C0}-\x{D6}\x{D8}-\x{F6}\x{F8}-\x{17F}\x{1E9E}\x{212A}\x{212B}";
 
+/// Whether `c` is a [`LATIN`] letter, as `\p{L}` in a pattern built by [`regex`] reads it.
+pub fn is_letter(c: char) -> bool {
+    matches!(c, 'A'..='Z' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}' | '\u{F8}'..='\u{17F}')
+        || matches!(c, '\u{1E9E}' | '\u{212A}' | '\u{212B}')
+}
+
+/// Whether `text` holds one of `words` (lower case, ASCII) as a whole word, in any case: not
+/// preceded or followed by a [`LATIN`] letter, as `(?i)(?:^|[^\p{L}])(?:w1|w2)(?:$|[^\p{L}])`
+/// reads it, without building a pattern.
+pub fn has_word(text: &str, words: &[&str]) -> bool {
+    let lower = text.to_lowercase();
+    words.iter().any(|word| {
+        lower.match_indices(word).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + word.len()..].chars().next();
+            !before.is_some_and(is_letter) && !after.is_some_and(is_letter)
+        })
+    })
+}
+
 /// Builds `pattern` with every `\p{L}` read as a [`LATIN`] letter (inside a bracket class and
 /// out of one); `None` if the pattern does not build (a check without its pattern reads
 /// nothing, it never panics).
@@ -83,6 +103,37 @@ mod tests {
         }
         for c in "0123456789 -–−.,;:()%§×÷\u{a0}\u{2011}µ".chars() {
             assert!(!letter.is_match(&c.to_string()), "{c:?}");
+        }
+    }
+
+    // `is_letter` is the pattern's class, for every character; `has_word` finds whole words in
+    // any case and not parts of words.
+    #[test]
+    fn is_letter_is_the_class() {
+        let plain = regex(r"^[\p{L}]$").expect("builds");
+        for c in (0..=0x10_ffff_u32).filter_map(char::from_u32) {
+            let text = c.encode_utf8(&mut [0; 4]).to_owned();
+            assert_eq!(is_letter(c), plain.is_match(&text), "{c:?}");
+        }
+        let words = ["i alt", "samlet", "tilsammen"];
+        for yes in [
+            "I alt 5 mio. kr.",
+            "(samlet)",
+            "det er SAMLET.",
+            "tilsammen",
+            "x, i alt",
+        ] {
+            assert!(has_word(yes, &words), "{yes}");
+        }
+        for no in [
+            "samletid",
+            "fordi alt",
+            "nisamlet",
+            "i  alt",
+            "tilsammenlagt",
+            "",
+        ] {
+            assert!(!has_word(no, &words), "{no}");
         }
     }
 

@@ -36,10 +36,31 @@ pub enum Bound {
     Total(i64, i64),
 }
 
-/// A year phrase right after an amount: "i 2026", "fra (og med) 2027", then what follows it.
+/// A year phrase right after an amount (and a parenthesis after it, see [`after`]): "i 2026",
+/// "fra (og med) 2027".
 static AFTER: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    Regex::new(r"^[ \t\n\x{a0}]*(?:\([^()]{0,80}\)[ \t\n\x{a0}]*)?(?:(?P<sum>(?i:i alt|samlet|tilsammen))[ \t\n\x{a0}]+)?(?i:(?P<word>i|fra|fra og med|pr\.|per|gældende fra))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})(?P<rest>.{0,16})").ok()
+    Regex::new(r"^(?:(?P<sum>(?i:i alt|samlet|tilsammen))[ \t\n\x{a0}]+)?(?i:(?P<word>i|fra|fra og med|pr\.|per|gældende fra))[ \t\n\x{a0}]+(?P<year>(?:19|20)[0-9]{2})").ok()
 });
+
+/// The characters a year phrase may stand apart by.
+fn is_space(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\u{a0}')
+}
+
+/// `rest` after the space and the one parenthesis of at most 80 characters (without another
+/// parenthesis inside) that may stand between an amount and its year phrase ("5 mio. kr.
+/// (netto) i 2026"); `None` when a parenthesis opens there and does not close in time.
+fn past_parenthesis(rest: &str) -> Option<&str> {
+    let rest = rest.trim_start_matches(is_space);
+    let Some(inside) = rest.strip_prefix('(') else {
+        return Some(rest);
+    };
+    let (at, close) = inside
+        .char_indices()
+        .take(81)
+        .find(|(_, c)| matches!(c, '(' | ')'))?;
+    (close == ')').then(|| inside[at + 1..].trim_start_matches(is_space))
+}
 
 /// The last year of a span right after a first one: "-2027", "–2028", " og 2027", " til 2028",
 /// not followed by a letter, digit or hyphen ("2026-2027-priser").
@@ -50,9 +71,7 @@ static SPAN: LazyLock<Option<Regex>> = LazyLock::new(|| {
 });
 
 /// Words that make an amount over a span of years their sum.
-static SUM: LazyLock<Option<Regex>> = LazyLock::new(|| {
-    crate::checks::letters::regex(r"(?i)(?:^|[^\p{L}])(?:i alt|samlet|tilsammen)(?:$|[^\p{L}])")
-});
+const SUM: [&str; 3] = ["i alt", "samlet", "tilsammen"];
 
 /// A year phrase before an amount in its clause, up to six words, then the amount.
 static BEFORE: LazyLock<Option<Regex>> = LazyLock::new(|| {
@@ -66,7 +85,6 @@ pub(crate) fn prepare() {
     LazyLock::force(&AFTER);
     LazyLock::force(&BEFORE);
     LazyLock::force(&SPAN);
-    LazyLock::force(&SUM);
 }
 
 /// The year `amount` of `text` is bound to.
@@ -93,7 +111,7 @@ fn said_in_all(text: &str, amount: &Written) -> bool {
     let own = head
         .rfind("kr")
         .map_or(head, |i| head.get(i + 2..).unwrap_or(""));
-    SUM.as_ref().is_some_and(|p| p.is_match(own))
+    crate::checks::letters::has_word(own, &SUM)
 }
 
 /// The binding of a span of years from `first` to `last`: each year, or their sum; nothing for
@@ -118,9 +136,19 @@ fn clause_start(text: &str, at: usize) -> usize {
 
 /// The year phrase right after an amount; `summed` when the words before it say "i alt".
 fn after(rest: &str, summed: bool) -> Option<Bound> {
+    let rest = past_parenthesis(rest)?;
     let caps = AFTER.as_ref()?.captures(rest)?;
-    let year: i64 = caps.name("year")?.as_str().parse().ok()?;
-    let tail = caps.name("rest").map_or("", |m| m.as_str());
+    let year_at = caps.name("year")?;
+    let year: i64 = year_at.as_str().parse().ok()?;
+    // What follows the year on its line, 16 characters at most.
+    let after_year = &rest[year_at.end()..];
+    let tail = after_year
+        .char_indices()
+        .take_while(|(_, c)| *c != '\n')
+        .nth(16)
+        .map_or(after_year.split('\n').next().unwrap_or(""), |(i, _)| {
+            &after_year[..i]
+        });
     let word = caps.name("word")?.as_str().to_lowercase();
     if spans(tail) {
         let last = SPAN.as_ref().and_then(|p| p.captures(tail));
@@ -286,5 +314,20 @@ mod tests {
             all("I 2026 er der afsat 2 mio. kr. og 3 mio. kr. til drift."),
             vec![Bound::In(2026), Bound::None]
         );
+    }
+
+    // A parenthesis of at most 80 characters between the amount and its year phrase is passed
+    // over; a longer one, or one with another parenthesis inside, leaves the amount unbound,
+    // as the pattern with `\([^()]{0,80}\)` did; the year's tail stops at the line's end.
+    #[test]
+    fn a_short_parenthesis_may_stand_before_the_year() {
+        let inside = |n: usize| format!("2 mio. kr. ({}) i 2026.", "x".repeat(n));
+        assert_eq!(all(&inside(80)), vec![Bound::In(2026)]);
+        assert_eq!(all(&inside(81)), vec![Bound::None]);
+        assert_eq!(all("2 mio. kr. (a (b) c) i 2026."), vec![Bound::None]);
+        assert_eq!(all("2 mio. kr. (æøå)\u{a0}i 2026."), vec![Bound::In(2026)]);
+        assert_eq!(past_parenthesis("  ( netto )\n i"), Some("i"));
+        assert_eq!(past_parenthesis("(uafsluttet"), None);
+        assert_eq!(all("2 mio. kr. i 2026\n-priser"), vec![Bound::In(2026)]);
     }
 }
