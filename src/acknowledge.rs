@@ -105,8 +105,8 @@ pub fn apply(view: &crate::source::SourceView<'_>, diagnostics: &mut Vec<Diagnos
             );
         }
     }
-    // An acknowledged error is a decision the file states, not an error: it withholds nothing.
-    diagnostics.retain(|d| !(ACKNOWLEDGEABLE.contains(&d.code) && d.acknowledged.is_some()));
+    // An acknowledged error is a decision the file states, not an error: it withholds nothing
+    // (`Diagnostic::severity`), and the summary counts it as acknowledged.
     diagnostics.extend(problems);
 }
 
@@ -251,19 +251,32 @@ mod tests {
         assert_eq!(codes, vec![Code::E058, Code::E058, Code::E058]);
     }
 
-    // An acknowledgeable error of the prose reader, acknowledged with a reason, is dropped (the
-    // file passes); one not acknowledged stays an error.
+    // An acknowledgeable error of the prose reader, acknowledged with a reason, no longer counts
+    // as an error (the file passes; the summary counts it as acknowledged); one not acknowledged
+    // stays an error.
     #[test]
-    fn acknowledged_prose_errors_are_dropped() {
+    fn acknowledged_prose_errors_are_not_errors() {
         let source = "x = \"0,4 mio. kr. i 2025 og 7 mio. kr.\"\n[acknowledged]\nE120 = { at = \"0,4 mio. kr.\", reason = \"tallet er fra tillægsbevillingen\" }\n";
         let mut d = vec![
             warning(source, Code::E120, "0,4"),
             warning(source, Code::E123, "7 mio"),
         ];
         apply(&crate::source::SourceView::new(source), &mut d);
-        let codes: Vec<Code> = d.iter().map(|d| d.code).collect();
-        assert_eq!(codes, vec![Code::E123]);
-        assert_eq!(d[0].acknowledged, None);
+        let errors: Vec<Code> = d
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .map(|d| d.code)
+            .collect();
+        assert_eq!(errors, vec![Code::E123]);
+        assert_eq!(
+            d[0].acknowledged.as_deref(),
+            Some("tallet er fra tillægsbevillingen")
+        );
+        assert_eq!(
+            (d[0].code, d[0].severity()),
+            (Code::E120, Severity::Warning)
+        );
+        assert_eq!(d[1].acknowledged, None);
     }
 
     // While the file has errors (which stop the cross-checks), an unmatched acknowledgement is

@@ -310,7 +310,12 @@ impl Diagnostic {
 
     /// The severity, taken from the code.
     pub fn severity(&self) -> Severity {
-        self.code.severity()
+        // An acknowledged error (E110, E120-E123) is a decision the file states: it withholds
+        // nothing, and is counted with the acknowledged warnings.
+        match self.acknowledged {
+            Some(_) => Severity::Warning,
+            None => self.code.severity(),
+        }
     }
 }
 

@@ -70,13 +70,20 @@ fn prose_contradictions_are_errors_in_check_and_render() {
 }
 
 // The four contradictions together, each acknowledged with a reason at its text: `check` exits
-// 0 with nothing to show, and `render` writes the PDF.
+// 0 with nothing to show and counts the four as acknowledged in its summary, and `render` writes
+// the PDF.
 #[test]
 fn acknowledged_prose_contradictions_render() {
     let file = root().join("tests/realdocs/prose-contradictions-acknowledged/proposal.toml");
     let (exit, diagnostics, _) = crate::common::check_json(&file);
     assert_eq!(exit, Some(0), "{diagnostics:#?}");
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
+    let check = crate::common::run_cli(&root(), &["check", file.to_str().unwrap()]);
+    let summary = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        summary.contains("0 error(s), 0 warning(s), 4 acknowledged"),
+        "{summary}"
+    );
     let (exit, pdfs, stderr) = rendered(&file);
     assert_eq!((exit, pdfs), (Some(0), 1), "{stderr}");
 }
