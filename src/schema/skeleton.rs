@@ -140,9 +140,13 @@ fn required_of(schema: &Value) -> BTreeSet<String> {
 }
 
 /// Whether a key's description says it is required though the model reads it as optional
-/// (`proposer`: "required unless the profile … names a default").
+/// (`proposer`: "påkrævet, medmindre profilen … angiver en forslagsstiller som standard"): the
+/// word [`super::REQUIRED`] as a whole word, any case.
 fn says_required(schema: &Value) -> bool {
-    description(schema).contains("required")
+    description(schema)
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word == super::REQUIRED)
 }
 
 /// A key's description, on one line.
@@ -156,13 +160,23 @@ fn description(schema: &Value) -> String {
         .join(" ")
 }
 
+/// The abbreviations a Danish description uses whose full stop ends no sentence, even before a
+/// capital ("f.eks. Københavns Kommune", "1.000 kr. I alt").
+const ABBREVIATIONS: [&str; 8] = ["f.eks", "bl.a", "jf", "evt", "ca", "nr", "kr", "mio"];
+
+/// The word an example follows in a description (`f.eks. "SU04"`).
+const FOR_EXAMPLE: &str = "f.eks. ";
+
 /// A description's first clause, for a comment.
 fn comment(schema: &Value) -> String {
     let text = description(schema);
-    // The first clause: up to "; ", or a full stop before a new sentence.
+    // The first clause: up to "; ", or a full stop before a new sentence (not an abbreviation's).
     let mut end = text.find("; ").unwrap_or(text.len());
     for (at, _) in text.match_indices(". ") {
-        if text[at + 2..].starts_with(|c: char| c.is_uppercase()) {
+        let word = text[..at].rsplit(' ').next().unwrap_or_default();
+        if text[at + 2..].starts_with(|c: char| c.is_uppercase())
+            && !ABBREVIATIONS.contains(&word.to_lowercase().trim_start_matches('('))
+        {
             end = end.min(at);
             break;
         }
@@ -170,10 +184,11 @@ fn comment(schema: &Value) -> String {
     text[..end].trim_end_matches('.').replace('`', "")
 }
 
-/// The first example a description gives (`e.g. "SU04"`), if any.
+/// The first example a description gives (`f.eks. "SU04"`), if any.
 fn example(schema: &Value) -> Option<String> {
     let text = description(schema);
-    let rest = &text[text.find("e.g. \"")? + 6..];
+    let start = text.find(&format!("{FOR_EXAMPLE}\""))? + FOR_EXAMPLE.len() + 1;
+    let rest = &text[start..];
     Some(rest[..rest.find('"')?].to_owned())
 }
 
@@ -545,5 +560,35 @@ fn amendment(out: &mut String, form: &Form, year: i64) {
             &format!("amounts = {{ {zeros} }}"),
             "per year, in the table's unit",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    // A comment is the description's first clause: a Danish abbreviation's full stop before a
+    // capital ("f.eks. Københavns") ends no sentence; a full stop before a new sentence does.
+    #[test]
+    fn comment_stops_at_a_sentence_not_an_abbreviation() {
+        let schema =
+            json!({ "description": "Kommunen, f.eks. Københavns Kommune. Trykkes øverst." });
+        assert_eq!(comment(&schema), "Kommunen, f.eks. Københavns Kommune");
+        let schema = json!({ "description": "Beløb i 1.000 kr. I alt pr. år; kontrolleres." });
+        assert_eq!(comment(&schema), "Beløb i 1.000 kr. I alt pr. år");
+    }
+
+    // The example is the first quoted one after "f.eks."; "påkrævet" counts as a whole word only.
+    #[test]
+    fn example_and_required_read_danish() {
+        let schema =
+            json!({ "description": "Hvem, f.eks. \"Administrationen\"; påkrævet, medmindre …" });
+        assert_eq!(example(&schema).as_deref(), Some("Administrationen"));
+        assert!(says_required(&schema));
+        let schema = json!({ "description": "Skemaet (skabelon og påkrævede afsnit)." });
+        assert_eq!(example(&schema), None);
+        assert!(!says_required(&schema));
     }
 }
