@@ -18,8 +18,10 @@ use crate::model::{RawAmount, YearAmounts};
 
 /// A catalogue file: just the `[catalogue]` table.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[schemars(description = "En katalogfil: kun tabellen `[catalogue]`.")]
 pub struct CatalogueFile {
     /// The catalogue.
+    #[schemars(description = "Kataloget.")]
     #[schemars(with = "CatalogueSpec")]
     pub catalogue: Spanned<CatalogueSpec>,
     /// Warnings (and a missed target, E110) accepted on purpose, with a reason; read with its
@@ -27,72 +29,101 @@ pub struct CatalogueFile {
     #[serde(default)]
     #[schemars(
         with = "Option<serde_json::Value>",
-        description = "Warnings (and a missed target, E110) accepted on purpose, by code, with a reason: W031 = \"…\", or { at = \"text\", reason = \"…\" }, or a list of those."
+        description = "Advarsler (og et mål, der ikke nås, E110), der er accepteret med vilje, pr. kode med en begrundelse: W031 = \"…\", eller { at = \"text\", reason = \"…\" }, eller en liste af dem."
     )]
     pub acknowledged: Option<toml::Value>,
 }
 
 /// The catalogue as written.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[schemars(description = "Kataloget, som det er skrevet.")]
 pub struct CatalogueSpec {
     /// Annex label printed above the title, e.g. "Bilag 1.".
+    #[schemars(description = "Bilagsbetegnelse trykt over titlen, f.eks. \"Bilag 1.\".")]
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub annex: Option<Spanned<String>>,
     /// Title, e.g. "Katalog med forslag".
+    #[schemars(description = "Titel, f.eks. \"Katalog med forslag\".")]
     #[schemars(with = "String")]
     pub title: Spanned<String>,
     /// The budget year the frame is for.
+    #[schemars(description = "Det budgetår, rammen gælder.")]
     #[schemars(with = "i64")]
     pub year: Spanned<i64>,
     /// The frame ("råderum") the proposals compete for, if any.
+    #[schemars(description = "Rammen (\"råderum\"), forslagene konkurrerer om, hvis der er en.")]
     #[serde(default)]
     #[schemars(with = "Option<Frame>")]
     pub frame: Option<Spanned<Frame>>,
     /// The overview's unit: "kr.", "1.000 kr." or "mio. kr." (default "mio. kr.").
+    #[schemars(
+        description = "Oversigtens enhed: \"kr.\", \"1.000 kr.\" eller \"mio. kr.\" (standard \"mio. kr.\")."
+    )]
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub unit: Option<Spanned<String>>,
     /// A savings target per year in `unit`, written negative like the savings it sums
     /// ((−) = mindreudgift/merindtægt), instead of a frame.
+    #[schemars(
+        description = "Et besparelsesmål pr. år i `unit`, skrevet negativt ligesom de besparelser, det lægger sammen ((−) = mindreudgift/merindtægt), i stedet for en ramme."
+    )]
     #[serde(default)]
     #[schemars(with = "Option<std::collections::BTreeMap<String, RawAmount>>")]
     pub target: Option<Spanned<YearAmounts>>,
     /// What the target is called, e.g. "Besparelsesmål" (default "Måltal").
+    #[schemars(
+        description = "Hvad målet hedder, f.eks. \"Besparelsesmål\" (standard \"Måltal\")."
+    )]
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub target_label: Option<Spanned<String>>,
     /// Group totals as the published document prints them, checked against the proposals.
+    #[schemars(
+        description = "Gruppetotaler, som det offentliggjorte dokument trykker dem, kontrolleret mod forslagene."
+    )]
     #[serde(default)]
     #[schemars(with = "Vec<GroupTotal>")]
     pub group_totals: Vec<Spanned<GroupTotal>>,
     /// Named packages of proposals, e.g. the administration's recommendation.
+    #[schemars(description = "Navngivne pakker af forslag, f.eks. administrationens anbefaling.")]
     #[serde(default)]
     #[schemars(with = "Vec<Selection>")]
     pub selections: Vec<Spanned<Selection>>,
     /// How the overview groups proposals: "target_group", "committee" or "none".
+    #[schemars(
+        description = "Hvordan oversigten grupperer forslagene: \"target_group\", \"committee\" eller \"none\"."
+    )]
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub group_by: Option<Spanned<String>>,
     /// Caption over each proposal's chart.
+    #[schemars(description = "Tekst over hvert forslags diagram.")]
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub chart_caption: Option<Spanned<String>>,
     /// Proposal files or folders, relative to the catalogue file, in print order.
+    #[schemars(
+        description = "Forslagsfiler eller mapper, angivet i forhold til katalogfilen, i trykt rækkefølge."
+    )]
     #[schemars(with = "Vec<String>")]
     pub proposals: Vec<Spanned<String>>,
 }
 
 /// The frame: an amount, its unit, and what it is called.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[schemars(description = "Rammen: et beløb, dets enhed og hvad rammen hedder.")]
 pub struct Frame {
     /// The amount, e.g. "21".
+    #[schemars(description = "Beløbet, f.eks. \"21\".")]
     #[schemars(with = "RawAmount")]
     pub amount: Spanned<RawAmount>,
     /// "mio. kr." or "1.000 kr.".
+    #[schemars(description = "\"mio. kr.\" eller \"1.000 kr.\".")]
     #[schemars(with = "String")]
     pub unit: Spanned<String>,
     /// What the frame is called, e.g. "Råderum".
+    #[schemars(description = "Hvad rammen hedder, f.eks. \"Råderum\".")]
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub label: Option<Spanned<String>>,
@@ -100,22 +131,30 @@ pub struct Frame {
 
 /// A group's total per year as printed in the document, in the catalogue's unit.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[schemars(
+    description = "En gruppes total pr. år, som den er trykt i dokumentet, i katalogets enhed."
+)]
 pub struct GroupTotal {
     /// The group, e.g. "Børne- og Ungdomsudvalget".
+    #[schemars(description = "Gruppen, f.eks. \"Børne- og Ungdomsudvalget\".")]
     #[schemars(with = "String")]
     pub group: Spanned<String>,
     /// The total per year, e.g. `{ 2025 = "-2.113" }`.
+    #[schemars(description = "Totalen pr. år, f.eks. `{ 2025 = \"-2.113\" }`.")]
     #[schemars(with = "std::collections::BTreeMap<String, RawAmount>")]
     pub amounts: Spanned<YearAmounts>,
 }
 
 /// A named package of proposals.
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[schemars(description = "En navngiven pakke af forslag.")]
 pub struct Selection {
     /// Its name, e.g. "Administrationens anbefaling".
+    #[schemars(description = "Pakkens navn, f.eks. \"Administrationens anbefaling\".")]
     #[schemars(with = "String")]
     pub name: Spanned<String>,
     /// The ids of its proposals.
+    #[schemars(description = "Id på pakkens forslag.")]
     #[schemars(with = "Vec<String>")]
     pub proposals: Vec<Spanned<String>>,
 }

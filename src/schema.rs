@@ -2,9 +2,11 @@
 //! from the model the parser reads ([`crate::model`], through `schemars`) and the form's
 //! `form.toml`, so neither can drift from what `check` accepts.
 //!
-//! The model gives every key, which keys are required, their types and their descriptions (the
-//! model's doc comments). [`rules`] adds the values the validator accepts where the model reads
-//! plain text (units, expense types, …); the form adds its name, sections and checkbox groups.
+//! The model gives every key, which keys are required, their types and their descriptions: the
+//! Danish `#[schemars(description = "…")]` beside each doc comment, since the editor shows them
+//! to the user (the doc comments stay English, for developers). [`rules`] adds the values the
+//! validator accepts where the model reads plain text (units, expense types, …); the form adds
+//! its name, sections and checkbox groups, with Danish descriptions too.
 //! The schemas declare draft-07 but use only keywords of draft 4 (`enum`, not `const`; `oneOf`,
 //! not `if`/`then`; `definitions`), which is what Taplo documents it supports.
 
@@ -25,15 +27,19 @@ pub const DRAFT: &str = "http://json-schema.org/draft-07/schema#";
 /// The word every placeholder of a skeleton starts with ("fill in").
 pub const PLACEHOLDER: &str = "UDFYLD";
 
+/// The word a description uses for a key that must be written (a required section, `proposer`
+/// unless the profile names one); the skeleton fills in a key whose description says it.
+pub const REQUIRED: &str = "påkrævet";
+
 /// `[acknowledged]`, which the model keeps as raw TOML for [`crate::acknowledge`] to read: a
 /// warning code with a reason, `{ at, reason }`, or a list of those.
 fn acknowledged() -> Value {
     let entry = json!({
         "type": "object",
-        "description": "One acknowledged warning: the text it points at and why it is right.",
+        "description": "Én accepteret advarsel: den tekst, den peger på, og hvorfor teksten er rigtig.",
         "properties": {
-            "at": { "type": "string", "description": "Text the warning points at (its caret falls inside it)." },
-            "reason": { "type": "string", "description": "Why the warning is wrong here, for someone reviewing it." },
+            "at": { "type": "string", "description": "Den tekst, advarslen peger på (dens markering falder inden i teksten)." },
+            "reason": { "type": "string", "description": "Hvorfor advarslen ikke holder her, forklaret til den, der gennemgår forslaget." },
         },
         "additionalProperties": false,
     });
@@ -74,7 +80,7 @@ impl JsonSchema for RawAmount {
         json_schema!({
             "type": ["integer", "string"],
             "pattern": AMOUNT_PATTERN,
-            "description": "An amount: a whole number such as -2800, or a Danish number in quotes such as \"-2,8\" or \"-2.800\" (never a decimal number such as 2.8, which is not exact).",
+            "description": "Et beløb: et helt tal som -2800 eller et dansk tal i anførselstegn som \"-2,8\" eller \"-2.800\" (aldrig et decimaltal som 2.8, der ikke er eksakt).",
         })
     }
 }
@@ -86,7 +92,7 @@ impl JsonSchema for SectionBody {
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Markdown text, or a list of blocks such as [{ text = \"…\" }, { table = \"id\" }].",
+            "description": "Markdown-tekst eller en liste af blokke som [{ text = \"…\" }, { table = \"id\" }].",
             "anyOf": [
                 { "type": "string" },
                 { "type": "array", "items": generator.subschema_for::<crate::model::Block>() },
@@ -102,14 +108,14 @@ impl JsonSchema for Cell {
 
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A text cell: Markdown, or { heading = \"…\", body = \"…\" } with an underlined sub-heading.",
+            "description": "En tekstcelle: Markdown eller { heading = \"…\", body = \"…\" } med en understreget underoverskrift.",
             "anyOf": [
                 { "type": "string" },
                 {
                     "type": "object",
                     "properties": {
-                        "heading": { "type": "string", "description": "Underlined sub-heading." },
-                        "body": { "type": "string", "description": "Markdown body." },
+                        "heading": { "type": "string", "description": "Understreget underoverskrift." },
+                        "body": { "type": "string", "description": "Brødtekst i Markdown." },
                     },
                     "additionalProperties": false,
                 },
@@ -125,7 +131,7 @@ impl JsonSchema for Column {
 
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "A ledger column: a string is a text column's header; a table is a text column (text = true), an amount column (key, header) or a computed one (sum, difference or percent).",
+            "description": "En kolonne i en beløbstabel: en tekst er en tekstkolonnes overskrift; en tabel er en tekstkolonne (text = true), en beløbskolonne (key, header) eller en beregnet kolonne (sum, difference eller percent).",
             "anyOf": [
                 { "type": "string" },
                 generator.subschema_for::<ColumnSpec>(),
@@ -274,10 +280,10 @@ pub fn catalogue() -> Value {
     }
     if let Value::Object(map) = &mut root {
         map.insert("$schema".into(), json!(DRAFT));
-        map.insert("title".into(), json!("budgetnote catalogue"));
+        map.insert("title".into(), json!("budgetnote-katalog"));
         map.insert(
             "description".into(),
-            json!("A catalogue of budget proposals: its cover, frame or savings target, grouping, packages and the proposal files it prints."),
+            json!("Et katalog med budgetforslag: forside, ramme eller besparelsesmål, gruppering, pakker og de forslagsfiler, kataloget trykker."),
         );
     }
     root
@@ -404,7 +410,7 @@ pub fn for_form(form: &Form) -> Value {
     schema.insert("$schema".into(), json!(DRAFT));
     schema.insert(
         "title".into(),
-        json!(format!("budgetnote proposal, form \"{}\"", form.name)),
+        json!(format!("budgetnote-forslag, skema \"{}\"", form.name)),
     );
     schema.insert("definitions".into(), Value::Object(definitions));
     Value::Object(schema)
@@ -427,9 +433,9 @@ pub fn any_form<'a>(forms: impl IntoIterator<Item = &'a Form>) -> Value {
     }
     json!({
         "$schema": DRAFT,
-        "title": "budgetnote proposal",
+        "title": "budgetnote-forslag",
         "description": format!(
-            "A budget proposal for budgetnote; `form` says which form it uses ({}).",
+            "Et budgetforslag til budgetnote; `form` angiver, hvilket skema det bruger ({}).",
             names.join(", ")
         ),
         "type": "object",
@@ -444,7 +450,7 @@ fn proposal_of(form: &Form, mut proposal: Map<String, Value>) -> Map<String, Val
     proposal.insert(
         "description".into(),
         json!(format!(
-            "A proposal of the form \"{}\" ({}): {}.",
+            "Et forslag på skemaet \"{}\" ({}): {}.",
             form.name, form.label, form.description
         )),
     );
@@ -467,7 +473,7 @@ fn proposal_of(form: &Form, mut proposal: Map<String, Value>) -> Map<String, Val
         {
             budget.insert(
                 "description".into(),
-                json!("The standard amounts table (\"Beløb i 1.000 kr.\"); this form does not print it."),
+                json!("Standardskemaets beløbstabel (\"Beløb i 1.000 kr.\"); dette skema trykker den ikke."),
             );
         }
     }
@@ -501,14 +507,13 @@ fn sections(form: &Form) -> Value {
     let mut properties = Map::new();
     for s in &form.sections {
         let heading = match &s.heading {
-            Some(h) => format!("\"{h}\""),
-            None => "the body, printed without a heading".to_owned(),
+            Some(h) => format!("Afsnittet \"{h}\""),
+            None => "Brødteksten, trykt uden overskrift".to_owned(),
         };
-        let need = if s.required { "required" } else { "optional" };
         properties.insert(
             s.key.clone(),
             json!({
-                "description": format!("Section {heading} ({need}): Markdown text, or a list of blocks such as [{{ text = \"…\" }}, {{ table = \"id\" }}]."),
+                "description": format!("{heading} ({}): Markdown-tekst eller en liste af blokke som [{{ text = \"…\" }}, {{ table = \"id\" }}].", need(s.required)),
                 "allOf": [{ "$ref": "#/definitions/SectionBody" }],
             }),
         );
@@ -521,7 +526,7 @@ fn sections(form: &Form) -> Value {
         .collect();
     object(
         &format!(
-            "Section bodies by key; the form \"{}\" gives headings and order. Its keys: {}.",
+            "Afsnittenes tekst efter nøgle; skemaet \"{}\" bestemmer overskrifter og rækkefølge. Nøglerne: {}.",
             form.name,
             form.section_keys()
         ),
@@ -530,12 +535,17 @@ fn sections(form: &Form) -> Value {
     )
 }
 
+/// Whether a section must be written, in words (the skeleton's comments say it the same way).
+pub fn need(required: bool) -> &'static str {
+    if required { REQUIRED } else { "valgfrit" }
+}
+
 /// How many options of a checkbox group may be ticked, in words.
 fn tick_rule(group: &crate::forms::CheckboxSpec) -> String {
     match (&group.exclusive, group.single) {
-        (_, true) => "at most one".to_owned(),
-        (Some(e), false) => format!("any; \"{e}\" excludes the others"),
-        (None, false) => "any".to_owned(),
+        (_, true) => "højst én".to_owned(),
+        (Some(e), false) => format!("flere kan vælges; \"{e}\" udelukker de andre"),
+        (None, false) => "flere kan vælges".to_owned(),
     }
 }
 
@@ -545,7 +555,7 @@ fn checkboxes(form: &Form) -> Value {
     for c in &form.checkboxes {
         let mut group = json!({
             "type": "array",
-            "description": format!("The ticked options of \"{}\" ({}).", c.title, tick_rule(c)),
+            "description": format!("De afkrydsede muligheder i \"{}\" ({}).", c.title, tick_rule(c)),
             "items": { "enum": c.options },
             "uniqueItems": true,
         });
@@ -556,7 +566,7 @@ fn checkboxes(form: &Form) -> Value {
             // A group without options (the bundled budgetnotat's districts until the profile
             // sets them) takes no tick; an empty `enum` is not valid JSON Schema.
             group["description"] = json!(format!(
-                "\"{}\" has no options in this project (the profile in budgetnote.toml may set them under [profile.checkboxes.{}.{}]).",
+                "\"{}\" har ingen muligheder i dette projekt (profilen i budgetnote.toml kan angive dem under [profile.checkboxes.{}.{}]).",
                 c.title, form.name, c.key
             ));
             if let Value::Object(map) = &mut group {
@@ -567,9 +577,9 @@ fn checkboxes(form: &Form) -> Value {
         properties.insert(c.key.clone(), group);
     }
     let description = if form.checkboxes.is_empty() {
-        format!("The form \"{}\" prints no checkboxes.", form.name)
+        format!("Skemaet \"{}\" har ingen afkrydsninger.", form.name)
     } else {
-        "Ticked options per checkbox group of the form, e.g. kategorisering = [\"Henvist sag\"]."
+        "Afkrydsede muligheder pr. afkrydsningsgruppe i skemaet, f.eks. kategorisering = [\"Henvist sag\"]."
             .to_owned()
     };
     object(&description, properties, Vec::new())

@@ -39,14 +39,15 @@ pub fn skeleton(form: &Form, inputs: &Inputs<'_>) -> String {
     };
     let mut out = format!("#:schema {}\n\n", inputs.directive);
     out.push_str(&format!(
-        "# {} (form \"{}\"): {}.\n",
+        "# {} (skema \"{}\"): {}.\n",
         form.label, form.name, form.description
     ));
     out.push_str(&format!(
-        "# Replace every value that starts with {PLACEHOLDER} (\"fill in\"); as it stands the file\n\
-         # checks and renders, with the placeholders printed. Lines commented out with \"# \" are\n\
-         # optional: remove the \"# \" to use one. `budgetnote forms {name}` lists what the form\n\
-         # takes; `budgetnote check FILE` checks it, `budgetnote watch` renders it on every save.\n\n",
+        "# Erstat alle værdier, der begynder med {PLACEHOLDER}; som filen står nu, består den\n\
+         # `budgetnote check` og kan dannes som PDF, med pladsholderne trykt. Linjer, der er\n\
+         # udkommenteret med \"# \", er valgfrie: fjern \"# \" for at bruge en.\n\
+         # `budgetnote forms {name}` viser, hvad skemaet indeholder; `budgetnote check FIL`\n\
+         # kontrollerer filen, og `budgetnote watch` danner den igen, hver gang den gemmes.\n\n",
         name = form.name
     ));
     let properties = proposal
@@ -140,9 +141,13 @@ fn required_of(schema: &Value) -> BTreeSet<String> {
 }
 
 /// Whether a key's description says it is required though the model reads it as optional
-/// (`proposer`: "required unless the profile … names a default").
+/// (`proposer`: "påkrævet, medmindre profilen … angiver en forslagsstiller som standard"): the
+/// word [`super::REQUIRED`] as a whole word, any case.
 fn says_required(schema: &Value) -> bool {
-    description(schema).contains("required")
+    description(schema)
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word == super::REQUIRED)
 }
 
 /// A key's description, on one line.
@@ -156,13 +161,23 @@ fn description(schema: &Value) -> String {
         .join(" ")
 }
 
+/// The abbreviations a Danish description uses whose full stop ends no sentence, even before a
+/// capital ("f.eks. Københavns Kommune", "1.000 kr. I alt").
+const ABBREVIATIONS: [&str; 8] = ["f.eks", "bl.a", "jf", "evt", "ca", "nr", "kr", "mio"];
+
+/// The word an example follows in a description (`f.eks. "SU04"`).
+const FOR_EXAMPLE: &str = "f.eks. ";
+
 /// A description's first clause, for a comment.
 fn comment(schema: &Value) -> String {
     let text = description(schema);
-    // The first clause: up to "; ", or a full stop before a new sentence.
+    // The first clause: up to "; ", or a full stop before a new sentence (not an abbreviation's).
     let mut end = text.find("; ").unwrap_or(text.len());
     for (at, _) in text.match_indices(". ") {
-        if text[at + 2..].starts_with(|c: char| c.is_uppercase()) {
+        let word = text[..at].rsplit(' ').next().unwrap_or_default();
+        if text[at + 2..].starts_with(|c: char| c.is_uppercase())
+            && !ABBREVIATIONS.contains(&word.to_lowercase().trim_start_matches('('))
+        {
             end = end.min(at);
             break;
         }
@@ -170,10 +185,11 @@ fn comment(schema: &Value) -> String {
     text[..end].trim_end_matches('.').replace('`', "")
 }
 
-/// The first example a description gives (`e.g. "SU04"`), if any.
+/// The first example a description gives (`f.eks. "SU04"`), if any.
 fn example(schema: &Value) -> Option<String> {
     let text = description(schema);
-    let rest = &text[text.find("e.g. \"")? + 6..];
+    let start = text.find(&format!("{FOR_EXAMPLE}\""))? + FOR_EXAMPLE.len() + 1;
+    let rest = &text[start..];
     Some(rest[..rest.find('"')?].to_owned())
 }
 
@@ -423,10 +439,10 @@ fn min_items(schema: &Value) -> u64 {
 /// such as the budgetnotat's districts before a profile sets them, is not printed) and its
 /// options in comments.
 fn checkboxes(out: &mut String, form: &Form) {
-    out.push_str("# Checkboxes: list the ticked options of each group.\n[checkboxes]\n");
+    out.push_str("# Afkrydsninger: skriv de afkrydsede muligheder i hver gruppe.\n[checkboxes]\n");
     for c in form.checkboxes.iter().filter(|c| !c.options.is_empty()) {
         out.push_str(&format!(
-            "# {} ({}), options:\n",
+            "# {} ({}), muligheder:\n",
             c.title,
             super::tick_rule(c)
         ));
@@ -440,14 +456,14 @@ fn checkboxes(out: &mut String, form: &Form) {
 /// The `[sections]` part: every section of the form with its heading in a comment; required
 /// ones with a placeholder, optional ones commented out.
 fn sections(out: &mut String, form: &Form) {
-    out.push_str("# Sections, in print order: Markdown text, or a list of blocks such as\n");
+    out.push_str("# Afsnit i trykt rækkefølge: Markdown-tekst eller en liste af blokke som\n");
     out.push_str("# [{ text = \"…\" }, { table = \"tabel1\" }].\n[sections]\n");
     for s in &form.sections {
         let heading = s.heading.as_deref();
-        let need = if s.required { "required" } else { "optional" };
+        let need = super::need(s.required);
         match heading {
             Some(h) => out.push_str(&format!("# \"{h}\" ({need})\n")),
-            None => out.push_str(&format!("# the body, printed without a heading ({need})\n")),
+            None => out.push_str(&format!("# brødteksten, trykt uden overskrift ({need})\n")),
         }
         let placeholder = quoted(&format!(
             "{PLACEHOLDER}: {}",
@@ -482,48 +498,40 @@ fn amendment(out: &mut String, form: &Form, year: i64) {
         .join(", ");
     let table = &rule.table;
     out.push_str(&format!(
-        "# The amendment's amounts: the changes (group {changes}) and the financing that offsets\n\
-         # them (group {financing}), per year; the net effect is changes + financing, stated below\n\
-         # and checked. (+) = merudgift/mindreindtægt, (−) = mindreudgift/merindtægt: financing is\n\
-         # written with a minus.\n[tables.{table}]\n",
+        "# Ændringsforslagets beløb: ændringerne (gruppe {changes}) og finansieringen, der\n\
+         # modsvarer dem (gruppe {financing}), pr. år; nettovirkningen er ændringer + finansiering,\n\
+         # angivet nedenfor og kontrolleret. (+) = merudgift/mindreindtægt, (−) =\n\
+         # mindreudgift/merindtægt: finansiering skrives med minus.\n[tables.{table}]\n",
         changes = quoted(&rule.changes),
         financing = quoted(&rule.financing),
     ));
-    field(out, "kind = \"ledger\"", "amounts per year");
+    field(out, "kind = \"ledger\"", "beløb pr. år");
     field(
         out,
         "caption = \"Tabel 1. Ændringer og finansiering\"",
-        "printed above the table",
+        "trykt over tabellen",
     );
     field(
         out,
         "unit = \"1.000 kr.\"",
-        "\"kr.\", \"1.000 kr.\" or \"mio. kr.\"",
+        "\"kr.\", \"1.000 kr.\" eller \"mio. kr.\"",
     );
-    field(
-        out,
-        &format!("prices = \"{year}-priser\""),
-        "Prisniveau: price basis",
-    );
-    field(
-        out,
-        &format!("years = [{list}]"),
-        "budgetår and overslagsår",
-    );
+    field(out, &format!("prices = \"{year}-priser\""), "Prisniveau");
+    field(out, &format!("years = [{list}]"), "budgetår og overslagsår");
     field(
         out,
         "group_by = [\"group\"]",
-        "a subtotal for the changes and one for the financing",
+        "en subtotal for ændringerne og en for finansieringen",
     );
     field(
         out,
         "total = \"Nettovirkning\"",
-        "the net effect row: changes + financing",
+        "nettovirkningens række: ændringer + finansiering",
     );
     field(
         out,
         &format!("stated_totals = {{ {zeros} }}"),
-        "the net effect as the amendment states it (checked)",
+        "nettovirkningen, som ændringsforslaget angiver den (kontrolleres)",
     );
     for (group, label) in [
         (&rule.changes, "ændring"),
@@ -533,17 +541,47 @@ fn amendment(out: &mut String, form: &Form, year: i64) {
         field(
             out,
             &format!("label = {}", quoted(&format!("{PLACEHOLDER}: {label}"))),
-            "what the line is",
+            "hvad linjen er",
         );
         field(
             out,
             &format!("group = {}", quoted(group)),
-            "changes or financing",
+            "ændringer eller finansiering",
         );
         field(
             out,
             &format!("amounts = {{ {zeros} }}"),
-            "per year, in the table's unit",
+            "pr. år, i tabellens enhed",
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    // A comment is the description's first clause: a Danish abbreviation's full stop before a
+    // capital ("f.eks. Københavns") ends no sentence; a full stop before a new sentence does.
+    #[test]
+    fn comment_stops_at_a_sentence_not_an_abbreviation() {
+        let schema =
+            json!({ "description": "Kommunen, f.eks. Københavns Kommune. Trykkes øverst." });
+        assert_eq!(comment(&schema), "Kommunen, f.eks. Københavns Kommune");
+        let schema = json!({ "description": "Beløb i 1.000 kr. I alt pr. år; kontrolleres." });
+        assert_eq!(comment(&schema), "Beløb i 1.000 kr. I alt pr. år");
+    }
+
+    // The example is the first quoted one after "f.eks."; "påkrævet" counts as a whole word only.
+    #[test]
+    fn example_and_required_read_danish() {
+        let schema =
+            json!({ "description": "Hvem, f.eks. \"Administrationen\"; påkrævet, medmindre …" });
+        assert_eq!(example(&schema).as_deref(), Some("Administrationen"));
+        assert!(says_required(&schema));
+        let schema = json!({ "description": "Skemaet (skabelon og påkrævede afsnit)." });
+        assert_eq!(example(&schema), None);
+        assert!(!says_required(&schema));
     }
 }

@@ -754,3 +754,121 @@ fn check_does_not_write_schemas_through_a_symlink() {
         "mine"
     );
 }
+
+/// English words that never occur in Danish text, each matched as a whole word.
+const ENGLISH_WORDS: [&str; 42] = [
+    "the", "of", "is", "are", "must", "with", "which", "when", "where", "required", "optional",
+    "an", "or", "and", "its", "this", "that", "these", "those", "not", "it", "be", "if", "as",
+    "in", "on", "into", "than", "then", "each", "every", "only", "what", "who", "may", "can",
+    "does", "has", "have", "should", "default", "etc",
+];
+
+/// The English words of `text` (whole words, any case), with "e.g." and "i.e.".
+fn english_words(text: &str) -> Vec<String> {
+    let lower = text.to_lowercase();
+    let mut found: Vec<String> = ["e.g.", "i.e."]
+        .iter()
+        .filter(|abbreviation| lower.contains(*abbreviation))
+        .map(|abbreviation| (*abbreviation).to_owned())
+        .collect();
+    for word in lower.split(|c: char| !c.is_alphanumeric() && c != '_') {
+        if ENGLISH_WORDS.contains(&word) && !found.iter().any(|f| f == word) {
+            found.push(word.to_owned());
+        }
+    }
+    found
+}
+
+/// Every `description` and `title` text under `value`, with its JSON path from `path`.
+fn texts(value: &Value, path: &str, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let here = format!("{path}/{key}");
+                match child {
+                    Value::String(text) if key == "description" || key == "title" => {
+                        out.push((here, text.clone()));
+                    }
+                    _ => texts(child, &here, out),
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                texts(item, &format!("{path}/{i}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+// The editor's hover help is Danish: every `description` (and `title`) of every schema budgetnote
+// writes (`schema`, `schema FORM` for each bundled form and for a project's own form,
+// `schema --catalogue`, and the schemas `check` rewrites in .budgetnote/schema/) holds no
+// English function word; a failure names each English text with its JSON path.
+#[test]
+fn schema_descriptions_are_danish() {
+    let mut schemas = vec![("schema".to_owned(), schema_of(&root(), None))];
+    for form in budgetnote::forms::Forms::bundled().iter() {
+        schemas.push((
+            format!("schema {}", form.name),
+            schema_of(&root(), Some(&form.name)),
+        ));
+    }
+    let own = root().join("tests/forms/own-form");
+    schemas.push(("schema (own form)".to_owned(), schema_of(&own, None)));
+    let out = run_cli(&root(), &["schema", "--catalogue"]);
+    assert!(out.status.success(), "{out:?}");
+    schemas.push((
+        "schema --catalogue".to_owned(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    ));
+    // The schemas `check` writes: each made by `new`, then spoilt, then rewritten by `check`.
+    let dir = tempfile::tempdir().unwrap();
+    let forms: Vec<String> = budgetnote::forms::Forms::bundled()
+        .iter()
+        .map(|f| f.name.clone())
+        .collect();
+    for form in &forms {
+        let out = run_cli(
+            dir.path(),
+            &["new", form, &format!("proposals/{form}.toml")],
+        );
+        assert_eq!(out.status.code(), Some(0), "{out:?}");
+        std::fs::write(
+            dir.path().join(format!(".budgetnote/schema/{form}.json")),
+            "{}\n",
+        )
+        .unwrap();
+    }
+    run_cli(dir.path(), &["check"]);
+    for form in &forms {
+        let file = dir.path().join(format!(".budgetnote/schema/{form}.json"));
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_ne!(text, "{}\n", "check did not rewrite {}", file.display());
+        schemas.push((
+            format!("check: .budgetnote/schema/{form}.json"),
+            serde_json::from_str(&text).unwrap(),
+        ));
+    }
+    let mut english = Vec::new();
+    let mut count = 0;
+    for (source, schema) in &schemas {
+        let mut found = Vec::new();
+        texts(schema, "", &mut found);
+        count += found.len();
+        for (path, text) in found {
+            let words = english_words(&text);
+            if !words.is_empty() {
+                english.push(format!("{source}: {path}: {text:?} (English: {words:?})"));
+            }
+        }
+    }
+    assert!(count > 200, "only {count} descriptions found");
+    assert!(
+        english.is_empty(),
+        "{} English description(s):\n{}",
+        english.len(),
+        english.join("\n")
+    );
+}
