@@ -34,6 +34,37 @@ pub struct Request<'a> {
     /// Whether a file with errors keeps its last good outputs (`watch`: the PDF and pages of
     /// the last good save stay while the next save has errors).
     pub keep_last_good: bool,
+    /// The folder index a round of some files of a watched folder keeps up to date (`watch`,
+    /// `serve`): without a folder among `scopes`, the index of `carried.folder` is written with
+    /// these files' lines put in place of their old ones.
+    pub carried: Option<&'a Carried>,
+}
+
+/// A watched folder's index, carried from one round of `watch` or `serve` to the next.
+#[derive(Debug, Clone, Default)]
+pub struct Carried {
+    /// The watched folder.
+    pub folder: PathBuf,
+    /// Its index's lines as last written, in order.
+    pub entries: Vec<crate::export::html::IndexEntry>,
+}
+
+impl Carried {
+    /// Takes in the lines of a round: a round of the whole folder (`all`) replaces them; a
+    /// round of some files puts each file's line in place of its old one (a new file's at the
+    /// end).
+    pub fn update(&mut self, all: bool, entries: Vec<crate::export::html::IndexEntry>) {
+        if all {
+            self.entries = entries;
+            return;
+        }
+        for entry in entries {
+            match self.entries.iter_mut().find(|e| e.page == entry.page) {
+                Some(old) => *old = entry,
+                None => self.entries.push(entry),
+            }
+        }
+    }
 }
 
 /// What the run tells its caller while it goes.
@@ -194,10 +225,11 @@ fn write_index(
     manifest: &mut crate::manifest::Manifest,
 ) -> Option<std::result::Result<PathBuf, AppError>> {
     let html = outputs::by_name("html")?;
-    let folder = request
-        .scopes
-        .iter()
-        .find(|s| s.is_dir())
+    let named = request.scopes.iter().find(|s| s.is_dir());
+    // A round of some files of a watched folder writes the folder's index with their new lines.
+    let carried = request.carried.filter(|_| named.is_none());
+    let folder = named
+        .or(carried.map(|c| &c.folder))
         .map(|s| s.canonicalize().unwrap_or_else(|_| output::absolute(s)))
         .filter(|_| outputs::contains(request.formats, html))?;
     let pdf = outputs::has(request.formats, Shape::Typeset);
@@ -213,6 +245,11 @@ fn write_index(
             continue;
         };
         entries.push(entry);
+    }
+    if let Some(carried) = carried {
+        let mut all = carried.clone();
+        all.update(false, entries);
+        entries = all.entries;
     }
     if entries.is_empty() {
         return None;

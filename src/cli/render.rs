@@ -38,6 +38,9 @@ pub struct Args {
     /// file with errors keeps its last good outputs.
     #[arg(skip)]
     watch: bool,
+    /// A round of some files of a watched folder: the folder's index to keep up to date.
+    #[arg(skip)]
+    carried: Option<batch::Carried>,
 }
 
 impl Args {
@@ -49,6 +52,7 @@ impl Args {
         format: Formats,
         csv_dialect: crate::export::csv::Dialect,
         stamp: bool,
+        carried: Option<batch::Carried>,
     ) -> Self {
         Self {
             paths,
@@ -58,6 +62,7 @@ impl Args {
             stamp,
             force: false,
             watch: true,
+            carried,
         }
     }
 }
@@ -157,6 +162,7 @@ fn run_into(cli: &Cli, args: &Args, found: &mut Found) -> Exit {
         dialect: args.csv_dialect,
         force: args.force,
         keep_last_good: args.watch,
+        carried: args.carried.as_ref(),
     };
     let progress: OnceLock<Progress> = OnceLock::new();
     let hooks = batch::Hooks {

@@ -213,6 +213,7 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             return Exit::Failure;
         }
     };
+    let mut index = session.index();
     session.run(|round, paths| {
         let args = super::render::Args::watch_round(
             paths,
@@ -220,8 +221,10 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
             formats.clone(),
             crate::export::csv::Dialect::ExcelDa,
             args.stamp,
+            index.clone().filter(|_| *round != super::watch::Round::All),
         );
         let (exit, found) = super::render::run_found(cli, &args);
+        super::watch::carry(&mut index, round, &found);
         if let Ok(mut state) = site.state.lock() {
             state.update(*round == super::watch::Round::All, found);
         }

@@ -81,17 +81,34 @@ pub fn run(cli: &Cli, args: &Args) -> Exit {
         Err(exit) => return exit,
     };
     eprintln!("watching {} (Ctrl-C stops)", session.named());
+    let mut index = session.index();
     // Each round calls `render` itself (not through the command line), with the same root.
-    session.run(|_, paths| {
-        let round = super::render::Args::watch_round(
+    session.run(|round, paths| {
+        let args = super::render::Args::watch_round(
             paths,
             out.clone(),
             args.format.clone(),
             args.csv_dialect,
             args.stamp,
+            index.clone().filter(|_| *round != Round::All),
         );
-        super::render::run(cli, &round)
+        let (exit, found) = super::render::run_found(cli, &args);
+        carry(&mut index, round, &found);
+        exit
     })
+}
+
+/// Keeps a watched folder's index in step with a round (`index` is `None` when no folder is
+/// watched): its files' lines as the round wrote them.
+pub(super) fn carry(
+    index: &mut Option<crate::build::batch::Carried>,
+    round: &Round,
+    found: &super::render::Found,
+) {
+    if let Some(index) = index {
+        let entries = found.files.iter().filter_map(|f| f.entry.clone()).collect();
+        index.update(*round == Round::All, entries);
+    }
 }
 
 /// What `watch` and `serve` share: the scope of a watching command and the file watcher set up
@@ -169,6 +186,16 @@ impl Session {
             .map(|p| print::shown(p))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// The index of the first watched folder, empty until the first round (`None` when only
+    /// files are watched): what a round of some of its files keeps up to date.
+    pub fn index(&self) -> Option<crate::build::batch::Carried> {
+        let folder = self.scope.named.iter().find(|p| p.is_dir())?;
+        Some(crate::build::batch::Carried {
+            folder: folder.clone(),
+            entries: Vec::new(),
+        })
     }
 
     /// Renders everything watched once, then once per settled batch of changes: `render` gets

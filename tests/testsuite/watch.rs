@@ -155,3 +155,71 @@ fn a_save_with_errors_keeps_the_last_good_outputs() {
     );
     assert!(wait_for(|| std::fs::read(&pdf).is_ok_and(|b| b != good_pdf)));
 }
+
+// A save in a watched folder keeps the folder's index current: after `a.toml` gets a new title,
+// out/index.html lists the new title in a's line, still lists b, and is what a `render --format
+// pdf,html` of the folder writes (the manifest records it, so the next render neither warns about
+// it nor leaves it stale).
+#[test]
+fn a_save_keeps_the_folder_index_current() {
+    let dir = tempfile::tempdir().unwrap();
+    scaffold_project(dir.path());
+    std::fs::create_dir_all(dir.path().join("proposals")).unwrap();
+    let minimal = std::fs::read_to_string(root().join("tests/good/minimal.toml")).unwrap();
+    let proposal = dir.path().join("proposals/a.toml");
+    std::fs::write(&proposal, &minimal).unwrap();
+    std::fs::write(
+        dir.path().join("proposals/b.toml"),
+        minimal
+            .replace("id = \"T01\"", "id = \"T02\"")
+            .replace("title = \"Testforslag\"", "title = \"Andet forslag\""),
+    )
+    .unwrap();
+    let log_file = std::fs::File::create(dir.path().join("watch.log")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_budgetnote"))
+        .current_dir(dir.path())
+        .args(["watch", "--format", "pdf,html"])
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .spawn()
+        .expect("budgetnote watch starts");
+    let watching = Watching(child);
+    let index = dir.path().join("out/index.html");
+    let read = || std::fs::read_to_string(&index).unwrap_or_default();
+    assert!(
+        wait_for(|| read().contains("Testforslag") && read().contains("Andet forslag")),
+        "no first index: {}",
+        log(dir.path())
+    );
+    std::fs::write(
+        &proposal,
+        minimal.replace("title = \"Testforslag\"", "title = \"Rettet forslag\""),
+    )
+    .unwrap();
+    assert!(
+        wait_for(|| read().contains("Rettet forslag")),
+        "the index still shows the old title: {}\n{}",
+        read(),
+        log(dir.path())
+    );
+    let watched = read();
+    assert!(
+        !watched.contains("Testforslag") && watched.contains("Andet forslag"),
+        "{watched}"
+    );
+    // The round is over (its manifest saved) once its summary is printed.
+    assert!(
+        wait_for(|| log(dir.path()).contains("rendered 1 of 1 file(s)")),
+        "{}",
+        log(dir.path())
+    );
+    drop(watching);
+    let render = crate::common::run_cli(dir.path(), &["render", "--format", "pdf,html"]);
+    let stderr = String::from_utf8_lossy(&render.stderr);
+    assert!(render.status.success(), "{stderr}");
+    assert!(!stderr.contains("warning:"), "{stderr}");
+    assert_eq!(read(), watched, "watch wrote what render writes");
+}
