@@ -275,16 +275,7 @@ impl Config {
     fn label_problems(&self, forms: &crate::forms::Forms) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         for (name, labels) in &self.profile.labels {
-            let Some(form) = forms.find(name) else {
-                let span = labels.values().next().map(Spanned::span);
-                found.push(
-                    Diagnostic::new(
-                        Code::E004,
-                        format!("[profile.labels.{name}]: no form is called \"{name}\""),
-                        span,
-                    )
-                    .with_help(format!("the forms are {}", forms.names())),
-                );
+            let Some(form) = profile_form(("labels", name), labels, forms, &mut found) else {
                 continue;
             };
             for (key, text) in labels {
@@ -329,16 +320,7 @@ impl Config {
     fn checkbox_problems(&self, forms: &crate::forms::Forms) -> Vec<Diagnostic> {
         let mut found = Vec::new();
         for (name, groups) in &self.profile.checkboxes {
-            let Some(form) = forms.find(name) else {
-                let span = groups.values().next().map(Spanned::span);
-                found.push(
-                    Diagnostic::new(
-                        Code::E004,
-                        format!("[profile.checkboxes.{name}]: no form is called \"{name}\""),
-                        span,
-                    )
-                    .with_help(format!("the forms are {}", forms.names())),
-                );
+            let Some(form) = profile_form(("checkboxes", name), groups, forms, &mut found) else {
                 continue;
             };
             for (key, group) in groups {
@@ -505,16 +487,7 @@ fn section_problems<T>(
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
     for (name, sections) in forms_sections {
-        let Some(form) = forms.find(name) else {
-            let span = sections.values().next().map(Spanned::span);
-            found.push(
-                Diagnostic::new(
-                    Code::E004,
-                    format!("[profile.{table}.{name}]: no form is called \"{name}\""),
-                    span,
-                )
-                .with_help(format!("the forms are {}", forms.names())),
-            );
+        let Some(form) = profile_form((table, name), sections, forms, &mut found) else {
             continue;
         };
         for (key, value) in sections {
@@ -531,4 +504,26 @@ fn section_problems<T>(
         }
     }
     found
+}
+
+/// The form a profile table `[profile.<table>.<name>]` is about; E004 in `found` (at the table's
+/// first entry) when no form is called `name`.
+fn profile_form<T>(
+    (table, name): (&str, &str),
+    entries: &BTreeMap<String, Spanned<T>>,
+    forms: &crate::forms::Forms,
+    found: &mut Vec<Diagnostic>,
+) -> Option<std::sync::Arc<crate::forms::Form>> {
+    let form = forms.find(name);
+    if form.is_none() {
+        found.push(
+            Diagnostic::new(
+                Code::E004,
+                format!("[profile.{table}.{name}]: no form is called \"{name}\""),
+                entries.values().next().map(Spanned::span),
+            )
+            .with_help(format!("the forms are {}", forms.names())),
+        );
+    }
+    form
 }

@@ -17,6 +17,22 @@ impl Drop for Watching {
     }
 }
 
+/// Starts `budgetnote ARGS` (a watch) in `dir`, its output in `dir/watch.log`.
+fn watch(dir: &Path, args: &[&str]) -> Watching {
+    let log_file = std::fs::File::create(dir.join("watch.log")).unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_budgetnote"))
+        .current_dir(dir)
+        .args(args)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(log_file.try_clone().unwrap())
+        .stderr(log_file)
+        .spawn()
+        .expect("budgetnote watch starts");
+    Watching(child)
+}
+
 /// Polls every 50 ms, for at most 20 s, until `done` holds; whether it did.
 fn wait_for(mut done: impl FnMut() -> bool) -> bool {
     let started = Instant::now();
@@ -43,18 +59,7 @@ fn a_saved_change_renders_a_new_pdf() {
     let minimal = std::fs::read_to_string(root().join("tests/good/minimal.toml")).unwrap();
     let proposal = dir.path().join("proposals/a.toml");
     std::fs::write(&proposal, &minimal).unwrap();
-    let log_file = std::fs::File::create(dir.path().join("watch.log")).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_budgetnote"))
-        .current_dir(dir.path())
-        .arg("watch")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file)
-        .spawn()
-        .expect("budgetnote watch starts");
-    let _watching = Watching(child);
+    let _watching = watch(dir.path(), &["watch"]);
     let pdf = dir.path().join("out/a.pdf");
     // The first round renders everything (the watcher is set up before it).
     assert!(
@@ -97,18 +102,7 @@ fn a_save_with_errors_keeps_the_last_good_outputs() {
     let minimal = std::fs::read_to_string(root().join("tests/good/minimal.toml")).unwrap();
     let proposal = dir.path().join("proposals/a.toml");
     std::fs::write(&proposal, &minimal).unwrap();
-    let log_file = std::fs::File::create(dir.path().join("watch.log")).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_budgetnote"))
-        .current_dir(dir.path())
-        .args(["watch", "--format", "pdf,html"])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file)
-        .spawn()
-        .expect("budgetnote watch starts");
-    let _watching = Watching(child);
+    let _watching = watch(dir.path(), &["watch", "--format", "pdf,html"]);
     let (pdf, page) = (dir.path().join("out/a.pdf"), dir.path().join("out/a.html"));
     assert!(
         wait_for(|| page.is_file() && std::fs::read(&pdf).is_ok_and(|b| b.starts_with(b"%PDF"))),
@@ -175,18 +169,7 @@ fn a_save_keeps_the_folder_index_current() {
             .replace("title = \"Testforslag\"", "title = \"Andet forslag\""),
     )
     .unwrap();
-    let log_file = std::fs::File::create(dir.path().join("watch.log")).unwrap();
-    let child = Command::new(env!("CARGO_BIN_EXE_budgetnote"))
-        .current_dir(dir.path())
-        .args(["watch", "--format", "pdf,html"])
-        .env_remove("SOURCE_DATE_EPOCH")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .stdout(log_file.try_clone().unwrap())
-        .stderr(log_file)
-        .spawn()
-        .expect("budgetnote watch starts");
-    let watching = Watching(child);
+    let watching = watch(dir.path(), &["watch", "--format", "pdf,html"]);
     let index = dir.path().join("out/index.html");
     let read = || std::fs::read_to_string(&index).unwrap_or_default();
     assert!(
